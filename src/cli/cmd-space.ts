@@ -1,0 +1,68 @@
+import { loadNb201Index } from '../data/nb201-bench.js';
+import { resolveDataDir } from '../data/files.js';
+import { NB201_DATASETS, macroConfigFor, nb201Cost } from '../spaces/nb201-cost.js';
+import { nb201SpaceSummary } from '../spaces/nb201-summary.js';
+import { isValid, isomorphismKey, parseArch, vectorToArchString, vectorToCode, vectorToTupleString } from '../spaces/nb201.js';
+import { COMMON_OPTIONS, UsageError, parse } from './args.js';
+import type { CliCommand } from './main.js';
+
+const HELP = `Usage: brp-nas space nb201 [--arch ARCH] [--json] [--data DIR]
+
+Summarise the NAS-Bench-201 search space: cells, valid cells, isomorphism classes, distinct
+predictor encodings, parameter and FLOP ranges. With --arch, describe one cell instead
+(ARCH: an arch string "|nor_conv_3x3~0|+|...|", a tuple "(3, 3, 4, 1, 3, 1)" or digits "334131");
+its NB201 index is added when the data directory is available.`;
+
+export const spaceCommand: CliCommand = {
+  name: 'space',
+  summary: 'summarise a search space (nb201) or describe one architecture',
+  async run(argv, io) {
+    const { values, positionals } = parse('space', argv, { ...COMMON_OPTIONS, arch: { type: 'string' } }, 1);
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    const space = positionals[0];
+    if (space === undefined) throw new UsageError('space: missing the search space name (nb201)');
+    if (space !== 'nb201') throw new UsageError(`space: unknown search space ${JSON.stringify(space)}; known: nb201`);
+    if (typeof values.arch === 'string') {
+      const v = parseArch(values.arch);
+      let index: number | null = null;
+      try {
+        index = loadNb201Index(resolveDataDir(values.data as string | undefined)).indexOf(v);
+      } catch {
+        index = null; // the index needs the data; the rest of the description does not
+      }
+      const info = {
+        arch: vectorToArchString(v),
+        vector: v,
+        tuple: vectorToTupleString(v),
+        code: vectorToCode(v),
+        index,
+        valid: isValid(v),
+        isomorphism_key: isomorphismKey(v),
+        cost: Object.fromEntries(NB201_DATASETS.map((d) => [d, nb201Cost(v, macroConfigFor(d))])),
+      };
+      if (values.json) io.out(JSON.stringify(info));
+      else {
+        io.out(`${info.arch}\n  vector ${info.tuple}  code ${info.code}  NB201 index ${index ?? '(data not found)'}  ${info.valid ? 'valid' : 'INVALID (input not connected to output)'}`);
+        io.out(`  isomorphism key ${info.isomorphism_key}`);
+        for (const d of NB201_DATASETS) {
+          const c = info.cost[d];
+          io.out(`  ${d.padEnd(10)} params ${(c.params / 1e6).toFixed(4)} M  FLOPs ${(c.flops / 1e6).toFixed(2)} M (pruned graph ${(c.flopsEffective / 1e6).toFixed(2)} M)`);
+        }
+      }
+      return 0;
+    }
+    const s = nb201SpaceSummary();
+    if (values.json) io.out(JSON.stringify(s));
+    else {
+      io.out(`NAS-Bench-201: ${s.total} cells, ${s.valid} valid (input reaches output), ${s.unique} isomorphism classes among valid cells (${s.unique_all} among all)`);
+      io.out(`  predictor graphs: ${s.nodes} nodes x ${s.features} features, ${s.distinct_encodings} distinct encodings`);
+      for (const d of NB201_DATASETS) {
+        io.out(`  ${d.padEnd(10)} params ${s.params_m[d].min.toFixed(4)}-${s.params_m[d].max.toFixed(4)} M, FLOPs ${s.flops_m[d].min.toFixed(2)}-${s.flops_m[d].max.toFixed(2)} M`);
+      }
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,74 @@
+// brp-nas command-line entry: dispatches to one module per command. Exit codes: 0 ok, 1 failure
+// while working (bad data, I/O), 2 usage error (unknown command or flag, bad value).
+
+import { DataError } from '../data/files.js';
+import { PickleError } from '../data/pickle.js';
+import { UsageError } from './args.js';
+import { dataCommand } from './cmd-data.js';
+import { demoCommand } from './cmd-demo.js';
+import { spaceCommand } from './cmd-space.js';
+
+export interface CliCommand {
+  name: string;
+  summary: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+export interface CliIo {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+const defaultIo: CliIo = {
+  out: (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n'),
+  err: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),
+};
+
+export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, demoCommand];
+
+export function mainHelp(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: brp-nas <command> [options]',
+    '',
+    'Hardware-aware neural architecture search with GCN predictors (BRP-NAS).',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Common options: --data DIR (default $BRPNAS_DATA or ../shared/data), --json, --help',
+    "Run 'brp-nas <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    io.out('0.1.0');
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.err(`brp-nas: unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`brp-nas ${e.message}`);
+      return 2;
+    }
+    if (e instanceof DataError || e instanceof PickleError) {
+      io.err(`brp-nas ${name}: ${e.message}`);
+      return 1;
+    }
+    io.err(`brp-nas ${name}: ${(e as Error)?.message ?? String(e)}`);
+    if (process.env.BRPNAS_DEBUG) io.err(String((e as Error)?.stack));
+    return 1;
+  }
+}

@@ -147,7 +147,7 @@ export function unpickle(bytes: Uint8Array, source?: string): unknown {
     need(8);
     const v = dv.getBigUint64(pos, true);
     pos += 8;
-    if (v > BigInt(bytes.length)) fail(`length ${v} exceeds the file size`);
+    if (v > BigInt(bytes.length - pos)) fail(`truncated pickle: a length of ${v} bytes exceeds the ${bytes.length - pos} bytes left`);
     return Number(v);
   };
   const take = (n: number) => { need(n); const s = bytes.subarray(pos, pos + n); pos += n; return s; };
@@ -187,6 +187,12 @@ export function unpickle(bytes: Uint8Array, source?: string): unknown {
     if (!(fn instanceof PyGlobal)) return fail('REDUCE on a non-callable');
     if (!(args instanceof PyTuple)) return fail(`REDUCE arguments for ${fn.qualified} are not a tuple`);
     const q = fn.qualified;
+    if (q === '_codecs.encode') {
+      // Protocol-2 pickles of bytes objects: _codecs.encode(text, 'latin1').
+      const [text, enc] = args.items;
+      if (typeof text !== 'string' || (enc !== 'latin1' && enc !== 'latin-1')) fail('unsupported _codecs.encode arguments');
+      return Uint8Array.from(text as string, (ch) => ch.charCodeAt(0));
+    }
     if (NUMPY_DTYPE.has(q)) {
       const code = args.items[0];
       if (typeof code !== 'string') fail('numpy dtype code must be a string');

@@ -1,0 +1,502 @@
+// WebAssembly SIMD kernels for the GCN predictors (AssemblyScript). Every array is f32, row-major,
+// addressed by a byte offset into linear memory that the JS side manages (src/nn/memory.ts).
+// The JS reference implementation of each kernel is in src/nn/kernels-js.ts; tests compare the two.
+
+// C (M x N) (+)= A (M x K) . B (K x N)
+export function gemm_nn(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32): void {
+  // Column strips outermost: the 8-column strip of B (K x 8) stays in L1/L2 while every row block
+  // of A passes over it, so B (the weights) is streamed from memory once.
+  const N8 = N & ~7;
+  const bstride = <usize>N * 4;
+  const cs = <usize>N * 4;
+  for (let j = 0; j < N8; j += 8) {
+    let i = 0;
+    for (; i + 4 <= M; i += 4) {
+      const a0 = a + <usize>(i * K) * 4;
+      const a1 = a0 + <usize>K * 4;
+      const a2 = a1 + <usize>K * 4;
+      const a3 = a2 + <usize>K * 4;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let bp = b + <usize>j * 4;
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
+        const ko = <usize>k * 4;
+        const x0 = f32x4.splat(load<f32>(a0 + ko));
+        const x1 = f32x4.splat(load<f32>(a1 + ko));
+        const x2 = f32x4.splat(load<f32>(a2 + ko));
+        const x3 = f32x4.splat(load<f32>(a3 + ko));
+        c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+        c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+        c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+        c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+        c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+        bp += bstride;
+      }
+      const cp = c + <usize>(i * N + j) * 4;
+      store4x2(cp, c00, c01, acc);
+      store4x2(cp + cs, c10, c11, acc);
+      store4x2(cp + 2 * cs, c20, c21, acc);
+      store4x2(cp + 3 * cs, c30, c31, acc);
+    }
+    for (; i < M; i++) {
+      const ar = a + <usize>(i * K) * 4;
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      let bp = b + <usize>j * 4;
+      for (let k = 0; k < K; k++) {
+        const x = f32x4.splat(load<f32>(ar + <usize>k * 4));
+        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+        bp += bstride;
+      }
+      store4x2(c + <usize>(i * N + j) * 4, c0, c1, acc);
+    }
+  }
+  if (N8 < N) for (let i = 0; i < M; i++) gemmTailCols(a, b, c, i, K, N, N8, acc);
+}
+
+@inline function store4x2(p: usize, x: v128, y: v128, acc: i32): void {
+  if (acc) {
+    v128.store(p, f32x4.add(v128.load(p), x));
+    v128.store(p, f32x4.add(v128.load(p, 16), y), 16);
+  } else {
+    v128.store(p, x);
+    v128.store(p, y, 16);
+  }
+}
+
+function gemmTailCols(a: usize, b: usize, c: usize, i: i32, K: i32, N: i32, from: i32, acc: i32): void {
+  for (let j = from; j < N; j++) {
+    let s: f32 = 0;
+    for (let k = 0; k < K; k++) s += load<f32>(a + <usize>(i * K + k) * 4) * load<f32>(b + <usize>(k * N + j) * 4);
+    const p = c + <usize>(i * N + j) * 4;
+    store<f32>(p, acc ? load<f32>(p) + s : s);
+  }
+}
+
+// C (K x N) (+)= A^T . B, with A (M x K), B (M x N): the weight gradient X^T . dY.
+export function gemm_tn(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32): void {
+  const N8 = N & ~7;
+  let i = 0;
+  for (; i + 4 <= K; i += 4) {
+    for (let j = 0; j < N8; j += 8) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      for (let m = 0; m < M; m++) {
+        const bp = b + <usize>(m * N + j) * 4;
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
+        const ap = a + <usize>(m * K + i) * 4;
+        const x0 = f32x4.splat(load<f32>(ap));
+        const x1 = f32x4.splat(load<f32>(ap, 4));
+        const x2 = f32x4.splat(load<f32>(ap, 8));
+        const x3 = f32x4.splat(load<f32>(ap, 12));
+        c00 = f32x4.add(c00, f32x4.mul(x0, b0));
+        c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(x1, b0));
+        c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(x2, b0));
+        c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(x3, b0));
+        c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+      }
+      const cp = c + <usize>(i * N + j) * 4;
+      const cs = <usize>N * 4;
+      store4x2(cp, c00, c01, acc);
+      store4x2(cp + cs, c10, c11, acc);
+      store4x2(cp + 2 * cs, c20, c21, acc);
+      store4x2(cp + 3 * cs, c30, c31, acc);
+    }
+    for (let r = i; r < i + 4; r++) gemmTnTail(a, b, c, M, K, N, r, N8, acc);
+  }
+  for (; i < K; i++) {
+    for (let j = 0; j < N8; j += 8) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      for (let m = 0; m < M; m++) {
+        const bp = b + <usize>(m * N + j) * 4;
+        const x = f32x4.splat(load<f32>(a + <usize>(m * K + i) * 4));
+        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+      }
+      store4x2(c + <usize>(i * N + j) * 4, c0, c1, acc);
+    }
+    gemmTnTail(a, b, c, M, K, N, i, N8, acc);
+  }
+}
+
+function gemmTnTail(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, i: i32, from: i32, acc: i32): void {
+  for (let j = from; j < N; j++) {
+    let s: f32 = 0;
+    for (let m = 0; m < M; m++) s += load<f32>(a + <usize>(m * K + i) * 4) * load<f32>(b + <usize>(m * N + j) * 4);
+    const p = c + <usize>(i * N + j) * 4;
+    store<f32>(p, acc ? load<f32>(p) + s : s);
+  }
+}
+
+// C (M x K) (+)= A . B^T, with A (M x N), B (K x N): the input gradient dY . W^T.
+export function gemm_nt(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32): void {
+  // Row blocks of B outermost: each 4-row block of B (the weights) is read from memory once and
+  // reused from L1 by every pair of rows of A.
+  const N4 = N & ~3;
+  let k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const br0 = b + <usize>(k * N) * 4;
+    const br1 = br0 + <usize>N * 4;
+    const br2 = br1 + <usize>N * 4;
+    const br3 = br2 + <usize>N * 4;
+    let m = 0;
+    for (; m + 2 <= M; m += 2) {
+      const ar0 = a + <usize>(m * N) * 4;
+      const ar1 = ar0 + <usize>N * 4;
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+      let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+      for (let n = 0; n < N4; n += 4) {
+        const o = <usize>n * 4;
+        const x0 = v128.load(ar0 + o);
+        const x1 = v128.load(ar1 + o);
+        const w0 = v128.load(br0 + o);
+        const w1 = v128.load(br1 + o);
+        const w2 = v128.load(br2 + o);
+        const w3 = v128.load(br3 + o);
+        s00 = f32x4.add(s00, f32x4.mul(x0, w0));
+        s01 = f32x4.add(s01, f32x4.mul(x0, w1));
+        s02 = f32x4.add(s02, f32x4.mul(x0, w2));
+        s03 = f32x4.add(s03, f32x4.mul(x0, w3));
+        s10 = f32x4.add(s10, f32x4.mul(x1, w0));
+        s11 = f32x4.add(s11, f32x4.mul(x1, w1));
+        s12 = f32x4.add(s12, f32x4.mul(x1, w2));
+        s13 = f32x4.add(s13, f32x4.mul(x1, w3));
+      }
+      let r0 = hsum4(s00, s01, s02, s03);
+      let r1 = hsum4(s10, s11, s12, s13);
+      if (N4 < N) {
+        let t00: f32 = 0, t01: f32 = 0, t02: f32 = 0, t03: f32 = 0;
+        let t10: f32 = 0, t11: f32 = 0, t12: f32 = 0, t13: f32 = 0;
+        for (let n = N4; n < N; n++) {
+          const o = <usize>n * 4;
+          const x0 = load<f32>(ar0 + o);
+          const x1 = load<f32>(ar1 + o);
+          const w0 = load<f32>(br0 + o), w1 = load<f32>(br1 + o), w2 = load<f32>(br2 + o), w3 = load<f32>(br3 + o);
+          t00 += x0 * w0; t01 += x0 * w1; t02 += x0 * w2; t03 += x0 * w3;
+          t10 += x1 * w0; t11 += x1 * w1; t12 += x1 * w2; t13 += x1 * w3;
+        }
+        r0 = f32x4.add(r0, vec4(t00, t01, t02, t03));
+        r1 = f32x4.add(r1, vec4(t10, t11, t12, t13));
+      }
+      const cp0 = c + <usize>(m * K + k) * 4;
+      const cp1 = cp0 + <usize>K * 4;
+      v128.store(cp0, acc ? f32x4.add(v128.load(cp0), r0) : r0);
+      v128.store(cp1, acc ? f32x4.add(v128.load(cp1), r1) : r1);
+    }
+    for (; m < M; m++) for (let kk = k; kk < k + 4; kk++) ntScalar(a, b, c, m, kk, N, K, acc);
+  }
+  for (; k < K; k++) for (let m = 0; m < M; m++) ntScalar(a, b, c, m, k, N, K, acc);
+}
+
+@inline function vec4(a: f32, b: f32, c: f32, d: f32): v128 {
+  return f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(a), 1, b), 2, c), 3, d);
+}
+
+@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  // returns [sum(a), sum(b), sum(c), sum(d)]
+  const ab_lo = i32x4.shuffle(a, b, 0, 4, 1, 5);
+  const ab_hi = i32x4.shuffle(a, b, 2, 6, 3, 7);
+  const cd_lo = i32x4.shuffle(c, d, 0, 4, 1, 5);
+  const cd_hi = i32x4.shuffle(c, d, 2, 6, 3, 7);
+  const ab = f32x4.add(ab_lo, ab_hi); // [a0+a2, b0+b2, a1+a3, b1+b3]
+  const cd = f32x4.add(cd_lo, cd_hi);
+  const x = i32x4.shuffle(ab, cd, 0, 1, 4, 5); // [a02, b02, c02, d02]
+  const y = i32x4.shuffle(ab, cd, 2, 3, 6, 7); // [a13, b13, c13, d13]
+  return f32x4.add(x, y);
+}
+
+function ntScalar(a: usize, b: usize, c: usize, m: i32, k: i32, N: i32, K: i32, acc: i32): void {
+  let s: f32 = 0;
+  for (let n = 0; n < N; n++) s += load<f32>(a + <usize>(m * N + n) * 4) * load<f32>(b + <usize>(k * N + n) * 4);
+  const p = c + <usize>(m * K + k) * 4;
+  store<f32>(p, acc ? load<f32>(p) + s : s);
+}
+
+// Graph aggregation, per graph g: Y[g,i,:] = sum_j A[g,i,j] * S[g,j,:] + bias. A is G x Nn x Nn.
+export function adj_fwd(adj: usize, s: usize, y: usize, bias: usize, G: i32, Nn: i32, D: i32): void {
+  const D4 = D & ~3;
+  for (let g = 0; g < G; g++) {
+    const A = adj + <usize>(g * Nn * Nn) * 4;
+    const S = s + <usize>(g * Nn * D) * 4;
+    const Y = y + <usize>(g * Nn * D) * 4;
+    for (let i = 0; i < Nn; i++) {
+      const yr = Y + <usize>(i * D) * 4;
+      for (let d = 0; d < D4; d += 4) v128.store(yr + <usize>d * 4, v128.load(bias + <usize>d * 4));
+      for (let d = D4; d < D; d++) store<f32>(yr + <usize>d * 4, load<f32>(bias + <usize>d * 4));
+      for (let j = 0; j < Nn; j++) {
+        const w = load<f32>(A + <usize>(i * Nn + j) * 4);
+        if (w == 0) continue;
+        const sr = S + <usize>(j * D) * 4;
+        const wv = f32x4.splat(w);
+        for (let d = 0; d < D4; d += 4) {
+          const o = <usize>d * 4;
+          v128.store(yr + o, f32x4.add(v128.load(yr + o), f32x4.mul(wv, v128.load(sr + o))));
+        }
+        for (let d = D4; d < D; d++) store<f32>(yr + <usize>d * 4, load<f32>(yr + <usize>d * 4) + w * load<f32>(sr + <usize>d * 4));
+      }
+    }
+  }
+}
+
+// Backward of the aggregation: dS[g,j,:] = sum_i A[g,i,j] * dY[g,i,:].
+export function adj_bwd(adj: usize, dy: usize, ds: usize, G: i32, Nn: i32, D: i32): void {
+  const D4 = D & ~3;
+  for (let g = 0; g < G; g++) {
+    const A = adj + <usize>(g * Nn * Nn) * 4;
+    const DY = dy + <usize>(g * Nn * D) * 4;
+    const DS = ds + <usize>(g * Nn * D) * 4;
+    for (let j = 0; j < Nn; j++) {
+      const dr = DS + <usize>(j * D) * 4;
+      memory.fill(dr, 0, <usize>D * 4);
+      for (let i = 0; i < Nn; i++) {
+        const w = load<f32>(A + <usize>(i * Nn + j) * 4);
+        if (w == 0) continue;
+        const yr = DY + <usize>(i * D) * 4;
+        const wv = f32x4.splat(w);
+        for (let d = 0; d < D4; d += 4) {
+          const o = <usize>d * 4;
+          v128.store(dr + o, f32x4.add(v128.load(dr + o), f32x4.mul(wv, v128.load(yr + o))));
+        }
+        for (let d = D4; d < D; d++) store<f32>(dr + <usize>d * 4, load<f32>(dr + <usize>d * 4) + w * load<f32>(yr + <usize>d * 4));
+      }
+    }
+  }
+}
+
+// out[d] (+)= sum over M rows of x[m, d].
+export function colsum(x: usize, out: usize, M: i32, D: i32, acc: i32): void {
+  if (!acc) memory.fill(out, 0, <usize>D * 4);
+  const D4 = D & ~3;
+  for (let m = 0; m < M; m++) {
+    const r = x + <usize>(m * D) * 4;
+    for (let d = 0; d < D4; d += 4) {
+      const o = <usize>d * 4;
+      v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(r + o)));
+    }
+    for (let d = D4; d < D; d++) store<f32>(out + <usize>d * 4, load<f32>(out + <usize>d * 4) + load<f32>(r + <usize>d * 4));
+  }
+}
+
+// out = dropout(relu(layernorm(x) * gamma + beta)); keeps xhat and 1/std per row for the backward
+// pass. mask (0 = none) holds 0 or 1/(1-p) per element.
+export function ln_relu_drop_fwd(x: usize, xhat: usize, out: usize, gamma: usize, beta: usize, rstd: usize, mask: usize, M: i32, D: i32, eps: f32): void {
+  const D4 = D & ~3;
+  for (let m = 0; m < M; m++) {
+    const xr = x + <usize>(m * D) * 4;
+    let sv = f32x4.splat(0);
+    for (let d = 0; d < D4; d += 4) sv = f32x4.add(sv, v128.load(xr + <usize>d * 4));
+    let sum: f32 = f32x4.extract_lane(sv, 0) + f32x4.extract_lane(sv, 1) + f32x4.extract_lane(sv, 2) + f32x4.extract_lane(sv, 3);
+    for (let d = D4; d < D; d++) sum += load<f32>(xr + <usize>d * 4);
+    const mean = sum / <f32>D;
+    const mv = f32x4.splat(mean);
+    let qv = f32x4.splat(0);
+    for (let d = 0; d < D4; d += 4) {
+      const t = f32x4.sub(v128.load(xr + <usize>d * 4), mv);
+      qv = f32x4.add(qv, f32x4.mul(t, t));
+    }
+    let q: f32 = f32x4.extract_lane(qv, 0) + f32x4.extract_lane(qv, 1) + f32x4.extract_lane(qv, 2) + f32x4.extract_lane(qv, 3);
+    for (let d = D4; d < D; d++) {
+      const t = load<f32>(xr + <usize>d * 4) - mean;
+      q += t * t;
+    }
+    const rs: f32 = 1 / Mathf.sqrt(q / <f32>D + eps);
+    store<f32>(rstd + <usize>m * 4, rs);
+    const rv = f32x4.splat(rs);
+    const hr = xhat + <usize>(m * D) * 4;
+    const orow = out + <usize>(m * D) * 4;
+    const mr = mask + <usize>(m * D) * 4;
+    const zero = f32x4.splat(0);
+    for (let d = 0; d < D4; d += 4) {
+      const o = <usize>d * 4;
+      const h = f32x4.mul(f32x4.sub(v128.load(xr + o), mv), rv);
+      v128.store(hr + o, h);
+      let yv = f32x4.max(f32x4.add(f32x4.mul(h, v128.load(gamma + o)), v128.load(beta + o)), zero);
+      if (mask) yv = f32x4.mul(yv, v128.load(mr + o));
+      v128.store(orow + o, yv);
+    }
+    for (let d = D4; d < D; d++) {
+      const o = <usize>d * 4;
+      const h = (load<f32>(xr + o) - mean) * rs;
+      store<f32>(hr + o, h);
+      let yv = h * load<f32>(gamma + o) + load<f32>(beta + o);
+      if (yv < 0) yv = 0;
+      if (mask) yv *= load<f32>(mr + o);
+      store<f32>(orow + o, yv);
+    }
+  }
+}
+
+// Backward of ln_relu_drop_fwd. dgamma and dbeta accumulate; dx is overwritten.
+export function ln_relu_drop_bwd(dout: usize, xhat: usize, gamma: usize, beta: usize, rstd: usize, mask: usize, dx: usize, dgamma: usize, dbeta: usize, M: i32, D: i32): void {
+  const invD: f32 = 1 / <f32>D;
+  const D4 = D & ~3;
+  const zero = f32x4.splat(0);
+  for (let m = 0; m < M; m++) {
+    const dr = dout + <usize>(m * D) * 4;
+    const hr = xhat + <usize>(m * D) * 4;
+    const mr = mask + <usize>(m * D) * 4;
+    const xr = dx + <usize>(m * D) * 4;
+    // pass 1: dz = dout * mask * [y > 0]; dxhat = dz * gamma; parameter grads and row sums
+    let s1v = f32x4.splat(0);
+    let s2v = f32x4.splat(0);
+    for (let d = 0; d < D4; d += 4) {
+      const o = <usize>d * 4;
+      const h = v128.load(hr + o);
+      const g = v128.load(gamma + o);
+      const y = f32x4.add(f32x4.mul(h, g), v128.load(beta + o));
+      let dz = v128.and(v128.load(dr + o), f32x4.gt(y, zero));
+      if (mask) dz = f32x4.mul(dz, v128.load(mr + o));
+      v128.store(dgamma + o, f32x4.add(v128.load(dgamma + o), f32x4.mul(dz, h)));
+      v128.store(dbeta + o, f32x4.add(v128.load(dbeta + o), dz));
+      const dh = f32x4.mul(dz, g);
+      v128.store(xr + o, dh);
+      s1v = f32x4.add(s1v, dh);
+      s2v = f32x4.add(s2v, f32x4.mul(dh, h));
+    }
+    let s1: f32 = f32x4.extract_lane(s1v, 0) + f32x4.extract_lane(s1v, 1) + f32x4.extract_lane(s1v, 2) + f32x4.extract_lane(s1v, 3);
+    let s2: f32 = f32x4.extract_lane(s2v, 0) + f32x4.extract_lane(s2v, 1) + f32x4.extract_lane(s2v, 2) + f32x4.extract_lane(s2v, 3);
+    for (let d = D4; d < D; d++) {
+      const o = <usize>d * 4;
+      const h = load<f32>(hr + o);
+      const g = load<f32>(gamma + o);
+      const y = h * g + load<f32>(beta + o);
+      let dz: f32 = y > 0 ? load<f32>(dr + o) : 0;
+      if (mask) dz *= load<f32>(mr + o);
+      store<f32>(dgamma + o, load<f32>(dgamma + o) + dz * h);
+      store<f32>(dbeta + o, load<f32>(dbeta + o) + dz);
+      const dh = dz * g;
+      store<f32>(xr + o, dh);
+      s1 += dh;
+      s2 += dh * h;
+    }
+    const rs = load<f32>(rstd + <usize>m * 4);
+    const a = f32x4.splat(s1 * invD);
+    const b = f32x4.splat(s2 * invD);
+    const rv = f32x4.splat(rs);
+    for (let d = 0; d < D4; d += 4) {
+      const o = <usize>d * 4;
+      v128.store(xr + o, f32x4.mul(rv, f32x4.sub(f32x4.sub(v128.load(xr + o), a), f32x4.mul(v128.load(hr + o), b))));
+    }
+    for (let d = D4; d < D; d++) {
+      const o = <usize>d * 4;
+      store<f32>(xr + o, rs * (load<f32>(xr + o) - s1 * invD - load<f32>(hr + o) * s2 * invD));
+    }
+  }
+}
+
+// Fill mask[0..n) with 0 (dropped, probability p) or scale, from a xorshift32 stream seeded per call.
+export function dropout_mask(mask: usize, n: i32, p: f32, scale: f32, seed: u32): void {
+  let s: u32 = seed == 0 ? 0x9e3779b9 : seed;
+  const threshold = <u32>(<f64>p * 4294967296.0);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >> 17;
+    s ^= s << 5;
+    store<f32>(mask + <usize>i * 4, s < threshold ? 0 : scale);
+  }
+}
+
+// PyTorch AdamW: p *= 1 - lr*wd; m, v moments; p -= (lr/bc1) * m / (sqrt(v)/sqrt(bc2) + eps).
+// The gradient is zeroed afterwards, ready for the next step.
+export function adamw(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, wd: f32, b1: f32, b2: f32, eps: f32, bc1: f32, bc2: f32): void {
+  const decay = f32x4.splat(1 - lr * wd);
+  const vb1 = f32x4.splat(b1);
+  const vb1c = f32x4.splat(1 - b1);
+  const vb2 = f32x4.splat(b2);
+  const vb2c = f32x4.splat(1 - b2);
+  const step = f32x4.splat(-lr / bc1);
+  const isq = f32x4.splat(1 / Mathf.sqrt(bc2));
+  const veps = f32x4.splat(eps);
+  const zero = f32x4.splat(0);
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const o = <usize>i * 4;
+    const gv = v128.load(g + o);
+    const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vb1c, gv));
+    const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(vb2c, f32x4.mul(gv, gv)));
+    v128.store(m + o, mv);
+    v128.store(v + o, vv);
+    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), isq), veps);
+    const pv = f32x4.mul(v128.load(p + o), decay);
+    v128.store(p + o, f32x4.add(pv, f32x4.div(f32x4.mul(step, mv), denom)));
+    v128.store(g + o, zero);
+  }
+  for (let i = n4; i < n; i++) {
+    const o = <usize>i * 4;
+    const gv = load<f32>(g + o);
+    const mv = b1 * load<f32>(m + o) + (1 - b1) * gv;
+    const vv = b2 * load<f32>(v + o) + (1 - b2) * gv * gv;
+    store<f32>(m + o, mv);
+    store<f32>(v + o, vv);
+    const denom = Mathf.sqrt(vv) / Mathf.sqrt(bc2) + eps;
+    store<f32>(p + o, load<f32>(p + o) * (1 - lr * wd) - (lr / bc1) * mv / denom);
+    store<f32>(g + o, 0);
+  }
+}
+
+// Global-row aggregation: out[g,:] = sum_j A[g,0,j] * X[g,j,:] (the only row the last layer needs).
+export function adj_row0(adj: usize, x: usize, out: usize, G: i32, Nn: i32, D: i32): void {
+  const D4 = D & ~3;
+  for (let g = 0; g < G; g++) {
+    const A = adj + <usize>(g * Nn * Nn) * 4;
+    const X = x + <usize>(g * Nn * D) * 4;
+    const O = out + <usize>(g * D) * 4;
+    memory.fill(O, 0, <usize>D * 4);
+    for (let j = 0; j < Nn; j++) {
+      const w = load<f32>(A + <usize>j * 4);
+      if (w == 0) continue;
+      const xr = X + <usize>(j * D) * 4;
+      const wv = f32x4.splat(w);
+      for (let d = 0; d < D4; d += 4) {
+        const o = <usize>d * 4;
+        v128.store(O + o, f32x4.add(v128.load(O + o), f32x4.mul(wv, v128.load(xr + o))));
+      }
+      for (let d = D4; d < D; d++) store<f32>(O + <usize>d * 4, load<f32>(O + <usize>d * 4) + w * load<f32>(xr + <usize>d * 4));
+    }
+  }
+}
+
+// Backward of adj_row0: dX[g,j,:] = A[g,0,j] * dOut[g,:] (overwrites dX).
+export function adj_row0_bwd(adj: usize, dout: usize, dx: usize, G: i32, Nn: i32, D: i32): void {
+  const D4 = D & ~3;
+  for (let g = 0; g < G; g++) {
+    const A = adj + <usize>(g * Nn * Nn) * 4;
+    const DO = dout + <usize>(g * D) * 4;
+    for (let j = 0; j < Nn; j++) {
+      const w = load<f32>(A + <usize>j * 4);
+      const xr = dx + <usize>((g * Nn + j) * D) * 4;
+      const wv = f32x4.splat(w);
+      for (let d = 0; d < D4; d += 4) {
+        const o = <usize>d * 4;
+        v128.store(xr + o, f32x4.mul(wv, v128.load(DO + o)));
+      }
+      for (let d = D4; d < D; d++) store<f32>(xr + <usize>d * 4, w * load<f32>(DO + <usize>d * 4));
+    }
+  }
+}
+
+// y[m,:] += b for M rows.
+export function add_bias(y: usize, b: usize, M: i32, D: i32): void {
+  const D4 = D & ~3;
+  for (let m = 0; m < M; m++) {
+    const r = y + <usize>(m * D) * 4;
+    for (let d = 0; d < D4; d += 4) {
+      const o = <usize>d * 4;
+      v128.store(r + o, f32x4.add(v128.load(r + o), v128.load(b + o)));
+    }
+    for (let d = D4; d < D; d++) store<f32>(r + <usize>d * 4, load<f32>(r + <usize>d * 4) + load<f32>(b + <usize>d * 4));
+  }
+}

@@ -1,0 +1,256 @@
+// The GCN body of the BRP-NAS predictors (reference spec section 2), with hand-written forward and
+// backward passes over the kernel interface. Per layer l:
+//   X <- Dropout_p( ReLU( LayerNorm( A . (X W_l) + b_l ) ) )
+// A is the 0/1 adjacency (row = source, self-loops, global row all ones), used unnormalised; the
+// embedding of a graph is its global node's row (node 0) after the last layer.
+// Parameters live contiguously in the kernel heap (body first, then the head), as do their
+// gradients and the AdamW moments, so one optimizer call updates everything.
+
+import type { Rng } from '../util/rng.js';
+import type { GraphSet } from './graphs.js';
+import type { Kernels } from './kernels.js';
+
+export interface GcnConfig {
+  nodes: number;
+  features: number;
+  hidden: number;
+  layers: number;
+  dropout: number;
+  /** Head: regression (Linear H->1) or binary relation (Linear 2H->2 + log-softmax). */
+  head: 'regression' | 'binary';
+}
+
+export interface ParamInfo {
+  name: string;
+  shape: number[];
+  /** Offset in floats from the start of the parameter block. */
+  offset: number;
+  size: number;
+}
+
+const LN_EPS = 1e-5;
+
+interface LayerBuffers {
+  out: number; // M x H, the layer output (input of the next layer)
+  xhat: number; // M x H
+  rstd: number; // M
+  mask: number; // M x H (dropout)
+}
+
+export class Gcn {
+  readonly params: ParamInfo[] = [];
+  readonly paramCount: number;
+  readonly bodyParamCount: number;
+  /** Byte offsets of the parameter, gradient and moment blocks. */
+  readonly p: number;
+  readonly g: number;
+  readonly m: number;
+  readonly v: number;
+  private capacity = 0;
+  private adj = 0;
+  private feat = 0;
+  private layerBuf: LayerBuffers[] = [];
+  private scratchS = 0;
+  private scratchY = 0;
+  private dOut = 0;
+  private dY = 0;
+  private dS = 0;
+  private emb = 0;
+  private xagg = 0;
+  private dEmb = 0;
+  private lastGraphs = 0;
+  private lastTrain = false;
+
+  constructor(readonly k: Kernels, readonly cfg: GcnConfig) {
+    const { features: F, hidden: H, layers: L } = cfg;
+    let off = 0;
+    const add = (name: string, shape: number[]) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      this.params.push({ name, shape, offset: off, size });
+      off += size;
+    };
+    for (let l = 0; l < L; l++) {
+      add(`gc${l}.weight`, [l === 0 ? F : H, H]);
+      add(`gc${l}.bias`, [H]);
+      add(`ln${l}.weight`, [H]);
+      add(`ln${l}.bias`, [H]);
+    }
+    this.bodyParamCount = off;
+    if (cfg.head === 'regression') {
+      add('fc.weight', [H, 1]);
+      add('fc.bias', [1]);
+    } else {
+      add('fc.weight', [2 * H, 2]);
+      add('fc.bias', [2]);
+    }
+    this.paramCount = off;
+    this.p = k.heap.alloc(off);
+    this.g = k.heap.alloc(off);
+    this.m = k.heap.alloc(off);
+    this.v = k.heap.alloc(off);
+  }
+
+  param(name: string): ParamInfo {
+    const p = this.params.find((x) => x.name === name);
+    if (!p) throw new Error(`no parameter ${name}`);
+    return p;
+  }
+
+  /** Byte offset of a parameter's values (or gradient with grad=true). */
+  ptr(name: string, grad = false): number {
+    return (grad ? this.g : this.p) + this.param(name).offset * 4;
+  }
+
+  /** Views of all parameters / gradients (invalid after the heap grows). */
+  paramView(): Float32Array {
+    return this.k.heap.f32(this.p, this.paramCount);
+  }
+  gradView(): Float32Array {
+    return this.k.heap.f32(this.g, this.paramCount);
+  }
+
+  /**
+   * The reference initialisation ('thomas'): GC weights and biases U(+-1/sqrt(H)) (1/sqrt of the
+   * last dimension, i.e. of the output size, also for the first layer); LayerNorm gamma 1, beta 0;
+   * the head as PyTorch nn.Linear, U(+-1/sqrt(fan_in)) for weight and bias.
+   */
+  init(rng: Rng, bodyInit: 'thomas' | 'torch-linear' = 'thomas'): void {
+    const P = this.paramView();
+    for (const info of this.params) {
+      const [layer, kind] = info.name.split('.');
+      if (layer.startsWith('gc')) {
+        // thomas: 1/sqrt(last dim) for weight and bias; torch-linear (the MLP baseline): 1/sqrt(fan_in)
+        const fanIn = this.params.find((x) => x.name === `${layer}.weight`)!.shape[0];
+        const bound = bodyInit === 'thomas' ? 1 / Math.sqrt(info.shape[info.shape.length - 1]) : 1 / Math.sqrt(fanIn);
+        for (let i = 0; i < info.size; i++) P[info.offset + i] = (rng.float() * 2 - 1) * bound;
+      } else if (layer.startsWith('ln')) {
+        P.fill(kind === 'weight' ? 1 : 0, info.offset, info.offset + info.size);
+      }
+    }
+    this.resetHead(rng);
+  }
+
+  /** Re-initialise the head as PyTorch does (used for transfer from another predictor). */
+  resetHead(rng: Rng): void {
+    const P = this.paramView();
+    const w = this.param('fc.weight');
+    const b = this.param('fc.bias');
+    const fanIn = w.shape[0];
+    const bound = 1 / Math.sqrt(fanIn);
+    for (let i = 0; i < w.size; i++) P[w.offset + i] = (rng.float() * 2 - 1) * bound;
+    for (let i = 0; i < b.size; i++) P[b.offset + i] = (rng.float() * 2 - 1) * bound;
+  }
+
+  /** Make room for batches of up to `graphs` graphs. */
+  reserve(graphs: number): void {
+    if (graphs <= this.capacity) return;
+    const { nodes: N, features: F, hidden: H, layers: L } = this.cfg;
+    const M = graphs * N;
+    const heap = this.k.heap;
+    this.adj = heap.alloc(graphs * N * N);
+    this.feat = heap.alloc(M * F);
+    this.layerBuf = [];
+    for (let l = 0; l < L; l++) this.layerBuf.push({ out: heap.alloc(M * H), xhat: heap.alloc(M * H), rstd: heap.alloc(M), mask: heap.alloc(M * H) });
+    this.scratchS = heap.alloc(M * H);
+    this.scratchY = heap.alloc(M * H);
+    this.dOut = heap.alloc(M * H);
+    this.dY = heap.alloc(M * H);
+    this.dS = heap.alloc(M * H);
+    this.emb = heap.alloc(graphs * H);
+    this.xagg = heap.alloc(graphs * Math.max(H, F));
+    this.dEmb = heap.alloc(graphs * H);
+    this.capacity = graphs;
+  }
+
+  /** Copy graphs ids[0..] of the set into the input buffers. */
+  load(set: GraphSet, ids: ArrayLike<number>): void {
+    const { nodes: N, features: F } = this.cfg;
+    if (set.nodes !== N || set.features !== F) throw new Error(`graphs have ${set.nodes} nodes x ${set.features} features, the model expects ${N} x ${F}`);
+    const adjacency = set.adjacency;
+    const features = set.featureData;
+    this.reserve(ids.length);
+    const a = this.k.heap.f32(this.adj, ids.length * N * N);
+    const f = this.k.heap.f32(this.feat, ids.length * N * F);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      a.set(adjacency.subarray(id * N * N, (id + 1) * N * N), i * N * N);
+      f.set(features.subarray(id * N * F, (id + 1) * N * F), i * N * F);
+    }
+  }
+
+  /**
+   * Body forward over the G loaded graphs; returns the byte offset of the G x H embeddings.
+   * In training mode dropout masks are drawn from `rng`.
+   */
+  forward(G: number, train: boolean, rng?: Rng): number {
+    const { nodes: N, features: F, hidden: H, layers: L, dropout } = this.cfg;
+    const k = this.k;
+    const M = G * N;
+    const useDrop = train && dropout > 0;
+    if (useDrop && !rng) throw new Error('Gcn.forward: training with dropout needs an rng');
+    let input = this.feat;
+    let din = F;
+    for (let l = 0; l < L - 1; l++) {
+      const buf = this.layerBuf[l];
+      k.gemm_nn(input, this.ptr(`gc${l}.weight`), this.scratchS, M, din, H, 0);
+      k.adj_fwd(this.adj, this.scratchS, this.scratchY, this.ptr(`gc${l}.bias`), G, N, H);
+      if (useDrop) k.dropout_mask(buf.mask, M * H, dropout, 1 / (1 - dropout), rng!.u32());
+      k.ln_relu_drop_fwd(this.scratchY, buf.xhat, buf.out, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), buf.rstd, useDrop ? buf.mask : 0, M, H, LN_EPS);
+      input = buf.out;
+      din = H;
+    }
+    // Last layer: only the global node's row is read out, and row 0 of A.(XW) is (A[0,:].X).W, so
+    // the layer runs on one aggregated row per graph instead of N rows.
+    const l = L - 1;
+    const last = this.layerBuf[l];
+    k.adj_row0(this.adj, input, this.xagg, G, N, din);
+    k.gemm_nn(this.xagg, this.ptr(`gc${l}.weight`), this.scratchY, G, din, H, 0);
+    k.add_bias(this.scratchY, this.ptr(`gc${l}.bias`), G, H);
+    if (useDrop) k.dropout_mask(last.mask, G * H, dropout, 1 / (1 - dropout), rng!.u32());
+    k.ln_relu_drop_fwd(this.scratchY, last.xhat, this.emb, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), last.rstd, useDrop ? last.mask : 0, G, H, LN_EPS);
+    this.lastGraphs = G;
+    this.lastTrain = useDrop;
+    return this.emb;
+  }
+
+  /** Byte offset of the embedding-gradient buffer (G x H) that the head fills before backward(). */
+  get embGradPtr(): number {
+    return this.dEmb;
+  }
+
+  get embPtr(): number {
+    return this.emb;
+  }
+
+  /** Backpropagate dEmb (G x H at embGradPtr) through the body; gradients accumulate. */
+  backward(): void {
+    const { nodes: N, features: F, hidden: H, layers: L } = this.cfg;
+    const k = this.k;
+    const G = this.lastGraphs;
+    const M = G * N;
+    // Last layer (global rows only, see forward).
+    const l = L - 1;
+    const last = this.layerBuf[l];
+    const lastDin = L === 1 ? F : H;
+    k.ln_relu_drop_bwd(this.dEmb, last.xhat, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), last.rstd, this.lastTrain ? last.mask : 0, this.dY, this.ptr(`ln${l}.weight`, true), this.ptr(`ln${l}.bias`, true), G, H);
+    k.colsum(this.dY, this.ptr(`gc${l}.bias`, true), G, H, 1);
+    k.gemm_tn(this.xagg, this.dY, this.ptr(`gc${l}.weight`, true), G, lastDin, H, 1);
+    if (L === 1) return;
+    k.gemm_nt(this.dY, this.ptr(`gc${l}.weight`), this.dS, G, lastDin, H, 0);
+    k.adj_row0_bwd(this.adj, this.dS, this.dOut, G, N, H);
+    for (let l = L - 2; l >= 0; l--) {
+      const buf = this.layerBuf[l];
+      const input = l === 0 ? this.feat : this.layerBuf[l - 1].out;
+      const din = l === 0 ? F : H;
+      k.ln_relu_drop_bwd(this.dOut, buf.xhat, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), buf.rstd, this.lastTrain ? buf.mask : 0, this.dY, this.ptr(`ln${l}.weight`, true), this.ptr(`ln${l}.bias`, true), M, H);
+      k.colsum(this.dY, this.ptr(`gc${l}.bias`, true), M, H, 1);
+      k.adj_bwd(this.adj, this.dY, this.dS, G, N, H);
+      k.gemm_tn(input, this.dS, this.ptr(`gc${l}.weight`, true), M, din, H, 1);
+      if (l > 0) k.gemm_nt(this.dS, this.ptr(`gc${l}.weight`), this.dOut, M, din, H, 0);
+    }
+  }
+
+  zeroGrad(): void {
+    this.gradView().fill(0);
+  }
+}

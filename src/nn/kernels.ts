@@ -1,0 +1,35 @@
+// The one small kernel interface of the numeric core. All arguments are byte offsets into `heap`
+// and sizes; arrays are f32 row-major. `acc` = 1 adds into the output instead of overwriting it.
+
+import type { Heap } from './memory.js';
+
+export interface Kernels {
+  readonly name: 'wasm-simd' | 'js';
+  readonly heap: Heap;
+  /** C (MxN) (+)= A (MxK) . B (KxN) */
+  gemm_nn(a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
+  /** C (KxN) (+)= A^T . B with A (MxK), B (MxN) */
+  gemm_tn(a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
+  /** C (MxK) (+)= A . B^T with A (MxN), B (KxN) */
+  gemm_nt(a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
+  /** Y[g,i,:] = sum_j A[g,i,j] S[g,j,:] + bias */
+  adj_fwd(adj: number, s: number, y: number, bias: number, G: number, Nn: number, D: number): void;
+  /** dS[g,j,:] = sum_i A[g,i,j] dY[g,i,:] */
+  adj_bwd(adj: number, dy: number, ds: number, G: number, Nn: number, D: number): void;
+  /** out[d] (+)= sum_m x[m,d] */
+  colsum(x: number, out: number, M: number, D: number, acc: number): void;
+  /** out = dropout(relu(LN(x)*gamma+beta)); saves xhat and 1/std per row; mask 0 = no dropout */
+  ln_relu_drop_fwd(x: number, xhat: number, out: number, gamma: number, beta: number, rstd: number, mask: number, M: number, D: number, eps: number): void;
+  /** backward of the above; dgamma/dbeta accumulate, dx overwritten */
+  ln_relu_drop_bwd(dout: number, xhat: number, gamma: number, beta: number, rstd: number, mask: number, dx: number, dgamma: number, dbeta: number, M: number, D: number): void;
+  /** mask[i] = 0 with probability p, else scale (xorshift32 stream from seed) */
+  dropout_mask(mask: number, n: number, p: number, scale: number, seed: number): void;
+  /** out[g,:] = sum_j A[g,0,j] X[g,j,:] (global-row aggregation) */
+  adj_row0(adj: number, x: number, out: number, G: number, Nn: number, D: number): void;
+  /** dX[g,j,:] = A[g,0,j] dOut[g,:] (overwrites) */
+  adj_row0_bwd(adj: number, dout: number, dx: number, G: number, Nn: number, D: number): void;
+  /** y[m,:] += b */
+  add_bias(y: number, b: number, M: number, D: number): void;
+  /** PyTorch AdamW step on n params; zeroes the gradient afterwards */
+  adamw(p: number, g: number, m: number, v: number, n: number, lr: number, wd: number, b1: number, b2: number, eps: number, bc1: number, bc2: number): void;
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Kernels } from '../src/nn/kernels.js';
+import { createJsKernels } from '../src/nn/kernels-js.js';
+import { createWasmKernels } from '../src/nn/kernels-wasm.js';
+import { Rng } from '../src/util/rng.js';
+
+// Run the same kernel call on the wasm and the JS reference backends with identical inputs.
+function both(sizes: number[], fill: (i: number, rng: Rng) => number | null, call: (k: Kernels, p: number[]) => void) {
+  const out: Float32Array[][] = [];
+  for (const k of [createWasmKernels(), createJsKernels()]) {
+    const rng = new Rng(99);
+    const ptrs = sizes.map((n) => k.heap.alloc(n));
+    ptrs.forEach((p, i) => {
+      const v = k.heap.f32(p, sizes[i]);
+      for (let j = 0; j < v.length; j++) {
+        const x = fill(i, rng);
+        v[j] = x === null ? rng.float() * 2 - 1 : x;
+      }
+    });
+    call(k, ptrs);
+    out.push(ptrs.map((p, i) => Float32Array.from(k.heap.f32(p, sizes[i]))));
+  }
+  return out;
+}
+
+function close(a: Float32Array, b: Float32Array, tol: number, what: string) {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  assert.ok(worst < tol, `${what}: worst relative error ${worst}`);
+}
+
+const shapes = [
+  [9, 6, 600],
+  [9, 600, 600],
+  [18, 600, 600],
+  [5, 7, 13],
+  [1, 3, 8],
+  [4, 5, 9],
+  [13, 17, 21],
+];
+
+for (const [M, K, N] of shapes) {
+  for (const acc of [0, 1]) {
+    test(`gemm nn/tn/nt agree with the reference, ${M}x${K}x${N} acc=${acc}`, () => {
+      let [w, j] = both([M * K, K * N, M * N], () => null, (k, [a, b, c]) => k.gemm_nn(a, b, c, M, K, N, acc));
+      close(w[2], j[2], 1e-5, 'nn');
+      [w, j] = both([M * K, M * N, K * N], () => null, (k, [a, b, c]) => k.gemm_tn(a, b, c, M, K, N, acc));
+      close(w[2], j[2], 1e-5, 'tn');
+      [w, j] = both([M * N, K * N, M * K], () => null, (k, [a, b, c]) => k.gemm_nt(a, b, c, M, K, N, acc));
+      close(w[2], j[2], 1e-5, 'nt');
+    });
+  }
+}
+
+test('graph aggregation forward/backward, colsum, layernorm-relu-dropout and AdamW agree with the reference', () => {
+  for (const [G, Nn, D] of [[2, 9, 600], [3, 5, 7]]) {
+    const adj = (i: number, r: Rng) => (i === 0 ? (r.float() < 0.4 ? 1 : 0) : null);
+    let [w, j] = both([G * Nn * Nn, G * Nn * D, G * Nn * D, D], adj, (k, [a, s, y, b]) => k.adj_fwd(a, s, y, b, G, Nn, D));
+    close(w[2], j[2], 1e-5, 'adj_fwd');
+    [w, j] = both([G * Nn * Nn, G * Nn * D, G * Nn * D], adj, (k, [a, dy, ds]) => k.adj_bwd(a, dy, ds, G, Nn, D));
+    close(w[2], j[2], 1e-5, 'adj_bwd');
+    [w, j] = both([G * Nn * D, D], () => null, (k, [x, o]) => k.colsum(x, o, G * Nn, D, 1));
+    close(w[1], j[1], 1e-5, 'colsum');
+    const M = G * Nn;
+    const maskFill = (i: number, r: Rng) => (i === 6 ? (r.float() < 0.2 ? 0 : 1.25) : null);
+    [w, j] = both([M * D, M * D, M * D, D, D, M, M * D], maskFill, (k, [x, xh, o, g, b, rs, mk]) => k.ln_relu_drop_fwd(x, xh, o, g, b, rs, mk, M, D, 1e-5));
+    close(w[1], j[1], 1e-4, 'ln xhat');
+    close(w[2], j[2], 1e-4, 'ln out');
+    close(w[5], j[5], 1e-4, 'ln rstd');
+    [w, j] = both([M * D, M * D, D, D, M, M * D, M * D, D, D], maskFill, (k, p) => {
+      k.ln_relu_drop_bwd(p[0], p[1], p[2], p[3], p[4], 0, p[6], p[7], p[8], M, D);
+    });
+    close(w[6], j[6], 1e-4, 'ln dx');
+    close(w[7], j[7], 1e-4, 'ln dgamma');
+    close(w[8], j[8], 1e-4, 'ln dbeta');
+  }
+  const n = 1003;
+  const pos = (i: number, r: Rng) => (i === 3 ? r.float() : null); // v >= 0
+  const [w, j] = both([n, n, n, n], pos, (k, [p, g, m, v]) => k.adamw(p, g, m, v, n, 4e-4, 5e-4, 0.9, 0.999, 1e-8, 1 - 0.9 ** 3, 1 - 0.999 ** 3));
+  for (const i of [0, 1, 2, 3]) close(w[i], j[i], 1e-5, `adamw ${i}`);
+  assert.ok(w[1].every((x) => x === 0), 'gradient zeroed');
+});
+
+test('dropout mask: same bits in both backends, drop rate near p', () => {
+  const [w, j] = both([10000], () => 0, (k, [m]) => k.dropout_mask(m, 10000, 0.2, 1.25, 12345));
+  assert.deepEqual(Array.from(w[0]), Array.from(j[0]));
+  const dropped = w[0].filter((x) => x === 0).length;
+  assert.ok(Math.abs(dropped / 10000 - 0.2) < 0.02, `${dropped}`);
+  assert.ok(w[0].every((x) => x === 0 || x === 1.25));
+});
+
+test('global-row aggregation, its backward and bias add agree with the reference', () => {
+  for (const [G, Nn, D] of [[3, 9, 600], [2, 4, 7]]) {
+    const adj = (i: number, r: Rng) => (i === 0 ? (r.float() < 0.5 ? 1 : 0) : null);
+    let [w, j] = both([G * Nn * Nn, G * Nn * D, G * D], adj, (k, [a, x, o]) => k.adj_row0(a, x, o, G, Nn, D));
+    close(w[2], j[2], 1e-5, 'adj_row0');
+    [w, j] = both([G * Nn * Nn, G * D, G * Nn * D], adj, (k, [a, d, x]) => k.adj_row0_bwd(a, d, x, G, Nn, D));
+    close(w[2], j[2], 1e-6, 'adj_row0_bwd');
+    [w, j] = both([G * D, D], () => null, (k, [y, b]) => k.add_bias(y, b, G, D));
+    close(w[0], j[0], 1e-6, 'add_bias');
+  }
+});

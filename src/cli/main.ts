@@ -6,6 +6,7 @@ import { PickleError } from '../data/pickle.js';
 import { UsageError } from './args.js';
 import { dataCommand } from './cmd-data.js';
 import { demoCommand } from './cmd-demo.js';
+import { latencyCommand } from './cmd-latency.js';
 import { spaceCommand } from './cmd-space.js';
 
 export interface CliCommand {
@@ -24,7 +25,7 @@ const defaultIo: CliIo = {
   err: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),
 };
 
-export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, demoCommand];
+export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, latencyCommand, demoCommand];
 
 export function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -250,6 +250,165 @@ export class Gcn {
     }
   }
 
+  /**
+   * Eval-mode embeddings of graphs `ids` (count x H, row-major), computed with shared work: a node's
+   * output at layer l depends only on the layer-(l-1) outputs of the nodes it aggregates, so rows
+   * are identified by what they aggregate, and each distinct row goes through X.W, LayerNorm and
+   * ReLU once. Identical graphs and shared sub-structures (most non-global nodes) cost nothing
+   * extra. Exact: the same arithmetic as forward(), up to float summation order.
+   */
+  embedShared(set: GraphSet, ids: ArrayLike<number>): Float32Array {
+    const { nodes: N, features: F, hidden: H, layers: L } = this.cfg;
+    if (set.nodes !== N || set.features !== F) throw new Error(`graphs have ${set.nodes} nodes x ${set.features} features, the model expects ${N} x ${F}`);
+    const k = this.k;
+    const heap = k.heap;
+    const mark = heap.mark();
+    const count = ids.length;
+    try {
+      // Layer-0 inputs: distinct feature rows.
+      let rowId = new Int32Array(count * N);
+      const firstRows: number[] = [];
+      {
+        const keyOf = new Map<string, number>();
+        for (let g = 0; g < count; g++) {
+          const base = ids[g] * N * F;
+          for (let i = 0; i < N; i++) {
+            const key = Array.prototype.join.call(set.featureData.subarray(base + i * F, base + (i + 1) * F), ',');
+            let id = keyOf.get(key);
+            if (id === undefined) {
+              id = firstRows.length;
+              keyOf.set(key, id);
+              firstRows.push(base + i * F);
+            }
+            rowId[g * N + i] = id;
+          }
+        }
+      }
+      let uniq = firstRows.length;
+      let rows = heap.alloc(uniq * F);
+      {
+        const R = heap.f32(rows, uniq * F);
+        firstRows.forEach((src, r) => R.set(set.featureData.subarray(src, src + F), r * F));
+      }
+      let din = F;
+      const adjacency = set.adjacency;
+      // Layers 0..L-2 on distinct rows.
+      for (let l = 0; l < L - 1; l++) {
+        const S = heap.alloc(uniq * H);
+        k.gemm_nn(rows, this.ptr(`gc${l}.weight`), S, uniq, din, H, 0);
+        const keyOf = new Map<string, number>();
+        const recipes: { members: number[]; weights: number[] }[] = [];
+        const nextId = new Int32Array(count * N);
+        const parts: string[] = [];
+        for (let g = 0; g < count; g++) {
+          const abase = ids[g] * N * N;
+          for (let i = 0; i < N; i++) {
+            parts.length = 0;
+            const members: number[] = [];
+            const weights: number[] = [];
+            for (let j = 0; j < N; j++) {
+              const a = adjacency[abase + i * N + j];
+              if (a !== 0) {
+                members.push(rowId[g * N + j]);
+                weights.push(a);
+              }
+            }
+            const order = members.map((_, t) => t).sort((x, y) => members[x] - members[y] || weights[x] - weights[y]);
+            for (const t of order) parts.push(weights[t] === 1 ? `${members[t]}` : `${members[t]}*${weights[t]}`);
+            const key = parts.join(',');
+            let id = keyOf.get(key);
+            if (id === undefined) {
+              id = recipes.length;
+              keyOf.set(key, id);
+              recipes.push({ members, weights });
+            }
+            nextId[g * N + i] = id;
+          }
+        }
+        const nu = recipes.length;
+        const Y = heap.alloc(nu * H);
+        const xhat = heap.alloc(nu * H);
+        const rstd = heap.alloc(nu);
+        const out = heap.alloc(nu * H);
+        {
+          const all = heap.all();
+          const s0 = S >> 2;
+          const y0 = Y >> 2;
+          const b0 = this.ptr(`gc${l}.bias`) >> 2;
+          for (let r = 0; r < nu; r++) {
+            const { members, weights } = recipes[r];
+            const yr = y0 + r * H;
+            for (let d = 0; d < H; d++) all[yr + d] = all[b0 + d];
+            for (let t = 0; t < members.length; t++) {
+              const sr = s0 + members[t] * H;
+              const w = weights[t];
+              for (let d = 0; d < H; d++) all[yr + d] += w * all[sr + d];
+            }
+          }
+        }
+        k.ln_relu_drop_fwd(Y, xhat, out, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), rstd, 0, nu, H, LN_EPS);
+        rows = out;
+        uniq = nu;
+        rowId = nextId;
+        din = H;
+      }
+      // Last layer: the global row, (sum_j A[0,j] X_j) . W, once per distinct graph.
+      const l = L - 1;
+      const keyOf = new Map<string, number>();
+      const recipes: { members: number[]; weights: number[] }[] = [];
+      const graphId = new Int32Array(count);
+      for (let g = 0; g < count; g++) {
+        const abase = ids[g] * N * N;
+        const members: number[] = [];
+        const weights: number[] = [];
+        for (let j = 0; j < N; j++) {
+          const a = adjacency[abase + j];
+          if (a !== 0) {
+            members.push(rowId[g * N + j]);
+            weights.push(a);
+          }
+        }
+        const order = members.map((_, t) => t).sort((x, y) => members[x] - members[y] || weights[x] - weights[y]);
+        const key = order.map((t) => `${members[t]}*${weights[t]}`).join(',');
+        let id = keyOf.get(key);
+        if (id === undefined) {
+          id = recipes.length;
+          keyOf.set(key, id);
+          recipes.push({ members, weights });
+        }
+        graphId[g] = id;
+      }
+      const ng = recipes.length;
+      const xagg = heap.alloc(ng * din);
+      {
+        const all = heap.all();
+        const r0 = rows >> 2;
+        const x0 = xagg >> 2;
+        for (let r = 0; r < ng; r++) {
+          const { members, weights } = recipes[r];
+          for (let t = 0; t < members.length; t++) {
+            const src = r0 + members[t] * din;
+            const w = weights[t];
+            for (let d = 0; d < din; d++) all[x0 + r * din + d] += w * all[src + d];
+          }
+        }
+      }
+      const Y = heap.alloc(ng * H);
+      k.gemm_nn(xagg, this.ptr(`gc${l}.weight`), Y, ng, din, H, 0);
+      k.add_bias(Y, this.ptr(`gc${l}.bias`), ng, H);
+      const xhat = heap.alloc(ng * H);
+      const rstd = heap.alloc(ng);
+      const emb = heap.alloc(ng * H);
+      k.ln_relu_drop_fwd(Y, xhat, emb, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), rstd, 0, ng, H, LN_EPS);
+      const E = heap.f32(emb, ng * H);
+      const result = new Float32Array(count * H);
+      for (let g = 0; g < count; g++) result.set(E.subarray(graphId[g] * H, (graphId[g] + 1) * H), g * H);
+      return result;
+    } finally {
+      heap.release(mark);
+    }
+  }
+
   zeroGrad(): void {
     this.gradView().fill(0);
   }

@@ -140,8 +140,24 @@ export class GcnRegressor {
     return total;
   }
 
-  /** Normalised predictions for graphs `ids` of the set (eval mode, batched). */
-  predictNormalised(set: GraphSet, ids: ArrayLike<number>, chunk = 256): Float64Array {
+  /** Normalised predictions for graphs `ids` of the set (eval mode, shared-work forward). */
+  predictNormalised(set: GraphSet, ids: ArrayLike<number>): Float64Array {
+    const H = this.config.hidden;
+    const emb = this.model.embedShared(set, ids);
+    const heap = this.kernels.heap.all();
+    const w = heap.subarray(this.model.ptr('fc.weight') >> 2, (this.model.ptr('fc.weight') >> 2) + H);
+    const b = heap[this.model.ptr('fc.bias') >> 2];
+    const out = new Float64Array(ids.length);
+    for (let g = 0; g < ids.length; g++) {
+      let s = b;
+      for (let h = 0; h < H; h++) s += emb[g * H + h] * w[h];
+      out[g] = s;
+    }
+    return out;
+  }
+
+  /** Normalised predictions with the plain batched forward (reference path for tests and benchmarks). */
+  predictNormalisedBatched(set: GraphSet, ids: ArrayLike<number>, chunk = 256): Float64Array {
     const out = new Float64Array(ids.length);
     const tmp = new Float64Array(chunk);
     for (let s = 0; s < ids.length; s += chunk) {

@@ -1,0 +1,176 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { resolveDataDir } from '../data/files.js';
+import { loadLatBench } from '../data/latbench.js';
+import { LATENCY_PREDICTORS, loadLatencyPredictor, trainLatencyPredictor, type LatencyPredictorKind } from '../predictors/latency.js';
+import { scatterSvg } from '../report/plots.js';
+import { parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
+import type { CliCommand, CliIo } from './main.js';
+
+const HELP = `Usage: brp-nas latency <train|predict> [options]
+
+  brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
+                        [--predictor gcn|mlp|flops|layerwise] [--epochs 250]
+                        [--save MODEL] [--plot FILE.svg | --no-plot] [--quiet] [--json]
+      Train a latency predictor on one LatBench device (a device name, an official LatBench name,
+      an unambiguous part of one, or a path to a latency pickle), on a seeded split: --train
+      models, --valid validation models, every other measured model as the test set. Prints test
+      metrics (share within +-1/5/10% relative error, RMSE in ms, Spearman, Kendall), writes a
+      predicted-vs-measured scatter plot (default results/latency/<device>-<predictor>-seed<S>.svg)
+      and, with --save, the trained predictor. Progress goes to stderr; Ctrl-C stops training
+      early and still evaluates the best weights so far.
+
+  brp-nas latency predict --model MODEL --arch ARCH [--arch ARCH ...] [--json]
+      Predict the latency of NB201 cells (arch string, tuple or six op digits) in milliseconds.`;
+
+const TRAIN_OPTIONS = {
+  ...COMMON_OPTIONS,
+  device: { type: 'string' },
+  train: { type: 'string' },
+  valid: { type: 'string' },
+  seed: { type: 'string' },
+  predictor: { type: 'string' },
+  epochs: { type: 'string' },
+  save: { type: 'string' },
+  plot: { type: 'string' },
+  'no-plot': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} as const;
+
+const PREDICT_OPTIONS = {
+  ...COMMON_OPTIONS,
+  model: { type: 'string' },
+  arch: { type: 'string', multiple: true },
+} as const;
+
+async function train(argv: string[], io: CliIo): Promise<number> {
+  const { values: v } = parse('latency train', argv, TRAIN_OPTIONS);
+  if (v.help) {
+    io.out(HELP);
+    return 0;
+  }
+  if (typeof v.device !== 'string') throw new UsageError('latency train: --device is required (a LatBench device name or a latency pickle)');
+  const kind = choiceFlag(v.predictor, 'predictor', LATENCY_PREDICTORS, 'gcn') as LatencyPredictorKind;
+  const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
+  const nTrain = intFlag(v.train, 'train', 900, 2);
+  const nValid = intFlag(v.valid, 'valid', 100, 0);
+  const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
+  const ds = loadLatBench(v.device, resolveDataDir(v.data as string | undefined));
+  if (nTrain + nValid >= ds.codes.length) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.codes.length} of ${ds.device}`);
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    io.err('brp-nas latency train: interrupted; finishing this epoch and evaluating the best weights so far (Ctrl-C again to abort)');
+  };
+  process.on('SIGINT', onSigint);
+  let exp;
+  try {
+    exp = trainLatencyPredictor(ds, {
+      kind,
+      seed,
+      train: nTrain,
+      valid: nValid,
+      config: { epochs },
+      onEpoch: (e) => {
+        if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s`);
+        return !interrupted;
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const m = exp.metrics;
+  const result: Record<string, unknown> = {
+    device: ds.device,
+    predictor: kind,
+    seed,
+    train_count: nTrain,
+    valid_count: nValid,
+    test_count: m.count,
+    within1: m.within1,
+    within5: m.within5,
+    within10: m.within10,
+    rmse_ms: m.rmse * 1e3,
+    spearman: m.spearman,
+    kendall: m.kendall,
+    train_seconds: exp.trainSeconds,
+  };
+  if (exp.report) {
+    result.epochs = exp.report.epochs;
+    result.best_epoch = exp.report.bestEpoch + 1;
+    result.steps = exp.report.steps;
+    result.stopped_early = exp.report.stoppedEarly;
+    result.seconds_per_epoch = exp.report.history.reduce((a, e) => a + e.seconds, 0) / exp.report.epochs;
+  }
+  if (interrupted) result.interrupted = true;
+  if (typeof v.save === 'string') {
+    const path = resolve(v.save);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, exp.predictor.toArtifact({ device: ds.device, seed, train: nTrain, valid: nValid, metrics: result }));
+    result.model = path;
+  }
+  if (!v['no-plot']) {
+    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}-${kind}-seed${seed}.svg`);
+    mkdirSync(dirname(path), { recursive: true });
+    const ms = (a: Float64Array) => Float64Array.from(a, (x) => x * 1e3);
+    const svg = await scatterSvg(ms(exp.testTrue), ms(exp.testPred), {
+      title: `${ds.device}: ${kind}, ${nTrain} training models, seed ${seed} (Spearman ${m.spearman.toFixed(3)})`,
+      xLabel: 'measured latency (ms)',
+      yLabel: 'predicted latency (ms)',
+      identity: true,
+    });
+    writeFileAtomic(path, svg);
+    result.plot = path;
+  }
+  if (v.json) io.out(JSON.stringify(result));
+  else {
+    io.out(`${ds.device} ${kind} (seed ${seed}, ${nTrain} train / ${nValid} valid / ${m.count} test), trained in ${exp.trainSeconds.toFixed(1)} s`);
+    io.out(`  within +-1% ${(m.within1 * 100).toFixed(1)}%  +-5% ${(m.within5 * 100).toFixed(1)}%  +-10% ${(m.within10 * 100).toFixed(1)}%  RMSE ${(m.rmse * 1e3).toFixed(4)} ms  Spearman ${m.spearman.toFixed(4)}  Kendall ${m.kendall.toFixed(4)}`);
+    if (result.model) io.out(`  model: ${result.model}`);
+    if (result.plot) io.out(`  plot: ${result.plot}`);
+  }
+  return 0;
+}
+
+async function predict(argv: string[], io: CliIo): Promise<number> {
+  const { values: v } = parse('latency predict', argv, PREDICT_OPTIONS);
+  if (v.help) {
+    io.out(HELP);
+    return 0;
+  }
+  if (typeof v.model !== 'string') throw new UsageError('latency predict: --model is required');
+  const archs = (v.arch as unknown as string[] | undefined) ?? [];
+  if (archs.length === 0) throw new UsageError('latency predict: give at least one --arch');
+  const vectors = archs.map((a) => parseArch(a));
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(v.model);
+  } catch (e) {
+    throw new Error(`cannot read model ${v.model}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const predictor = loadLatencyPredictor(bytes, v.model);
+  const pred = predictor.predictCodes(vectors.map(vectorToCode));
+  const rows = vectors.map((vec, i) => ({ arch: vectorToArchString(vec), latency_ms: pred[i] * 1e3 }));
+  if (v.json) io.out(JSON.stringify(rows.length === 1 ? rows[0] : rows));
+  else for (const r of rows) io.out(`${r.latency_ms.toFixed(4)} ms  ${r.arch}`);
+  return 0;
+}
+
+export const latencyCommand: CliCommand = {
+  name: 'latency',
+  summary: 'train and use latency predictors (GCN, MLP, FLOPs, layer-wise) on LatBench',
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      io.out(HELP);
+      return sub === undefined ? 2 : 0;
+    }
+    if (sub === 'train') return train(rest, io);
+    if (sub === 'predict') return predict(rest, io);
+    throw new UsageError(`latency: unknown subcommand ${JSON.stringify(sub)}; use train or predict`);
+  },
+};

@@ -1,0 +1,152 @@
+// Latency predictors for one device: the GCN of BRP-NAS and its baselines (MLP on the flattened
+// encoding, FLOPs with a linear fit, layer-wise sum), all trained on the same seeded split:
+// N training models, V validation models, the rest of the device's measurements as the test set.
+
+import type { LatencyDataset } from '../data/latbench.js';
+import { regressionMetrics, type RegressionMetrics } from '../eval/metrics.js';
+import type { GcnConfig } from '../nn/gcn.js';
+import { encodeNb201Codes, flattenGraphs, type GraphSet } from '../nn/graphs.js';
+import type { Kernels } from '../nn/kernels.js';
+import { createWasmKernels } from '../nn/kernels-wasm.js';
+import { Rng } from '../util/rng.js';
+import { decodeArtifact, encodeArtifact } from './artifact.js';
+import { fitFlops, fitLayerwise, predictLinear, type LinearModel } from './baselines.js';
+import { GcnRegressor, LATENCY_TRAIN_CONFIG, type EpochInfo, type RegressorTrainConfig, type TrainReport } from './regressor.js';
+
+export const LATENCY_PREDICTORS = ['gcn', 'mlp', 'flops', 'layerwise'] as const;
+export type LatencyPredictorKind = (typeof LATENCY_PREDICTORS)[number];
+
+export interface LatencyPredictor {
+  readonly kind: LatencyPredictorKind;
+  /** Predicted latency in seconds for NB201 cells given by vector code. */
+  predictCodes(codes: ArrayLike<number>): Float64Array;
+  /** The versioned single-file artifact. */
+  toArtifact(meta?: Record<string, unknown>): Uint8Array;
+}
+
+class NeuralLatencyPredictor implements LatencyPredictor {
+  constructor(
+    readonly kind: 'gcn' | 'mlp',
+    readonly regressor: GcnRegressor,
+  ) {}
+
+  graphs(codes: ArrayLike<number>): GraphSet {
+    const set = encodeNb201Codes(codes);
+    return this.kind === 'mlp' ? flattenGraphs(set) : set;
+  }
+
+  predictCodes(codes: ArrayLike<number>): Float64Array {
+    return this.regressor.predict(this.graphs(codes), Int32Array.from({ length: codes.length }, (_, i) => i));
+  }
+
+  toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
+    return encodeArtifact({ kind: `latency-${this.kind}`, space: 'nb201', gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
+  }
+}
+
+class LinearLatencyPredictor implements LatencyPredictor {
+  constructor(
+    readonly kind: 'flops' | 'layerwise',
+    readonly model: LinearModel,
+  ) {}
+  predictCodes(codes: ArrayLike<number>): Float64Array {
+    return predictLinear(this.model, codes);
+  }
+  toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
+    return encodeArtifact({ kind: `latency-${this.kind}`, space: 'nb201', linear: this.model, meta });
+  }
+}
+
+/** Restore a predictor from its artifact bytes. */
+export function loadLatencyPredictor(bytes: Uint8Array, source = 'model', kernels?: Kernels): LatencyPredictor & { meta: Record<string, unknown> } {
+  const { header, params } = decodeArtifact(bytes, source);
+  const meta = (header.meta ?? {}) as Record<string, unknown>;
+  const kind = String(header.kind).replace(/^latency-/, '');
+  if (!header.kind.startsWith('latency-') || !(LATENCY_PREDICTORS as readonly string[]).includes(kind)) throw new Error(`${source}: holds a ${header.kind} predictor, not a latency predictor`);
+  if (kind === 'flops' || kind === 'layerwise') {
+    const lin = header.linear as LinearModel;
+    if (!lin || !Array.isArray(lin.weights) || lin.kind !== kind) throw new Error(`${source}: malformed linear model`);
+    return Object.assign(new LinearLatencyPredictor(kind, lin), { meta });
+  }
+  const cfg = header.gcn as GcnConfig;
+  const reg = new GcnRegressor(kernels ?? createWasmKernels(), cfg);
+  if (reg.model.paramCount !== params.length) throw new Error(`${source}: ${params.length} parameters, the configuration needs ${reg.model.paramCount}`);
+  reg.model.paramView().set(params);
+  const norm = header.norm as { min: number; max: number };
+  if (!norm || !Number.isFinite(norm.min) || !Number.isFinite(norm.max)) throw new Error(`${source}: missing target normalisation`);
+  reg.norm = norm;
+  return Object.assign(new NeuralLatencyPredictor(kind as 'gcn' | 'mlp', reg), { meta });
+}
+
+export interface Split {
+  train: Int32Array;
+  valid: Int32Array;
+  test: Int32Array;
+}
+
+/** The reference split: a seeded permutation; first N train, next V valid, the rest test. */
+export function splitIndices(n: number, nTrain: number, nValid: number, rng: Rng): Split {
+  if (!Number.isInteger(nTrain) || nTrain < 2) throw new Error(`training size must be an integer >= 2, got ${nTrain}`);
+  if (!Number.isInteger(nValid) || nValid < 0) throw new Error(`validation size must be a non-negative integer, got ${nValid}`);
+  if (nTrain + nValid >= n) throw new Error(`${nTrain} training + ${nValid} validation models leave no test models out of ${n}`);
+  const p = rng.permutation(n);
+  return { train: p.slice(0, nTrain), valid: p.slice(nTrain, nTrain + nValid), test: p.slice(nTrain + nValid) };
+}
+
+export interface LatencyTrainOptions {
+  kind?: LatencyPredictorKind;
+  seed?: number;
+  train?: number;
+  valid?: number;
+  hidden?: number;
+  layers?: number;
+  dropout?: number;
+  config?: Partial<RegressorTrainConfig>;
+  kernels?: Kernels;
+  onEpoch?: (e: EpochInfo) => boolean | void;
+}
+
+export interface LatencyExperiment {
+  predictor: LatencyPredictor;
+  device: string;
+  seed: number;
+  split: Split;
+  /** Codes, measured and predicted seconds of the test models. */
+  testCodes: Int32Array;
+  testTrue: Float64Array;
+  testPred: Float64Array;
+  metrics: RegressionMetrics;
+  trainSeconds: number;
+  report?: TrainReport;
+}
+
+export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOptions = {}): LatencyExperiment {
+  const kind = opts.kind ?? 'gcn';
+  const seed = opts.seed ?? 0;
+  const rng = new Rng(seed);
+  const split = splitIndices(ds.codes.length, opts.train ?? 900, opts.valid ?? 100, rng);
+  const codesOf = (idx: Int32Array) => Int32Array.from(idx, (i) => ds.codes[i]);
+  const secondsOf = (idx: Int32Array) => Float64Array.from(idx, (i) => ds.seconds[i]);
+  const t0 = performance.now();
+  let predictor: LatencyPredictor;
+  let report: TrainReport | undefined;
+  if (kind === 'flops' || kind === 'layerwise') {
+    const trCodes = codesOf(split.train);
+    const model = kind === 'flops' ? fitFlops(trCodes, secondsOf(split.train)) : fitLayerwise(trCodes, secondsOf(split.train));
+    predictor = new LinearLatencyPredictor(kind, model);
+  } else {
+    let set = encodeNb201Codes(ds.codes);
+    if (kind === 'mlp') set = flattenGraphs(set);
+    const cfg: GcnConfig = { nodes: set.nodes, features: set.features, hidden: opts.hidden ?? 600, layers: opts.layers ?? 4, dropout: opts.dropout ?? 0.002, head: 'regression' };
+    const reg = new GcnRegressor(opts.kernels ?? createWasmKernels(), cfg);
+    const trainRng = rng.fork();
+    reg.init(trainRng, kind === 'mlp' ? 'torch-linear' : 'thomas');
+    report = reg.train(set, split.train, secondsOf(split.train), split.valid, secondsOf(split.valid), { ...LATENCY_TRAIN_CONFIG, ...opts.config }, trainRng, opts.onEpoch);
+    predictor = new NeuralLatencyPredictor(kind, reg);
+  }
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const testCodes = codesOf(split.test);
+  const testTrue = secondsOf(split.test);
+  const testPred = predictor.predictCodes(testCodes);
+  return { predictor, device: ds.device, seed, split, testCodes, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), trainSeconds, report };
+}

@@ -1,0 +1,49 @@
+// Plots as SVG through vega-lite (compiled to a vega view rendered without a browser).
+
+export interface ScatterOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** Draw y = x and the +-10% band. */
+  identity?: boolean;
+}
+
+export async function scatterSvg(x: ArrayLike<number>, y: ArrayLike<number>, opts: ScatterOptions): Promise<string> {
+  if (x.length !== y.length) throw new Error('scatter: x and y differ in length');
+  const points = Array.from({ length: x.length }, (_, i) => ({ x: x[i], y: y[i] }));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) {
+    lo = Math.min(lo, p.x, p.y);
+    hi = Math.max(hi, p.x, p.y);
+  }
+  const layers: object[] = [
+    {
+      data: { values: points },
+      mark: { type: 'circle', size: 6, opacity: 0.35 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: opts.xLabel, scale: { domain: [lo, hi] } },
+        y: { field: 'y', type: 'quantitative', title: opts.yLabel, scale: { domain: [lo, hi] } },
+      },
+    },
+  ];
+  if (opts.identity) {
+    const line = (k: number, dash: number[]) => ({
+      data: { values: [{ x: lo, y: lo * k }, { x: hi, y: hi * k }] },
+      mark: { type: 'line', color: '#d62728', strokeDash: dash, strokeWidth: 1 },
+      encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+    });
+    layers.push(line(1, []), line(1.1, [4, 3]), line(0.9, [4, 3]));
+  }
+  const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: opts.title, width: 420, height: 420, layer: layers };
+  return renderSvg(spec);
+}
+
+export async function renderSvg(vlSpec: object): Promise<string> {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vl.compile(vlSpec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}

@@ -4,11 +4,16 @@
 
 // C (M x N) (+)= A (M x K) . B (K x N)
 export function gemm_nn(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32): void {
+  gemm_nn_s(a, b, c, M, K, N, N, N, acc);
+}
+
+// Strided form: B rows are ldb floats apart and C rows ldc (a column block of a wider matrix).
+export function gemm_nn_s(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ldb: i32, ldc: i32, acc: i32): void {
   // Column strips outermost: the 8-column strip of B (K x 8) stays in L1/L2 while every row block
   // of A passes over it, so B (the weights) is streamed from memory once.
   const N8 = N & ~7;
-  const bstride = <usize>N * 4;
-  const cs = <usize>N * 4;
+  const bstride = <usize>ldb * 4;
+  const cs = <usize>ldc * 4;
   for (let j = 0; j < N8; j += 8) {
     let i = 0;
     for (; i + 4 <= M; i += 4) {
@@ -39,7 +44,7 @@ export function gemm_nn(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ac
         c31 = f32x4.add(c31, f32x4.mul(x3, b1));
         bp += bstride;
       }
-      const cp = c + <usize>(i * N + j) * 4;
+      const cp = c + <usize>(i * ldc + j) * 4;
       store4x2(cp, c00, c01, acc);
       store4x2(cp + cs, c10, c11, acc);
       store4x2(cp + 2 * cs, c20, c21, acc);
@@ -55,10 +60,10 @@ export function gemm_nn(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ac
         c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
         bp += bstride;
       }
-      store4x2(c + <usize>(i * N + j) * 4, c0, c1, acc);
+      store4x2(c + <usize>(i * ldc + j) * 4, c0, c1, acc);
     }
   }
-  if (N8 < N) for (let i = 0; i < M; i++) gemmTailCols(a, b, c, i, K, N, N8, acc);
+  if (N8 < N) for (let i = 0; i < M; i++) gemmTailCols(a, b, c, i, K, N, N8, ldb, ldc, acc);
 }
 
 @inline function store4x2(p: usize, x: v128, y: v128, acc: i32): void {
@@ -71,17 +76,21 @@ export function gemm_nn(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ac
   }
 }
 
-function gemmTailCols(a: usize, b: usize, c: usize, i: i32, K: i32, N: i32, from: i32, acc: i32): void {
+function gemmTailCols(a: usize, b: usize, c: usize, i: i32, K: i32, N: i32, from: i32, ldb: i32, ldc: i32, acc: i32): void {
   for (let j = from; j < N; j++) {
     let s: f32 = 0;
-    for (let k = 0; k < K; k++) s += load<f32>(a + <usize>(i * K + k) * 4) * load<f32>(b + <usize>(k * N + j) * 4);
-    const p = c + <usize>(i * N + j) * 4;
+    for (let k = 0; k < K; k++) s += load<f32>(a + <usize>(i * K + k) * 4) * load<f32>(b + <usize>(k * ldb + j) * 4);
+    const p = c + <usize>(i * ldc + j) * 4;
     store<f32>(p, acc ? load<f32>(p) + s : s);
   }
 }
 
 // C (K x N) (+)= A^T . B, with A (M x K), B (M x N): the weight gradient X^T . dY.
 export function gemm_tn(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32): void {
+  gemm_tn_s(a, b, c, M, K, N, N, N, acc);
+}
+
+export function gemm_tn_s(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ldb: i32, ldc: i32, acc: i32): void {
   const N8 = N & ~7;
   let i = 0;
   for (; i + 4 <= K; i += 4) {
@@ -90,11 +99,13 @@ export function gemm_tn(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ac
       let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
       let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let bp = b + <usize>j * 4;
+      let ap = a + <usize>i * 4;
+      const bstep = <usize>ldb * 4;
+      const astep = <usize>K * 4;
       for (let m = 0; m < M; m++) {
-        const bp = b + <usize>(m * N + j) * 4;
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
-        const ap = a + <usize>(m * K + i) * 4;
         const x0 = f32x4.splat(load<f32>(ap));
         const x1 = f32x4.splat(load<f32>(ap, 4));
         const x2 = f32x4.splat(load<f32>(ap, 8));
@@ -107,98 +118,125 @@ export function gemm_tn(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ac
         c21 = f32x4.add(c21, f32x4.mul(x2, b1));
         c30 = f32x4.add(c30, f32x4.mul(x3, b0));
         c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+        bp += bstep;
+        ap += astep;
       }
-      const cp = c + <usize>(i * N + j) * 4;
-      const cs = <usize>N * 4;
+      const cp = c + <usize>(i * ldc + j) * 4;
+      const cs = <usize>ldc * 4;
       store4x2(cp, c00, c01, acc);
       store4x2(cp + cs, c10, c11, acc);
       store4x2(cp + 2 * cs, c20, c21, acc);
       store4x2(cp + 3 * cs, c30, c31, acc);
     }
-    for (let r = i; r < i + 4; r++) gemmTnTail(a, b, c, M, K, N, r, N8, acc);
+    for (let r = i; r < i + 4; r++) gemmTnTail(a, b, c, M, K, N, r, N8, ldb, ldc, acc);
   }
   for (; i < K; i++) {
     for (let j = 0; j < N8; j += 8) {
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
       for (let m = 0; m < M; m++) {
-        const bp = b + <usize>(m * N + j) * 4;
+        const bp = b + <usize>(m * ldb + j) * 4;
         const x = f32x4.splat(load<f32>(a + <usize>(m * K + i) * 4));
         c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
         c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
       }
-      store4x2(c + <usize>(i * N + j) * 4, c0, c1, acc);
+      store4x2(c + <usize>(i * ldc + j) * 4, c0, c1, acc);
     }
-    gemmTnTail(a, b, c, M, K, N, i, N8, acc);
+    gemmTnTail(a, b, c, M, K, N, i, N8, ldb, ldc, acc);
   }
 }
 
-function gemmTnTail(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, i: i32, from: i32, acc: i32): void {
+function gemmTnTail(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, i: i32, from: i32, ldb: i32, ldc: i32, acc: i32): void {
   for (let j = from; j < N; j++) {
     let s: f32 = 0;
-    for (let m = 0; m < M; m++) s += load<f32>(a + <usize>(m * K + i) * 4) * load<f32>(b + <usize>(m * N + j) * 4);
-    const p = c + <usize>(i * N + j) * 4;
+    for (let m = 0; m < M; m++) s += load<f32>(a + <usize>(m * K + i) * 4) * load<f32>(b + <usize>(m * ldb + j) * 4);
+    const p = c + <usize>(i * ldc + j) * 4;
     store<f32>(p, acc ? load<f32>(p) + s : s);
   }
 }
 
 // C (M x K) (+)= A . B^T, with A (M x N), B (K x N): the input gradient dY . W^T.
+// 2 x 4 tiles of dot products; inner loops step byte offsets (index arithmetic there costs 2x).
 export function gemm_nt(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, acc: i32): void {
-  // Row blocks of B outermost: each 4-row block of B (the weights) is read from memory once and
-  // reused from L1 by every pair of rows of A.
-  const N4 = N & ~3;
+  gemm_nt_s(a, b, c, M, K, N, K, acc);
+}
+
+// Strided form: C rows are ldc floats apart (a column block of a wider C).
+export function gemm_nt_s(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ldc: i32, acc: i32): void {
+  const rs = <usize>N * 4;
+  const rs4 = <usize>(N & ~3) * 4;
   let k = 0;
   for (; k + 4 <= K; k += 4) {
-    const br0 = b + <usize>(k * N) * 4;
-    const br1 = br0 + <usize>N * 4;
-    const br2 = br1 + <usize>N * 4;
-    const br3 = br2 + <usize>N * 4;
+    const b0 = b + <usize>(k * N) * 4;
+    const b1 = b0 + rs;
+    const b2 = b1 + rs;
+    const b3 = b2 + rs;
     let m = 0;
     for (; m + 2 <= M; m += 2) {
-      const ar0 = a + <usize>(m * N) * 4;
-      const ar1 = ar0 + <usize>N * 4;
-      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
-      let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
-      for (let n = 0; n < N4; n += 4) {
-        const o = <usize>n * 4;
-        const x0 = v128.load(ar0 + o);
-        const x1 = v128.load(ar1 + o);
-        const w0 = v128.load(br0 + o);
-        const w1 = v128.load(br1 + o);
-        const w2 = v128.load(br2 + o);
-        const w3 = v128.load(br3 + o);
-        s00 = f32x4.add(s00, f32x4.mul(x0, w0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, w1));
-        s02 = f32x4.add(s02, f32x4.mul(x0, w2));
-        s03 = f32x4.add(s03, f32x4.mul(x0, w3));
-        s10 = f32x4.add(s10, f32x4.mul(x1, w0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, w1));
-        s12 = f32x4.add(s12, f32x4.mul(x1, w2));
-        s13 = f32x4.add(s13, f32x4.mul(x1, w3));
+      const a0 = a + <usize>(m * N) * 4;
+      const a1 = a0 + rs;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      let t0 = f32x4.splat(0), t1 = f32x4.splat(0), t2 = f32x4.splat(0), t3 = f32x4.splat(0);
+      for (let o: usize = 0; o < rs4; o += 16) {
+        const x0 = v128.load(a0 + o);
+        const x1 = v128.load(a1 + o);
+        const w0 = v128.load(b0 + o);
+        const w1 = v128.load(b1 + o);
+        const w2 = v128.load(b2 + o);
+        const w3 = v128.load(b3 + o);
+        s0 = f32x4.add(s0, f32x4.mul(x0, w0));
+        s1 = f32x4.add(s1, f32x4.mul(x0, w1));
+        s2 = f32x4.add(s2, f32x4.mul(x0, w2));
+        s3 = f32x4.add(s3, f32x4.mul(x0, w3));
+        t0 = f32x4.add(t0, f32x4.mul(x1, w0));
+        t1 = f32x4.add(t1, f32x4.mul(x1, w1));
+        t2 = f32x4.add(t2, f32x4.mul(x1, w2));
+        t3 = f32x4.add(t3, f32x4.mul(x1, w3));
       }
-      let r0 = hsum4(s00, s01, s02, s03);
-      let r1 = hsum4(s10, s11, s12, s13);
-      if (N4 < N) {
-        let t00: f32 = 0, t01: f32 = 0, t02: f32 = 0, t03: f32 = 0;
-        let t10: f32 = 0, t11: f32 = 0, t12: f32 = 0, t13: f32 = 0;
-        for (let n = N4; n < N; n++) {
-          const o = <usize>n * 4;
-          const x0 = load<f32>(ar0 + o);
-          const x1 = load<f32>(ar1 + o);
-          const w0 = load<f32>(br0 + o), w1 = load<f32>(br1 + o), w2 = load<f32>(br2 + o), w3 = load<f32>(br3 + o);
-          t00 += x0 * w0; t01 += x0 * w1; t02 += x0 * w2; t03 += x0 * w3;
-          t10 += x1 * w0; t11 += x1 * w1; t12 += x1 * w2; t13 += x1 * w3;
+      let r0 = hsum4(s0, s1, s2, s3);
+      let r1 = hsum4(t0, t1, t2, t3);
+      if (rs4 < rs) {
+        let u0: f32 = 0, u1: f32 = 0, u2: f32 = 0, u3: f32 = 0;
+        let v0: f32 = 0, v1: f32 = 0, v2: f32 = 0, v3: f32 = 0;
+        for (let o = rs4; o < rs; o += 4) {
+          const x0 = load<f32>(a0 + o);
+          const x1 = load<f32>(a1 + o);
+          const w0 = load<f32>(b0 + o), w1 = load<f32>(b1 + o), w2 = load<f32>(b2 + o), w3 = load<f32>(b3 + o);
+          u0 += x0 * w0; u1 += x0 * w1; u2 += x0 * w2; u3 += x0 * w3;
+          v0 += x1 * w0; v1 += x1 * w1; v2 += x1 * w2; v3 += x1 * w3;
         }
-        r0 = f32x4.add(r0, vec4(t00, t01, t02, t03));
-        r1 = f32x4.add(r1, vec4(t10, t11, t12, t13));
+        r0 = f32x4.add(r0, vec4(u0, u1, u2, u3));
+        r1 = f32x4.add(r1, vec4(v0, v1, v2, v3));
       }
-      const cp0 = c + <usize>(m * K + k) * 4;
-      const cp1 = cp0 + <usize>K * 4;
+      const cp0 = c + <usize>(m * ldc + k) * 4;
+      const cp1 = cp0 + <usize>ldc * 4;
       v128.store(cp0, acc ? f32x4.add(v128.load(cp0), r0) : r0);
       v128.store(cp1, acc ? f32x4.add(v128.load(cp1), r1) : r1);
     }
-    for (; m < M; m++) for (let kk = k; kk < k + 4; kk++) ntScalar(a, b, c, m, kk, N, K, acc);
+    if (m < M) {
+      // the odd last row: 1 x 4 tile
+      const a0 = a + <usize>(m * N) * 4;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      for (let o: usize = 0; o < rs4; o += 16) {
+        const x0 = v128.load(a0 + o);
+        s0 = f32x4.add(s0, f32x4.mul(x0, v128.load(b0 + o)));
+        s1 = f32x4.add(s1, f32x4.mul(x0, v128.load(b1 + o)));
+        s2 = f32x4.add(s2, f32x4.mul(x0, v128.load(b2 + o)));
+        s3 = f32x4.add(s3, f32x4.mul(x0, v128.load(b3 + o)));
+      }
+      let r0 = hsum4(s0, s1, s2, s3);
+      if (rs4 < rs) {
+        let u0: f32 = 0, u1: f32 = 0, u2: f32 = 0, u3: f32 = 0;
+        for (let o = rs4; o < rs; o += 4) {
+          const x0 = load<f32>(a0 + o);
+          u0 += x0 * load<f32>(b0 + o); u1 += x0 * load<f32>(b1 + o); u2 += x0 * load<f32>(b2 + o); u3 += x0 * load<f32>(b3 + o);
+        }
+        r0 = f32x4.add(r0, vec4(u0, u1, u2, u3));
+      }
+      const cp0 = c + <usize>(m * ldc + k) * 4;
+      v128.store(cp0, acc ? f32x4.add(v128.load(cp0), r0) : r0);
+    }
   }
-  for (; k < K; k++) for (let m = 0; m < M; m++) ntScalar(a, b, c, m, k, N, K, acc);
+  for (; k < K; k++) for (let m = 0; m < M; m++) ntScalar(a, b, c, m, k, N, ldc, acc);
 }
 
 @inline function vec4(a: f32, b: f32, c: f32, d: f32): v128 {
@@ -218,10 +256,10 @@ export function gemm_nt(a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ac
   return f32x4.add(x, y);
 }
 
-function ntScalar(a: usize, b: usize, c: usize, m: i32, k: i32, N: i32, K: i32, acc: i32): void {
+function ntScalar(a: usize, b: usize, c: usize, m: i32, k: i32, N: i32, ldc: i32, acc: i32): void {
   let s: f32 = 0;
   for (let n = 0; n < N; n++) s += load<f32>(a + <usize>(m * N + n) * 4) * load<f32>(b + <usize>(k * N + n) * 4);
-  const p = c + <usize>(m * K + k) * 4;
+  const p = c + <usize>(m * ldc + k) * 4;
   store<f32>(p, acc ? load<f32>(p) + s : s);
 }
 
@@ -410,7 +448,7 @@ export function dropout_mask(mask: usize, n: i32, p: f32, scale: f32, seed: u32)
 }
 
 // PyTorch AdamW: p *= 1 - lr*wd; m, v moments; p -= (lr/bc1) * m / (sqrt(v)/sqrt(bc2) + eps).
-// The gradient is zeroed afterwards, ready for the next step.
+// The gradient is left as it is: backward passes overwrite it.
 export function adamw(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, wd: f32, b1: f32, b2: f32, eps: f32, bc1: f32, bc2: f32): void {
   const decay = f32x4.splat(1 - lr * wd);
   const vb1 = f32x4.splat(b1);
@@ -420,10 +458,9 @@ export function adamw(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, w
   const step = f32x4.splat(-lr / bc1);
   const isq = f32x4.splat(1 / Mathf.sqrt(bc2));
   const veps = f32x4.splat(eps);
-  const zero = f32x4.splat(0);
   const n4 = n & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    const o = <usize>i * 4;
+  const end4 = <usize>n4 * 4;
+  for (let o: usize = 0; o < end4; o += 16) {
     const gv = v128.load(g + o);
     const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vb1c, gv));
     const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(vb2c, f32x4.mul(gv, gv)));
@@ -432,7 +469,6 @@ export function adamw(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, w
     const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), isq), veps);
     const pv = f32x4.mul(v128.load(p + o), decay);
     v128.store(p + o, f32x4.add(pv, f32x4.div(f32x4.mul(step, mv), denom)));
-    v128.store(g + o, zero);
   }
   for (let i = n4; i < n; i++) {
     const o = <usize>i * 4;
@@ -443,7 +479,6 @@ export function adamw(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, w
     store<f32>(v + o, vv);
     const denom = Mathf.sqrt(vv) / Mathf.sqrt(bc2) + eps;
     store<f32>(p + o, load<f32>(p + o) * (1 - lr * wd) - (lr / bc1) * mv / denom);
-    store<f32>(g + o, 0);
   }
 }
 

@@ -91,3 +91,21 @@ test('a broken backward pass is caught by the check', () => {
   const r = fdCheck(reg.model.paramView(), grads, lossAt);
   assert.ok(r.passed / r.checked < 0.5, `${r.passed}/${r.checked} passed a corrupted gradient`);
 });
+
+test('binary relation predictor (pair head, KL loss over all pairs) gradients match finite differences', async () => {
+  const { BinaryRelationPredictor } = await import('../src/predictors/brp.js');
+  for (const make of [createWasmKernels, createJsKernels]) {
+    const set = encodeNb201Codes([11468, 5000, 123, 15624, 777]);
+    const brp = new BinaryRelationPredictor(make(), { nodes: 9, features: 6, hidden: 8, layers: 3, dropout: 0.3, head: 'binary' });
+    brp.init(new Rng(3));
+    const ids = [0, 1, 2, 3, 4];
+    const y = [0.1, 0.9, 0.4, 0.5, 0.2];
+    const lossAt = () => brp.pairGradients(set, ids, y, new Rng(17));
+    lossAt();
+    const grads = Float32Array.from(brp.model.gradView());
+    const r = fdCheck(brp.model.paramView(), grads, lossAt, 1e-3, 0.03);
+    assert.ok(r.checked > 100, `only ${r.checked} parameters checked`);
+    assert.ok(r.passed / r.checked > 0.95, `${r.passed}/${r.checked} within tolerance, median rel ${r.medianRel}`);
+    assert.ok(r.medianRel < 5e-3, `median ${r.medianRel}`);
+  }
+});

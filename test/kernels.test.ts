@@ -80,7 +80,6 @@ test('graph aggregation forward/backward, colsum, layernorm-relu-dropout and Ada
   const pos = (i: number, r: Rng) => (i === 3 ? r.float() : null); // v >= 0
   const [w, j] = both([n, n, n, n], pos, (k, [p, g, m, v]) => k.adamw(p, g, m, v, n, 4e-4, 5e-4, 0.9, 0.999, 1e-8, 1 - 0.9 ** 3, 1 - 0.999 ** 3));
   for (const i of [0, 1, 2, 3]) close(w[i], j[i], 1e-5, `adamw ${i}`);
-  assert.ok(w[1].every((x) => x === 0), 'gradient zeroed');
 });
 
 test('dropout mask: same bits in both backends, drop rate near p', () => {

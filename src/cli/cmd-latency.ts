@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveDataDir } from '../data/files.js';
 import { loadLatBench } from '../data/latbench.js';
+import { createKernels, defaultThreads } from '../nn/backend.js';
 import { LATENCY_PREDICTORS, loadLatencyPredictor, trainLatencyPredictor, type LatencyPredictorKind } from '../predictors/latency.js';
 import { scatterSvg } from '../report/plots.js';
 import { parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201.js';
@@ -13,7 +14,8 @@ const HELP = `Usage: brp-nas latency <train|predict> [options]
 
   brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
                         [--predictor gcn|mlp|flops|layerwise] [--epochs 250]
-                        [--save MODEL] [--plot FILE.svg | --no-plot] [--quiet] [--json]
+                        [--save MODEL] [--plot FILE.svg | --no-plot] [--threads 1|2]
+                        [--quiet] [--json]
       Train a latency predictor on one LatBench device (a device name, an official LatBench name,
       an unambiguous part of one, or a path to a latency pickle), on a seeded split: --train
       models, --valid validation models, every other measured model as the test set. Prints test
@@ -37,6 +39,7 @@ const TRAIN_OPTIONS = {
   plot: { type: 'string' },
   'no-plot': { type: 'boolean' },
   quiet: { type: 'boolean' },
+  threads: { type: 'string' },
 } as const;
 
 const PREDICT_OPTIONS = {
@@ -57,6 +60,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const nTrain = intFlag(v.train, 'train', 900, 2);
   const nValid = intFlag(v.valid, 'valid', 100, 0);
   const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
+  const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
   const ds = loadLatBench(v.device, resolveDataDir(v.data as string | undefined));
   if (nTrain + nValid >= ds.codes.length) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.codes.length} of ${ds.device}`);
 
@@ -68,8 +72,10 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   let exp;
+  const kernels = createKernels({ threads });
   try {
     exp = trainLatencyPredictor(ds, {
+      kernels,
       kind,
       seed,
       train: nTrain,
@@ -82,6 +88,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     });
   } finally {
     process.off('SIGINT', onSigint);
+    kernels.dispose();
   }
   const m = exp.metrics;
   const result: Record<string, unknown> = {
@@ -98,6 +105,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     spearman: m.spearman,
     kendall: m.kendall,
     train_seconds: exp.trainSeconds,
+    threads,
   };
   if (exp.report) {
     result.epochs = exp.report.epochs;

@@ -222,19 +222,24 @@ export class Gcn {
     return this.emb;
   }
 
-  /** Backpropagate dEmb (G x H at embGradPtr) through the body; gradients accumulate. */
+  /**
+   * Backpropagate dEmb (G x H at embGradPtr) through the body. The body's gradients are set, not
+   * accumulated (so the optimizer need not clear them); the head sets its own.
+   */
   backward(): void {
     const { nodes: N, features: F, hidden: H, layers: L } = this.cfg;
     const k = this.k;
     const G = this.lastGraphs;
     const M = G * N;
+    const grads = k.heap.f32(this.g, this.bodyParamCount);
+    for (const info of this.params) if (info.name.startsWith('ln')) grads.fill(0, info.offset, info.offset + info.size);
     // Last layer (global rows only, see forward).
     const l = L - 1;
     const last = this.layerBuf[l];
     const lastDin = L === 1 ? F : H;
     k.ln_relu_drop_bwd(this.dEmb, last.xhat, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), last.rstd, this.lastTrain ? last.mask : 0, this.dY, this.ptr(`ln${l}.weight`, true), this.ptr(`ln${l}.bias`, true), G, H);
-    k.colsum(this.dY, this.ptr(`gc${l}.bias`, true), G, H, 1);
-    k.gemm_tn(this.xagg, this.dY, this.ptr(`gc${l}.weight`, true), G, lastDin, H, 1);
+    k.colsum(this.dY, this.ptr(`gc${l}.bias`, true), G, H, 0);
+    k.gemm_tn(this.xagg, this.dY, this.ptr(`gc${l}.weight`, true), G, lastDin, H, 0);
     if (L === 1) return;
     k.gemm_nt(this.dY, this.ptr(`gc${l}.weight`), this.dS, G, lastDin, H, 0);
     k.adj_row0_bwd(this.adj, this.dS, this.dOut, G, N, H);
@@ -243,9 +248,9 @@ export class Gcn {
       const input = l === 0 ? this.feat : this.layerBuf[l - 1].out;
       const din = l === 0 ? F : H;
       k.ln_relu_drop_bwd(this.dOut, buf.xhat, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), buf.rstd, this.lastTrain ? buf.mask : 0, this.dY, this.ptr(`ln${l}.weight`, true), this.ptr(`ln${l}.bias`, true), M, H);
-      k.colsum(this.dY, this.ptr(`gc${l}.bias`, true), M, H, 1);
+      k.colsum(this.dY, this.ptr(`gc${l}.bias`, true), M, H, 0);
       k.adj_bwd(this.adj, this.dY, this.dS, G, N, H);
-      k.gemm_tn(input, this.dS, this.ptr(`gc${l}.weight`, true), M, din, H, 1);
+      k.gemm_tn(input, this.dS, this.ptr(`gc${l}.weight`, true), M, din, H, 0);
       if (l > 0) k.gemm_nt(this.dS, this.ptr(`gc${l}.weight`), this.dOut, M, din, H, 0);
     }
   }

@@ -147,7 +147,6 @@ export function createJsKernels(heap = new Heap(new WebAssembly.Memory({ initial
         h[w(m) + i] = mi;
         h[w(v) + i] = vi;
         h[w(p) + i] = h[w(p) + i] * (1 - lr * wd) - ((lr / bc1) * mi) / (Math.sqrt(vi) / Math.sqrt(bc2) + eps);
-        h[w(g) + i] = 0;
       }
     },
   };

@@ -1,21 +1,30 @@
 // The WebAssembly SIMD kernels (compiled from assembly/kernels.ts at build time and embedded as
 // base64, so the same module loads in Node and in a browser without file access).
 
-import { WASM_KERNELS_BASE64 } from './generated/kernels-wasm.js';
+import { WASM_KERNELS_BASE64, WASM_SHARED_KERNELS_BASE64 } from './generated/kernels-wasm.js';
 import type { Kernels } from './kernels.js';
 import { Heap } from './memory.js';
 
 let cachedModule: WebAssembly.Module | null = null;
 
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(WASM_KERNELS_BASE64, 'base64'));
-  const bin = atob(WASM_KERNELS_BASE64);
+export function wasmBytes(b64 = WASM_KERNELS_BASE64): Uint8Array<ArrayBuffer> {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(b64, 'base64'));
+  const bin = atob(b64);
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
-function fromInstance(instance: WebAssembly.Instance): Kernels {
+/** The shared-memory build (imports env.memory), used by the parallel kernels. */
+export function sharedWasmBytes(): Uint8Array<ArrayBuffer> {
+  return wasmBytes(WASM_SHARED_KERNELS_BASE64);
+}
+
+function fromInstance(instance: WebAssembly.Instance, memory?: WebAssembly.Memory): Kernels {
   const ex = instance.exports as unknown as Omit<Kernels, 'name' | 'heap'> & { memory: WebAssembly.Memory };
-  const heap = new Heap(ex.memory);
+  return kernelsFromExports(ex, memory ?? ex.memory);
+}
+
+export function kernelsFromExports(ex: Omit<Kernels, 'name' | 'heap'>, memory: WebAssembly.Memory): Kernels {
+  const heap = new Heap(memory);
   return {
     name: 'wasm-simd',
     heap,

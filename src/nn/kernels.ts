@@ -30,6 +30,6 @@ export interface Kernels {
   adj_row0_bwd(adj: number, dout: number, dx: number, G: number, Nn: number, D: number): void;
   /** y[m,:] += b */
   add_bias(y: number, b: number, M: number, D: number): void;
-  /** PyTorch AdamW step on n params; zeroes the gradient afterwards */
+  /** PyTorch AdamW step on n params (the gradient is read, not cleared) */
   adamw(p: number, g: number, m: number, v: number, n: number, lr: number, wd: number, b1: number, b2: number, eps: number, bc1: number, bc2: number): void;
 }

@@ -41,7 +41,7 @@ export class AdamW {
     this.t = 0;
   }
 
-  /** One update; zeroes the gradients. */
+  /** One update from the current gradients. */
   step(): void {
     this.t++;
     const off = (this.block.offset ?? 0) * 4;

@@ -92,7 +92,7 @@ export class GcnRegressor {
     }
   }
 
-  /** Given dLoss/dOutput per graph, fill the embedding gradient and accumulate head gradients. */
+  /** Given dLoss/dOutput per graph, fill the embedding gradient and set the head gradients. */
   private headBackward(G: number, dy: Float64Array): void {
     const H = this.config.hidden;
     const heap = this.kernels.heap.all();
@@ -101,6 +101,8 @@ export class GcnRegressor {
     const w = this.model.ptr('fc.weight') >> 2;
     const gw = this.model.ptr('fc.weight', true) >> 2;
     const gb = this.model.ptr('fc.bias', true) >> 2;
+    heap.fill(0, gw, gw + H);
+    heap[gb] = 0;
     for (let g = 0; g < G; g++) {
       const d = dy[g];
       heap[gb] += d;
@@ -112,8 +114,8 @@ export class GcnRegressor {
   }
 
   /**
-   * Training-mode forward and backward on graphs `ids` with normalised targets `y`: adds the
-   * gradients of the summed loss to the parameter gradients and returns the loss.
+   * Training-mode forward and backward on graphs `ids` with normalised targets `y`: sets the
+   * parameter gradients of the summed loss and returns the loss.
    */
   accumulateGradients(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, loss: 'l1' | 'mse', rng: Rng): number {
     const B = ids.length;

@@ -47,3 +47,42 @@ export async function renderSvg(vlSpec: object): Promise<string> {
   view.finalize();
   return svg;
 }
+
+export interface Curve {
+  name: string;
+  mean: ArrayLike<number>;
+  se?: ArrayLike<number>;
+}
+
+/** Mean curves with a +-1 standard-error band, x = 1..n. */
+export async function curvesSvg(curves: Curve[], opts: { title: string; xLabel: string; yLabel: string }): Promise<string> {
+  const rows: { x: number; y: number; lo: number; hi: number; series: string }[] = [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of curves) {
+    for (let i = 0; i < c.mean.length; i++) {
+      const se = c.se ? c.se[i] : 0;
+      rows.push({ x: i + 1, y: c.mean[i], lo: c.mean[i] - se, hi: c.mean[i] + se, series: c.name });
+      lo = Math.min(lo, c.mean[i] - se);
+      hi = Math.max(hi, c.mean[i] + se);
+    }
+  }
+  // zoom on the interesting part: the upper range of the curves
+  const floor = Math.max(lo, hi - Math.max(4, (hi - lo) * 0.5));
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: opts.title,
+    width: 480,
+    height: 320,
+    data: { values: rows.filter((r) => r.hi >= floor) },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: opts.xLabel },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom-right', labelLimit: 400 } },
+    },
+    layer: [
+      { mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative', title: opts.yLabel, scale: { domain: [floor, hi], zero: false } }, y2: { field: 'hi' } } },
+      { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+    ],
+  };
+  return renderSvg(spec);
+}

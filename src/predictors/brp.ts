@@ -1,0 +1,210 @@
+// The binary relation predictor (BRP) of BRP-NAS: a shared GCN body embeds both graphs of a pair,
+// Linear(2H -> 2) on the concatenated global-node embeddings, log-softmax; trained with KL
+// divergence against the soft target softmax([t_a, t_b]) (reference spec sections 2.3 and 3.3).
+//
+// Training (our schedule, documented in the README): every optimizer step uses all ordered pairs of
+// the training models. Each model is embedded once per step (one dropout mask per model and step),
+// the head scores all n(n-1) pairs from the n embeddings, and the gradient flows back through n
+// graphs. The reference instead takes minibatches of 64 pairs and re-embeds each graph per pair,
+// which costs up to 90,600 steps per search; the full-pair step sees the same pairs and loss at
+// about 1/100 of the cost.
+//
+// Ranking: the head is linear, so z0 - z1 = u.e_a + v.e_b + c for a pair (a, b). The reference sorts
+// with this one-sided comparator, which is neither antisymmetric nor transitive, so its result
+// depends on the input order. We symmetrise it: compare(a, b) = [f(a, b) - f(b, a)] / 2 =
+// s_a - s_b with the score s = (u - v).e. The induced order is total and transitive, costs one
+// embedding and one dot product per model plus a sort, and is what the comparator says on average
+// over both argument orders.
+
+import { Gcn, type GcnConfig } from '../nn/gcn.js';
+import type { GraphSet } from '../nn/graphs.js';
+import type { Kernels } from '../nn/kernels.js';
+import { AdamW, EarlyStopping, cosineLr } from '../nn/optim.js';
+import type { Rng } from '../util/rng.js';
+
+export interface BrpTrainConfig {
+  /** Optimizer steps (each over all ordered pairs). */
+  steps: number;
+  lr: number;
+  weightDecay: number;
+  /** Cosine decay of the learning rate to 0 over `steps`. */
+  cosine: boolean;
+  /** Stop when the loss has not improved for this many steps (0 = never). */
+  patience: number;
+}
+
+export const BRP_TRAIN_CONFIG: BrpTrainConfig = { steps: 150, lr: 3.5e-4, weightDecay: 5e-4, cosine: true, patience: 0 };
+
+export interface BrpTrainReport {
+  steps: number;
+  loss: number;
+  seconds: number;
+}
+
+/** Soft target of the reference: softmax([ta, tb]), first component. */
+export function softTarget(ta: number, tb: number): number {
+  const m = Math.max(ta, tb);
+  const ea = Math.exp(ta - m);
+  const eb = Math.exp(tb - m);
+  return ea / (ea + eb);
+}
+
+export class BinaryRelationPredictor {
+  readonly model: Gcn;
+
+  constructor(readonly kernels: Kernels, readonly config: GcnConfig) {
+    if (config.head !== 'binary') throw new Error('BinaryRelationPredictor needs a binary head');
+    this.model = new Gcn(kernels, config);
+  }
+
+  init(rng: Rng): void {
+    this.model.init(rng);
+  }
+
+  /**
+   * Pairwise logits for graphs whose embeddings are rows of E (n x H): returns, for each model,
+   * the two per-class contributions as first (a) and second (b) element of a pair.
+   */
+  private headParts(E: Float32Array, n: number): { A0: Float64Array; A1: Float64Array; B0: Float64Array; B1: Float64Array; c0: number; c1: number } {
+    const H = this.config.hidden;
+    const heap = this.kernels.heap.all();
+    const w = this.model.ptr('fc.weight') >> 2; // (2H x 2) row-major
+    const b = this.model.ptr('fc.bias') >> 2;
+    const A0 = new Float64Array(n);
+    const A1 = new Float64Array(n);
+    const B0 = new Float64Array(n);
+    const B1 = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let a0 = 0;
+      let a1 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      for (let h = 0; h < H; h++) {
+        const e = E[i * H + h];
+        a0 += e * heap[w + h * 2];
+        a1 += e * heap[w + h * 2 + 1];
+        b0 += e * heap[w + (H + h) * 2];
+        b1 += e * heap[w + (H + h) * 2 + 1];
+      }
+      A0[i] = a0;
+      A1[i] = a1;
+      B0[i] = b0;
+      B1[i] = b1;
+    }
+    return { A0, A1, B0, B1, c0: heap[b], c1: heap[b + 1] };
+  }
+
+  /**
+   * One forward/backward over all ordered pairs of graphs `ids` with targets `y`; sets gradients
+   * and returns the mean KL loss per pair. Training mode (dropout) when `rng` is given.
+   */
+  pairGradients(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, rng: Rng): number {
+    const n = ids.length;
+    const H = this.config.hidden;
+    if (n < 2) throw new Error('need at least 2 models to form pairs');
+    this.model.load(set, ids);
+    const embPtr = this.model.forward(n, true, rng);
+    const E = Float32Array.from(this.kernels.heap.f32(embPtr, n * H));
+    const { A0, A1, B0, B1, c0, c1 } = this.headParts(E, n);
+    // dz per pair: p - q; accumulate per-model sums for the gradients
+    const dA0 = new Float64Array(n);
+    const dA1 = new Float64Array(n);
+    const dB0 = new Float64Array(n);
+    const dB1 = new Float64Array(n);
+    let db0 = 0;
+    let db1 = 0;
+    let loss = 0;
+    const pairs = n * (n - 1);
+    const scale = 1 / pairs;
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        if (a === b) continue;
+        const z0 = A0[a] + B0[b] + c0;
+        const z1 = A1[a] + B1[b] + c1;
+        const m = Math.max(z0, z1);
+        const lse = m + Math.log(Math.exp(z0 - m) + Math.exp(z1 - m));
+        const lp0 = z0 - lse;
+        const lp1 = z1 - lse;
+        const q0 = softTarget(y[a], y[b]);
+        const q1 = 1 - q0;
+        loss += (q0 > 0 ? q0 * (Math.log(q0) - lp0) : 0) + (q1 > 0 ? q1 * (Math.log(q1) - lp1) : 0);
+        const d0 = (Math.exp(lp0) - q0) * scale;
+        const d1 = (Math.exp(lp1) - q1) * scale;
+        dA0[a] += d0;
+        dA1[a] += d1;
+        dB0[b] += d0;
+        dB1[b] += d1;
+        db0 += d0;
+        db1 += d1;
+      }
+    }
+    // head gradients and embedding gradients
+    const heap = this.kernels.heap.all();
+    const w = this.model.ptr('fc.weight') >> 2;
+    const gw = this.model.ptr('fc.weight', true) >> 2;
+    const gb = this.model.ptr('fc.bias', true) >> 2;
+    const de = this.model.embGradPtr >> 2;
+    heap.fill(0, gw, gw + 4 * H);
+    heap[gb] = db0;
+    heap[gb + 1] = db1;
+    for (let i = 0; i < n; i++) {
+      for (let h = 0; h < H; h++) {
+        const e = E[i * H + h];
+        heap[gw + h * 2] += e * dA0[i];
+        heap[gw + h * 2 + 1] += e * dA1[i];
+        heap[gw + (H + h) * 2] += e * dB0[i];
+        heap[gw + (H + h) * 2 + 1] += e * dB1[i];
+        heap[de + i * H + h] = dA0[i] * heap[w + h * 2] + dA1[i] * heap[w + h * 2 + 1] + dB0[i] * heap[w + (H + h) * 2] + dB1[i] * heap[w + (H + h) * 2 + 1];
+      }
+    }
+    this.model.backward();
+    return loss / pairs;
+  }
+
+  /**
+   * Train (or continue training: the model is warm-started, the optimizer and schedule are new,
+   * as in the reference's iterations) on graphs `ids` with values `y` (higher = better).
+   */
+  train(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, cfg: BrpTrainConfig, rng: Rng, onStep?: (step: number, loss: number) => void): BrpTrainReport {
+    const t0 = performance.now();
+    for (const v of Array.from(y)) if (!Number.isFinite(v)) throw new Error(`training value ${v} is not a finite number`);
+    this.model.reserve(ids.length);
+    const model = this.model;
+    const opt = new AdamW(this.kernels, { p: model.p, g: model.g, m: model.m, v: model.v, count: model.paramCount }, { lr: cfg.lr, weightDecay: cfg.weightDecay });
+    const stopper = new EarlyStopping(cfg.patience);
+    let loss = NaN;
+    let steps = 0;
+    for (let s = 0; s < cfg.steps; s++) {
+      if (cfg.cosine) opt.lr = cosineLr(cfg.lr, s, cfg.steps);
+      loss = this.pairGradients(set, ids, y, rng);
+      opt.step();
+      steps++;
+      onStep?.(s, loss);
+      if (cfg.patience > 0 && stopper.step(loss)) break;
+    }
+    return { steps, loss, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  /**
+   * Ranking scores (higher = predicted better) for graphs `ids`: s = (u - v).e, the symmetrised
+   * comparator's score (see the file comment). Eval mode, shared-work embedding.
+   */
+  scores(set: GraphSet, ids: ArrayLike<number>): Float64Array {
+    const n = ids.length;
+    const E = this.model.embedShared(set, ids);
+    const { A0, A1, B0, B1 } = this.headParts(E, n);
+    const s = new Float64Array(n);
+    for (let i = 0; i < n; i++) s[i] = (A0[i] - A1[i] - (B0[i] - B1[i])) / 2;
+    return s;
+  }
+
+  /**
+   * The one-sided comparator of the reference, f(a, b) = logP(a better) - logP(b better), for
+   * checking how often it disagrees with itself when the arguments are swapped.
+   */
+  comparator(set: GraphSet, ids: ArrayLike<number>): (a: number, b: number) => number {
+    const E = this.model.embedShared(set, ids);
+    const { A0, A1, B0, B1, c0, c1 } = this.headParts(E, ids.length);
+    return (a, b) => A0[a] + B0[b] + c0 - (A1[a] + B1[b] + c1);
+  }
+}

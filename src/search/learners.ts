@@ -1,0 +1,118 @@
+// Ranking learners for the iterative search: the binary relation predictor (BRP-NAS) and a unary
+// GCN accuracy regressor. Both keep one model across rounds (warm start) and get a fresh optimizer
+// and schedule per round, as the reference does. Measured values are min-max normalised over the
+// models measured so far, so the soft pair targets live on the reference's [0, 1] scale.
+
+import type { Kernels } from '../nn/kernels.js';
+import { encodeNb201Codes, type GraphSet } from '../nn/graphs.js';
+import { BinaryRelationPredictor, BRP_TRAIN_CONFIG, type BrpTrainConfig } from '../predictors/brp.js';
+import { GcnRegressor, type RegressorTrainConfig } from '../predictors/regressor.js';
+import { NB201_SIZE } from '../spaces/nb201.js';
+import type { Rng } from '../util/rng.js';
+import type { RankingLearner } from './iterative.js';
+
+/** Graph encodings of all NB201 cells, indexed by vector code (built once, shared). */
+let allGraphs: GraphSet | null = null;
+export function nb201GraphsByCode(): GraphSet {
+  allGraphs ??= encodeNb201Codes(Int32Array.from({ length: NB201_SIZE }, (_, i) => i));
+  return allGraphs;
+}
+
+function normalise(values: number[]): number[] {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return values.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5));
+}
+
+export interface BrpLearnerOptions {
+  hidden: number;
+  layers: number;
+  dropout: number;
+  /** Steps of round i (i >= 1) = stepsPerRound * i: the schedule grows with the data, like the reference's epochs. */
+  stepsPerRound: number;
+  train: Omit<BrpTrainConfig, 'steps'>;
+}
+
+export const BRP_LEARNER_DEFAULTS: BrpLearnerOptions = {
+  hidden: 600,
+  layers: 4,
+  dropout: 0.2,
+  stepsPerRound: 60,
+  train: { lr: BRP_TRAIN_CONFIG.lr, weightDecay: BRP_TRAIN_CONFIG.weightDecay, cosine: true, patience: 0 },
+};
+
+export class BrpLearner implements RankingLearner {
+  readonly predictor: BinaryRelationPredictor;
+  private readonly graphs = nb201GraphsByCode();
+
+  constructor(
+    kernels: Kernels,
+    private readonly rng: Rng,
+    private readonly opts: BrpLearnerOptions = BRP_LEARNER_DEFAULTS,
+    /** Optional body to start from (transfer from a latency predictor): parameter values of the body. */
+    initialBody?: Float32Array,
+  ) {
+    this.predictor = new BinaryRelationPredictor(kernels, { nodes: 9, features: 6, hidden: opts.hidden, layers: opts.layers, dropout: opts.dropout, head: 'binary' });
+    this.predictor.init(rng);
+    if (initialBody) {
+      if (initialBody.length !== this.predictor.model.bodyParamCount) throw new Error(`transfer: the body has ${initialBody.length} parameters, this predictor needs ${this.predictor.model.bodyParamCount}`);
+      this.predictor.model.paramView().set(initialBody, 0);
+    }
+  }
+
+  fit(codes: number[], values: number[], round: number): void {
+    this.predictor.train(this.graphs, codes, normalise(values), { ...this.opts.train, steps: this.opts.stepsPerRound * round }, this.rng);
+  }
+
+  scores(candidates: Int32Array): Float64Array {
+    return this.predictor.scores(this.graphs, candidates);
+  }
+}
+
+export interface GcnLearnerOptions {
+  hidden: number;
+  layers: number;
+  dropout: number;
+  /** Epochs of round i = epochsPerRound * i; batch size = batchPerRound * i (reference acc_gcn_nasbench201 with --iter). */
+  epochsPerRound: number;
+  batchPerRound: number;
+  lr: number;
+  weightDecay: number;
+}
+
+export const GCN_LEARNER_DEFAULTS: GcnLearnerOptions = { hidden: 600, layers: 4, dropout: 0.2, epochsPerRound: 30, batchPerRound: 10, lr: 3.5e-4, weightDecay: 5e-4 };
+
+export class GcnLearner implements RankingLearner {
+  readonly regressor: GcnRegressor;
+  private readonly graphs = nb201GraphsByCode();
+
+  constructor(
+    kernels: Kernels,
+    private readonly rng: Rng,
+    private readonly opts: GcnLearnerOptions = GCN_LEARNER_DEFAULTS,
+  ) {
+    this.regressor = new GcnRegressor(kernels, { nodes: 9, features: 6, hidden: opts.hidden, layers: opts.layers, dropout: opts.dropout, head: 'regression' });
+    this.regressor.init(rng);
+  }
+
+  fit(codes: number[], values: number[], round: number): void {
+    const cfg: RegressorTrainConfig = {
+      epochs: this.opts.epochsPerRound * round,
+      batchSize: this.opts.batchPerRound * round,
+      lr: this.opts.lr,
+      weightDecay: this.opts.weightDecay,
+      scheduler: 'cosine',
+      lrPatience: 10,
+      esPatience: 0,
+      loss: 'l1',
+      restoreBest: false,
+      schedulerStartEpoch: 20,
+    };
+    // the reference validates on the training set for iterative runs
+    this.regressor.train(this.graphs, codes, values, codes, values, cfg, this.rng);
+  }
+
+  scores(candidates: Int32Array): Float64Array {
+    return this.regressor.predictNormalised(this.graphs, candidates);
+  }
+}

@@ -1,0 +1,80 @@
+// Regularised (aging) evolution (Real et al. 2019): a population of the most recent models;
+// each child mutates one edge of the best of a random tournament; the oldest model dies.
+
+import { codeToVector, vectorToCode } from '../spaces/nb201.js';
+import type { Rng } from '../util/rng.js';
+import type { Observation, SearchStrategy } from './strategy.js';
+
+export interface ReaOptions {
+  population: number;
+  tournament: number;
+}
+
+export const REA_DEFAULTS: ReaOptions = { population: 20, tournament: 5 };
+
+export class RegularizedEvolution implements SearchStrategy {
+  readonly name = 'rea';
+  private readonly allowed: Set<number>;
+  private readonly seen = new Set<number>();
+  private population: Observation[] = [];
+  private readonly initial: number[];
+  private pending = 0;
+
+  constructor(
+    candidates: ArrayLike<number>,
+    private readonly rng: Rng,
+    private readonly opts: ReaOptions = REA_DEFAULTS,
+  ) {
+    if (opts.tournament < 1 || opts.population < opts.tournament) throw new Error('REA needs 1 <= tournament <= population');
+    this.allowed = new Set(Array.from(candidates));
+    this.initial = rng.sample(Array.from(candidates), Math.min(opts.population, candidates.length));
+  }
+
+  ask(max: number): number[] {
+    const out: number[] = [];
+    while (out.length < max && this.initial.length) {
+      const c = this.initial.shift()!;
+      this.seen.add(c);
+      out.push(c);
+    }
+    if (out.length) {
+      this.pending += out.length;
+      return out;
+    }
+    if (this.pending > 0) return []; // wait for the initial population's results
+    // one child per call, as the algorithm is sequential
+    const t = this.rng.sample(this.population, Math.min(this.opts.tournament, this.population.length));
+    const parent = t.reduce((a, b) => (b.value > a.value ? b : a));
+    const child = this.mutate(parent.code);
+    if (child === null) return [];
+    this.seen.add(child);
+    this.pending++;
+    return [child];
+  }
+
+  /** Change one edge to another op; retry until the child is allowed and new. */
+  private mutate(code: number): number | null {
+    const v = codeToVector(code);
+    const options: number[] = [];
+    for (let e = 0; e < 6; e++)
+      for (let op = 0; op < 5; op++) {
+        if (op === v[e]) continue;
+        const w = v.slice();
+        w[e] = op;
+        const c = vectorToCode(w);
+        if (this.allowed.has(c) && !this.seen.has(c)) options.push(c);
+      }
+    if (options.length) return options[this.rng.int(options.length)];
+    // every neighbour seen: fall back to a random unseen candidate
+    const rest = Array.from(this.allowed).filter((c) => !this.seen.has(c));
+    return rest.length ? rest[this.rng.int(rest.length)] : null;
+  }
+
+  tell(obs: Observation[]): void {
+    for (const o of obs) {
+      this.population.push(o);
+      if (this.population.length > this.opts.population) this.population.shift();
+      this.pending--;
+    }
+  }
+}

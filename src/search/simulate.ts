@@ -1,0 +1,219 @@
+// Simulated NAS on the NAS-Bench-201 table: "training" a model reveals the validation accuracy of
+// one of its seeds (a seeded draw per run), as a real training run would give one number. Per step
+// we record the best test accuracy among the models trained so far (the paper's oracle view) and
+// the test accuracy of the model a user would pick, the one with the best revealed validation
+// accuracy. Strategies only ever see validation accuracies.
+
+import type { Nb201Benchmark } from '../data/nb201-bench.js';
+import { MAX_SEEDS } from '../data/nb201-bench.js';
+import type { DisposableKernels } from '../nn/backend.js';
+import type { Nb201Dataset } from '../spaces/nb201-cost.js';
+import { NB201_SIZE } from '../spaces/nb201.js';
+import { Rng } from '../util/rng.js';
+import { IterativePredictorSearch } from './iterative.js';
+import { BRP_LEARNER_DEFAULTS, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
+import { RandomSearch } from './random.js';
+import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
+import type { SearchStrategy } from './strategy.js';
+
+export const STRATEGIES = ['brp', 'gcn', 'rea', 'random'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+export interface SimulationOptions {
+  bench: Nb201Benchmark;
+  dataset: Nb201Dataset;
+  strategy: StrategyName;
+  budget: number;
+  runs: number;
+  seed: number;
+  rounds?: number;
+  kernels?: () => DisposableKernels;
+  brp?: Partial<BrpLearnerOptions>;
+  gcn?: Partial<GcnLearnerOptions>;
+  /** Body parameters to start the BRP predictor from (transfer from a latency predictor). */
+  transferBody?: Float32Array;
+  /** Latency constraint: predicted seconds per code (candidates need pred <= limit), true seconds per code (NaN = unknown). */
+  constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };
+  onRun?: (run: number, result: RunResult) => void;
+  /** Results of runs already finished (a resumed simulation skips them, keeping the random streams). */
+  resume?: RunResult[];
+  /** Checked between runs; true stops the simulation early (results cover the finished runs). */
+  shouldStop?: () => boolean;
+}
+
+export interface RunResult {
+  /** Best test accuracy among trained models after each step (oracle view). */
+  bestTest: Float64Array;
+  /** Test accuracy of the model with the best revealed validation accuracy after each step. */
+  selectedTest: Float64Array;
+  selectedCode: number;
+  /** 1-based step at which the best candidate (by test accuracy) was trained, or null. */
+  reachedGlobalBestAt: number | null;
+  seconds: number;
+}
+
+export interface SimulationResult {
+  strategy: StrategyName;
+  dataset: Nb201Dataset;
+  budget: number;
+  runs: number;
+  seed: number;
+  seconds: number;
+  candidates: number;
+  global_best_test: number;
+  final_test_mean: number;
+  final_test_se: number;
+  final_selected_test_mean: number;
+  final_selected_test_se: number;
+  /** Mean and standard error per step (index = trained models - 1). */
+  curve_mean: number[];
+  curve_se: number[];
+  selected_curve_mean: number[];
+  selected_curve_se: number[];
+  reached_global_best: { runs: number; mean_models: number | null };
+  latency?: { limit_ms: number; feasible_candidates: number; selected_truly_feasible_share: number | null };
+}
+
+function meanSe(xs: number[]): [number, number] {
+  const n = xs.length;
+  const m = xs.reduce((a, b) => a + b, 0) / n;
+  const v = n > 1 ? xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1) : 0;
+  return [m, Math.sqrt(v / n)];
+}
+
+export function makeStrategy(opts: SimulationOptions, candidates: Int32Array, rng: Rng, kernels: DisposableKernels | null): SearchStrategy {
+  const rounds = opts.rounds ?? 5;
+  switch (opts.strategy) {
+    case 'random':
+      return new RandomSearch(candidates, rng);
+    case 'rea':
+      return new RegularizedEvolution(candidates, rng, REA_DEFAULTS);
+    case 'brp':
+      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels!, rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...opts.brp }, opts.transferBody), { budget: opts.budget, rounds });
+    case 'gcn':
+      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels!, rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn }), { budget: opts.budget, rounds });
+    default:
+      throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
+  }
+}
+
+export function simulateSearch(opts: SimulationOptions): SimulationResult {
+  const t0 = performance.now();
+  const { bench, dataset, budget } = opts;
+  const cols = bench.datasets[dataset];
+  if (!cols) throw new Error(`unknown dataset ${dataset}`);
+  if (!Number.isInteger(budget) || budget < 2) throw new Error(`budget must be an integer >= 2, got ${budget}`);
+  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error(`runs must be a positive integer, got ${opts.runs}`);
+  const idx = bench.index.indexOfCode;
+  const cand: number[] = [];
+  for (let c = 0; c < NB201_SIZE; c++) {
+    if (!bench.valid[idx[c]]) continue;
+    if (opts.constraint && !(opts.constraint.predicted[c] <= opts.constraint.limitSeconds)) continue;
+    cand.push(c);
+  }
+  if (cand.length < budget) throw new Error(`only ${cand.length} candidates satisfy the constraints, fewer than the budget ${budget}`);
+  const candidates = Int32Array.from(cand);
+  let globalBest = -Infinity;
+  for (const c of candidates) globalBest = Math.max(globalBest, cols.test[idx[c]]);
+
+  const needsKernels = opts.strategy === 'brp' || opts.strategy === 'gcn';
+  const kernels = needsKernels ? (opts.kernels ?? (() => { throw new Error('kernels factory required'); }))() : null;
+  const master = new Rng(opts.seed);
+  const runs: RunResult[] = [];
+  try {
+    for (let r = 0; r < opts.runs; r++) {
+      const tr = performance.now();
+      const rng = master.fork();
+      const oracleRng = master.fork();
+      if (opts.resume && r < opts.resume.length) {
+        runs.push(opts.resume[r]);
+        continue;
+      }
+      if (opts.shouldStop?.()) break;
+      const mark = kernels?.heap.mark();
+      const strategy = makeStrategy(opts, candidates, rng, kernels);
+      const bestTest = new Float64Array(budget);
+      const selectedTest = new Float64Array(budget);
+      let n = 0;
+      let best = -Infinity;
+      let bestVal = -Infinity;
+      let selTest = NaN;
+      let selCode = -1;
+      let reached: number | null = null;
+      const told = new Set<number>();
+      try {
+        while (n < budget) {
+          const proposal = strategy.ask(budget - n);
+          if (proposal.length === 0) throw new Error(`${strategy.name} proposed nothing after ${n} of ${budget} models`);
+          const obs = [];
+          for (const code of proposal) {
+            if (told.has(code) || n >= budget) throw new Error(`${strategy.name} proposed ${code} twice or beyond the budget`);
+            told.add(code);
+            const i = idx[code];
+            const seeds = cols.valSeedCount[i];
+            const val = cols.valSeeds[i * MAX_SEEDS + oracleRng.int(seeds)];
+            const test = cols.test[i];
+            if (test > best) best = test;
+            if (val > bestVal) {
+              bestVal = val;
+              selTest = test;
+              selCode = code;
+            }
+            if (reached === null && test >= globalBest) reached = n + 1;
+            bestTest[n] = best;
+            selectedTest[n] = selTest;
+            n++;
+            obs.push({ code, value: val });
+          }
+          strategy.tell(obs);
+        }
+      } finally {
+        strategy.dispose?.();
+        if (kernels && mark !== undefined) kernels.heap.release(mark);
+      }
+      const result: RunResult = { bestTest, selectedTest, selectedCode: selCode, reachedGlobalBestAt: reached, seconds: (performance.now() - tr) / 1000 };
+      runs.push(result);
+      opts.onRun?.(r, result);
+    }
+  } finally {
+    kernels?.dispose();
+  }
+  if (runs.length === 0) throw new Error('the simulation stopped before any run finished');
+  const [fm, fse] = meanSe(runs.map((x) => x.bestTest[budget - 1]));
+  const [sm, sse] = meanSe(runs.map((x) => x.selectedTest[budget - 1]));
+  const curve = Array.from({ length: budget }, (_, s) => meanSe(runs.map((x) => x.bestTest[s])));
+  const scurve = Array.from({ length: budget }, (_, s) => meanSe(runs.map((x) => x.selectedTest[s])));
+  const reachedRuns = runs.filter((x) => x.reachedGlobalBestAt !== null);
+  const out: SimulationResult = {
+    strategy: opts.strategy,
+    dataset,
+    budget,
+    runs: runs.length,
+    seed: opts.seed,
+    seconds: (performance.now() - t0) / 1000,
+    candidates: candidates.length,
+    global_best_test: globalBest,
+    final_test_mean: fm,
+    final_test_se: fse,
+    final_selected_test_mean: sm,
+    final_selected_test_se: sse,
+    curve_mean: curve.map((x) => x[0]),
+    curve_se: curve.map((x) => x[1]),
+    selected_curve_mean: scurve.map((x) => x[0]),
+    selected_curve_se: scurve.map((x) => x[1]),
+    reached_global_best: { runs: reachedRuns.length, mean_models: reachedRuns.length ? reachedRuns.reduce((a, x) => a + x.reachedGlobalBestAt!, 0) / reachedRuns.length : null },
+  };
+  if (opts.constraint) {
+    const truth = opts.constraint.truth;
+    let known = 0;
+    let ok = 0;
+    for (const x of runs) {
+      const t = truth?.[x.selectedCode];
+      if (t === undefined || Number.isNaN(t)) continue;
+      known++;
+      if (t <= opts.constraint.limitSeconds) ok++;
+    }
+    out.latency = { limit_ms: opts.constraint.limitSeconds * 1e3, feasible_candidates: candidates.length, selected_truly_feasible_share: known ? ok / known : null };
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { encodeNb201Codes } from '../src/nn/graphs.js';
+import type { Kernels } from '../src/nn/kernels.js';
+import { createParallelKernels } from '../src/nn/kernels-parallel.js';
+import { createWasmKernels } from '../src/nn/kernels-wasm.js';
+import { GcnRegressor, LATENCY_TRAIN_CONFIG } from '../src/predictors/regressor.js';
+import { Rng } from '../src/util/rng.js';
+
+test('two-thread kernels give bitwise the same results as one thread', () => {
+  const pk = createParallelKernels();
+  try {
+    for (const [M, K, N] of [[9, 600, 600], [1, 600, 600], [37, 100, 200], [9, 6, 600], [13, 60, 44]]) {
+      const outs: Float32Array[][] = [];
+      for (const k of [createWasmKernels(), pk] as Kernels[]) {
+        const r = new Rng(5);
+        const alloc = (n: number) => {
+          const p = k.heap.alloc(n);
+          const v = k.heap.f32(p, n);
+          for (let i = 0; i < n; i++) v[i] = r.float() - 0.5;
+          return p;
+        };
+        const a = alloc(M * K);
+        const b = alloc(K * N);
+        const c = alloc(M * N);
+        const d = alloc(M * N);
+        const e = alloc(K * N);
+        const f = alloc(M * K);
+        k.gemm_nn(a, b, c, M, K, N, 1);
+        k.gemm_tn(a, d, e, M, K, N, 0);
+        k.gemm_nt(d, b, f, M, K, N, 1);
+        const n = 70001;
+        const p = alloc(n);
+        const g = alloc(n);
+        const m = alloc(n);
+        const v = k.heap.alloc(n);
+        k.adamw(p, g, m, v, n, 1e-3, 5e-4, 0.9, 0.999, 1e-8, 0.1, 0.001);
+        outs.push([c, e, f, p, m, v].map((ptr, i) => Float32Array.from(k.heap.f32(ptr, [M * N, K * N, M * K, n, n, n][i]))));
+      }
+      outs[0].forEach((x, i) => assert.deepEqual(outs[1][i], x, `output ${i} for ${M}x${K}x${N}`));
+    }
+  } finally {
+    pk.dispose();
+  }
+});
+
+test('training with two threads reproduces single-thread training exactly', () => {
+  const set = encodeNb201Codes(Array.from({ length: 40 }, (_, i) => i * 389));
+  const ids = Array.from({ length: 30 }, (_, i) => i);
+  const y = ids.map((i) => (i % 7) / 7);
+  const run = (k: Kernels) => {
+    const reg = new GcnRegressor(k, { nodes: 9, features: 6, hidden: 64, layers: 4, dropout: 0.1, head: 'regression' });
+    const rng = new Rng(2);
+    reg.init(rng);
+    reg.train(set, ids, y, [30, 31, 32], [0.1, 0.2, 0.3], { ...LATENCY_TRAIN_CONFIG, epochs: 3, batchSize: 4 }, rng);
+    return Float32Array.from(reg.model.paramView());
+  };
+  const pk = createParallelKernels();
+  try {
+    assert.deepEqual(run(pk), run(createWasmKernels()));
+  } finally {
+    pk.dispose();
+  }
+});

@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { ROOT, dataDir } from './helpers.js';
-
-const BIN = join(ROOT, 'bin/brp-nas.js');
-
-export function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: ROOT });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { cli, dataDir } from './helpers.js';
 
 test('space nb201 --json prints the contract keys', () => {
   const r = cli(['space', 'nb201', '--json']);
@@ -54,7 +45,7 @@ test('BRPNAS_DATA selects the data directory; a bad one is a one-line error', ()
 });
 
 test('--help works on every command; unknown commands and flags exit non-zero with one line', () => {
-  for (const cmd of ['space', 'data', 'demo']) {
+  for (const cmd of ['space', 'data', 'latency', 'search', 'demo']) {
     const r = cli([cmd, '--help']);
     assert.equal(r.code, 0, cmd);
     assert.match(r.out, new RegExp(`^Usage: brp-nas ${cmd}`));
@@ -77,9 +68,11 @@ test('--help works on every command; unknown commands and flags exit non-zero wi
   assert.equal(cli([]).code, 2);
 });
 
-test('demo runs on the default data and names the best cells', () => {
-  const r = cli(['demo', '--data', dataDir()]);
+test('demo runs on the default data: best cells, latency predictors, searches', () => {
+  const r = cli(['demo', '--epochs', '1', '--runs', '0', '--data', dataDir()]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /15284 valid/);
-  assert.match(r.out, /cifar100 +#9930/);
+  assert.match(r.out, /cifar100 +by validation: #9930/);
+  assert.match(r.out, /gcn +within \+-10%/);
+  assert.match(r.out, /rea +\d+\.\d+% \/ \d+\.\d+%/);
 });

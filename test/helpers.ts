@@ -1,8 +1,9 @@
 // Shared test helpers. Tests that need the benchmark data fail with a clear message when it is
 // missing (never skip silently).
 
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -13,4 +14,10 @@ export function dataDir(): string {
     throw new Error(`benchmark data not found at ${dir}: this test needs ../shared/data beside the repository (or $BRPNAS_DATA)`);
   }
   return dir;
+}
+
+/** Run the brp-nas CLI (bin/brp-nas.js) and capture its exit code and output. */
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/brp-nas.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: ROOT });
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }

@@ -16,6 +16,11 @@ export interface RankingLearner {
 export interface IterativeOptions {
   budget: number;
   rounds: number;
+  /**
+   * Equivalence class of a cell (e.g. its isomorphism key). A predictor cannot tell members of a
+   * class apart, so the predicted-best picks skip classes already measured or already picked.
+   */
+  classOf?: (code: number) => string;
 }
 
 export class IterativePredictorSearch implements SearchStrategy {
@@ -64,10 +69,18 @@ export class IterativePredictorSearch implements SearchStrategy {
       const order = Array.from(this.candidates.keys()).sort((a, b) => scores[b] - scores[a]);
       const top: number[] = [];
       const nTop = Math.floor(want / 2);
+      const classOf = this.opts.classOf;
+      const usedClasses = new Set(classOf ? this.codes.map(classOf) : []);
       for (const i of order) {
         if (top.length >= nTop) break;
         const c = this.candidates[i];
-        if (!this.trainedSet.has(c)) top.push(c);
+        if (this.trainedSet.has(c)) continue;
+        if (classOf) {
+          const k = classOf(c);
+          if (usedClasses.has(k)) continue;
+          usedClasses.add(k);
+        }
+        top.push(c);
       }
       // the random half comes from the top |C| / 2^i of the ranking
       const cut = Math.floor(order.length / 2 ** Math.max(this.round, 1));

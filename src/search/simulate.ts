@@ -8,7 +8,7 @@ import type { Nb201Benchmark } from '../data/nb201-bench.js';
 import { MAX_SEEDS } from '../data/nb201-bench.js';
 import type { DisposableKernels } from '../nn/backend.js';
 import type { Nb201Dataset } from '../spaces/nb201-cost.js';
-import { NB201_SIZE } from '../spaces/nb201.js';
+import { NB201_SIZE, codeToVector, isomorphismKey } from '../spaces/nb201.js';
 import { Rng } from '../util/rng.js';
 import { IterativePredictorSearch } from './iterative.js';
 import { BRP_LEARNER_DEFAULTS, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
@@ -32,6 +32,8 @@ export interface SimulationOptions {
   gcn?: Partial<GcnLearnerOptions>;
   /** Body parameters to start the BRP predictor from (transfer from a latency predictor). */
   transferBody?: Float32Array;
+  /** Skip isomorphic duplicates among a predictor's top picks (default true). */
+  dedupe?: boolean;
   /** Latency constraint: predicted seconds per code (candidates need pred <= limit), true seconds per code (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };
   onRun?: (run: number, result: RunResult) => void;
@@ -81,17 +83,29 @@ function meanSe(xs: number[]): [number, number] {
   return [m, Math.sqrt(v / n)];
 }
 
+const isoKeys = new Map<number, string>();
+/** Isomorphism key of a cell, memoised. */
+export function isoClass(code: number): string {
+  let k = isoKeys.get(code);
+  if (k === undefined) {
+    k = isomorphismKey(codeToVector(code));
+    isoKeys.set(code, k);
+  }
+  return k;
+}
+
 export function makeStrategy(opts: SimulationOptions, candidates: Int32Array, rng: Rng, kernels: DisposableKernels | null): SearchStrategy {
   const rounds = opts.rounds ?? 5;
+  const iterative = { budget: opts.budget, rounds, classOf: opts.dedupe === false ? undefined : isoClass };
   switch (opts.strategy) {
     case 'random':
       return new RandomSearch(candidates, rng);
     case 'rea':
       return new RegularizedEvolution(candidates, rng, REA_DEFAULTS);
     case 'brp':
-      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels!, rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...opts.brp }, opts.transferBody), { budget: opts.budget, rounds });
+      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels!, rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...opts.brp }, opts.transferBody), iterative);
     case 'gcn':
-      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels!, rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn }), { budget: opts.budget, rounds });
+      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels!, rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn }), iterative);
     default:
       throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
   }

@@ -1,0 +1,105 @@
+// Latency-predictor quality on LatBench: for every device and seed, GCN (paper configuration:
+// 900 training models, batch 1, up to 250 epochs, early stopping) against FLOPs and layer-wise
+// baselines (and the MLP with --predictors), on the same split. Results are appended to a JSONL
+// file one (device, predictor, seed) at a time, so an interrupted run resumes; the summary is the
+// median over seeds.
+//   node dist/bench/latency-quality.js [--seeds 0,1,2,3,4] [--devices a,b] [--predictors gcn,flops,layerwise]
+//                                      [--out results/bench/latency-quality.jsonl] [--threads 2] [--summary-only]
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveDataDir } from '../src/data/files.js';
+import { listLatBenchDevices, loadLatBench } from '../src/data/latbench.js';
+import { median } from '../src/data/summary.js';
+import { createKernels } from '../src/nn/backend.js';
+import { trainLatencyPredictor, type LatencyPredictorKind } from '../src/predictors/latency.js';
+
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '0,1,2,3,4' },
+    devices: { type: 'string', default: 'standard' },
+    predictors: { type: 'string', default: 'gcn,flops,layerwise' },
+    out: { type: 'string', default: 'results/bench/latency-quality.jsonl' },
+    threads: { type: 'string', default: '2' },
+    'summary-only': { type: 'boolean', default: false },
+    data: { type: 'string' },
+  },
+});
+const dataDir = resolveDataDir(values.data);
+// The 13 LatBench devices (the two "-large" files are extra measurements outside the LatBench list).
+const devices = values.devices === 'standard' ? listLatBenchDevices(dataDir).filter((d) => !d.endsWith('-large')) : values.devices!.split(',');
+const seeds = values.seeds!.split(',').map(Number);
+const predictors = values.predictors!.split(',') as LatencyPredictorKind[];
+const out = values.out!;
+mkdirSync(dirname(out), { recursive: true });
+
+interface Row {
+  device: string;
+  predictor: string;
+  seed: number;
+  within1: number;
+  within5: number;
+  within10: number;
+  rmse_ms: number;
+  spearman: number;
+  kendall: number;
+  train_seconds: number;
+  epochs?: number;
+  seconds_per_epoch?: number;
+  test_count: number;
+}
+const rows: Row[] = existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+const done = new Set(rows.map((r) => `${r.device}|${r.predictor}|${r.seed}`));
+
+if (!values['summary-only']) {
+  const kernels = createKernels({ threads: Number(values.threads) });
+  try {
+    // seed-major, so partial results cover every device
+    for (const seed of seeds)
+      for (const device of devices) {
+        const ds = loadLatBench(device, dataDir);
+        for (const predictor of predictors) {
+          if (done.has(`${device}|${predictor}|${seed}`)) continue;
+          const mark = kernels.heap.mark();
+          const exp = trainLatencyPredictor(ds, { kind: predictor, seed, kernels });
+          kernels.heap.release(mark);
+          const m = exp.metrics;
+          const row: Row = { device, predictor, seed, within1: m.within1, within5: m.within5, within10: m.within10, rmse_ms: m.rmse * 1e3, spearman: m.spearman, kendall: m.kendall, train_seconds: exp.trainSeconds, test_count: m.count };
+          if (exp.report) {
+            row.epochs = exp.report.epochs;
+            row.seconds_per_epoch = exp.report.history.reduce((a, e) => a + e.seconds, 0) / exp.report.epochs;
+          }
+          appendFileSync(out, JSON.stringify(row) + '\n');
+          rows.push(row);
+          console.error(`${device} ${predictor} seed ${seed}: within10 ${(row.within10 * 100).toFixed(1)}%  Spearman ${row.spearman.toFixed(4)}  ${row.train_seconds.toFixed(1)} s${row.epochs ? ` (${row.epochs} epochs)` : ''}`);
+        }
+      }
+  } finally {
+    kernels.dispose();
+  }
+}
+
+// Summary: median over seeds per device and predictor.
+const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+const allPreds = [...new Set(rows.map((r) => r.predictor))];
+console.log(`| device | seeds | ${allPreds.map((p) => `${p} w10% | ${p} w5% | ${p} w1% | ${p} rho | ${p} tau | ${p} RMSE ms`).join(' | ')} | GCN beats FLOPs & layer-wise |`);
+console.log(`|---|---|${allPreds.map(() => '---|---|---|---|---|---').join('|')}|---|`);
+let wins = 0;
+let compared = 0;
+for (const device of [...new Set(rows.map((r) => r.device))].sort()) {
+  const med = (p: string, k: keyof Row) => median(rows.filter((r) => r.device === device && r.predictor === p).map((r) => r[k] as number));
+  const n = Math.min(...allPreds.map((p) => rows.filter((r) => r.device === device && r.predictor === p).length));
+  let verdict = '-';
+  if (['gcn', 'flops', 'layerwise'].every((p) => allPreds.includes(p))) {
+    const ok = ['flops', 'layerwise'].every((b) => med('gcn', 'spearman') > med(b, 'spearman') && med('gcn', 'within10') > med(b, 'within10'));
+    verdict = ok ? 'yes' : 'NO';
+    compared++;
+    if (ok) wins++;
+  }
+  console.log(`| ${device} | ${n} | ${allPreds.map((p) => `${fmt(med(p, 'within10') * 100)} | ${fmt(med(p, 'within5') * 100)} | ${fmt(med(p, 'within1') * 100)} | ${fmt(med(p, 'spearman'), 4)} | ${fmt(med(p, 'kendall'), 4)} | ${fmt(med(p, 'rmse_ms'), 3)}`).join(' | ')} | ${verdict} |`);
+}
+const gcnRows = rows.filter((r) => r.predictor === 'gcn');
+if (gcnRows.length) {
+  console.log(`\nGCN trainings: ${gcnRows.length}; train time median ${median(gcnRows.map((r) => r.train_seconds)).toFixed(0)} s (max ${Math.max(...gcnRows.map((r) => r.train_seconds)).toFixed(0)} s), epochs median ${median(gcnRows.map((r) => r.epochs ?? NaN)).toFixed(0)}, time per epoch median ${median(gcnRows.map((r) => r.seconds_per_epoch ?? NaN)).toFixed(2)} s`);
+}
+console.log(`GCN beats FLOPs and layer-wise on Spearman and within+-10%: ${wins}/${compared} devices`);

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadLatBench } from '../src/data/latbench.js';
+import { spearman } from '../src/eval/metrics.js';
+import { encodeNb201Codes } from '../src/nn/graphs.js';
+import { createWasmKernels } from '../src/nn/kernels-wasm.js';
+import { decodeArtifact, encodeArtifact } from '../src/predictors/artifact.js';
+import { fitFlops, fitLayerwise, layerwiseFeatures, predictLinear } from '../src/predictors/baselines.js';
+import { loadLatencyPredictor, splitIndices, trainLatencyPredictor } from '../src/predictors/latency.js';
+import { GcnRegressor } from '../src/predictors/regressor.js';
+import { allCodes } from '../src/spaces/nb201.js';
+import { Rng } from '../src/util/rng.js';
+import { cli, dataDir } from './helpers.js';
+
+test('the split is seeded, disjoint and complete; impossible sizes are refused', () => {
+  const a = splitIndices(1000, 900, 50, new Rng(1));
+  const b = splitIndices(1000, 900, 50, new Rng(1));
+  assert.deepEqual(a, b);
+  const all = [...a.train, ...a.valid, ...a.test].sort((x, y) => x - y);
+  assert.deepEqual(all, Array.from({ length: 1000 }, (_, i) => i));
+  assert.equal(a.test.length, 50);
+  assert.throws(() => splitIndices(100, 90, 10, new Rng(1)), /leave no test models/);
+  assert.throws(() => splitIndices(100, 1, 10, new Rng(1)), /training size/);
+});
+
+test('layer-wise model recovers an additive latency exactly; FLOPs fit is linear', () => {
+  const codes = allCodes({ validOnly: true }).slice(0, 2000);
+  const r = new Rng(2);
+  const perOp = Array.from({ length: 25 }, () => r.float());
+  const y = Array.from(codes, (c) => layerwiseFeatures(c).reduce((s, x, j) => s + x * perOp[j], 0));
+  const m = fitLayerwise(codes, y);
+  const p = predictLinear(m, codes);
+  for (let i = 0; i < codes.length; i++) assert.ok(Math.abs(p[i] - y[i]) < 1e-6);
+  const f = fitFlops(codes, Array.from(codes, (_, i) => 2 * i));
+  assert.equal(f.kind, 'flops');
+  assert.equal(f.weights.length, 2);
+});
+
+test('eval forward with shared work equals the plain batched forward', () => {
+  const set = encodeNb201Codes(Array.from({ length: 3000 }, (_, i) => (i * 7) % 15625));
+  const reg = new GcnRegressor(createWasmKernels(), { nodes: 9, features: 6, hidden: 64, layers: 4, dropout: 0.1, head: 'regression' });
+  reg.init(new Rng(4));
+  const ids = Array.from({ length: 3000 }, (_, i) => i);
+  const a = reg.predictNormalised(set, ids);
+  const b = reg.predictNormalisedBatched(set, ids);
+  for (let i = 0; i < ids.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `${i}: ${a[i]} vs ${b[i]}`);
+});
+
+test('a short GCN training on LatBench ranks test models well, and the artifact round-trips', () => {
+  const ds = loadLatBench('desktop-cpu-core-i7-7820x-fp32', dataDir());
+  const exp = trainLatencyPredictor(ds, { kind: 'gcn', seed: 3, train: 200, valid: 50, hidden: 128, config: { epochs: 12 } });
+  assert.equal(exp.metrics.count, ds.codes.length - 250);
+  assert.ok(exp.metrics.spearman > 0.9, `Spearman ${exp.metrics.spearman}`);
+  assert.ok(exp.report!.epochs === 12);
+  const bytes = exp.predictor.toArtifact({ device: ds.device });
+  const back = loadLatencyPredictor(bytes, 'mem');
+  assert.equal(back.meta.device, ds.device);
+  const some = exp.testCodes.slice(0, 500);
+  const p1 = exp.predictor.predictCodes(some);
+  const p2 = back.predictCodes(some);
+  for (let i = 0; i < some.length; i++) assert.equal(p1[i], p2[i]);
+  const lw = trainLatencyPredictor(ds, { kind: 'layerwise', seed: 3, train: 200, valid: 50 });
+  assert.ok(spearman(lw.predictor.predictCodes(some), lw.testTrue.slice(0, 500)) > 0.8);
+  const lwBack = loadLatencyPredictor(lw.predictor.toArtifact());
+  assert.deepEqual(Array.from(lwBack.predictCodes(some)), Array.from(lw.predictor.predictCodes(some)));
+});
+
+test('artifact decoding refuses bad magic, truncation, wrong version and non-finite parameters', () => {
+  const good = encodeArtifact({ kind: 'latency-gcn', space: 'nb201' }, new Float32Array([1, 2, 3]));
+  assert.deepEqual(Array.from(decodeArtifact(good).params), [1, 2, 3]);
+  assert.throws(() => decodeArtifact(new Uint8Array([1, 2, 3]), 'x'), /x: not a brp-nas predictor file/);
+  assert.throws(() => decodeArtifact(good.subarray(0, good.length - 2), 'x'), /expected 3 parameters/);
+  const nan = encodeArtifact({ kind: 'latency-gcn', space: 'nb201' }, new Float32Array([1, NaN]));
+  assert.throws(() => decodeArtifact(nan), /parameter 1 is not finite/);
+  const text = Buffer.from(good).toString('latin1').replace('"version":1', '"version":9');
+  assert.throws(() => decodeArtifact(Uint8Array.from(Buffer.from(text, 'latin1'))), /version 9 is not supported/);
+  assert.throws(() => loadLatencyPredictor(encodeArtifact({ kind: 'accuracy-brp', space: 'nb201' })), /not a latency predictor/);
+});
+
+test('latency CLI: train (baseline) with JSON contract and plot, predict from the saved model, errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-lat-'));
+  try {
+    const model = join(dir, 'm.bin');
+    const plot = join(dir, 'p.svg');
+    const r = cli(['latency', 'train', '--device', 'embedded-tpu-edge-tpu-int8', '--predictor', 'layerwise', '--seed', '5', '--save', model, '--plot', plot, '--json', '--data', dataDir()]);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    for (const k of ['within1', 'within5', 'within10', 'rmse_ms', 'spearman', 'kendall', 'train_seconds', 'test_count']) assert.equal(typeof j[k], 'number', k);
+    assert.equal(j.test_count, 15284 - 1000);
+    assert.ok(j.within10 >= j.within5 && j.within5 >= j.within1);
+    assert.match(readFileSync(plot, 'utf8'), /^<svg/);
+    const p = cli(['latency', 'predict', '--model', model, '--arch', '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|', '--json']);
+    assert.equal(p.code, 0, p.err);
+    assert.ok(JSON.parse(p.out).latency_ms > 0);
+    assert.equal(cli(['latency', 'train', '--device', 'toaster', '--data', dataDir()]).code, 1);
+    assert.match(cli(['latency', 'train', '--device', 'toaster', '--data', dataDir()]).err, /unknown device "toaster"/);
+    assert.equal(cli(['latency', 'train', '--device', 'edge-tpu', '--predictor', 'svm']).code, 2);
+    assert.equal(cli(['latency', 'train', '--device', 'edge-tpu', '--train', 'many']).code, 2);
+    assert.equal(cli(['latency', 'predict', '--model', model, '--arch', 'nonsense']).code, 1);
+    writeFileSync(join(dir, 'bad.bin'), 'hello');
+    const bad = cli(['latency', 'predict', '--model', join(dir, 'bad.bin'), '--arch', '333133']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /not a brp-nas predictor file/);
+    assert.equal(cli(['latency', 'frob']).code, 2);
+    assert.equal(cli(['latency', 'train', '--help']).code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
+import { spearman } from '../src/eval/metrics.js';
+import { encodeNb201Codes } from '../src/nn/graphs.js';
+import { createWasmKernels } from '../src/nn/kernels-wasm.js';
+import { BinaryRelationPredictor } from '../src/predictors/brp.js';
+import { IterativePredictorSearch } from '../src/search/iterative.js';
+import { RandomSearch } from '../src/search/random.js';
+import { RegularizedEvolution } from '../src/search/rea.js';
+import { simulateSearch } from '../src/search/simulate.js';
+import type { SearchStrategy } from '../src/search/strategy.js';
+import { allCodes, codeToVector } from '../src/spaces/nb201.js';
+import { Rng } from '../src/util/rng.js';
+import { cli, dataDir } from './helpers.js';
+
+const valid = allCodes({ validOnly: true });
+const quality = (c: number) => codeToVector(c).filter((op) => op === 3).length + 0.1 * codeToVector(c).filter((op) => op === 2).length;
+
+function drive(s: SearchStrategy, budget: number): number[] {
+  const seen: number[] = [];
+  while (seen.length < budget) {
+    const p = s.ask(budget - seen.length);
+    assert.ok(p.length > 0, `${s.name} stalled at ${seen.length}`);
+    seen.push(...p);
+    s.tell(p.map((code) => ({ code, value: quality(code) })));
+  }
+  return seen;
+}
+
+test('random search and regularised evolution: distinct, allowed, reproducible proposals', () => {
+  for (const make of [(r: Rng) => new RandomSearch(valid, r), (r: Rng) => new RegularizedEvolution(valid, r)]) {
+    const a = drive(make(new Rng(1)), 150);
+    const b = drive(make(new Rng(1)), 150);
+    assert.deepEqual(a, b);
+    assert.equal(new Set(a).size, 150);
+    const allowed = new Set(valid);
+    assert.ok(a.every((c) => allowed.has(c)));
+  }
+  // evolution climbs: its last 50 models beat random search's on this smooth objective
+  const mean = (xs: number[]) => xs.reduce((s, c) => s + quality(c), 0) / xs.length;
+  assert.ok(mean(drive(new RegularizedEvolution(valid, new Rng(3)), 150).slice(100)) > mean(drive(new RandomSearch(valid, new Rng(3)), 150).slice(100)) + 0.5);
+});
+
+test('iterative selection: random first round, then predicted-best plus random from the top part', () => {
+  const oracle = { fit() {}, scores: (c: Int32Array) => Float64Array.from(c, quality) };
+  const s = new IterativePredictorSearch('oracle', valid, new Rng(2), oracle, { budget: 40, rounds: 4 });
+  const seen = drive(s, 40);
+  assert.equal(seen.length, 40);
+  // round 2 (models 11-15) are the 5 best by the scores among unseen cells
+  const best = Math.max(...Array.from(valid, quality));
+  assert.equal(quality(seen[10]), best);
+  const top = Array.from(valid, quality).sort((a, b) => b - a);
+  const half = top[Math.floor(top.length / 2)];
+  for (const c of seen.slice(15, 20)) assert.ok(quality(c) >= half, 'random half comes from the top half of the ranking');
+});
+
+test('BRP learns a synthetic ranking from pairs; its score is the symmetrised comparator', () => {
+  const set = encodeNb201Codes(valid);
+  const brp = new BinaryRelationPredictor(createWasmKernels(), { nodes: 9, features: 6, hidden: 48, layers: 3, dropout: 0.1, head: 'binary' });
+  const rng = new Rng(5);
+  brp.init(rng);
+  const ids = rng.sample(Array.from(valid.keys()), 40);
+  const y = ids.map((i) => quality(valid[i]) / 6);
+  const rep = brp.train(set, ids, y, { steps: 150, lr: 2e-3, weightDecay: 5e-4, cosine: true, patience: 0 }, rng);
+  assert.equal(rep.steps, 150);
+  const probe = Array.from({ length: 2000 }, (_, i) => i * 7);
+  const s = brp.scores(set, probe);
+  const rho = spearman(s, probe.map((i) => quality(valid[i])));
+  assert.ok(rho > 0.8, `Spearman ${rho}`);
+  const f = brp.comparator(set, probe);
+  for (const [a, b] of [[0, 1], [5, 900], [1500, 3]]) assert.ok(Math.abs(f(a, b) - f(b, a) - 2 * (s[a] - s[b])) < 1e-4);
+});
+
+test('simulation: monotone oracle curves, selection never beats the oracle, seeded runs repeat', () => {
+  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
+  const run = () => simulateSearch({ bench, dataset: 'cifar10', strategy: 'rea', budget: 60, runs: 4, seed: 9 });
+  const a = run();
+  assert.deepEqual(a, { ...run(), seconds: a.seconds });
+  for (let i = 1; i < 60; i++) assert.ok(a.curve_mean[i] >= a.curve_mean[i - 1]);
+  assert.ok(a.final_selected_test_mean <= a.final_test_mean + 1e-9);
+  assert.ok(a.final_test_mean <= a.global_best_test);
+  assert.ok(Math.abs(a.global_best_test - 94.3733) < 1e-3);
+  assert.throws(() => simulateSearch({ bench, dataset: 'cifar10', strategy: 'rea', budget: 1, runs: 1, seed: 0 }), /budget/);
+});
+
+test('search CLI: JSON contract, resume after an interruption, latency constraint', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-search-'));
+  try {
+    const out = join(dir, 'r.json');
+    const args = ['search', '--space', 'nb201', '--dataset', 'cifar100', '--strategy', 'random', '--budget', '50', '--seed', '4', '--out', out, '--no-plot', '--json', '--data', dataDir()];
+    const first = cli([...args, '--runs', '3']);
+    assert.equal(first.code, 0, first.err);
+    const j = JSON.parse(first.out);
+    for (const k of ['final_test_mean', 'final_selected_test_mean', 'runs', 'budget', 'seconds']) assert.equal(typeof j[k], 'number', k);
+    assert.equal(j.runs, 3);
+    const resumed = cli([...args, '--runs', '6']);
+    assert.match(resumed.err, /resuming after 3 finished runs/);
+    const fresh = cli([...args, '--runs', '6', '--out', join(dir, 'fresh.json')]);
+    const [x, y] = [JSON.parse(resumed.out), JSON.parse(fresh.out)];
+    assert.equal(x.final_test_mean, y.final_test_mean);
+    assert.equal(x.final_selected_test_mean, y.final_selected_test_mean);
+    // a latency constraint from a saved (baseline) latency model
+    const model = join(dir, 'lat.bin');
+    assert.equal(cli(['latency', 'train', '--device', 'desktop-cpu-core-i7-7820x-fp32', '--predictor', 'layerwise', '--save', model, '--no-plot', '--data', dataDir()]).code, 0);
+    const c = cli(['search', '--dataset', 'cifar100', '--strategy', 'rea', '--budget', '40', '--runs', '4', '--lat-limit', '4', '--latency-model', model, '--out', join(dir, 'c.json'), '--no-plot', '--json', '--data', dataDir()]);
+    assert.equal(c.code, 0, c.err);
+    const cj = JSON.parse(c.out);
+    assert.equal(cj.latency.limit_ms, 4);
+    assert.ok(cj.latency.feasible_candidates < 15284 && cj.latency.feasible_candidates > 40);
+    assert.ok(cj.latency.selected_truly_feasible_share >= 0 && cj.latency.selected_truly_feasible_share <= 1);
+    assert.equal(cli(['search', '--dataset', 'cifar100', '--strategy', 'rea', '--lat-limit', '4']).code, 2);
+    assert.equal(cli(['search', '--dataset', 'mnist', '--strategy', 'rea']).code, 2);
+    assert.equal(cli(['search', '--dataset', 'cifar100', '--strategy', 'magic']).code, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('BRP-NAS and the unary GCN search run end to end through the CLI (small budget)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-e2e-'));
+  try {
+    for (const strategy of ['brp', 'gcn']) {
+      const r = cli(['search', '--dataset', 'imagenet16', '--strategy', strategy, '--budget', '16', '--rounds', '2', '--runs', '1', '--seed', '2', '--out', join(dir, `${strategy}.json`), '--json', '--data', dataDir()]);
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out);
+      assert.equal(j.budget, 16);
+      assert.ok(j.final_test_mean > 0 && j.final_test_mean <= j.global_best_test);
+      assert.match(readFileSync(j.plot, 'utf8'), /^<svg/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -135,3 +135,27 @@ test('BRP-NAS and the unary GCN search run end to end through the CLI (small bud
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('target scaling: min-max as the reference, or by rank with tied ranks shared', async () => {
+  const { scaleTargets } = await import('../src/search/learners.js');
+  assert.deepEqual(scaleTargets([10, 30, 20]), [0, 1, 0.5]);
+  assert.deepEqual(scaleTargets([5, 1, 5, 9], 'rank'), [0.5, 0, 0.5, 1]);
+  assert.deepEqual(scaleTargets([3, 3]), [0.5, 0.5]);
+});
+
+test('transfer: a GCN latency predictor body loads into the BRP predictor', async () => {
+  const { latencyBody } = await import('../src/predictors/latency.js');
+  const { encodeArtifact } = await import('../src/predictors/artifact.js');
+  const { BrpLearner } = await import('../src/search/learners.js');
+  const { GcnRegressor } = await import('../src/predictors/regressor.js');
+  const k = createWasmKernels();
+  const reg = new GcnRegressor(k, { nodes: 9, features: 6, hidden: 32, layers: 2, dropout: 0, head: 'regression' });
+  reg.init(new Rng(1));
+  const bytes = encodeArtifact({ kind: 'latency-gcn', space: 'nb201', gcn: reg.config, norm: reg.norm, params: reg.model.params }, Float32Array.from(reg.model.paramView()));
+  const body = latencyBody(bytes);
+  assert.equal(body.length, reg.model.bodyParamCount);
+  const learner = new BrpLearner(k, new Rng(2), { hidden: 32, layers: 2, dropout: 0, stepsPerRound: 1, train: { lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, targets: 'minmax' }, body);
+  assert.deepEqual(Array.from(learner.predictor.model.paramView().subarray(0, body.length)), Array.from(body));
+  assert.throws(() => new BrpLearner(k, new Rng(2), { hidden: 64, layers: 2, dropout: 0, stepsPerRound: 1, train: { lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, targets: 'minmax' }, body), /transfer: the body has/);
+  assert.throws(() => latencyBody(encodeArtifact({ kind: 'latency-flops', space: 'nb201' })), /needs a GCN latency predictor/);
+});

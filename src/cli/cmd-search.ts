@@ -4,7 +4,7 @@ import { resolveDataDir } from '../data/files.js';
 import { loadLatBench } from '../data/latbench.js';
 import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
-import { loadLatencyPredictor } from '../predictors/latency.js';
+import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';
 import { curvesSvg } from '../report/plots.js';
 import { STRATEGIES, simulateSearch, type RunResult, type StrategyName } from '../search/simulate.js';
 import { NB201_DATASETS, type Nb201Dataset } from '../spaces/nb201-cost.js';
@@ -15,7 +15,8 @@ import type { CliCommand } from './main.js';
 
 const HELP = `Usage: brp-nas search --space nb201 --dataset cifar10|cifar100|imagenet16
                       --strategy brp|gcn|rea|random [--budget 100] [--runs 25] [--seed 0]
-                      [--rounds 5] [--lat-limit MS --latency-model MODEL] [--threads 1|2]
+                      [--rounds 5] [--lat-limit MS --latency-model MODEL] [--transfer MODEL]
+                      [--threads 1|2]
                       [--out FILE.json] [--plot FILE.svg | --no-plot] [--quiet] [--json]
 
 Simulate a neural architecture search on the NAS-Bench-201 table: training a model reveals one
@@ -28,7 +29,8 @@ brp: binary relation predictor with iterative data selection (BRP-NAS); gcn: the
 with a unary GCN accuracy regressor; rea: regularised evolution; random: random search.
 With --lat-limit, candidates are the cells whose latency, predicted by MODEL (from
 'brp-nas latency train --save'), is at most MS milliseconds; the result reports the share of
-selected models that truly meet the limit on the model's LatBench device.
+selected models that truly meet the limit on the model's LatBench device. --transfer MODEL starts
+the BRP predictor's GCN body from a trained GCN latency predictor (BRP-NAS's transfer).
 
 The full result (curves included) is written atomically to --out (default
 results/search/<dataset>-<strategy>-b<budget>-seed<S>.json). Finished runs are checkpointed beside
@@ -45,6 +47,7 @@ const OPTIONS = {
   rounds: { type: 'string' },
   'lat-limit': { type: 'string' },
   'latency-model': { type: 'string' },
+  transfer: { type: 'string' },
   threads: { type: 'string' },
   out: { type: 'string' },
   plot: { type: 'string' },
@@ -100,11 +103,17 @@ export const searchCommand: CliCommand = {
       constraint = { limitSeconds: limitMs / 1e3, predicted, truth };
     }
 
+    let transferBody: Float32Array | undefined;
+    if (typeof v.transfer === 'string') {
+      if (strategy !== 'brp') throw new UsageError('search: --transfer applies to --strategy brp');
+      if (!existsSync(v.transfer)) throw new UsageError(`search: transfer model ${v.transfer} does not exist`);
+      transferBody = latencyBody(readFileSync(v.transfer), v.transfer);
+    }
     const out = resolve(typeof v.out === 'string' ? v.out : `results/search/${dataset}-${strategy}-b${budget}-seed${seed}${hasLimit ? `-lat${v['lat-limit']}` : ''}.json`);
     mkdirSync(dirname(out), { recursive: true });
     // Resume: finished runs are checkpointed with the arguments that produced them.
     const checkpoint = `${out}.runs.json`;
-    const key = JSON.stringify({ dataset, strategy, budget, seed, rounds, limit: v['lat-limit'] ?? null, model: v['latency-model'] ?? null });
+    const key = JSON.stringify({ dataset, strategy, budget, seed, rounds, limit: v['lat-limit'] ?? null, model: v['latency-model'] ?? null, transfer: v.transfer ?? null });
     let done: RunResult[] = [];
     if (existsSync(checkpoint)) {
       try {
@@ -136,6 +145,7 @@ export const searchCommand: CliCommand = {
         seed,
         rounds,
         constraint,
+        transferBody,
         kernels: () => createKernels({ threads }),
         resume: done.slice(0, runs),
         shouldStop: () => interrupted,

@@ -7,6 +7,7 @@ import { UsageError } from './args.js';
 import { dataCommand } from './cmd-data.js';
 import { demoCommand } from './cmd-demo.js';
 import { latencyCommand } from './cmd-latency.js';
+import { measureCommand } from './cmd-measure.js';
 import { searchCommand } from './cmd-search.js';
 import { spaceCommand } from './cmd-space.js';
 
@@ -26,7 +27,7 @@ const defaultIo: CliIo = {
   err: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),
 };
 
-export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, latencyCommand, searchCommand, demoCommand];
+export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, latencyCommand, searchCommand, measureCommand, demoCommand];
 
 export function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

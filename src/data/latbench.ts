@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { isValid, vectorToCode, vectorToTupleString } from '../spaces/nb201.js';
 import { DataError, readDataFile } from './files.js';
 import { PyDict, PyTuple, unpickle } from './pickle.js';
+import { parseLatencyJsonl } from '../measure/dataset.js';
 
 export const LATBENCH_DIR = 'latbench';
 
@@ -73,7 +74,7 @@ export function listLatBenchDevices(dataDir: string): string[] {
  * LatBench name, or an unambiguous part of a name (e.g. "855-adreno").
  */
 export function resolveLatBenchDevice(spec: string, dataDir: string): string {
-  if (existsSync(spec) && /\.(pickle|pkl)$/.test(spec)) return spec;
+  if (existsSync(spec) && /\.(pickle|pkl|jsonl)$/.test(spec)) return spec;
   const devices = listLatBenchDevices(dataDir);
   const name = LATBENCH_ALIASES[spec] ?? spec;
   if (devices.includes(name)) return join(dataDir, LATBENCH_DIR, `${name}.pickle`);
@@ -83,7 +84,16 @@ export function resolveLatBenchDevice(spec: string, dataDir: string): string {
   throw new DataError(`unknown device ${JSON.stringify(spec)}: not a file and not one of ${devices.join(', ')}`);
 }
 
+/** Load a device's latencies: a LatBench pickle, or a dataset measured by `brp-nas measure` (.jsonl). */
 export function loadLatBench(spec: string, dataDir: string): LatencyDataset {
   const path = resolveLatBenchDevice(spec, dataDir);
-  return parseLatBench(readDataFile(path), path);
+  const bytes = readDataFile(path);
+  if (path.endsWith('.jsonl')) {
+    try {
+      return parseLatencyJsonl(new TextDecoder().decode(bytes), path);
+    } catch (e) {
+      throw new DataError((e as Error).message);
+    }
+  }
+  return parseLatBench(bytes, path);
 }

@@ -150,3 +150,17 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
   const testPred = predictor.predictCodes(testCodes);
   return { predictor, device: ds.device, seed, split, testCodes, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), trainSeconds, report };
 }
+
+/**
+ * The GCN body parameters of a saved GCN latency predictor, for transfer into an accuracy predictor
+ * (BRP-NAS section 4.3): GC layers and LayerNorms, without the head.
+ */
+export function latencyBody(bytes: Uint8Array, source = 'model'): Float32Array {
+  const { header, params } = decodeArtifact(bytes, source);
+  if (header.kind !== 'latency-gcn') throw new Error(`${source}: transfer needs a GCN latency predictor, this file holds ${header.kind}`);
+  const cfg = header.gcn as GcnConfig;
+  if (cfg.nodes !== 9 || cfg.features !== 6) throw new Error(`${source}: not an NB201 GCN (${cfg.nodes} nodes x ${cfg.features} features)`);
+  const body = (header.params as { name: string; offset: number; size: number }[]).filter((p) => !p.name.startsWith('fc.'));
+  const n = body.reduce((a, p) => Math.max(a, p.offset + p.size), 0);
+  return params.slice(0, n);
+}

@@ -18,7 +18,21 @@ export function nb201GraphsByCode(): GraphSet {
   return allGraphs;
 }
 
-function normalise(values: number[]): number[] {
+export type TargetScaling = 'minmax' | 'rank';
+
+/** Scale measured values to [0, 1]: min-max (the reference), or by rank (ties share the mean rank). */
+export function scaleTargets(values: number[], how: TargetScaling = 'minmax'): number[] {
+  if (how === 'rank') {
+    const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+    const out = new Array<number>(values.length);
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j + 1 < order.length && values[order[j + 1]] === values[order[i]]) j++;
+      for (let k = i; k <= j; k++) out[order[k]] = values.length > 1 ? (i + j) / 2 / (values.length - 1) : 0.5;
+      i = j + 1;
+    }
+    return out;
+  }
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   return values.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5));
@@ -31,6 +45,7 @@ export interface BrpLearnerOptions {
   /** Steps of round i (i >= 1) = stepsPerRound * i: the schedule grows with the data, like the reference's epochs. */
   stepsPerRound: number;
   train: Omit<BrpTrainConfig, 'steps'>;
+  targets: TargetScaling;
 }
 
 export const BRP_LEARNER_DEFAULTS: BrpLearnerOptions = {
@@ -39,6 +54,7 @@ export const BRP_LEARNER_DEFAULTS: BrpLearnerOptions = {
   dropout: 0.2,
   stepsPerRound: 60,
   train: { lr: BRP_TRAIN_CONFIG.lr, weightDecay: BRP_TRAIN_CONFIG.weightDecay, cosine: true, patience: 0 },
+  targets: 'minmax',
 };
 
 export class BrpLearner implements RankingLearner {
@@ -61,7 +77,7 @@ export class BrpLearner implements RankingLearner {
   }
 
   fit(codes: number[], values: number[], round: number): void {
-    this.predictor.train(this.graphs, codes, normalise(values), { ...this.opts.train, steps: this.opts.stepsPerRound * round }, this.rng);
+    this.predictor.train(this.graphs, codes, scaleTargets(values, this.opts.targets), { ...this.opts.train, steps: this.opts.stepsPerRound * round }, this.rng);
   }
 
   scores(candidates: Int32Array): Float64Array {

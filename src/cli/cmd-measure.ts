@@ -1,0 +1,133 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DatasetWriter, latBenchPickle, parseLatencyJsonl } from '../measure/dataset.js';
+import { machineInfo, measureGroupNode } from '../measure/ort-node.js';
+import { DEFAULT_PROTOCOL, type MeasureProtocol } from '../measure/protocol.js';
+import { allCodes } from '../spaces/nb201.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { Rng } from '../util/rng.js';
+import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
+import type { CliCommand } from './main.js';
+
+const HELP = `Usage: brp-nas measure --space nb201 --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
+                       [--runtime node] [--device NAME] [--warmup 10] [--rounds 20]
+                       [--runs-per-round 10] [--interleave 8] [--batch 1] [--channels 16]
+                       [--export-pickle FILE.pickle] [--quiet] [--json]
+
+Measure the latency of NAS-Bench-201 networks on this machine: each network (the CIFAR macro
+network with untrained deterministic weights, 1x3x32x32 input by default) is built as an ONNX model
+in memory and run with onnxruntime-node at a fixed thread count. Protocol: warm-up runs, then
+--rounds rounds of --runs-per-round timed runs on a fresh random input, models interleaved in groups
+of --interleave; each round is reduced to its inter-quartile mean and the rounds likewise (the
+LatBench statistic); median and p10/p90 are kept too.
+
+The models are the first N of a seeded random order of the 15,284 valid cells (all with --count all).
+Each result is appended to --out and flushed to disk at once; a killed or interrupted run started
+again with the same options continues where it stopped, without duplicates. The file is a dataset
+that 'brp-nas latency train --device FILE.jsonl' accepts; --export-pickle also writes it in the
+LatBench pickle format {arch tuple: seconds}.`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  space: { type: 'string' },
+  count: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  threads: { type: 'string' },
+  runtime: { type: 'string' },
+  device: { type: 'string' },
+  warmup: { type: 'string' },
+  rounds: { type: 'string' },
+  'runs-per-round': { type: 'string' },
+  interleave: { type: 'string' },
+  batch: { type: 'string' },
+  channels: { type: 'string' },
+  'export-pickle': { type: 'string' },
+  quiet: { type: 'boolean' },
+} as const;
+
+export const measureCommand: CliCommand = {
+  name: 'measure',
+  summary: 'measure NAS-Bench-201 network latencies on this machine (ONNX Runtime)',
+  async run(argv, io) {
+    const { values: v } = parse('measure', argv, OPTIONS);
+    if (v.help) {
+      io.out(HELP);
+      return 0;
+    }
+    const space = v.space ?? 'nb201';
+    if (space !== 'nb201') throw new UsageError(`measure: unknown search space ${JSON.stringify(space)}; known: nb201`);
+    if (typeof v.out !== 'string') throw new UsageError('measure: --out FILE.jsonl is required');
+    choiceFlag(v.runtime, 'runtime', ['node'] as const, 'node');
+    const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
+    const threads = intFlag(v.threads, 'threads', 1, 1, 64);
+    const protocol: MeasureProtocol = {
+      warmup: intFlag(v.warmup, 'warmup', DEFAULT_PROTOCOL.warmup, 0, 100000),
+      rounds: intFlag(v.rounds, 'rounds', DEFAULT_PROTOCOL.rounds, 1, 100000),
+      runsPerRound: intFlag(v['runs-per-round'], 'runs-per-round', DEFAULT_PROTOCOL.runsPerRound, 1, 100000),
+      interleave: intFlag(v.interleave, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 1000),
+    };
+    const network = { batch: intFlag(v.batch, 'batch', 1, 1, 4096), channels: intFlag(v.channels, 'channels', 16, 1, 1024) };
+    const order = Array.from(new Rng(seed).shuffle(allCodes({ validOnly: true })));
+    const count = v.count === undefined || v.count === 'all' ? order.length : intFlag(v.count, 'count', order.length, 1, order.length);
+    const wanted = order.slice(0, count);
+    const device = typeof v.device === 'string' ? v.device : `ort-node-cpu-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}`;
+    const out = resolve(v.out);
+    mkdirSync(dirname(out), { recursive: true });
+    const writer = DatasetWriter.open(out, {
+      format: 'brp-nas-latency',
+      version: 1,
+      device,
+      space: 'nb201',
+      setup: { runtime: 'onnxruntime-node', threads, protocol, network, order_seed: seed },
+      machine: machineInfo(threads),
+    });
+    const todo = wanted.filter((c) => !writer.measured.has(c));
+    if (!v.quiet && todo.length < wanted.length) io.err(`brp-nas measure: ${wanted.length - todo.length} of ${wanted.length} models already in ${out}; measuring the other ${todo.length}`);
+    let interrupted = false;
+    const onSigint = () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      io.err('brp-nas measure: interrupted; stopping after this group (measured models are saved; start again to continue)');
+    };
+    process.on('SIGINT', onSigint);
+    const rng = new Rng(seed ^ 0x5bd1e995);
+    const t0 = performance.now();
+    let measuredNow = 0;
+    try {
+      for (let s = 0; s < todo.length && !interrupted; s += protocol.interleave) {
+        const group = todo.slice(s, s + protocol.interleave);
+        const results = await measureGroupNode(group, threads, protocol, rng, network);
+        for (const r of results) {
+          writer.append({ arch: r.arch, code: r.code, latency_s: r.stats.latency, median_s: r.stats.median, p10_s: r.stats.p10, p90_s: r.stats.p90, cv: r.stats.cv, runs: r.stats.runs });
+          measuredNow++;
+          if (!v.quiet) io.err(`[${wanted.length - todo.length + measuredNow}/${wanted.length}] ${(r.stats.latency * 1e3).toFixed(3)} ms (p10-p90 ${(r.stats.p10 * 1e3).toFixed(3)}-${(r.stats.p90 * 1e3).toFixed(3)})  ${r.arch}`);
+        }
+      }
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const ds = parseLatencyJsonl(readFileSync(out, 'utf8'), out);
+    let exported: string | undefined;
+    if (typeof v['export-pickle'] === 'string') {
+      exported = resolve(v['export-pickle']);
+      mkdirSync(dirname(exported), { recursive: true });
+      writeFileAtomic(exported, latBenchPickle(ds));
+    }
+    const summary = {
+      out,
+      device,
+      models: ds.codes.length,
+      measured_now: measuredNow,
+      seconds,
+      seconds_per_model: measuredNow ? seconds / measuredNow : null,
+      median_ms: (Float64Array.from(ds.seconds).sort()[ds.codes.length >> 1] ?? NaN) * 1e3,
+      ...(exported ? { pickle: exported } : {}),
+      ...(interrupted ? { interrupted: true } : {}),
+    };
+    if (v.json) io.out(JSON.stringify(summary));
+    else io.out(`${ds.codes.length} models in ${out} (${measuredNow} measured now in ${seconds.toFixed(1)} s); median latency ${summary.median_ms.toFixed(3)} ms${exported ? `; LatBench pickle ${exported}` : ''}`);
+    return 0;
+  },
+};

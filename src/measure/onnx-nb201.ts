@@ -1,0 +1,166 @@
+// NAS-Bench-201 networks as ONNX models, built in memory: the CIFAR macro network (stem, 3 stages of
+// N cells at C, 2C, 4C channels, residual reduction blocks, final BN + ReLU, global average pooling,
+// classifier) with the benchmark's own operations (ReLU-Conv-BN, 3x3 average pooling, identity,
+// zero), every edge included, so the parameter count equals nb201Cost(). Weights are untrained but
+// deterministic (seeded): latency does not depend on their values.
+
+import onnxProto from 'onnx-proto';
+import type { onnx as O } from 'onnx-proto';
+import { NB201_EDGES, OP_CONV1, OP_CONV3, OP_NONE, OP_POOL, OP_SKIP, checkVector, isValid, vectorToArchString, type Nb201Vector } from '../spaces/nb201.js';
+import { Rng } from '../util/rng.js';
+
+export interface OnnxNetworkOptions {
+  /** Batch size of the input (default 1). */
+  batch?: number;
+  /** Input height = width (default 32). */
+  inputSize?: number;
+  /** Channels of the first stage (default 16); stages use C, 2C, 4C. */
+  channels?: number;
+  cellsPerStage?: number;
+  numClasses?: number;
+  /** Seed of the deterministic weights. */
+  seed?: number;
+}
+
+export interface OnnxNetwork {
+  bytes: Uint8Array;
+  /** Trainable parameters (conv weights, BN scale and bias, classifier), as the benchmark counts them. */
+  params: number;
+  inputName: string;
+  outputName: string;
+  inputShape: number[];
+  outputShape: number[];
+}
+
+const OPSET = 13;
+// onnx-proto is CommonJS: take the namespace from its default export.
+const { onnx } = onnxProto;
+
+class GraphBuilder {
+  nodes: O.INodeProto[] = [];
+  inits: O.ITensorProto[] = [];
+  params = 0;
+  private n = 0;
+  constructor(readonly rng: Rng) {}
+
+  name(prefix: string): string {
+    return `${prefix}_${this.n++}`;
+  }
+
+  init(prefix: string, dims: number[], fill: (i: number) => number, trainable: boolean): string {
+    const size = dims.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(size);
+    for (let i = 0; i < size; i++) data[i] = fill(i);
+    const name = this.name(prefix);
+    this.inits.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer) });
+    if (trainable) this.params += size;
+    return name;
+  }
+
+  node(op: string, inputs: string[], attrs: O.IAttributeProto[] = []): string {
+    const out = this.name(op.toLowerCase());
+    this.nodes.push({ opType: op, input: inputs, output: [out], attribute: attrs, name: out });
+    return out;
+  }
+
+  conv(x: string, cin: number, cout: number, k: number, stride: number, pad: number): string {
+    const bound = 1 / Math.sqrt(cin * k * k);
+    const w = this.init('w', [cout, cin, k, k], () => (this.rng.float() * 2 - 1) * bound, true);
+    return this.node('Conv', [x, w], [ints('kernel_shape', [k, k]), ints('strides', [stride, stride]), ints('pads', [pad, pad, pad, pad])]);
+  }
+
+  bn(x: string, c: number): string {
+    const scale = this.init('bn_scale', [c], () => 1, true);
+    const bias = this.init('bn_bias', [c], () => 0, true);
+    const mean = this.init('bn_mean', [c], () => 0, false);
+    const variance = this.init('bn_var', [c], () => 1, false);
+    return this.node('BatchNormalization', [x, scale, bias, mean, variance], [float('epsilon', 1e-5)]);
+  }
+
+  /** NB201 ReLUConvBN. */
+  reluConvBn(x: string, cin: number, cout: number, k: number, stride: number, pad: number): string {
+    return this.bn(this.conv(this.node('Relu', [x]), cin, cout, k, stride, pad), cout);
+  }
+
+  sum(xs: string[]): string {
+    return xs.reduce((acc, x) => this.node('Add', [acc, x]));
+  }
+}
+
+const ints = (name: string, v: number[]): O.IAttributeProto => ({ name, ints: v, type: onnx.AttributeProto.AttributeType.INTS });
+const int = (name: string, v: number): O.IAttributeProto => ({ name, i: v, type: onnx.AttributeProto.AttributeType.INT });
+const float = (name: string, v: number): O.IAttributeProto => ({ name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT });
+
+/** The NB201 InferCell: node j = sum over i < j of op(i -> j)(node i); `none` edges contribute nothing. */
+function cell(g: GraphBuilder, x: string, v: Nb201Vector, C: number): string {
+  const nodes = [x];
+  for (let j = 1; j <= 3; j++) {
+    const terms: string[] = [];
+    NB201_EDGES.forEach(([from, to], e) => {
+      if (to !== j) return;
+      const op = v[e];
+      const src = nodes[from];
+      if (op === OP_NONE) return;
+      if (op === OP_SKIP) terms.push(src);
+      else if (op === OP_CONV1) terms.push(g.reluConvBn(src, C, C, 1, 1, 0));
+      else if (op === OP_CONV3) terms.push(g.reluConvBn(src, C, C, 3, 1, 1));
+      else if (op === OP_POOL) terms.push(g.node('AveragePool', [src], [ints('kernel_shape', [3, 3]), ints('strides', [1, 1]), ints('pads', [1, 1, 1, 1]), int('count_include_pad', 0)]));
+    });
+    // a node fed only by `none` edges is a zero tensor (NB201's Zero op)
+    nodes.push(terms.length ? g.sum(terms) : g.node('Sub', [x, x]));
+  }
+  return nodes[3];
+}
+
+/** NB201 ResNetBasicblock with stride 2: ReLUConvBN 3x3/2, ReLUConvBN 3x3, shortcut AvgPool 2x2/2 + Conv 1x1. */
+function reduction(g: GraphBuilder, x: string, cin: number, cout: number): string {
+  const a = g.reluConvBn(x, cin, cout, 3, 2, 1);
+  const b = g.reluConvBn(a, cout, cout, 3, 1, 1);
+  const pooled = g.node('AveragePool', [x], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]);
+  const shortcut = g.conv(pooled, cin, cout, 1, 1, 0);
+  return g.node('Add', [shortcut, b]);
+}
+
+export function buildNb201Onnx(v: Nb201Vector, opts: OnnxNetworkOptions = {}): OnnxNetwork {
+  checkVector(v);
+  if (!isValid(v)) throw new Error(`cannot build ${vectorToArchString(v)}: its cell does not connect input to output`);
+  const batch = opts.batch ?? 1;
+  const size = opts.inputSize ?? 32;
+  const C0 = opts.channels ?? 16;
+  const N = opts.cellsPerStage ?? 5;
+  const classes = opts.numClasses ?? 10;
+  for (const [k, x] of Object.entries({ batch, size, C0, N, classes })) if (!Number.isInteger(x) || x < 1) throw new Error(`ONNX network option ${k} must be a positive integer, got ${x}`);
+  if (size % 4 !== 0) throw new Error(`input size must be a multiple of 4, got ${size}`);
+  const g = new GraphBuilder(new Rng(opts.seed ?? 0));
+  let x = g.bn(g.conv('input', 3, C0, 3, 1, 1), C0);
+  let C = C0;
+  for (let stage = 0; stage < 3; stage++) {
+    if (stage > 0) {
+      x = reduction(g, x, C, 2 * C);
+      C *= 2;
+    }
+    for (let c = 0; c < N; c++) x = cell(g, x, v, C);
+  }
+  x = g.node('Relu', [g.bn(x, C)]);
+  x = g.node('Flatten', [g.node('GlobalAveragePool', [x])]);
+  const bound = 1 / Math.sqrt(C);
+  const fw = g.init('fc_w', [classes, C], () => (g.rng.float() * 2 - 1) * bound, true);
+  const fb = g.init('fc_b', [classes], () => (g.rng.float() * 2 - 1) * bound, true);
+  const logits = g.node('Gemm', [x, fw, fb], [int('transB', 1)]);
+  const inputShape = [batch, 3, size, size];
+  const outputShape = [batch, classes];
+  const tensorType = (shape: number[]): O.ITypeProto => ({ tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: shape.map((d) => ({ dimValue: d })) } } });
+  const model: O.IModelProto = {
+    irVersion: 8,
+    producerName: 'brp-nas',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph: {
+      name: vectorToArchString(v),
+      node: g.nodes,
+      initializer: g.inits,
+      input: [{ name: 'input', type: tensorType(inputShape) }],
+      output: [{ name: logits, type: tensorType(outputShape) }],
+    },
+  };
+  return { bytes: onnx.ModelProto.encode(model).finish(), params: g.params, inputName: 'input', outputName: logits, inputShape, outputShape };
+}

@@ -1,0 +1,72 @@
+// Latency of NB201 networks on this machine with onnxruntime-node (CPU execution provider).
+// Times include the runtime's per-call overhead (N-API and a promise, tens of microseconds), as an
+// application calling it would see.
+
+import { cpus, totalmem } from 'node:os';
+import ort from 'onnxruntime-node';
+import { codeToVector, vectorToArchString } from '../spaces/nb201.js';
+import type { Rng } from '../util/rng.js';
+import { buildNb201Onnx, type OnnxNetworkOptions } from './onnx-nb201.js';
+import { latencyStats, type LatencyStats, type MeasureProtocol } from './protocol.js';
+
+export interface MeasuredModel {
+  code: number;
+  arch: string;
+  stats: LatencyStats;
+}
+
+export function machineInfo(threads: number): Record<string, unknown> {
+  const c = cpus();
+  return {
+    cpu: c[0]?.model ?? 'unknown',
+    cores: c.length,
+    memory_gb: Math.round(totalmem() / 2 ** 30),
+    platform: `${process.platform}-${process.arch}`,
+    node: process.version,
+    runtime: `onnxruntime-node ${ort.env.versions?.node ?? 'unknown'}`,
+    threads,
+  };
+}
+
+function randomInput(shape: number[], rng: Rng): ort.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = rng.float();
+  return new ort.Tensor('float32', data, shape);
+}
+
+/** Measure a group of models, interleaved round by round. */
+export async function measureGroupNode(codes: number[], threads: number, protocol: MeasureProtocol, rng: Rng, network: OnnxNetworkOptions = {}): Promise<MeasuredModel[]> {
+  const models = [];
+  try {
+    for (const code of codes) {
+      const net = buildNb201Onnx(codeToVector(code), network);
+      const session = await ort.InferenceSession.create(net.bytes, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+      models.push({ code, net, session, times: [] as number[][] });
+    }
+    for (const m of models) {
+      const feeds = { [m.net.inputName]: randomInput(m.net.inputShape, rng) };
+      for (let i = 0; i < protocol.warmup; i++) await m.session.run(feeds);
+    }
+    for (let r = 0; r < protocol.rounds; r++) {
+      for (const m of models) {
+        const feeds = { [m.net.inputName]: randomInput(m.net.inputShape, rng) };
+        const round: number[] = [];
+        for (let i = 0; i < protocol.runsPerRound; i++) {
+          const t0 = process.hrtime.bigint();
+          await m.session.run(feeds);
+          round.push(Number(process.hrtime.bigint() - t0) / 1e9);
+        }
+        m.times.push(round);
+      }
+    }
+    return models.map((m) => ({ code: m.code, arch: vectorToArchString(codeToVector(m.code)), stats: latencyStats(m.times) }));
+  } finally {
+    for (const m of models) await m.session.release();
+  }
+}

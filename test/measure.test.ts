@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import ort from 'onnxruntime-node';
+import { loadLatBench, parseLatBench } from '../src/data/latbench.js';
+import { DatasetWriter, latBenchPickle, parseLatencyJsonl } from '../src/measure/dataset.js';
+import { buildNb201Onnx } from '../src/measure/onnx-nb201.js';
+import { iqrMean, latencyStats, percentile } from '../src/measure/protocol.js';
+import { macroConfigFor, nb201Cost } from '../src/spaces/nb201-cost.js';
+import { codeToVector, sampleCodes } from '../src/spaces/nb201.js';
+import { Rng } from '../src/util/rng.js';
+import { cli, dataDir } from './helpers.js';
+
+test('ONNX networks: parameter count equals the space cost model; output shape; batch and width options', async () => {
+  const codes = sampleCodes(new Rng(8), 40);
+  for (const c of codes) {
+    const v = codeToVector(c);
+    for (const d of ['cifar10', 'cifar100'] as const) {
+      const cfg = macroConfigFor(d);
+      assert.equal(buildNb201Onnx(v, { numClasses: cfg.numClasses }).params, nb201Cost(v, cfg).params, `${c} ${d}`);
+    }
+  }
+  const net = buildNb201Onnx([3, 3, 3, 1, 3, 3], { batch: 2, channels: 8, numClasses: 100 });
+  const session = await ort.InferenceSession.create(net.bytes, { intraOpNumThreads: 1 });
+  const x = new ort.Tensor('float32', new Float32Array(2 * 3 * 32 * 32).fill(0.5), [2, 3, 32, 32]);
+  const y = (await session.run({ input: x }))[net.outputName];
+  assert.deepEqual(y.dims, [2, 100]);
+  assert.ok(Array.from(y.data as Float32Array).every(Number.isFinite));
+  await session.release();
+  // deterministic weights
+  assert.deepEqual(buildNb201Onnx([3, 1, 2, 4, 0, 3]).bytes, buildNb201Onnx([3, 1, 2, 4, 0, 3]).bytes);
+  assert.throws(() => buildNb201Onnx([0, 0, 0, 0, 0, 0]), /does not connect input to output/);
+});
+
+test('statistics follow the reference filter: sorted indices 3..6 of 10 and 25..74 of 100', () => {
+  const ten = [9, 1, 8, 2, 7, 3, 6, 4, 5, 100];
+  assert.equal(iqrMean(ten), (4 + 5 + 6 + 7) / 4);
+  const hundred = Array.from({ length: 100 }, (_, i) => i);
+  assert.equal(iqrMean(hundred), (25 + 74) / 2);
+  assert.equal(percentile([1, 2, 3, 4], 0.5), 2.5);
+  const s = latencyStats([[1, 1, 1, 50], [2, 2, 2, 2]]);
+  assert.equal(s.runs, 8);
+  assert.ok(s.latency >= 1 && s.latency <= 2);
+  assert.equal(iqrMean([1, 2]), 1.5);
+  assert.throws(() => latencyStats([[1, NaN]]), /invalid timing/);
+});
+
+test('dataset file: durable appends, resume after a torn line, no duplicates, setup check, LatBench export', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-ds-'));
+  try {
+    const path = join(dir, 'd.jsonl');
+    const header = { format: 'brp-nas-latency' as const, version: 1, device: 'dev', space: 'nb201' as const, setup: { threads: 1 } };
+    const w = DatasetWriter.open(path, header);
+    const row = (code: number, s: number) => ({ arch: `(${codeToVector(code).join(', ')})`, code, latency_s: s, median_s: s, p10_s: s, p90_s: s, cv: 0, runs: 10 });
+    w.append(row(11468, 0.002));
+    w.append(row(4000, 0.003));
+    assert.throws(() => w.append(row(4000, 0.003)), /already in/);
+    appendFileSync(path, '{"arch":"(1, 2'); // a run killed mid-write
+    const again = DatasetWriter.open(path, header);
+    assert.deepEqual([...again.measured].sort((x, y) => x - y), [4000, 11468]);
+    again.append(row(777, 0.004));
+    const ds = parseLatencyJsonl(readFileSync(path, 'utf8'), path);
+    assert.deepEqual(Array.from(ds.codes), [11468, 4000, 777]);
+    assert.equal(ds.device, 'dev');
+    assert.throws(() => DatasetWriter.open(path, { ...header, setup: { threads: 2 } }), /different setup/);
+    // LatBench export reads back through the pickle reader
+    const back = parseLatBench(latBenchPickle(ds), 'x.pickle');
+    assert.deepEqual(Array.from(back.codes), Array.from(ds.codes));
+    assert.deepEqual(Array.from(back.seconds), Array.from(ds.seconds));
+    // malformed rows are named
+    writeFileSync(join(dir, 'bad.jsonl'), JSON.stringify(header) + '\n' + JSON.stringify({ ...row(777, 0.004), latency_s: null }) + '\n');
+    assert.throws(() => loadLatBench(join(dir, 'bad.jsonl'), dataDir()), /bad\.jsonl:2: latency null is not a positive number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('measure CLI: measures, resumes without duplicates, feeds latency train', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-measure-'));
+  try {
+    const out = join(dir, 'local.jsonl');
+    const args = ['measure', '--space', 'nb201', '--out', out, '--seed', '3', '--rounds', '3', '--runs-per-round', '3', '--warmup', '2', '--interleave', '4', '--json'];
+    const a = cli([...args, '--count', '5']);
+    assert.equal(a.code, 0, a.err);
+    assert.equal(JSON.parse(a.out).models, 5);
+    const b = cli([...args, '--count', '12', '--export-pickle', join(dir, 'local.pickle')]);
+    assert.equal(b.code, 0, b.err);
+    const jb = JSON.parse(b.out);
+    assert.equal(jb.models, 12);
+    assert.equal(jb.measured_now, 7);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 13);
+    assert.equal(new Set(lines.slice(1).map((l) => JSON.parse(l).code)).size, 12);
+    const t = cli(['latency', 'train', '--device', out, '--predictor', 'layerwise', '--train', '8', '--valid', '1', '--no-plot', '--json', '--data', dataDir()]);
+    assert.equal(t.code, 0, t.err);
+    assert.equal(JSON.parse(t.out).test_count, 3);
+    assert.equal(cli([...args, '--count', '12', '--rounds', '4']).code, 1);
+    assert.equal(cli(['measure', '--out', out, '--runtime', 'gpu']).code, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -9,7 +9,7 @@ import { resolveDataDir } from '../src/data/files.js';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { createKernels } from '../src/nn/backend.js';
 import { curvesSvg } from '../src/report/plots.js';
-import { simulateSearch, type SimulationResult, type StrategyName } from '../src/search/simulate.js';
+import { simulateSearch, type RunResult, type SimulationResult, type StrategyName } from '../src/search/simulate.js';
 import type { Nb201Dataset } from '../src/spaces/nb201-cost.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 
@@ -38,7 +38,12 @@ for (const dataset of values.datasets!.split(',') as Nb201Dataset[]) {
     let r: SimulationResult;
     if (existsSync(file)) r = JSON.parse(readFileSync(file, 'utf8'));
     else {
+      // finished runs are checkpointed, so an interrupted bench loses at most the run in flight
+      const ckpt = `${file}.runs.json`;
+      const done: RunResult[] = existsSync(ckpt) ? JSON.parse(readFileSync(ckpt, 'utf8')).map((x: RunResult) => ({ ...x, bestTest: Float64Array.from(x.bestTest), selectedTest: Float64Array.from(x.selectedTest) })) : [];
+      const finished = [...done];
       r = simulateSearch({
+        resume: done,
         bench,
         dataset,
         strategy,
@@ -46,7 +51,11 @@ for (const dataset of values.datasets!.split(',') as Nb201Dataset[]) {
         runs,
         seed,
         kernels: () => createKernels({ threads: Number(values.threads) }),
-        onRun: (i, x) => console.error(`${dataset} ${strategy} run ${i + 1}/${runs}: ${x.bestTest[budget - 1].toFixed(2)}% (${x.seconds.toFixed(1)} s)`),
+        onRun: (i, x) => {
+          finished.push(x);
+          writeFileAtomic(ckpt, JSON.stringify(finished.map((y) => ({ ...y, bestTest: Array.from(y.bestTest), selectedTest: Array.from(y.selectedTest) }))));
+          console.error(`${dataset} ${strategy} run ${i + 1}/${runs}: ${x.bestTest[budget - 1].toFixed(2)}% (${x.seconds.toFixed(1)} s)`);
+        },
       });
       writeFileAtomic(file, JSON.stringify(r));
     }
@@ -62,5 +71,5 @@ for (const dataset of values.datasets!.split(',') as Nb201Dataset[]) {
 console.log('| dataset | strategy | runs | oracle best test % (mean +- s.e.) | validation-selected test % | reached best cell (runs, mean models) | seconds per run |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of results) {
-  console.log(`| ${r.dataset} | ${r.strategy} | ${r.runs} | ${r.final_test_mean.toFixed(2)} +- ${r.final_test_se.toFixed(2)} | ${r.final_selected_test_mean.toFixed(2)} +- ${r.final_selected_test_se.toFixed(2)} | ${r.reached_global_best.runs}, ${r.reached_global_best.mean_models?.toFixed(1) ?? '-'} | ${(r.seconds / r.runs).toFixed(2)} |`);
+  console.log(`| ${r.dataset} | ${r.strategy} | ${r.runs} | ${r.final_test_mean.toFixed(2)} +- ${r.final_test_se.toFixed(2)} | ${r.final_selected_test_mean.toFixed(2)} +- ${r.final_selected_test_se.toFixed(2)} | ${r.reached_global_best.runs}, ${r.reached_global_best.mean_models?.toFixed(1) ?? '-'} | ${(r.run_seconds.reduce((a, b) => a + b, 0) / r.runs).toFixed(2)} |`);
 }

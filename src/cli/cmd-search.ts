@@ -16,7 +16,7 @@ import type { CliCommand } from './main.js';
 const HELP = `Usage: brp-nas search --space nb201 --dataset cifar10|cifar100|imagenet16
                       --strategy brp|gcn|rea|random [--budget 100] [--runs 25] [--seed 0]
                       [--rounds 5] [--lat-limit MS --latency-model MODEL] [--transfer MODEL]
-                      [--threads 1|2]
+                      [--targets rank|minmax] [--threads 1|2]
                       [--out FILE.json] [--plot FILE.svg | --no-plot] [--quiet] [--json]
 
 Simulate a neural architecture search on the NAS-Bench-201 table: training a model reveals one
@@ -31,6 +31,8 @@ With --lat-limit, candidates are the cells whose latency, predicted by MODEL (fr
 'brp-nas latency train --save'), is at most MS milliseconds; the result reports the share of
 selected models that truly meet the limit on the model's LatBench device. --transfer MODEL starts
 the BRP predictor's GCN body from a trained GCN latency predictor (BRP-NAS's transfer).
+--targets rank|minmax: how measured accuracies are scaled to [0, 1] before the BRP's soft pair
+targets softmax([t_a, t_b]) (default rank; minmax is the reference's normalisation).
 
 The full result (curves included) is written atomically to --out (default
 results/search/<dataset>-<strategy>-b<budget>-seed<S>.json). Finished runs are checkpointed beside
@@ -48,6 +50,7 @@ const OPTIONS = {
   'lat-limit': { type: 'string' },
   'latency-model': { type: 'string' },
   transfer: { type: 'string' },
+  targets: { type: 'string' },
   threads: { type: 'string' },
   out: { type: 'string' },
   plot: { type: 'string' },
@@ -78,6 +81,7 @@ export const searchCommand: CliCommand = {
     const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
     const rounds = intFlag(v.rounds, 'rounds', 5, 1, 1000);
     const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
+    const targets = choiceFlag(v.targets, 'targets', ['rank', 'minmax'] as const, 'rank');
     const hasLimit = v['lat-limit'] !== undefined;
     if (hasLimit !== (v['latency-model'] !== undefined)) throw new UsageError('search: --lat-limit and --latency-model go together');
     const dataDir = resolveDataDir(v.data as string | undefined);
@@ -113,7 +117,7 @@ export const searchCommand: CliCommand = {
     mkdirSync(dirname(out), { recursive: true });
     // Resume: finished runs are checkpointed with the arguments that produced them.
     const checkpoint = `${out}.runs.json`;
-    const key = JSON.stringify({ dataset, strategy, budget, seed, rounds, limit: v['lat-limit'] ?? null, model: v['latency-model'] ?? null, transfer: v.transfer ?? null });
+    const key = JSON.stringify({ dataset, strategy, budget, seed, rounds, limit: v['lat-limit'] ?? null, model: v['latency-model'] ?? null, transfer: v.transfer ?? null, targets });
     let done: RunResult[] = [];
     if (existsSync(checkpoint)) {
       try {
@@ -146,6 +150,7 @@ export const searchCommand: CliCommand = {
         rounds,
         constraint,
         transferBody,
+        brp: { targets },
         kernels: () => createKernels({ threads }),
         resume: done.slice(0, runs),
         shouldStop: () => interrupted,

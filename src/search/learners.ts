@@ -1,7 +1,10 @@
 // Ranking learners for the iterative search: the binary relation predictor (BRP-NAS) and a unary
 // GCN accuracy regressor. Both keep one model across rounds (warm start) and get a fresh optimizer
-// and schedule per round, as the reference does. Measured values are min-max normalised over the
-// models measured so far, so the soft pair targets live on the reference's [0, 1] scale.
+// and schedule per round, as the reference does. The BRP's values are scaled to [0, 1] before the
+// soft pair targets softmax([t_a, t_b]) are formed: by rank among the measured models (default), or
+// min-max as the reference's normalised data files. Min-max squeezes the good models together when
+// a few measured models are near chance (their soft targets approach 0.5); rank scaling keeps them
+// apart, and made the search more robust (see BENCHMARKS.md).
 
 import type { Kernels } from '../nn/kernels.js';
 import { encodeNb201Codes, type GraphSet } from '../nn/graphs.js';
@@ -54,7 +57,7 @@ export const BRP_LEARNER_DEFAULTS: BrpLearnerOptions = {
   dropout: 0.2,
   stepsPerRound: 60,
   train: { lr: BRP_TRAIN_CONFIG.lr, weightDecay: BRP_TRAIN_CONFIG.weightDecay, cosine: true, patience: 0 },
-  targets: 'minmax',
+  targets: 'rank',
 };
 
 export class BrpLearner implements RankingLearner {

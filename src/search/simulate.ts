@@ -73,6 +73,8 @@ export interface SimulationResult {
   selected_curve_mean: number[];
   selected_curve_se: number[];
   reached_global_best: { runs: number; mean_models: number | null };
+  /** Wall time of each run (seconds). */
+  run_seconds: number[];
   latency?: { limit_ms: number; feasible_candidates: number; selected_truly_feasible_share: number | null };
 }
 
@@ -216,6 +218,7 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
     selected_curve_mean: scurve.map((x) => x[0]),
     selected_curve_se: scurve.map((x) => x[1]),
     reached_global_best: { runs: reachedRuns.length, mean_models: reachedRuns.length ? reachedRuns.reduce((a, x) => a + x.reachedGlobalBestAt!, 0) / reachedRuns.length : null },
+    run_seconds: runs.map((x) => x.seconds),
   };
   if (opts.constraint) {
     const truth = opts.constraint.truth;

@@ -102,3 +102,28 @@ test('measure CLI: measures, resumes without duplicates, feeds latency train', (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a browser is a device: the same ONNX models measured in headless Chromium with onnxruntime-web', async () => {
+  const { findChromium } = await import('../src/measure/browser.js');
+  if (process.env.BRPNAS_SKIP_BROWSER === '1') {
+    console.log('browser measurement test skipped on request (BRPNAS_SKIP_BROWSER=1)');
+    return;
+  }
+  assert.ok(findChromium(), 'Chromium is not installed: apt-get install chromium (.ci/run does), or set BRPNAS_SKIP_BROWSER=1 to skip this test explicitly');
+  const dir = mkdtempSync(join(tmpdir(), 'brp-browser-'));
+  try {
+    const out = join(dir, 'web.jsonl');
+    const r = cli(['measure', '--runtime', 'browser', '--out', out, '--count', '3', '--seed', '2', '--rounds', '2', '--runs-per-round', '3', '--warmup', '1', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.models, 3);
+    assert.equal(j.device, 'ort-web-chromium-t1');
+    const header = JSON.parse(readFileSync(out, 'utf8').split('\n')[0]);
+    assert.equal(header.machine.crossOriginIsolated, true);
+    assert.match(header.machine.runtime, /onnxruntime-web .* \(wasm\)/);
+    const ds = parseLatencyJsonl(readFileSync(out, 'utf8'), out);
+    assert.ok(Array.from(ds.seconds).every((s) => s > 0 && s < 1));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

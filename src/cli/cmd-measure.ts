@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatasetWriter, latBenchPickle, parseLatencyJsonl } from '../measure/dataset.js';
+import { startBrowserRunner } from '../measure/browser.js';
 import { machineInfo, measureGroupNode } from '../measure/ort-node.js';
 import { DEFAULT_PROTOCOL, type MeasureProtocol } from '../measure/protocol.js';
 import { allCodes } from '../spaces/nb201.js';
@@ -10,7 +11,7 @@ import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.j
 import type { CliCommand } from './main.js';
 
 const HELP = `Usage: brp-nas measure --space nb201 --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
-                       [--runtime node] [--device NAME] [--warmup 10] [--rounds 20]
+                       [--runtime node|browser] [--device NAME] [--warmup 10] [--rounds 20]
                        [--runs-per-round 10] [--interleave 8] [--batch 1] [--channels 16]
                        [--export-pickle FILE.pickle] [--quiet] [--json]
 
@@ -19,7 +20,9 @@ network with untrained deterministic weights, 1x3x32x32 input by default) is bui
 in memory and run with onnxruntime-node at a fixed thread count. Protocol: warm-up runs, then
 --rounds rounds of --runs-per-round timed runs on a fresh random input, models interleaved in groups
 of --interleave; each round is reduced to its inter-quartile mean and the rounds likewise (the
-LatBench statistic); median and p10/p90 are kept too.
+LatBench statistic); median and p10/p90 are kept too. --runtime browser runs the same ONNX models
+with onnxruntime-web (WebAssembly) in headless Chromium (Debian's chromium, or $BRPNAS_CHROMIUM),
+served from a local cross-origin-isolated page: a browser is a device like any other.
 
 The models are the first N of a seeded random order of the 15,284 valid cells (all with --count all).
 Each result is appended to --out and flushed to disk at once; a killed or interrupted run started
@@ -58,7 +61,7 @@ export const measureCommand: CliCommand = {
     const space = v.space ?? 'nb201';
     if (space !== 'nb201') throw new UsageError(`measure: unknown search space ${JSON.stringify(space)}; known: nb201`);
     if (typeof v.out !== 'string') throw new UsageError('measure: --out FILE.jsonl is required');
-    choiceFlag(v.runtime, 'runtime', ['node'] as const, 'node');
+    const runtime = choiceFlag(v.runtime, 'runtime', ['node', 'browser'] as const, 'node');
     const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
     const threads = intFlag(v.threads, 'threads', 1, 1, 64);
     const protocol: MeasureProtocol = {
@@ -71,17 +74,27 @@ export const measureCommand: CliCommand = {
     const order = Array.from(new Rng(seed).shuffle(allCodes({ validOnly: true })));
     const count = v.count === undefined || v.count === 'all' ? order.length : intFlag(v.count, 'count', order.length, 1, order.length);
     const wanted = order.slice(0, count);
-    const device = typeof v.device === 'string' ? v.device : `ort-node-cpu-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}`;
+    const device = typeof v.device === 'string' ? v.device : `${runtime === 'node' ? 'ort-node-cpu' : 'ort-web-chromium'}-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}`;
     const out = resolve(v.out);
     mkdirSync(dirname(out), { recursive: true });
-    const writer = DatasetWriter.open(out, {
-      format: 'brp-nas-latency',
-      version: 1,
-      device,
-      space: 'nb201',
-      setup: { runtime: 'onnxruntime-node', threads, protocol, network, order_seed: seed },
-      machine: machineInfo(threads),
-    });
+    const runner =
+      runtime === 'node'
+        ? { info: machineInfo(threads), measureGroup: (codes: number[], p: MeasureProtocol, r: Rng) => measureGroupNode(codes, threads, p, r, network), close: async () => {} }
+        : await startBrowserRunner(threads).then((b) => ({ ...b, measureGroup: (codes: number[], p: MeasureProtocol, r: Rng) => b.measureGroup(codes, p, r, network), info: { ...machineInfo(threads), ...b.info } }));
+    let writer: DatasetWriter;
+    try {
+      writer = DatasetWriter.open(out, {
+        format: 'brp-nas-latency',
+        version: 1,
+        device,
+        space: 'nb201',
+        setup: { runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', threads, protocol, network, order_seed: seed },
+        machine: runner.info,
+      });
+    } catch (e) {
+      await runner.close();
+      throw e;
+    }
     const todo = wanted.filter((c) => !writer.measured.has(c));
     if (!v.quiet && todo.length < wanted.length) io.err(`brp-nas measure: ${wanted.length - todo.length} of ${wanted.length} models already in ${out}; measuring the other ${todo.length}`);
     let interrupted = false;
@@ -97,7 +110,7 @@ export const measureCommand: CliCommand = {
     try {
       for (let s = 0; s < todo.length && !interrupted; s += protocol.interleave) {
         const group = todo.slice(s, s + protocol.interleave);
-        const results = await measureGroupNode(group, threads, protocol, rng, network);
+        const results = await runner.measureGroup(group, protocol, rng);
         for (const r of results) {
           writer.append({ arch: r.arch, code: r.code, latency_s: r.stats.latency, median_s: r.stats.median, p10_s: r.stats.p10, p90_s: r.stats.p90, cv: r.stats.cv, runs: r.stats.runs });
           measuredNow++;
@@ -106,6 +119,7 @@ export const measureCommand: CliCommand = {
       }
     } finally {
       process.off('SIGINT', onSigint);
+      await runner.close();
     }
     const seconds = (performance.now() - t0) / 1000;
     const ds = parseLatencyJsonl(readFileSync(out, 'utf8'), out);

@@ -1,0 +1,175 @@
+// A browser as a device: the same ONNX networks run with onnxruntime-web (WebAssembly execution
+// provider) inside headless Chromium, driven by playwright-core. A local HTTP server (loopback only)
+// serves the page, the runtime files and the models; it sends COOP/COEP headers so the page is
+// cross-origin isolated (threads, and a 5 us timer instead of 100 us). Timing happens in the page
+// with performance.now(); the statistics are computed in Node with the same protocol as
+// onnxruntime-node.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { dirname, join, normalize } from 'node:path';
+import { codeToVector, vectorToArchString } from '../spaces/nb201.js';
+import type { Rng } from '../util/rng.js';
+import { buildNb201Onnx, type OnnxNetworkOptions } from './onnx-nb201.js';
+import type { MeasuredModel } from './ort-node.js';
+import { latencyStats, type MeasureProtocol } from './protocol.js';
+
+export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+export function findChromium(): string | null {
+  const env = process.env.BRPNAS_CHROMIUM;
+  if (env) return existsSync(env) ? env : null;
+  return CHROMIUM_CANDIDATES.find((p) => existsSync(p)) ?? null;
+}
+
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>brp-nas latency</title></head><body>
+<script type="module">
+import * as ort from '/ort/ort.wasm.min.mjs';
+ort.env.wasm.wasmPaths = '/ort/';
+const params = new URLSearchParams(location.search);
+ort.env.wasm.numThreads = Number(params.get('threads') || 1);
+// seeded inputs (xorshift32): latency does not depend on the values, reproducibility does
+function fill(n, state) {
+  const a = new Float32Array(n);
+  let s = state.s;
+  for (let i = 0; i < n; i++) { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; a[i] = s / 4294967296; }
+  state.s = s;
+  return a;
+}
+window.measure = async (models, protocol, seed) => {
+  const state = { s: (seed >>> 0) || 1 };
+  const sessions = [];
+  try {
+    for (const m of models) {
+      const bytes = new Uint8Array(await (await fetch(m.url)).arrayBuffer());
+      const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+      sessions.push({ session, input: m.input, shape: m.shape, times: [] });
+    }
+    const feed = (x) => ({ [x.input]: new ort.Tensor('float32', fill(x.shape.reduce((a, b) => a * b, 1), state), x.shape) });
+    for (const x of sessions) { const f = feed(x); for (let i = 0; i < protocol.warmup; i++) await x.session.run(f); }
+    for (let r = 0; r < protocol.rounds; r++) {
+      for (const x of sessions) {
+        const f = feed(x);
+        const round = [];
+        for (let i = 0; i < protocol.runsPerRound; i++) {
+          const t0 = performance.now();
+          await x.session.run(f);
+          round.push((performance.now() - t0) / 1000);
+        }
+        x.times.push(round);
+      }
+    }
+    return sessions.map((x) => x.times);
+  } finally {
+    for (const x of sessions) await x.session.release();
+  }
+};
+window.info = () => ({ userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated: self.crossOriginIsolated, threads: ort.env.wasm.numThreads });
+window.ready = true;
+</script></body></html>`;
+
+const TYPES: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+
+export interface BrowserRunner {
+  info: Record<string, unknown>;
+  measureGroup(codes: number[], protocol: MeasureProtocol, rng: Rng, network?: OnnxNetworkOptions): Promise<MeasuredModel[]>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserRunner(threads: number): Promise<BrowserRunner> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(`no Chromium found (looked for ${CHROMIUM_CANDIDATES.join(', ')}; set $BRPNAS_CHROMIUM); on Debian: apt-get install chromium`);
+  const require = createRequire(import.meta.url);
+  // the package's exports hide package.json; its main entry lives in dist/
+  const ortDir = dirname(require.resolve('onnxruntime-web'));
+  const ortVersion = JSON.parse(readFileSync(join(ortDir, '..', 'package.json'), 'utf8')).version as string;
+  const models = new Map<string, Uint8Array>();
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin', 'Cache-Control': 'no-store' };
+    try {
+      if (url.pathname === '/') {
+        res.writeHead(200, { ...headers, 'Content-Type': 'text/html' });
+        res.end(PAGE);
+      } else if (url.pathname.startsWith('/ort/')) {
+        const file = normalize(join(ortDir, url.pathname.slice(5)));
+        if (!file.startsWith(ortDir) || !existsSync(file)) {
+          res.writeHead(404, headers);
+          res.end();
+          return;
+        }
+        res.writeHead(200, { ...headers, 'Content-Type': TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream' });
+        res.end(readFileSync(file));
+      } else if (url.pathname.startsWith('/model/')) {
+        const bytes = models.get(url.pathname.slice(7));
+        if (!bytes) {
+          res.writeHead(404, headers);
+          res.end();
+          return;
+        }
+        res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream' });
+        res.end(bytes);
+      } else {
+        res.writeHead(404, headers);
+        res.end();
+      }
+    } catch (e) {
+      res.writeHead(500, headers);
+      res.end(String(e));
+    }
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const port = (server.address() as AddressInfo).port;
+  const { chromium } = await import('playwright-core');
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  } catch (e) {
+    server.close();
+    throw new Error(`could not start Chromium (${executablePath}): ${(e as Error).message.split('\n')[0]}`);
+  }
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`http://127.0.0.1:${port}/?threads=${threads}`);
+  try {
+    await page.waitForFunction('window.ready === true', undefined, { timeout: 30000 });
+  } catch {
+    await browser.close();
+    server.close();
+    throw new Error(`the measurement page did not load in Chromium${errors.length ? `: ${errors[0]}` : ''}`);
+  }
+  const pageInfo = (await page.evaluate('window.info()')) as Record<string, unknown>;
+  const info = { runtime: `onnxruntime-web ${ortVersion} (wasm) in ${await browser.version()}`, ...pageInfo, threads };
+  let counter = 0;
+  return {
+    info,
+    async measureGroup(codes, protocol, rng, network = {}) {
+      const specs = codes.map((code) => {
+        const net = buildNb201Onnx(codeToVector(code), network);
+        const key = `${code}-${counter++}.onnx`;
+        models.set(key, net.bytes);
+        return { url: `/model/${key}`, input: net.inputName, shape: net.inputShape, key };
+      });
+      try {
+        const times = (await page.evaluate(
+          ([m, p, s]) => (window as unknown as { measure: (a: unknown, b: unknown, c: unknown) => Promise<number[][][]> }).measure(m, p, s),
+          [specs.map(({ url, input, shape }) => ({ url, input, shape })), protocol, rng.u32()] as const,
+        )) as number[][][];
+        return codes.map((code, i) => ({ code, arch: vectorToArchString(codeToVector(code)), stats: latencyStats(times[i]) }));
+      } finally {
+        for (const s of specs) models.delete(s.key);
+      }
+    },
+    async close() {
+      await browser.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}

@@ -9,7 +9,8 @@ import { resolveDataDir } from '../src/data/files.js';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { createKernels } from '../src/nn/backend.js';
 import { curvesSvg } from '../src/report/plots.js';
-import { simulateSearch, type RunResult, type SimulationResult, type StrategyName } from '../src/search/simulate.js';
+import { loadRunCheckpoint, saveRunCheckpoint } from '../src/search/checkpoint.js';
+import { simulateSearch, type SimulationResult, type StrategyName } from '../src/search/simulate.js';
 import type { Nb201Dataset } from '../src/spaces/nb201-cost.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '25' },
     budget: { type: 'string', default: '100' },
     seed: { type: 'string', default: '0' },
+    'reference-selection': { type: 'boolean', default: false },
+    targets: { type: 'string', default: 'rank' },
     threads: { type: 'string', default: '2' },
     dir: { type: 'string', default: 'results/bench/search' },
     data: { type: 'string' },
@@ -34,13 +37,15 @@ const results: SimulationResult[] = [];
 for (const dataset of values.datasets!.split(',') as Nb201Dataset[]) {
   const perDataset: SimulationResult[] = [];
   for (const strategy of values.strategies!.split(',') as StrategyName[]) {
-    const file = `${values.dir}/${dataset}-${strategy}-b${budget}-r${runs}-s${seed}.json`;
+    const variant = ['brp', 'gcn'].includes(strategy) ? `${values['reference-selection'] ? '-refsel' : ''}${strategy === 'brp' && values.targets !== 'rank' ? `-${values.targets}` : ''}` : '';
+    const file = `${values.dir}/${dataset}-${strategy}${variant}-b${budget}-r${runs}-s${seed}.json`;
     let r: SimulationResult;
     if (existsSync(file)) r = JSON.parse(readFileSync(file, 'utf8'));
     else {
       // finished runs are checkpointed, so an interrupted bench loses at most the run in flight
       const ckpt = `${file}.runs.json`;
-      const done: RunResult[] = existsSync(ckpt) ? JSON.parse(readFileSync(ckpt, 'utf8')).map((x: RunResult) => ({ ...x, bestTest: Float64Array.from(x.bestTest), selectedTest: Float64Array.from(x.selectedTest) })) : [];
+      const key = JSON.stringify({ dataset, strategy, variant, budget, runs, seed });
+      const done = loadRunCheckpoint(ckpt, key);
       const finished = [...done];
       r = simulateSearch({
         resume: done,
@@ -50,17 +55,19 @@ for (const dataset of values.datasets!.split(',') as Nb201Dataset[]) {
         budget,
         runs,
         seed,
+        exploitLastRound: !values['reference-selection'],
+        brp: { targets: values.targets as 'rank' | 'minmax' },
         kernels: () => createKernels({ threads: Number(values.threads) }),
         onRun: (i, x) => {
           finished.push(x);
-          writeFileAtomic(ckpt, JSON.stringify(finished.map((y) => ({ ...y, bestTest: Array.from(y.bestTest), selectedTest: Array.from(y.selectedTest) }))));
+          saveRunCheckpoint(ckpt, key, finished);
           console.error(`${dataset} ${strategy} run ${i + 1}/${runs}: ${x.bestTest[budget - 1].toFixed(2)}% (${x.seconds.toFixed(1)} s)`);
         },
       });
       writeFileAtomic(file, JSON.stringify(r));
     }
-    perDataset.push(r);
-    results.push(r);
+    perDataset.push({ ...r, strategy: `${strategy}${variant}` as StrategyName });
+    results.push({ ...r, strategy: `${strategy}${variant}` as StrategyName });
   }
   const svg = await curvesSvg(
     perDataset.map((r) => ({ name: r.strategy, mean: r.curve_mean, se: r.curve_se })),

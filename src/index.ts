@@ -43,3 +43,38 @@ export { summarizeBenchmark, median, type DataSummary } from './data/summary.js'
 
 // CLI (for embedding).
 export { runCli } from './cli/main.js';
+
+// Numeric core.
+export type { Kernels } from './nn/kernels.js';
+export { createKernels, defaultThreads, type DisposableKernels, type BackendOptions } from './nn/backend.js';
+export { createWasmKernels, createWasmKernelsAsync } from './nn/kernels-wasm.js';
+export { createJsKernels } from './nn/kernels-js.js';
+export { Gcn, type GcnConfig, type ParamInfo } from './nn/gcn.js';
+export { encodeNb201Codes, flattenGraphs, type GraphSet } from './nn/graphs.js';
+export { AdamW, PlateauScheduler, EarlyStopping, cosineLr } from './nn/optim.js';
+
+// Predictors.
+export { GcnRegressor, LATENCY_TRAIN_CONFIG, type RegressorTrainConfig, type TrainReport, type EpochInfo } from './predictors/regressor.js';
+export { BinaryRelationPredictor, BRP_TRAIN_CONFIG, softTarget, type BrpTrainConfig } from './predictors/brp.js';
+export { trainLatencyPredictor, loadLatencyPredictor, latencyBody, splitIndices, LATENCY_PREDICTORS, type LatencyPredictor, type LatencyPredictorKind, type LatencyExperiment } from './predictors/latency.js';
+export { fitFlops, fitLayerwise, predictLinear, leastSquares } from './predictors/baselines.js';
+export { encodeArtifact, decodeArtifact } from './predictors/artifact.js';
+export { regressionMetrics, withinShare, rmse, spearman, kendallTau, type RegressionMetrics } from './eval/metrics.js';
+
+// Search.
+export type { SearchStrategy, Observation } from './search/strategy.js';
+export { RandomSearch } from './search/random.js';
+export { RegularizedEvolution, REA_DEFAULTS } from './search/rea.js';
+export { IterativePredictorSearch, type RankingLearner } from './search/iterative.js';
+export { BrpLearner, GcnLearner, scaleTargets } from './search/learners.js';
+export { simulateSearch, STRATEGIES, type SimulationResult, type SimulationOptions } from './search/simulate.js';
+
+// Measurement.
+export { buildNb201Onnx, type OnnxNetwork, type OnnxNetworkOptions } from './measure/onnx-nb201.js';
+export { latencyStats, iqrMean, DEFAULT_PROTOCOL, type MeasureProtocol } from './measure/protocol.js';
+export { DatasetWriter, parseLatencyJsonl, latBenchPickle } from './measure/dataset.js';
+export { measureGroupNode, machineInfo } from './measure/ort-node.js';
+export { startBrowserRunner, findChromium } from './measure/browser.js';
+
+// Reports.
+export { scatterSvg, curvesSvg } from './report/plots.js';

@@ -6,7 +6,8 @@ import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';
 import { curvesSvg } from '../report/plots.js';
-import { STRATEGIES, simulateSearch, type RunResult, type StrategyName } from '../search/simulate.js';
+import { loadRunCheckpoint, saveRunCheckpoint } from '../search/checkpoint.js';
+import { STRATEGIES, simulateSearch, type StrategyName } from '../search/simulate.js';
 import { NB201_DATASETS, type Nb201Dataset } from '../spaces/nb201-cost.js';
 import { NB201_SIZE } from '../spaces/nb201.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -16,7 +17,7 @@ import type { CliCommand } from './main.js';
 const HELP = `Usage: brp-nas search --space nb201 --dataset cifar10|cifar100|imagenet16
                       --strategy brp|gcn|rea|random [--budget 100] [--runs 25] [--seed 0]
                       [--rounds 5] [--lat-limit MS --latency-model MODEL] [--transfer MODEL]
-                      [--targets rank|minmax] [--threads 1|2]
+                      [--targets rank|minmax] [--reference-selection] [--threads 1|2]
                       [--out FILE.json] [--plot FILE.svg | --no-plot] [--quiet] [--json]
 
 Simulate a neural architecture search on the NAS-Bench-201 table: training a model reveals one
@@ -33,6 +34,8 @@ selected models that truly meet the limit on the model's LatBench device. --tran
 the BRP predictor's GCN body from a trained GCN latency predictor (BRP-NAS's transfer).
 --targets rank|minmax: how measured accuracies are scaled to [0, 1] before the BRP's soft pair
 targets softmax([t_a, t_b]) (default rank; minmax is the reference's normalisation).
+The last round takes all its picks from the predicted best; --reference-selection keeps the
+reference's half-random last round.
 
 The full result (curves included) is written atomically to --out (default
 results/search/<dataset>-<strategy>-b<budget>-seed<S>.json). Finished runs are checkpointed beside
@@ -51,6 +54,7 @@ const OPTIONS = {
   'latency-model': { type: 'string' },
   transfer: { type: 'string' },
   targets: { type: 'string' },
+  'reference-selection': { type: 'boolean' },
   threads: { type: 'string' },
   out: { type: 'string' },
   plot: { type: 'string' },
@@ -117,19 +121,9 @@ export const searchCommand: CliCommand = {
     mkdirSync(dirname(out), { recursive: true });
     // Resume: finished runs are checkpointed with the arguments that produced them.
     const checkpoint = `${out}.runs.json`;
-    const key = JSON.stringify({ dataset, strategy, budget, seed, rounds, limit: v['lat-limit'] ?? null, model: v['latency-model'] ?? null, transfer: v.transfer ?? null, targets });
-    let done: RunResult[] = [];
-    if (existsSync(checkpoint)) {
-      try {
-        const saved = JSON.parse(readFileSync(checkpoint, 'utf8'));
-        if (saved.key === key && Array.isArray(saved.runs)) {
-          done = saved.runs.map((r: RunResult) => ({ ...r, bestTest: Float64Array.from(r.bestTest), selectedTest: Float64Array.from(r.selectedTest) }));
-          if (!v.quiet) io.err(`brp-nas search: resuming after ${done.length} finished runs from ${checkpoint}`);
-        }
-      } catch {
-        done = [];
-      }
-    }
+    const key = JSON.stringify({ dataset, strategy, budget, seed, rounds, limit: v['lat-limit'] ?? null, model: v['latency-model'] ?? null, transfer: v.transfer ?? null, targets, reference: !!v['reference-selection'] });
+    const done = loadRunCheckpoint(checkpoint, key);
+    if (done.length && !v.quiet) io.err(`brp-nas search: resuming after ${done.length} finished runs from ${checkpoint}`);
     let interrupted = false;
     const onSigint = () => {
       if (interrupted) process.exit(130);
@@ -151,12 +145,13 @@ export const searchCommand: CliCommand = {
         constraint,
         transferBody,
         brp: { targets },
+        exploitLastRound: !v['reference-selection'],
         kernels: () => createKernels({ threads }),
         resume: done.slice(0, runs),
         shouldStop: () => interrupted,
         onRun: (r, res) => {
           finished.push(res);
-          writeFileAtomic(checkpoint, JSON.stringify({ key, runs: finished.map((x) => ({ ...x, bestTest: Array.from(x.bestTest), selectedTest: Array.from(x.selectedTest) })) }));
+          saveRunCheckpoint(checkpoint, key, finished);
           if (!v.quiet) io.err(`run ${r + 1}/${runs}: best test ${res.bestTest[budget - 1].toFixed(2)}%  selected ${res.selectedTest[budget - 1].toFixed(2)}%  ${res.seconds.toFixed(1)} s`);
         },
       });

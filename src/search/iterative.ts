@@ -21,6 +21,11 @@ export interface IterativeOptions {
    * class apart, so the predicted-best picks skip classes already measured or already picked.
    */
   classOf?: (code: number) => string;
+  /**
+   * In the last round take every pick from the predicted best instead of half at random: with no
+   * later round to learn from the exploration, it only costs (default true; false = the reference).
+   */
+  exploitLastRound?: boolean;
 }
 
 export class IterativePredictorSearch implements SearchStrategy {
@@ -68,7 +73,8 @@ export class IterativePredictorSearch implements SearchStrategy {
       this.modelSeconds += (performance.now() - t0) / 1000;
       const order = Array.from(this.candidates.keys()).sort((a, b) => scores[b] - scores[a]);
       const top: number[] = [];
-      const nTop = Math.floor(want / 2);
+      const last = this.codes.length + want >= this.opts.budget;
+      const nTop = last && this.opts.exploitLastRound !== false ? want : Math.floor(want / 2);
       const classOf = this.opts.classOf;
       const usedClasses = new Set(classOf ? this.codes.map(classOf) : []);
       for (const i of order) {

@@ -34,6 +34,8 @@ export interface SimulationOptions {
   transferBody?: Float32Array;
   /** Skip isomorphic duplicates among a predictor's top picks (default true). */
   dedupe?: boolean;
+  /** Predictor searches take all last-round picks from the predicted best (default true). */
+  exploitLastRound?: boolean;
   /** Latency constraint: predicted seconds per code (candidates need pred <= limit), true seconds per code (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };
   onRun?: (run: number, result: RunResult) => void;
@@ -98,7 +100,7 @@ export function isoClass(code: number): string {
 
 export function makeStrategy(opts: SimulationOptions, candidates: Int32Array, rng: Rng, kernels: DisposableKernels | null): SearchStrategy {
   const rounds = opts.rounds ?? 5;
-  const iterative = { budget: opts.budget, rounds, classOf: opts.dedupe === false ? undefined : isoClass };
+  const iterative = { budget: opts.budget, rounds, classOf: opts.dedupe === false ? undefined : isoClass, exploitLastRound: opts.exploitLastRound };
   switch (opts.strategy) {
     case 'random':
       return new RandomSearch(candidates, rng);

@@ -32,6 +32,9 @@ test('ONNX networks: parameter count equals the space cost model; output shape; 
   // deterministic weights
   assert.deepEqual(buildNb201Onnx([3, 1, 2, 4, 0, 3]).bytes, buildNb201Onnx([3, 1, 2, 4, 0, 3]).bytes);
   assert.throws(() => buildNb201Onnx([0, 0, 0, 0, 0, 0]), /does not connect input to output/);
+  // pruned cells drop the edges off every input-output path: (3,0,0,1,0,0) keeps only the skip 0->3
+  assert.equal(buildNb201Onnx([3, 0, 0, 1, 0, 0], { cell: 'pruned' }).params, nb201Cost([0, 0, 0, 1, 0, 0]).params);
+  assert.ok(buildNb201Onnx([3, 0, 0, 1, 0, 0]).params > nb201Cost([0, 0, 0, 1, 0, 0]).params);
 });
 
 test('statistics follow the reference filter: sorted indices 3..6 of 10 and 25..74 of 100', () => {

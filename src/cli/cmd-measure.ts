@@ -13,6 +13,7 @@ import type { CliCommand } from './main.js';
 const HELP = `Usage: brp-nas measure --space nb201 --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
                        [--runtime node|browser] [--device NAME] [--warmup 10] [--rounds 20]
                        [--runs-per-round 10] [--interleave 8] [--batch 1] [--channels 16]
+                       [--cell full|pruned]
                        [--export-pickle FILE.pickle] [--quiet] [--json]
 
 Measure the latency of NAS-Bench-201 networks on this machine: each network (the CIFAR macro
@@ -23,6 +24,11 @@ of --interleave; each round is reduced to its inter-quartile mean and the rounds
 LatBench statistic); median and p10/p90 are kept too. --runtime browser runs the same ONNX models
 with onnxruntime-web (WebAssembly) in headless Chromium (Debian's chromium, or $BRPNAS_CHROMIUM),
 served from a local cross-origin-isolated page: a browser is a device like any other.
+
+--cell full (default) builds every edge, as the benchmark's PyTorch network (its parameter count
+equals the space's); --cell pruned keeps only edges on an input-output path, as LatBench's models
+and the predictors' graph encoding do (dead edges still cost time in a full network but are
+invisible to the encoding).
 
 The models are the first N of a seeded random order of the 15,284 valid cells (all with --count all).
 Each result is appended to --out and flushed to disk at once; a killed or interrupted run started
@@ -45,6 +51,7 @@ const OPTIONS = {
   interleave: { type: 'string' },
   batch: { type: 'string' },
   channels: { type: 'string' },
+  cell: { type: 'string' },
   'export-pickle': { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
@@ -70,11 +77,11 @@ export const measureCommand: CliCommand = {
       runsPerRound: intFlag(v['runs-per-round'], 'runs-per-round', DEFAULT_PROTOCOL.runsPerRound, 1, 100000),
       interleave: intFlag(v.interleave, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 1000),
     };
-    const network = { batch: intFlag(v.batch, 'batch', 1, 1, 4096), channels: intFlag(v.channels, 'channels', 16, 1, 1024) };
+    const network = { batch: intFlag(v.batch, 'batch', 1, 1, 4096), channels: intFlag(v.channels, 'channels', 16, 1, 1024), cell: choiceFlag(v.cell, 'cell', ['full', 'pruned'] as const, 'full') };
     const order = Array.from(new Rng(seed).shuffle(allCodes({ validOnly: true })));
     const count = v.count === undefined || v.count === 'all' ? order.length : intFlag(v.count, 'count', order.length, 1, order.length);
     const wanted = order.slice(0, count);
-    const device = typeof v.device === 'string' ? v.device : `${runtime === 'node' ? 'ort-node-cpu' : 'ort-web-chromium'}-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}`;
+    const device = typeof v.device === 'string' ? v.device : `${runtime === 'node' ? 'ort-node-cpu' : 'ort-web-chromium'}-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}${network.cell === 'pruned' ? '-pruned' : ''}`;
     const out = resolve(v.out);
     mkdirSync(dirname(out), { recursive: true });
     const runner =

@@ -6,7 +6,7 @@
 
 import onnxProto from 'onnx-proto';
 import type { onnx as O } from 'onnx-proto';
-import { NB201_EDGES, OP_CONV1, OP_CONV3, OP_NONE, OP_POOL, OP_SKIP, checkVector, isValid, vectorToArchString, type Nb201Vector } from '../spaces/nb201.js';
+import { NB201_EDGES, OP_CONV1, OP_CONV3, OP_NONE, OP_POOL, OP_SKIP, checkVector, isValid, liveEdges, vectorToArchString, type Nb201Vector } from '../spaces/nb201.js';
 import { Rng } from '../util/rng.js';
 
 export interface OnnxNetworkOptions {
@@ -20,6 +20,12 @@ export interface OnnxNetworkOptions {
   numClasses?: number;
   /** Seed of the deterministic weights. */
   seed?: number;
+  /**
+   * 'full' (default): every edge, as the benchmark's PyTorch network (parameters equal the space's
+   * count). 'pruned': only edges on an input-output path, as LatBench's models and the predictors'
+   * graph encoding see the cell.
+   */
+  cell?: 'full' | 'pruned';
 }
 
 export interface OnnxNetwork {
@@ -92,7 +98,7 @@ const int = (name: string, v: number): O.IAttributeProto => ({ name, i: v, type:
 const float = (name: string, v: number): O.IAttributeProto => ({ name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT });
 
 /** The NB201 InferCell: node j = sum over i < j of op(i -> j)(node i); `none` edges contribute nothing. */
-function cell(g: GraphBuilder, x: string, v: Nb201Vector, C: number): string {
+function cell(g: GraphBuilder, x: string, v: Nb201Vector, C: number, live: boolean[] | null): string {
   const nodes = [x];
   for (let j = 1; j <= 3; j++) {
     const terms: string[] = [];
@@ -100,7 +106,7 @@ function cell(g: GraphBuilder, x: string, v: Nb201Vector, C: number): string {
       if (to !== j) return;
       const op = v[e];
       const src = nodes[from];
-      if (op === OP_NONE) return;
+      if (op === OP_NONE || (live && !live[e])) return;
       if (op === OP_SKIP) terms.push(src);
       else if (op === OP_CONV1) terms.push(g.reluConvBn(src, C, C, 1, 1, 0));
       else if (op === OP_CONV3) terms.push(g.reluConvBn(src, C, C, 3, 1, 1));
@@ -132,6 +138,8 @@ export function buildNb201Onnx(v: Nb201Vector, opts: OnnxNetworkOptions = {}): O
   for (const [k, x] of Object.entries({ batch, size, C0, N, classes })) if (!Number.isInteger(x) || x < 1) throw new Error(`ONNX network option ${k} must be a positive integer, got ${x}`);
   if (size % 4 !== 0) throw new Error(`input size must be a multiple of 4, got ${size}`);
   const g = new GraphBuilder(new Rng(opts.seed ?? 0));
+  if (opts.cell !== undefined && opts.cell !== 'full' && opts.cell !== 'pruned') throw new Error(`ONNX network option cell must be full or pruned, got ${String(opts.cell)}`);
+  const live = opts.cell === 'pruned' ? liveEdges(v) : null;
   let x = g.bn(g.conv('input', 3, C0, 3, 1, 1), C0);
   let C = C0;
   for (let stage = 0; stage < 3; stage++) {
@@ -139,7 +147,7 @@ export function buildNb201Onnx(v: Nb201Vector, opts: OnnxNetworkOptions = {}): O
       x = reduction(g, x, C, 2 * C);
       C *= 2;
     }
-    for (let c = 0; c < N; c++) x = cell(g, x, v, C);
+    for (let c = 0; c < N; c++) x = cell(g, x, v, C, live);
   }
   x = g.node('Relu', [g.bn(x, C)]);
   x = g.node('Flatten', [g.node('GlobalAveragePool', [x])]);

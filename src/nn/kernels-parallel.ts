@@ -69,7 +69,8 @@ export function createParallelKernels(): ParallelKernels {
     },
     gemm_tn(a, b, c, M, K, N, acc) {
       const n1 = (N >> 4) << 3;
-      if (M * K * N < MIN_SPLIT_WORK || n1 === 0) return base.gemm_tn(a, b, c, M, K, N, acc);
+      // with very few rows the weight gradient is a pure memory write; two threads only contend
+      if (M * K * N < MIN_SPLIT_WORK || n1 === 0 || M < 4) return base.gemm_tn(a, b, c, M, K, N, acc);
       dispatch(OP.GEMM_TN, [a, b + n1 * 4, c + n1 * 4, M, K, N - n1, N, N, acc]);
       ex.gemm_tn_s(a, b, c, M, K, n1, N, N, acc);
       join();

@@ -263,6 +263,17 @@ function ntScalar(a: usize, b: usize, c: usize, m: i32, k: i32, N: i32, ldc: i32
   store<f32>(p, acc ? load<f32>(p) + s : s);
 }
 
+// y[0..D) += w * x[0..D) (the row update shared by the aggregation kernels).
+@inline function axpy(y: usize, x: usize, w: f32, D: i32): void {
+  const D4 = D & ~3;
+  const wv = f32x4.splat(w);
+  for (let d = 0; d < D4; d += 4) {
+    const o = <usize>d * 4;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(wv, v128.load(x + o))));
+  }
+  for (let d = D4; d < D; d++) store<f32>(y + <usize>d * 4, load<f32>(y + <usize>d * 4) + w * load<f32>(x + <usize>d * 4));
+}
+
 // Graph aggregation, per graph g: Y[g,i,:] = sum_j A[g,i,j] * S[g,j,:] + bias. A is G x Nn x Nn.
 export function adj_fwd(adj: usize, s: usize, y: usize, bias: usize, G: i32, Nn: i32, D: i32): void {
   const D4 = D & ~3;
@@ -277,13 +288,7 @@ export function adj_fwd(adj: usize, s: usize, y: usize, bias: usize, G: i32, Nn:
       for (let j = 0; j < Nn; j++) {
         const w = load<f32>(A + <usize>(i * Nn + j) * 4);
         if (w == 0) continue;
-        const sr = S + <usize>(j * D) * 4;
-        const wv = f32x4.splat(w);
-        for (let d = 0; d < D4; d += 4) {
-          const o = <usize>d * 4;
-          v128.store(yr + o, f32x4.add(v128.load(yr + o), f32x4.mul(wv, v128.load(sr + o))));
-        }
-        for (let d = D4; d < D; d++) store<f32>(yr + <usize>d * 4, load<f32>(yr + <usize>d * 4) + w * load<f32>(sr + <usize>d * 4));
+        axpy(yr, S + <usize>(j * D) * 4, w, D);
       }
     }
   }
@@ -291,7 +296,6 @@ export function adj_fwd(adj: usize, s: usize, y: usize, bias: usize, G: i32, Nn:
 
 // Backward of the aggregation: dS[g,j,:] = sum_i A[g,i,j] * dY[g,i,:].
 export function adj_bwd(adj: usize, dy: usize, ds: usize, G: i32, Nn: i32, D: i32): void {
-  const D4 = D & ~3;
   for (let g = 0; g < G; g++) {
     const A = adj + <usize>(g * Nn * Nn) * 4;
     const DY = dy + <usize>(g * Nn * D) * 4;
@@ -302,13 +306,7 @@ export function adj_bwd(adj: usize, dy: usize, ds: usize, G: i32, Nn: i32, D: i3
       for (let i = 0; i < Nn; i++) {
         const w = load<f32>(A + <usize>(i * Nn + j) * 4);
         if (w == 0) continue;
-        const yr = DY + <usize>(i * D) * 4;
-        const wv = f32x4.splat(w);
-        for (let d = 0; d < D4; d += 4) {
-          const o = <usize>d * 4;
-          v128.store(dr + o, f32x4.add(v128.load(dr + o), f32x4.mul(wv, v128.load(yr + o))));
-        }
-        for (let d = D4; d < D; d++) store<f32>(dr + <usize>d * 4, load<f32>(dr + <usize>d * 4) + w * load<f32>(yr + <usize>d * 4));
+        axpy(dr, DY + <usize>(i * D) * 4, w, D);
       }
     }
   }
@@ -484,7 +482,6 @@ export function adamw(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, w
 
 // Global-row aggregation: out[g,:] = sum_j A[g,0,j] * X[g,j,:] (the only row the last layer needs).
 export function adj_row0(adj: usize, x: usize, out: usize, G: i32, Nn: i32, D: i32): void {
-  const D4 = D & ~3;
   for (let g = 0; g < G; g++) {
     const A = adj + <usize>(g * Nn * Nn) * 4;
     const X = x + <usize>(g * Nn * D) * 4;
@@ -493,13 +490,7 @@ export function adj_row0(adj: usize, x: usize, out: usize, G: i32, Nn: i32, D: i
     for (let j = 0; j < Nn; j++) {
       const w = load<f32>(A + <usize>j * 4);
       if (w == 0) continue;
-      const xr = X + <usize>(j * D) * 4;
-      const wv = f32x4.splat(w);
-      for (let d = 0; d < D4; d += 4) {
-        const o = <usize>d * 4;
-        v128.store(O + o, f32x4.add(v128.load(O + o), f32x4.mul(wv, v128.load(xr + o))));
-      }
-      for (let d = D4; d < D; d++) store<f32>(O + <usize>d * 4, load<f32>(O + <usize>d * 4) + w * load<f32>(xr + <usize>d * 4));
+      axpy(O, X + <usize>(j * D) * 4, w, D);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { median } from '../data/summary.js';
 import { DatasetWriter, latBenchPickle, parseLatencyJsonl } from '../measure/dataset.js';
 import { startBrowserRunner } from '../measure/browser.js';
 import { machineInfo, measureGroupNode } from '../measure/ort-node.js';
@@ -143,7 +144,7 @@ export const measureCommand: CliCommand = {
       measured_now: measuredNow,
       seconds,
       seconds_per_model: measuredNow ? seconds / measuredNow : null,
-      median_ms: (Float64Array.from(ds.seconds).sort()[ds.codes.length >> 1] ?? NaN) * 1e3,
+      median_ms: median(ds.seconds) * 1e3,
       ...(exported ? { pickle: exported } : {}),
       ...(interrupted ? { interrupted: true } : {}),
     };

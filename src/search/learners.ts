@@ -6,6 +6,7 @@
 // a few measured models are near chance (their soft targets approach 0.5); rank scaling keeps them
 // apart, and made the search more robust (see BENCHMARKS.md).
 
+import { ranks } from '../eval/metrics.js';
 import type { Kernels } from '../nn/kernels.js';
 import { encodeNb201Codes, type GraphSet } from '../nn/graphs.js';
 import { BinaryRelationPredictor, BRP_TRAIN_CONFIG, type BrpTrainConfig } from '../predictors/brp.js';
@@ -26,15 +27,8 @@ export type TargetScaling = 'minmax' | 'rank';
 /** Scale measured values to [0, 1]: min-max (the reference), or by rank (ties share the mean rank). */
 export function scaleTargets(values: number[], how: TargetScaling = 'minmax'): number[] {
   if (how === 'rank') {
-    const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
-    const out = new Array<number>(values.length);
-    for (let i = 0; i < order.length; ) {
-      let j = i;
-      while (j + 1 < order.length && values[order[j + 1]] === values[order[i]]) j++;
-      for (let k = i; k <= j; k++) out[order[k]] = values.length > 1 ? (i + j) / 2 / (values.length - 1) : 0.5;
-      i = j + 1;
-    }
-    return out;
+    const n = values.length;
+    return Array.from(ranks(values), (r) => (n > 1 ? (r - 1) / (n - 1) : 0.5));
   }
   const lo = Math.min(...values);
   const hi = Math.max(...values);

@@ -301,56 +301,15 @@ export class Gcn {
       for (let l = 0; l < L - 1; l++) {
         const S = heap.alloc(uniq * H);
         k.gemm_nn(rows, this.ptr(`gc${l}.weight`), S, uniq, din, H, 0);
-        const keyOf = new Map<string, number>();
-        const recipes: { members: number[]; weights: number[] }[] = [];
+        const sums = new RowSums();
         const nextId = new Int32Array(count * N);
-        const parts: string[] = [];
-        for (let g = 0; g < count; g++) {
-          const abase = ids[g] * N * N;
-          for (let i = 0; i < N; i++) {
-            parts.length = 0;
-            const members: number[] = [];
-            const weights: number[] = [];
-            for (let j = 0; j < N; j++) {
-              const a = adjacency[abase + i * N + j];
-              if (a !== 0) {
-                members.push(rowId[g * N + j]);
-                weights.push(a);
-              }
-            }
-            const order = members.map((_, t) => t).sort((x, y) => members[x] - members[y] || weights[x] - weights[y]);
-            for (const t of order) parts.push(weights[t] === 1 ? `${members[t]}` : `${members[t]}*${weights[t]}`);
-            const key = parts.join(',');
-            let id = keyOf.get(key);
-            if (id === undefined) {
-              id = recipes.length;
-              keyOf.set(key, id);
-              recipes.push({ members, weights });
-            }
-            nextId[g * N + i] = id;
-          }
-        }
-        const nu = recipes.length;
+        for (let g = 0; g < count; g++) for (let i = 0; i < N; i++) nextId[g * N + i] = sums.add(adjacency, ids[g] * N * N + i * N, N, rowId, g * N);
+        const nu = sums.count;
         const Y = heap.alloc(nu * H);
         const xhat = heap.alloc(nu * H);
         const rstd = heap.alloc(nu);
         const out = heap.alloc(nu * H);
-        {
-          const all = heap.all();
-          const s0 = S >> 2;
-          const y0 = Y >> 2;
-          const b0 = this.ptr(`gc${l}.bias`) >> 2;
-          for (let r = 0; r < nu; r++) {
-            const { members, weights } = recipes[r];
-            const yr = y0 + r * H;
-            for (let d = 0; d < H; d++) all[yr + d] = all[b0 + d];
-            for (let t = 0; t < members.length; t++) {
-              const sr = s0 + members[t] * H;
-              const w = weights[t];
-              for (let d = 0; d < H; d++) all[yr + d] += w * all[sr + d];
-            }
-          }
-        }
+        sums.compute(heap.all(), Y >> 2, S >> 2, H, this.ptr(`gc${l}.bias`) >> 2);
         k.ln_relu_drop_fwd(Y, xhat, out, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), rstd, 0, nu, H, LN_EPS);
         rows = out;
         uniq = nu;
@@ -359,45 +318,12 @@ export class Gcn {
       }
       // Last layer: the global row, (sum_j A[0,j] X_j) . W, once per distinct graph.
       const l = L - 1;
-      const keyOf = new Map<string, number>();
-      const recipes: { members: number[]; weights: number[] }[] = [];
+      const sums = new RowSums();
       const graphId = new Int32Array(count);
-      for (let g = 0; g < count; g++) {
-        const abase = ids[g] * N * N;
-        const members: number[] = [];
-        const weights: number[] = [];
-        for (let j = 0; j < N; j++) {
-          const a = adjacency[abase + j];
-          if (a !== 0) {
-            members.push(rowId[g * N + j]);
-            weights.push(a);
-          }
-        }
-        const order = members.map((_, t) => t).sort((x, y) => members[x] - members[y] || weights[x] - weights[y]);
-        const key = order.map((t) => `${members[t]}*${weights[t]}`).join(',');
-        let id = keyOf.get(key);
-        if (id === undefined) {
-          id = recipes.length;
-          keyOf.set(key, id);
-          recipes.push({ members, weights });
-        }
-        graphId[g] = id;
-      }
-      const ng = recipes.length;
+      for (let g = 0; g < count; g++) graphId[g] = sums.add(adjacency, ids[g] * N * N, N, rowId, g * N);
+      const ng = sums.count;
       const xagg = heap.alloc(ng * din);
-      {
-        const all = heap.all();
-        const r0 = rows >> 2;
-        const x0 = xagg >> 2;
-        for (let r = 0; r < ng; r++) {
-          const { members, weights } = recipes[r];
-          for (let t = 0; t < members.length; t++) {
-            const src = r0 + members[t] * din;
-            const w = weights[t];
-            for (let d = 0; d < din; d++) all[x0 + r * din + d] += w * all[src + d];
-          }
-        }
-      }
+      sums.compute(heap.all(), xagg >> 2, rows >> 2, din);
       const Y = heap.alloc(ng * H);
       k.gemm_nn(xagg, this.ptr(`gc${l}.weight`), Y, ng, din, H, 0);
       k.add_bias(Y, this.ptr(`gc${l}.bias`), ng, H);
@@ -416,5 +342,53 @@ export class Gcn {
 
   zeroGrad(): void {
     this.gradView().fill(0);
+  }
+}
+
+/**
+ * Distinct weighted row sums, sum_j A[j] * row(id_j): rows of A that pick the same (row id, weight)
+ * pairs share one entry, so each distinct sum is computed once (eval-mode shared work).
+ */
+class RowSums {
+  private readonly keyOf = new Map<string, number>();
+  private readonly recipes: { members: number[]; weights: number[] }[] = [];
+
+  get count(): number {
+    return this.recipes.length;
+  }
+
+  /** Id of the sum for adjacency entries [a0, a0 + N) over rows rowId[base + j]. */
+  add(adjacency: Float32Array, a0: number, N: number, rowId: Int32Array, base: number): number {
+    const members: number[] = [];
+    const weights: number[] = [];
+    for (let j = 0; j < N; j++) {
+      const a = adjacency[a0 + j];
+      if (a !== 0) {
+        members.push(rowId[base + j]);
+        weights.push(a);
+      }
+    }
+    const order = members.map((_, t) => t).sort((x, y) => members[x] - members[y] || weights[x] - weights[y]);
+    const key = order.map((t) => `${members[t]}*${weights[t]}`).join(',');
+    let id = this.keyOf.get(key);
+    if (id === undefined) {
+      id = this.recipes.length;
+      this.keyOf.set(key, id);
+      this.recipes.push({ members, weights });
+    }
+    return id;
+  }
+
+  /** dst[r, :] = bias (or 0) + the r-th sum of src rows; float indices into `all`, rows of `width`. */
+  compute(all: Float32Array, dst: number, src: number, width: number, bias = -1): void {
+    this.recipes.forEach(({ members, weights }, r) => {
+      const yr = dst + r * width;
+      for (let d = 0; d < width; d++) all[yr + d] = bias >= 0 ? all[bias + d] : 0;
+      for (let t = 0; t < members.length; t++) {
+        const sr = src + members[t] * width;
+        const w = weights[t];
+        for (let d = 0; d < width; d++) all[yr + d] += w * all[sr + d];
+      }
+    });
   }
 }

@@ -66,7 +66,7 @@ export type { SearchStrategy, Observation } from './search/strategy.js';
 export { RandomSearch } from './search/random.js';
 export { RegularizedEvolution, REA_DEFAULTS } from './search/rea.js';
 export { IterativePredictorSearch, type RankingLearner } from './search/iterative.js';
-export { BrpLearner, GcnLearner, scaleTargets } from './search/learners.js';
+export { BrpLearner, BRP_LEARNER_DEFAULTS, GcnLearner, GCN_LEARNER_DEFAULTS, scaleTargets, type BrpLearnerOptions, type GcnLearnerOptions } from './search/learners.js';
 export { simulateSearch, STRATEGIES, type SimulationResult, type SimulationOptions } from './search/simulate.js';
 
 // Measurement.

@@ -160,3 +160,45 @@ test('transfer: a GCN latency predictor body loads into the BRP predictor', asyn
   assert.throws(() => new BrpLearner(k, new Rng(2), { hidden: 64, layers: 2, dropout: 0, stepsPerRound: 1, train: { lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, targets: 'minmax' }, body), /transfer: the body has/);
   assert.throws(() => latencyBody(encodeArtifact({ kind: 'latency-flops', space: 'nb201' })), /needs a GCN latency predictor/);
 });
+
+test('head-only warm-up: trains the head alone, leaves the body untouched, then the first round trains everything', async () => {
+  const { BrpLearner } = await import('../src/search/learners.js');
+  const k = createWasmKernels();
+  const opts = { hidden: 32, layers: 2, dropout: 0, stepsPerRound: 2, train: { lr: 1e-3, weightDecay: 5e-4, cosine: false, patience: 0 }, targets: 'rank' as const };
+  const codes = Array.from({ length: 12 }, (_, i) => valid[i * 97]);
+  const values = codes.map(quality);
+  const graphs = encodeNb201Codes(codes);
+  const ids = codes.map((_, i) => i);
+  const pred = new BinaryRelationPredictor(k, { nodes: 9, features: 6, hidden: 32, layers: 2, dropout: 0, head: 'binary' });
+  pred.init(new Rng(4));
+  const before = Float32Array.from(pred.model.paramView());
+  const body = pred.model.bodyParamCount;
+  const first = pred.warmUpHead(graphs, ids, values, 1, 1e-2, new Rng(5)).loss;
+  const last = pred.warmUpHead(graphs, ids, values, 60, 1e-2, new Rng(5)).loss;
+  const after = pred.model.paramView();
+  assert.deepEqual(Array.from(after.subarray(0, body)), Array.from(before.subarray(0, body)), 'body changed');
+  assert.notDeepEqual(Array.from(after.subarray(body)), Array.from(before.subarray(body)), 'head unchanged');
+  assert.ok(last < first, `warm-up loss ${first} -> ${last}`);
+  // in a learner, the warm-up runs before the first round only and does not replace its training
+  const plain = new BrpLearner(k, new Rng(2), opts);
+  const warmed = new BrpLearner(k, new Rng(2), { ...opts, warmupSteps: 5 });
+  plain.fit(codes, values, 1);
+  warmed.fit(codes, values, 1);
+  const pb = plain.predictor.model.paramView();
+  const wb = warmed.predictor.model.paramView();
+  assert.notDeepEqual(Array.from(wb.subarray(0, body)), Array.from(pb.subarray(0, body)));
+  const ranked = warmed.scores(Int32Array.from(codes));
+  assert.ok(ranked.every(Number.isFinite));
+});
+
+test('search CLI: --warmup needs the brp strategy and a non-negative integer', () => {
+  const a = cli(['search', '--dataset', 'cifar10', '--strategy', 'rea', '--warmup', '5', '--runs', '1']);
+  assert.equal(a.code, 2);
+  assert.match(a.err, /--warmup applies to --strategy brp/);
+  const b = cli(['search', '--dataset', 'cifar10', '--strategy', 'brp', '--warmup=-1', '--runs', '1']);
+  assert.equal(b.code, 2);
+  assert.match(b.err, /--warmup must be between 0/);
+  const c = cli(['search', '--dataset', 'cifar10', '--strategy', 'brp', '--warmup', 'many', '--runs', '1']);
+  assert.equal(c.code, 2);
+  assert.match(c.err, /--warmup must be an integer/);
+});

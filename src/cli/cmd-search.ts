@@ -16,7 +16,7 @@ import type { CliCommand } from './main.js';
 
 const HELP = `Usage: brp-nas search --space nb201 --dataset cifar10|cifar100|imagenet16
                       --strategy brp|gcn|rea|random [--budget 100] [--runs 25] [--seed 0]
-                      [--rounds 5] [--lat-limit MS --latency-model MODEL] [--transfer MODEL]
+                      [--rounds 5] [--lat-limit MS --latency-model MODEL] [--transfer MODEL [--warmup N]]
                       [--targets rank|minmax] [--reference-selection] [--threads 1|2]
                       [--out FILE.json] [--plot FILE.svg | --no-plot] [--quiet] [--json]
 
@@ -31,7 +31,9 @@ with a unary GCN accuracy regressor; rea: regularised evolution; random: random 
 With --lat-limit, candidates are the cells whose latency, predicted by MODEL (from
 'brp-nas latency train --save'), is at most MS milliseconds; the result reports the share of
 selected models that truly meet the limit on the model's LatBench device. --transfer MODEL starts
-the BRP predictor's GCN body from a trained GCN latency predictor (BRP-NAS's transfer).
+the BRP predictor's GCN body from a trained GCN latency predictor (BRP-NAS's transfer); --warmup N
+first trains the new head alone for N full-pair steps (no weight decay, body frozen), as the
+reference's --warmup does before the first round.
 --targets rank|minmax: how measured accuracies are scaled to [0, 1] before the BRP's soft pair
 targets softmax([t_a, t_b]) (default rank; minmax is the reference's normalisation).
 The last round takes all its picks from the predicted best; --reference-selection keeps the
@@ -53,6 +55,7 @@ const OPTIONS = {
   'lat-limit': { type: 'string' },
   'latency-model': { type: 'string' },
   transfer: { type: 'string' },
+  warmup: { type: 'string' },
   targets: { type: 'string' },
   'reference-selection': { type: 'boolean' },
   threads: { type: 'string' },
@@ -86,6 +89,8 @@ export const searchCommand: CliCommand = {
     const rounds = intFlag(v.rounds, 'rounds', 5, 1, 1000);
     const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
     const targets = choiceFlag(v.targets, 'targets', ['rank', 'minmax'] as const, 'rank');
+    const warmup = intFlag(v.warmup, 'warmup', 0, 0, 100000);
+    if (warmup > 0 && strategy !== 'brp') throw new UsageError('search: --warmup applies to --strategy brp');
     const hasLimit = v['lat-limit'] !== undefined;
     if (hasLimit !== (v['latency-model'] !== undefined)) throw new UsageError('search: --lat-limit and --latency-model go together');
     const dataDir = resolveDataDir(v.data as string | undefined);
@@ -121,7 +126,7 @@ export const searchCommand: CliCommand = {
     mkdirSync(dirname(out), { recursive: true });
     // Resume: finished runs are checkpointed with the arguments that produced them.
     const checkpoint = `${out}.runs.json`;
-    const key = JSON.stringify({ dataset, strategy, budget, seed, rounds, limit: v['lat-limit'] ?? null, model: v['latency-model'] ?? null, transfer: v.transfer ?? null, targets, reference: !!v['reference-selection'] });
+    const key = JSON.stringify({ dataset, strategy, budget, seed, rounds, limit: v['lat-limit'] ?? null, model: v['latency-model'] ?? null, transfer: v.transfer ?? null, ...(warmup ? { warmup } : {}), targets, reference: !!v['reference-selection'] });
     const done = loadRunCheckpoint(checkpoint, key);
     if (done.length && !v.quiet) io.err(`brp-nas search: resuming after ${done.length} finished runs from ${checkpoint}`);
     let interrupted = false;
@@ -144,7 +149,7 @@ export const searchCommand: CliCommand = {
         rounds,
         constraint,
         transferBody,
-        brp: { targets },
+        brp: { targets, warmupSteps: warmup },
         exploitLastRound: !v['reference-selection'],
         kernels: () => createKernels({ threads }),
         resume: done.slice(0, runs),

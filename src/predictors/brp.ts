@@ -96,9 +96,10 @@ export class BinaryRelationPredictor {
 
   /**
    * One forward/backward over all ordered pairs of graphs `ids` with targets `y`; sets gradients
-   * and returns the mean KL loss per pair. Training mode (dropout) when `rng` is given.
+   * and returns the mean KL loss per pair. Training mode (dropout) when `rng` is given. With
+   * `bodyBackward` false only the head's gradients are set (head-only warm-up).
    */
-  pairGradients(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, rng: Rng): number {
+  pairGradients(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, rng: Rng, bodyBackward = true): number {
     const n = ids.length;
     const H = this.config.hidden;
     if (n < 2) throw new Error('need at least 2 models to form pairs');
@@ -157,8 +158,29 @@ export class BinaryRelationPredictor {
         heap[de + i * H + h] = dA0[i] * heap[w + h * 2] + dA1[i] * heap[w + h * 2 + 1] + dB0[i] * heap[w + (H + h) * 2] + dB1[i] * heap[w + (H + h) * 2 + 1];
       }
     }
-    this.model.backward();
+    if (bodyBackward) this.model.backward();
     return loss / pairs;
+  }
+
+  /**
+   * Head-only warm-up after a transfer (the reference's --warmup): `steps` full-pair steps of a
+   * separate AdamW on the head alone, constant rate `lr`, no weight decay, dropout active, the
+   * normal loss. The body is not changed. The reference also backpropagates into the body and
+   * throws those gradients away; skipping that pass gives the same result.
+   */
+  warmUpHead(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, steps: number, lr: number, rng: Rng): BrpTrainReport {
+    const t0 = performance.now();
+    for (const v of Array.from(y)) if (!Number.isFinite(v)) throw new Error(`training value ${v} is not a finite number`);
+    const model = this.model;
+    model.reserve(ids.length);
+    const head = { p: model.p, g: model.g, m: model.m, v: model.v, offset: model.bodyParamCount, count: model.paramCount - model.bodyParamCount };
+    const opt = new AdamW(this.kernels, head, { lr, weightDecay: 0 });
+    let loss = NaN;
+    for (let s = 0; s < steps; s++) {
+      loss = this.pairGradients(set, ids, y, rng, false);
+      opt.step();
+    }
+    return { steps, loss, seconds: (performance.now() - t0) / 1000 };
   }
 
   /**

@@ -43,6 +43,11 @@ export interface BrpLearnerOptions {
   stepsPerRound: number;
   train: Omit<BrpTrainConfig, 'steps'>;
   targets: TargetScaling;
+  /**
+   * Head-only warm-up steps before the first round's training (the reference's --warmup E, used
+   * with --transfer; here full-pair steps). 0 = none.
+   */
+  warmupSteps?: number;
 }
 
 export const BRP_LEARNER_DEFAULTS: BrpLearnerOptions = {
@@ -73,8 +78,13 @@ export class BrpLearner implements RankingLearner {
     }
   }
 
+  private fitted = false;
+
   fit(codes: number[], values: number[], round: number): void {
-    this.predictor.train(this.graphs, codes, scaleTargets(values, this.opts.targets), { ...this.opts.train, steps: this.opts.stepsPerRound * round }, this.rng);
+    const targets = scaleTargets(values, this.opts.targets);
+    if (!this.fitted && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng);
+    this.fitted = true;
+    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps: this.opts.stepsPerRound * round }, this.rng);
   }
 
   scores(candidates: Int32Array): Float64Array {

@@ -5,7 +5,7 @@
 // median over seeds.
 //   node dist/bench/latency-quality.js [--seeds 0,1,2,3,4] [--devices a,b] [--predictors gcn,flops,layerwise]
 //                                      [--out results/bench/latency-quality.jsonl] [--threads 2] [--summary-only]
-//                                      [--shard i/n]
+//                                      [--shard i/n] [--plot results/bench/latency-quality.svg]
 // --shard i/n runs only every n-th (seed, device) job starting at i, so n single-thread processes can
 // share one output file on an n-core machine (measured: two 1-thread processes train ~1.4x more
 // models per hour than one 2-thread process, since the batch-1 step parallelises poorly).
@@ -15,6 +15,8 @@ import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../src/data/files.js';
 import { listLatBenchDevices, loadLatBench } from '../src/data/latbench.js';
 import { median } from '../src/data/summary.js';
+import { groupedBarsSvg } from '../src/report/plots.js';
+import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { createKernels } from '../src/nn/backend.js';
 import { trainLatencyPredictor, type LatencyPredictorKind } from '../src/predictors/latency.js';
 
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     'summary-only': { type: 'boolean', default: false },
     shard: { type: 'string', default: '0/1' },
+    plot: { type: 'string', default: 'results/bench/latency-quality.svg' },
     data: { type: 'string' },
   },
 });
@@ -114,3 +117,21 @@ if (gcnRows.length) {
   console.log(`\nGCN trainings: ${gcnRows.length}; train time median ${median(gcnRows.map((r) => r.train_seconds)).toFixed(0)} s (max ${Math.max(...gcnRows.map((r) => r.train_seconds)).toFixed(0)} s), epochs median ${median(gcnRows.map((r) => r.epochs ?? NaN)).toFixed(0)}, time per epoch median ${median(gcnRows.map((r) => r.seconds_per_epoch ?? NaN)).toFixed(2)} s`);
 }
 console.log(`GCN beats FLOPs and layer-wise on Spearman and within+-10%: ${wins}/${compared} devices`);
+
+// Plot: per device, the median over seeds of within +-10% and Spearman for each predictor.
+if (rows.length) {
+  const devicesDone = [...new Set(rows.map((r) => r.device))].sort();
+  const panel = (title: string, key: 'within10' | 'spearman', scale: number, domain?: [number, number]) => ({
+    title,
+    domain,
+    bars: devicesDone.flatMap((device) =>
+      allPreds.flatMap((series) => {
+        const v = median(rows.filter((r) => r.device === device && r.predictor === series).map((r) => r[key]));
+        return Number.isFinite(v) ? [{ group: device, series, value: v * scale }] : [];
+      }),
+    ),
+  });
+  const svg = await groupedBarsSvg([panel('within +-10% (%)', 'within10', 100, [0, 100]), panel('Spearman rho', 'spearman', 1, [0.4, 1])], { title: `LatBench latency predictors: median over seeds (seeds so far: ${[...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b).join(', ')})` });
+  writeFileAtomic(values.plot!, svg);
+  console.log(`plot: ${values.plot}`);
+}

@@ -77,4 +77,4 @@ export { measureGroupNode, machineInfo } from './measure/ort-node.js';
 export { startBrowserRunner, findChromium } from './measure/browser.js';
 
 // Reports.
-export { scatterSvg, curvesSvg } from './report/plots.js';
+export { scatterSvg, curvesSvg, groupedBarsSvg, type Bar } from './report/plots.js';

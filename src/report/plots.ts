@@ -86,3 +86,34 @@ export async function curvesSvg(curves: Curve[], opts: { title: string; xLabel: 
   };
   return renderSvg(spec);
 }
+
+export interface Bar {
+  /** Position on the x axis (e.g. a device). */
+  group: string;
+  /** Bars within a group (e.g. a predictor); one colour each. */
+  series: string;
+  value: number;
+}
+
+/** Grouped bar charts, one panel per metric, stacked vertically and sharing the groups. */
+export async function groupedBarsSvg(panels: { title: string; bars: Bar[]; domain?: [number, number] }[], opts: { title: string }): Promise<string> {
+  if (!panels.length) throw new Error('bars: no panels');
+  const groups = [...new Set(panels.flatMap((p) => p.bars.map((b) => b.group)))];
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: opts.title,
+    vconcat: panels.map((p) => ({
+      width: Math.max(240, groups.length * 44),
+      height: 180,
+      data: { values: p.bars },
+      mark: { type: 'bar' },
+      encoding: {
+        x: { field: 'group', type: 'nominal', title: null, sort: groups, axis: { labelAngle: -40, labelLimit: 400 } },
+        xOffset: { field: 'series', type: 'nominal' },
+        y: { field: 'value', type: 'quantitative', title: p.title, scale: p.domain ? { domain: p.domain, clamp: true } : { zero: false } },
+        color: { field: 'series', type: 'nominal', title: null },
+      },
+    })),
+  };
+  return renderSvg(spec);
+}

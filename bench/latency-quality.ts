@@ -7,8 +7,9 @@
 //                                      [--out results/bench/latency-quality.jsonl] [--threads 2] [--summary-only]
 //                                      [--shard i/n] [--plot results/bench/latency-quality.svg]
 // --shard i/n runs only every n-th (seed, device) job starting at i, so n single-thread processes can
-// share one output file on an n-core machine (measured: two 1-thread processes train ~1.4x more
-// models per hour than one 2-thread process, since the batch-1 step parallelises poorly).
+// share one output file on an n-core machine (measured on 2 cores: each of two 1-thread processes
+// trains at a median 3.29 s per epoch, one 2-thread process at 1.98-2.09 s, so sharding gets about 1.2x more
+// epochs per hour; the batch-1 step parallelises poorly).
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -98,10 +99,12 @@ const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 const allPreds = [...new Set(rows.map((r) => r.predictor))];
 console.log(`| device | seeds | ${allPreds.map((p) => `${p} w10% | ${p} w5% | ${p} w1% | ${p} rho | ${p} tau | ${p} RMSE ms`).join(' | ')} | GCN beats FLOPs & layer-wise |`);
 console.log(`|---|---|${allPreds.map(() => '---|---|---|---|---|---').join('|')}|---|`);
+const devicesDone = [...new Set(rows.map((r) => r.device))].sort();
+const medianOf = (device: string, predictor: string, key: keyof Row) => median(rows.filter((r) => r.device === device && r.predictor === predictor).map((r) => r[key] as number));
 let wins = 0;
 let compared = 0;
-for (const device of [...new Set(rows.map((r) => r.device))].sort()) {
-  const med = (p: string, k: keyof Row) => median(rows.filter((r) => r.device === device && r.predictor === p).map((r) => r[k] as number));
+for (const device of devicesDone) {
+  const med = (p: string, k: keyof Row) => medianOf(device, p, k);
   const n = Math.min(...allPreds.map((p) => rows.filter((r) => r.device === device && r.predictor === p).length));
   let verdict = '-';
   if (['gcn', 'flops', 'layerwise'].every((p) => allPreds.includes(p))) {
@@ -120,13 +123,12 @@ console.log(`GCN beats FLOPs and layer-wise on Spearman and within+-10%: ${wins}
 
 // Plot: per device, the median over seeds of within +-10% and Spearman for each predictor.
 if (rows.length) {
-  const devicesDone = [...new Set(rows.map((r) => r.device))].sort();
   const panel = (title: string, key: 'within10' | 'spearman', scale: number, domain?: [number, number]) => ({
     title,
     domain,
     bars: devicesDone.flatMap((device) =>
       allPreds.flatMap((series) => {
-        const v = median(rows.filter((r) => r.device === device && r.predictor === series).map((r) => r[key]));
+        const v = medianOf(device, series, key);
         return Number.isFinite(v) ? [{ group: device, series, value: v * scale }] : [];
       }),
     ),

@@ -179,16 +179,25 @@ test('head-only warm-up: trains the head alone, leaves the body untouched, then 
   assert.deepEqual(Array.from(after.subarray(0, body)), Array.from(before.subarray(0, body)), 'body changed');
   assert.notDeepEqual(Array.from(after.subarray(body)), Array.from(before.subarray(body)), 'head unchanged');
   assert.ok(last < first, `warm-up loss ${first} -> ${last}`);
+  const bad = values.map((v, i) => (i === 3 ? NaN : v));
+  assert.throws(() => pred.warmUpHead(graphs, ids, bad, 1, 1e-2, new Rng(5)), /training value NaN is not a finite number/);
+  assert.throws(() => pred.train(graphs, ids, bad, { steps: 1, lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, new Rng(5)), /training value NaN is not a finite number/);
   // in a learner, the warm-up runs before the first round only and does not replace its training
   const plain = new BrpLearner(k, new Rng(2), opts);
   const warmed = new BrpLearner(k, new Rng(2), { ...opts, warmupSteps: 5 });
+  let warmups = 0;
+  const warmUpHead = warmed.predictor.warmUpHead.bind(warmed.predictor);
+  warmed.predictor.warmUpHead = (...a) => (warmups++, warmUpHead(...a));
   plain.fit(codes, values, 1);
   warmed.fit(codes, values, 1);
+  assert.equal(warmups, 1);
   const pb = plain.predictor.model.paramView();
   const wb = warmed.predictor.model.paramView();
   assert.notDeepEqual(Array.from(wb.subarray(0, body)), Array.from(pb.subarray(0, body)));
   const ranked = warmed.scores(Int32Array.from(codes));
   assert.ok(ranked.every(Number.isFinite));
+  warmed.fit(codes, values, 2);
+  assert.equal(warmups, 1, 'warm-up ran again after the first round');
 });
 
 test('search CLI: --warmup needs the brp strategy and a non-negative integer', () => {

@@ -49,6 +49,10 @@ export function softTarget(ta: number, tb: number): number {
   return ea / (ea + eb);
 }
 
+function assertFiniteValues(y: ArrayLike<number>): void {
+  for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) throw new Error(`training value ${y[i]} is not a finite number`);
+}
+
 export class BinaryRelationPredictor {
   readonly model: Gcn;
 
@@ -170,7 +174,7 @@ export class BinaryRelationPredictor {
    */
   warmUpHead(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, steps: number, lr: number, rng: Rng): BrpTrainReport {
     const t0 = performance.now();
-    for (const v of Array.from(y)) if (!Number.isFinite(v)) throw new Error(`training value ${v} is not a finite number`);
+    assertFiniteValues(y);
     const model = this.model;
     model.reserve(ids.length);
     const head = { p: model.p, g: model.g, m: model.m, v: model.v, offset: model.bodyParamCount, count: model.paramCount - model.bodyParamCount };
@@ -189,7 +193,7 @@ export class BinaryRelationPredictor {
    */
   train(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, cfg: BrpTrainConfig, rng: Rng, onStep?: (step: number, loss: number) => void): BrpTrainReport {
     const t0 = performance.now();
-    for (const v of Array.from(y)) if (!Number.isFinite(v)) throw new Error(`training value ${v} is not a finite number`);
+    assertFiniteValues(y);
     this.model.reserve(ids.length);
     const model = this.model;
     const opt = new AdamW(this.kernels, { p: model.p, g: model.g, m: model.m, v: model.v, count: model.paramCount }, { lr: cfg.lr, weightDecay: cfg.weightDecay });

@@ -78,12 +78,10 @@ export class BrpLearner implements RankingLearner {
     }
   }
 
-  private fitted = false;
-
   fit(codes: number[], values: number[], round: number): void {
     const targets = scaleTargets(values, this.opts.targets);
-    if (!this.fitted && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng);
-    this.fitted = true;
+    // round 1 is the first training round (round 0 is random), the reference's iteration 0
+    if (round === 1 && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng);
     this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps: this.opts.stepsPerRound * round }, this.rng);
   }
 

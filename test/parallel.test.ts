@@ -29,13 +29,28 @@ test('two-thread kernels give bitwise the same results as one thread', () => {
         k.gemm_nn(a, b, c, M, K, N, 1);
         k.gemm_tn(a, d, e, M, K, N, 0);
         k.gemm_nt(d, b, f, M, K, N, 1);
+        // the sparse-input forms, on a copy of A with ~60% zeros
+        const xs = alloc(M * K);
+        const X = k.heap.f32(xs, M * K);
+        for (let i = 0; i < X.length; i++) if (r.float() < 0.6) X[i] = 0;
+        const ptr = k.heap.alloc(Math.max(M, K) + 1);
+        const idx = k.heap.alloc(M * K);
+        const val = k.heap.alloc(M * K);
+        const c2 = alloc(M * N);
+        const e2 = alloc(K * N);
+        const f2 = alloc(M * K);
+        k.nz_rows(xs, M, K, ptr, idx, val);
+        k.gemm_nn_csr(ptr, idx, val, b, c2, M, N, 0);
+        k.nz_cols(xs, M, K, ptr, idx, val);
+        k.gemm_tn_csc(ptr, idx, val, d, e2, K, N, 1);
+        k.gemm_nt_csc(ptr, idx, d, b, f2, M, K, N, 0);
         const n = 70001;
         const p = alloc(n);
         const g = alloc(n);
         const m = alloc(n);
         const v = k.heap.alloc(n);
         k.adamw(p, g, m, v, n, 1e-3, 5e-4, 0.9, 0.999, 1e-8, 0.1, 0.001);
-        outs.push([c, e, f, p, m, v].map((ptr, i) => Float32Array.from(k.heap.f32(ptr, [M * N, K * N, M * K, n, n, n][i]))));
+        outs.push([c, e, f, p, m, v, c2, e2, f2].map((ptr, i) => Float32Array.from(k.heap.f32(ptr, [M * N, K * N, M * K, n, n, n, M * N, K * N, M * K][i]))));
       }
       outs[0].forEach((x, i) => assert.deepEqual(outs[1][i], x, `output ${i} for ${M}x${K}x${N}`));
     }

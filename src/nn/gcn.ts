@@ -58,6 +58,10 @@ export class Gcn {
   private emb = 0;
   private xagg = 0;
   private dEmb = 0;
+  // compressed index of a hidden layer's sparse input (see the sparse-input kernels)
+  private nzPtr = 0;
+  private nzIdx = 0;
+  private nzVal = 0;
   private lastGraphs = 0;
   private lastTrain = false;
 
@@ -159,6 +163,9 @@ export class Gcn {
     this.emb = heap.alloc(graphs * H);
     this.xagg = heap.alloc(graphs * Math.max(H, F));
     this.dEmb = heap.alloc(graphs * H);
+    this.nzPtr = heap.alloc(Math.max(M, H) + 1);
+    this.nzIdx = heap.alloc(M * H);
+    this.nzVal = heap.alloc(M * H);
     this.capacity = graphs;
   }
 
@@ -192,7 +199,12 @@ export class Gcn {
     let din = F;
     for (let l = 0; l < L - 1; l++) {
       const buf = this.layerBuf[l];
-      k.gemm_nn(input, this.ptr(`gc${l}.weight`), this.scratchS, M, din, H, 0);
+      if (l === 0) k.gemm_nn(input, this.ptr(`gc${l}.weight`), this.scratchS, M, din, H, 0);
+      else {
+        // the input is the previous layer's ReLU/dropout output: skip its zeros (same result)
+        k.nz_rows(input, M, din, this.nzPtr, this.nzIdx, this.nzVal);
+        k.gemm_nn_csr(this.nzPtr, this.nzIdx, this.nzVal, this.ptr(`gc${l}.weight`), this.scratchS, M, H, 0);
+      }
       k.adj_fwd(this.adj, this.scratchS, this.scratchY, this.ptr(`gc${l}.bias`), G, N, H);
       if (useDrop) k.dropout_mask(buf.mask, M * H, dropout, 1 / (1 - dropout), rng!.u32());
       k.ln_relu_drop_fwd(this.scratchY, buf.xhat, buf.out, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), buf.rstd, useDrop ? buf.mask : 0, M, H, LN_EPS);
@@ -250,8 +262,15 @@ export class Gcn {
       k.ln_relu_drop_bwd(this.dOut, buf.xhat, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), buf.rstd, this.lastTrain ? buf.mask : 0, this.dY, this.ptr(`ln${l}.weight`, true), this.ptr(`ln${l}.bias`, true), M, H);
       k.colsum(this.dY, this.ptr(`gc${l}.bias`, true), M, H, 0);
       k.adj_bwd(this.adj, this.dY, this.dS, G, N, H);
-      k.gemm_tn(input, this.dS, this.ptr(`gc${l}.weight`, true), M, din, H, 0);
-      if (l > 0) k.gemm_nt(this.dS, this.ptr(`gc${l}.weight`), this.dOut, M, din, H, 0);
+      if (l === 0) {
+        k.gemm_tn(input, this.dS, this.ptr(`gc${l}.weight`, true), M, din, H, 0);
+        continue;
+      }
+      // Sparse input (ReLU/dropout output): its zeros add nothing to the weight gradient, and the
+      // gradient flowing back to them is zeroed by the ReLU/dropout backward, so neither is computed.
+      k.nz_cols(input, M, din, this.nzPtr, this.nzIdx, this.nzVal);
+      k.gemm_tn_csc(this.nzPtr, this.nzIdx, this.nzVal, this.dS, this.ptr(`gc${l}.weight`, true), din, H, 0);
+      k.gemm_nt_csc(this.nzPtr, this.nzIdx, this.dS, this.ptr(`gc${l}.weight`), this.dOut, M, din, H, 0);
     }
   }
 
@@ -300,7 +319,14 @@ export class Gcn {
       // Layers 0..L-2 on distinct rows.
       for (let l = 0; l < L - 1; l++) {
         const S = heap.alloc(uniq * H);
-        k.gemm_nn(rows, this.ptr(`gc${l}.weight`), S, uniq, din, H, 0);
+        if (l === 0) k.gemm_nn(rows, this.ptr(`gc${l}.weight`), S, uniq, din, H, 0);
+        else {
+          const ptr = heap.alloc(uniq + 1);
+          const idx = heap.alloc(uniq * din);
+          const val = heap.alloc(uniq * din);
+          k.nz_rows(rows, uniq, din, ptr, idx, val);
+          k.gemm_nn_csr(ptr, idx, val, this.ptr(`gc${l}.weight`), S, uniq, H, 0);
+        }
         const sums = new RowSums();
         const nextId = new Int32Array(count * N);
         for (let g = 0; g < count; g++) for (let i = 0; i < N; i++) nextId[g * N + i] = sums.add(adjacency, ids[g] * N * N + i * N, N, rowId, g * N);

@@ -18,12 +18,19 @@ export function sharedWasmBytes(): Uint8Array<ArrayBuffer> {
   return wasmBytes(WASM_SHARED_KERNELS_BASE64);
 }
 
+/** The exports of the kernel module: the interface's kernels, plus the strided forms that take row strides. */
+export type KernelExports = Omit<Kernels, 'name' | 'heap' | 'gemm_nn_csr' | 'gemm_tn_csc' | 'gemm_nt_csc'> & {
+  gemm_nn_csr(ptr: number, idx: number, val: number, b: number, c: number, M: number, N: number, ldb: number, ldc: number, acc: number): void;
+  gemm_tn_csc(ptr: number, idx: number, val: number, b: number, c: number, K: number, N: number, ldb: number, ldc: number, acc: number): void;
+  gemm_nt_csc(ptr: number, idx: number, a: number, b: number, c: number, M: number, K: number, N: number, ldc: number, acc: number): void;
+};
+
 function fromInstance(instance: WebAssembly.Instance, memory?: WebAssembly.Memory): Kernels {
-  const ex = instance.exports as unknown as Omit<Kernels, 'name' | 'heap'> & { memory: WebAssembly.Memory };
+  const ex = instance.exports as unknown as KernelExports & { memory: WebAssembly.Memory };
   return kernelsFromExports(ex, memory ?? ex.memory);
 }
 
-export function kernelsFromExports(ex: Omit<Kernels, 'name' | 'heap'>, memory: WebAssembly.Memory): Kernels {
+export function kernelsFromExports(ex: KernelExports, memory: WebAssembly.Memory): Kernels {
   const heap = new Heap(memory);
   return {
     name: 'wasm-simd',
@@ -31,6 +38,11 @@ export function kernelsFromExports(ex: Omit<Kernels, 'name' | 'heap'>, memory: W
     gemm_nn: ex.gemm_nn,
     gemm_tn: ex.gemm_tn,
     gemm_nt: ex.gemm_nt,
+    nz_rows: ex.nz_rows,
+    nz_cols: ex.nz_cols,
+    gemm_nn_csr: (ptr, idx, val, b, c, M, N, acc) => ex.gemm_nn_csr(ptr, idx, val, b, c, M, N, N, N, acc),
+    gemm_tn_csc: (ptr, idx, val, b, c, K, N, acc) => ex.gemm_tn_csc(ptr, idx, val, b, c, K, N, N, N, acc),
+    gemm_nt_csc: (ptr, idx, a, b, c, M, K, N, acc) => ex.gemm_nt_csc(ptr, idx, a, b, c, M, K, N, K, acc),
     adj_fwd: ex.adj_fwd,
     adj_bwd: ex.adj_bwd,
     colsum: ex.colsum,

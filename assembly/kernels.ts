@@ -413,67 +413,141 @@ export function gemm_tn_csc(ptr: usize, idx: usize, val: usize, b: usize, c: usi
 // the gradient at X's zeros is multiplied by zero downstream, so it is not computed. Each computed
 // element equals gemm_nt_s's (same lane sums, same horizontal reduction).
 export function gemm_nt_csc(ptr: usize, idx: usize, a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ldc: i32, acc: i32): void {
+  const K4 = K & ~3;
+  for (let k = 0; k < K; k++) ntCscRow(ptr, idx, a, b, c, M, N, ldc, acc, k, k >= K4);
+}
+
+// Column k of gemm_nt_csc. `scalar`: gemm_nt_s sums the last K % 4 rows of B as plain scalar dot
+// products, so those rows are summed the same way here.
+@inline function ntCscRow(ptr: usize, idx: usize, a: usize, b: usize, c: usize, M: i32, N: i32, ldc: i32, acc: i32, k: i32, scalar: bool): void {
   const rs = <usize>N * 4;
   const rs4 = <usize>(N & ~3) * 4;
   const cs = <usize>ldc * 4;
-  const K4 = K & ~3;
-  for (let k = 0; k < K; k++) {
-    const ck = c + <usize>k * 4;
-    if (!acc) for (let m = 0; m < M; m++) store<f32>(ck + <usize>m * cs, 0);
-    const start = <usize>load<i32>(ptr + <usize>k * 4) * 4;
-    const end = <usize>load<i32>(ptr + <usize>(k + 1) * 4) * 4;
-    const bk = b + <usize>k * rs;
-    if (k >= K4) {
-      // gemm_nt_s sums the last K % 4 rows of B as plain scalar dot products
-      for (let t = start; t < end; t += 4) {
-        const ar = a + <usize>load<i32>(idx + t) * rs;
-        let s: f32 = 0;
-        for (let o: usize = 0; o < rs; o += 4) s += load<f32>(ar + o) * load<f32>(bk + o);
-        const p = ck + <usize>load<i32>(idx + t) * cs;
-        store<f32>(p, acc ? load<f32>(p) + s : s);
-      }
-      continue;
+  const ck = c + <usize>k * 4;
+  if (!acc) for (let m = 0; m < M; m++) store<f32>(ck + <usize>m * cs, 0);
+  const start = <usize>load<i32>(ptr + <usize>k * 4) * 4;
+  const end = <usize>load<i32>(ptr + <usize>(k + 1) * 4) * 4;
+  const bk = b + <usize>k * rs;
+  if (scalar) {
+    for (let t = start; t < end; t += 4) {
+      const ar = a + <usize>load<i32>(idx + t) * rs;
+      let s: f32 = 0;
+      for (let o: usize = 0; o < rs; o += 4) s += load<f32>(ar + o) * load<f32>(bk + o);
+      const p = ck + <usize>load<i32>(idx + t) * cs;
+      store<f32>(p, acc ? load<f32>(p) + s : s);
     }
-    // four rows at a time; a short last group repeats its last row (stored twice, same value)
-    for (let t = start; t < end; t += 16) {
-      const last = end - 4;
-      const m0 = <usize>load<i32>(idx + t);
-      const m1 = <usize>load<i32>(idx + min(t + 4, last));
-      const m2 = <usize>load<i32>(idx + min(t + 8, last));
-      const m3 = <usize>load<i32>(idx + min(t + 12, last));
-      const a0 = a + m0 * rs, a1 = a + m1 * rs, a2 = a + m2 * rs, a3 = a + m3 * rs;
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      for (let o: usize = 0; o < rs4; o += 16) {
-        const w = v128.load(bk + o);
-        s0 = f32x4.add(s0, f32x4.mul(v128.load(a0 + o), w));
-        s1 = f32x4.add(s1, f32x4.mul(v128.load(a1 + o), w));
-        s2 = f32x4.add(s2, f32x4.mul(v128.load(a2 + o), w));
-        s3 = f32x4.add(s3, f32x4.mul(v128.load(a3 + o), w));
+    return;
+  }
+  // four rows at a time; a short last group repeats its last row (stored twice, same value)
+  for (let t = start; t < end; t += 16) {
+    const last = end - 4;
+    const m0 = <usize>load<i32>(idx + t);
+    const m1 = <usize>load<i32>(idx + min(t + 4, last));
+    const m2 = <usize>load<i32>(idx + min(t + 8, last));
+    const m3 = <usize>load<i32>(idx + min(t + 12, last));
+    const a0 = a + m0 * rs, a1 = a + m1 * rs, a2 = a + m2 * rs, a3 = a + m3 * rs;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    for (let o: usize = 0; o < rs4; o += 16) {
+      const w = v128.load(bk + o);
+      s0 = f32x4.add(s0, f32x4.mul(v128.load(a0 + o), w));
+      s1 = f32x4.add(s1, f32x4.mul(v128.load(a1 + o), w));
+      s2 = f32x4.add(s2, f32x4.mul(v128.load(a2 + o), w));
+      s3 = f32x4.add(s3, f32x4.mul(v128.load(a3 + o), w));
+    }
+    let r = hsum4(s0, s1, s2, s3);
+    if (rs4 < rs) {
+      let u0: f32 = 0, u1: f32 = 0, u2: f32 = 0, u3: f32 = 0;
+      for (let o = rs4; o < rs; o += 4) {
+        const w = load<f32>(bk + o);
+        u0 += load<f32>(a0 + o) * w; u1 += load<f32>(a1 + o) * w; u2 += load<f32>(a2 + o) * w; u3 += load<f32>(a3 + o) * w;
       }
-      let r = hsum4(s0, s1, s2, s3);
-      if (rs4 < rs) {
-        let u0: f32 = 0, u1: f32 = 0, u2: f32 = 0, u3: f32 = 0;
-        for (let o = rs4; o < rs; o += 4) {
-          const w = load<f32>(bk + o);
-          u0 += load<f32>(a0 + o) * w; u1 += load<f32>(a1 + o) * w; u2 += load<f32>(a2 + o) * w; u3 += load<f32>(a3 + o) * w;
-        }
-        r = f32x4.add(r, vec4(u0, u1, u2, u3));
-      }
-      const p0 = ck + m0 * cs, p1 = ck + m1 * cs, p2 = ck + m2 * cs, p3 = ck + m3 * cs;
-      if (acc) {
-        // rows repeated in a short group must be added once
-        store<f32>(p0, load<f32>(p0) + f32x4.extract_lane(r, 0));
-        if (t + 4 < end) store<f32>(p1, load<f32>(p1) + f32x4.extract_lane(r, 1));
-        if (t + 8 < end) store<f32>(p2, load<f32>(p2) + f32x4.extract_lane(r, 2));
-        if (t + 12 < end) store<f32>(p3, load<f32>(p3) + f32x4.extract_lane(r, 3));
-      } else {
-        store<f32>(p0, f32x4.extract_lane(r, 0));
-        store<f32>(p1, f32x4.extract_lane(r, 1));
-        store<f32>(p2, f32x4.extract_lane(r, 2));
-        store<f32>(p3, f32x4.extract_lane(r, 3));
-      }
+      r = f32x4.add(r, vec4(u0, u1, u2, u3));
+    }
+    const p0 = ck + m0 * cs, p1 = ck + m1 * cs, p2 = ck + m2 * cs, p3 = ck + m3 * cs;
+    if (acc) {
+      // rows repeated in a short group must be added once
+      store<f32>(p0, load<f32>(p0) + f32x4.extract_lane(r, 0));
+      if (t + 4 < end) store<f32>(p1, load<f32>(p1) + f32x4.extract_lane(r, 1));
+      if (t + 8 < end) store<f32>(p2, load<f32>(p2) + f32x4.extract_lane(r, 2));
+      if (t + 12 < end) store<f32>(p3, load<f32>(p3) + f32x4.extract_lane(r, 3));
+    } else {
+      store<f32>(p0, f32x4.extract_lane(r, 0));
+      store<f32>(p1, f32x4.extract_lane(r, 1));
+      store<f32>(p2, f32x4.extract_lane(r, 2));
+      store<f32>(p3, f32x4.extract_lane(r, 3));
     }
   }
+}
+
+// The backward pass through a sparse-input layer's weight W (K x N) fused with W's AdamW update,
+// row by row: the input gradient dX = dY.W^T at X's nonzeros (gemm_nt_csc, from the old row), then
+// the weight-gradient row (gemm_tn_csc) goes straight into AdamW (adamw) without being stored.
+// Bitwise the same as the three kernels in turn; it saves writing and re-reading the gradient and
+// a second pass over W, which is what a batch-1 step is bound by (memory traffic).
+export function sparse_bwd_adamw(ptr: usize, idx: usize, val: usize, dy: usize, dx: usize, w: usize, m: usize, v: usize, M: i32, K: i32, N: i32, ldx: i32, lr: f32, wd: f32, b1: f32, b2: f32, eps: f32, bc1: f32, bc2: f32): void {
+  const K4 = K & ~3;
+  const decay = f32x4.splat(1 - lr * wd);
+  const vb1 = f32x4.splat(b1);
+  const vb1c = f32x4.splat(1 - b1);
+  const vb2 = f32x4.splat(b2);
+  const vb2c = f32x4.splat(1 - b2);
+  const step = f32x4.splat(-lr / bc1);
+  const isq = f32x4.splat(1 / Mathf.sqrt(bc2));
+  const veps = f32x4.splat(eps);
+  const bs = <usize>N * 4;
+  for (let k = 0; k < K; k++) {
+    ntCscRow(ptr, idx, dy, w, dx, M, N, ldx, 0, k, k >= K4);
+    const start = <usize>load<i32>(ptr + <usize>k * 4) * 4;
+    const end = <usize>load<i32>(ptr + <usize>(k + 1) * 4) * 4;
+    const row = <usize>(k * N) * 4;
+    let j = 0;
+    for (; j + 16 <= N; j += 16) {
+      let g0 = f32x4.splat(0), g1 = f32x4.splat(0), g2 = f32x4.splat(0), g3 = f32x4.splat(0);
+      const bj = dy + <usize>j * 4;
+      for (let t = start; t < end; t += 4) {
+        const x = f32x4.splat(load<f32>(val + t));
+        const bp = bj + <usize>load<i32>(idx + t) * bs;
+        g0 = f32x4.add(g0, f32x4.mul(x, v128.load(bp)));
+        g1 = f32x4.add(g1, f32x4.mul(x, v128.load(bp, 16)));
+        g2 = f32x4.add(g2, f32x4.mul(x, v128.load(bp, 32)));
+        g3 = f32x4.add(g3, f32x4.mul(x, v128.load(bp, 48)));
+      }
+      const o = row + <usize>j * 4;
+      adamVec(w + o, m + o, v + o, g0, decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
+      adamVec(w + o + 16, m + o + 16, v + o + 16, g1, decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
+      adamVec(w + o + 32, m + o + 32, v + o + 32, g2, decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
+      adamVec(w + o + 48, m + o + 48, v + o + 48, g3, decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
+    }
+    for (; j + 4 <= N; j += 4) {
+      let g0 = f32x4.splat(0);
+      const bj = dy + <usize>j * 4;
+      for (let t = start; t < end; t += 4) g0 = f32x4.add(g0, f32x4.mul(f32x4.splat(load<f32>(val + t)), v128.load(bj + <usize>load<i32>(idx + t) * bs)));
+      const o = row + <usize>j * 4;
+      adamVec(w + o, m + o, v + o, g0, decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
+    }
+    for (; j < N; j++) {
+      let g: f32 = 0;
+      for (let t = start; t < end; t += 4) g += load<f32>(val + t) * load<f32>(dy + (<usize>load<i32>(idx + t) * <usize>N + <usize>j) * 4);
+      const o = row + <usize>j * 4;
+      // the vector formula in one lane (adamw's vector path)
+      const mv = b1 * load<f32>(m + o) + (1 - b1) * g;
+      const vv = b2 * load<f32>(v + o) + (1 - b2) * (g * g);
+      store<f32>(m + o, mv);
+      store<f32>(v + o, vv);
+      const denom = Mathf.sqrt(vv) * (1 / Mathf.sqrt(bc2)) + eps;
+      store<f32>(w + o, load<f32>(w + o) * (1 - lr * wd) + (-lr / bc1) * mv / denom);
+    }
+  }
+}
+
+@inline function adamVec(pp: usize, mp: usize, vp: usize, gv: v128, decay: v128, vb1: v128, vb1c: v128, vb2: v128, vb2c: v128, step: v128, isq: v128, veps: v128): void {
+  const mv = f32x4.add(f32x4.mul(vb1, v128.load(mp)), f32x4.mul(vb1c, gv));
+  const vv = f32x4.add(f32x4.mul(vb2, v128.load(vp)), f32x4.mul(vb2c, f32x4.mul(gv, gv)));
+  v128.store(mp, mv);
+  v128.store(vp, vv);
+  const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), isq), veps);
+  const pv = f32x4.mul(v128.load(pp), decay);
+  v128.store(pp, f32x4.add(pv, f32x4.div(f32x4.mul(step, mv), denom)));
 }
 
 // y[0..D) += w * x[0..D) (the row update shared by the aggregation kernels).
@@ -671,16 +745,7 @@ export function adamw(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, w
   const veps = f32x4.splat(eps);
   const n4 = n & ~3;
   const end4 = <usize>n4 * 4;
-  for (let o: usize = 0; o < end4; o += 16) {
-    const gv = v128.load(g + o);
-    const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vb1c, gv));
-    const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(vb2c, f32x4.mul(gv, gv)));
-    v128.store(m + o, mv);
-    v128.store(v + o, vv);
-    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), isq), veps);
-    const pv = f32x4.mul(v128.load(p + o), decay);
-    v128.store(p + o, f32x4.add(pv, f32x4.div(f32x4.mul(step, mv), denom)));
-  }
+  for (let o: usize = 0; o < end4; o += 16) adamVec(p + o, m + o, v + o, v128.load(g + o), decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
   for (let i = n4; i < n; i++) {
     const o = <usize>i * 4;
     const gv = load<f32>(g + o);

@@ -181,3 +181,38 @@ test('the compressed index lists the nonzeros by row and by column', () => {
   assert.deepEqual(ints(idx, 3), [1, 0, 1]);
   assert.deepEqual(Array.from(k.heap.f32(val, 3)), [3, 2, Number.NaN]);
 });
+
+test('the fused sparse backward + AdamW kernel gives the bits of gemm_nt_csc, gemm_tn_csc and adamw in turn', () => {
+  for (const [M, K, N] of [[9, 600, 600], [1, 600, 600], [7, 37, 75], [3, 13, 41]]) {
+    const results: Float32Array[][] = [];
+    for (const k of [createWasmKernels(), createJsKernels()]) {
+      for (const fused of [false, true]) {
+        const rng = new Rng(M + K + N);
+        const x = sparseInput(k, M, K, rng);
+        const dy = filled(k, M * N, rng);
+        const w = filled(k, K * N, rng);
+        const m = filled(k, K * N, rng);
+        const v = k.heap.alloc(K * N);
+        k.heap.f32(v, K * N).set(Array.from({ length: K * N }, () => rng.float()));
+        const dx = filled(k, M * K, rng);
+        const g = k.heap.alloc(K * N);
+        const ptr = k.heap.alloc(Math.max(M, K) + 1);
+        const idx = k.heap.alloc(M * K);
+        const val = k.heap.alloc(M * K);
+        k.nz_cols(x, M, K, ptr, idx, val);
+        const hyper = [3e-4, 5e-4, 0.9, 0.999, 1e-8, 1 - 0.9 ** 5, 1 - 0.999 ** 5] as const;
+        if (fused) k.sparse_bwd_adamw(ptr, idx, val, dy, dx, w, m, v, M, K, N, ...hyper);
+        else {
+          k.gemm_nt_csc(ptr, idx, dy, w, dx, M, K, N, 0);
+          k.gemm_tn_csc(ptr, idx, val, dy, g, K, N, 0);
+          k.adamw(w, g, m, v, K * N, ...hyper);
+        }
+        results.push([dx, w, m, v].map((p, i) => Float32Array.from(k.heap.f32(p, i === 0 ? M * K : K * N))));
+      }
+    }
+    const [wasmSeq, wasmFused, jsSeq, jsFused] = results;
+    wasmSeq.forEach((a, i) => assert.deepEqual(wasmFused[i], a, `wasm output ${i}, ${M}x${K}x${N}`));
+    jsSeq.forEach((a, i) => close(jsFused[i], a, 1e-6, `js output ${i}`));
+    wasmSeq.forEach((a, i) => close(a, jsSeq[i], 1e-4, `wasm vs js output ${i}`));
+  }
+});

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeNb201Codes } from '../src/nn/graphs.js';
 import type { Kernels } from '../src/nn/kernels.js';
-import { createParallelKernels } from '../src/nn/kernels-parallel.js';
+import { type ParallelKernels, createParallelKernels } from '../src/nn/kernels-parallel.js';
+import { AdamW, cosineLr } from '../src/nn/optim.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
 import { GcnRegressor, LATENCY_TRAIN_CONFIG } from '../src/predictors/regressor.js';
 import { Rng } from '../src/util/rng.js';
@@ -56,6 +57,39 @@ test('two-thread kernels give bitwise the same results as one thread', () => {
     }
   } finally {
     pk.dispose();
+  }
+});
+
+test('training with the weight updates fused into the backward pass reproduces plain backward + AdamW exactly', () => {
+  const set = encodeNb201Codes(Array.from({ length: 40 }, (_, i) => i * 389));
+  const ids = Array.from({ length: 30 }, (_, i) => i);
+  const y = ids.map((i) => (i % 7) / 7);
+  const cfg = { nodes: 9, features: 6, hidden: 64, layers: 4, dropout: 0.1, head: 'regression' as const };
+  for (const k of [createWasmKernels(), createParallelKernels()] as Kernels[]) {
+    // train() fuses; the manual loop below is the unfused reference (same rng use, same order)
+    const fused = new GcnRegressor(k, cfg);
+    const rng1 = new Rng(2);
+    fused.init(rng1);
+    fused.train(set, ids, y, [], [], { ...LATENCY_TRAIN_CONFIG, epochs: 2, batchSize: 3, scheduler: 'cosine', restoreBest: false }, rng1);
+    const plain = new GcnRegressor(k, cfg);
+    const rng2 = new Rng(2);
+    plain.init(rng2);
+    const m = plain.model;
+    m.reserve(3);
+    const opt = new AdamW(k, { p: m.p, g: m.g, m: m.m, v: m.v, count: m.paramCount }, { lr: LATENCY_TRAIN_CONFIG.lr, weightDecay: LATENCY_TRAIN_CONFIG.weightDecay });
+    const yn = y.map((t) => (t - Math.min(...y)) / (Math.max(...y) - Math.min(...y)));
+    const order = Int32Array.from(ids);
+    for (let epoch = 0; epoch < 2; epoch++) {
+      opt.lr = cosineLr(LATENCY_TRAIN_CONFIG.lr, epoch, 2);
+      rng2.shuffle(order);
+      for (let s = 0; s < order.length; s += 3) {
+        const b = Array.from(order.subarray(s, s + 3));
+        plain.accumulateGradients(set, b, b.map((i) => yn[i]), LATENCY_TRAIN_CONFIG.loss, rng2);
+        opt.step();
+      }
+    }
+    assert.deepEqual(Float32Array.from(fused.model.paramView()), Float32Array.from(m.paramView()), k.name);
+    (k as ParallelKernels).dispose?.();
   }
 });
 

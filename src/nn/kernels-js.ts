@@ -104,6 +104,22 @@ export function createJsKernels(heap = new Heap(new WebAssembly.Memory({ initial
         }
       }
     },
+    sparse_bwd_adamw(ptr, idx, val, dy, dx, wt, m, v, M, K, N, lr, wd, b1, b2, eps, bc1, bc2) {
+      this.gemm_nt_csc(ptr, idx, dy, wt, dx, M, K, N, 0);
+      const h = H();
+      const iv = I32();
+      for (let k = 0; k < K; k++)
+        for (let j = 0; j < N; j++) {
+          let g = 0;
+          for (let t = iv[w(ptr) + k]; t < iv[w(ptr) + k + 1]; t++) g += h[w(val) + t] * h[w(dy) + iv[w(idx) + t] * N + j];
+          const i = k * N + j;
+          const mi = b1 * h[w(m) + i] + (1 - b1) * g;
+          const vi = b2 * h[w(v) + i] + (1 - b2) * g * g;
+          h[w(m) + i] = mi;
+          h[w(v) + i] = vi;
+          h[w(wt) + i] = h[w(wt) + i] * (1 - lr * wd) - ((lr / bc1) * mi) / (Math.sqrt(vi) / Math.sqrt(bc2) + eps);
+        }
+    },
     adj_fwd(adj, s, y, bias, G, Nn, D) {
       const h = H();
       for (let g = 0; g < G; g++)

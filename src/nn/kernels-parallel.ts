@@ -106,6 +106,16 @@ export function createParallelKernels(): ParallelKernels {
       ex.gemm_nt_csc(ptr, idx, a, b, c, M, k1, N, K, acc);
       join();
     },
+    sparse_bwd_adamw(ptr, idx, val, dy, dx, w, m, v, M, K, N, lr, wd, b1, b2, eps, bc1, bc2) {
+      // split by rows of W (a multiple of 4, as gemm_nt_csc): each thread updates one contiguous half
+      const k1 = (K >> 3) << 2;
+      if (K * N < MIN_SPLIT_WORK || k1 === 0) return base.sparse_bwd_adamw(ptr, idx, val, dy, dx, w, m, v, M, K, N, lr, wd, b1, b2, eps, bc1, bc2);
+      fargs.set([lr, wd, b1, b2, eps, bc1, bc2]);
+      const o = k1 * N * 4;
+      dispatch(OP.SPARSE_BWD_ADAMW, [ptr + k1 * 4, idx, val, dy, dx + k1 * 4, w + o, m + o, v + o, M, K - k1, N, K]);
+      ex.sparse_bwd_adamw(ptr, idx, val, dy, dx, w, m, v, M, k1, N, K, lr, wd, b1, b2, eps, bc1, bc2);
+      join();
+    },
     adamw(p, g, m, v, n, lr, wd, b1, b2, eps, bc1, bc2) {
       const n1 = (n >> 3) << 2;
       if (n < 65536) return base.adamw(p, g, m, v, n, lr, wd, b1, b2, eps, bc1, bc2);

@@ -26,6 +26,13 @@ export interface Kernels {
   gemm_tn_csc(ptr: number, idx: number, val: number, b: number, c: number, K: number, N: number, acc: number): void;
   /** C (MxK) (+)= A . B^T (A MxN, B KxN) where X (MxK, given by nz_cols) is nonzero; 0 (or kept) elsewhere. */
   gemm_nt_csc(ptr: number, idx: number, a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
+  /**
+   * Backward through a sparse-input layer's weight W (KxN) fused with W's AdamW step: dX (MxK) =
+   * dY.W^T at X's nonzeros (X given by nz_cols; 0 elsewhere), then W and its moments m, v are
+   * updated with the gradient X^T.dY, which is never stored. Bitwise gemm_nt_csc, gemm_tn_csc and
+   * adamw in turn.
+   */
+  sparse_bwd_adamw(ptr: number, idx: number, val: number, dy: number, dx: number, w: number, m: number, v: number, M: number, K: number, N: number, lr: number, wd: number, b1: number, b2: number, eps: number, bc1: number, bc2: number): void;
   /** Y[g,i,:] = sum_j A[g,i,j] S[g,j,:] + bias */
   adj_fwd(adj: number, s: number, y: number, bias: number, G: number, Nn: number, D: number): void;
   /** dS[g,j,:] = sum_i A[g,i,j] dY[g,i,:] */

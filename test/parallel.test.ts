@@ -4,6 +4,7 @@ import { encodeNb201Codes } from '../src/nn/graphs.js';
 import type { Kernels } from '../src/nn/kernels.js';
 import { type ParallelKernels, createParallelKernels } from '../src/nn/kernels-parallel.js';
 import { AdamW, cosineLr } from '../src/nn/optim.js';
+import { BRP_TRAIN_CONFIG, BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
 import { GcnRegressor, LATENCY_TRAIN_CONFIG } from '../src/predictors/regressor.js';
 import { Rng } from '../src/util/rng.js';
@@ -91,6 +92,30 @@ test('training with the weight updates fused into the backward pass reproduces p
     assert.deepEqual(Float32Array.from(fused.model.paramView()), Float32Array.from(m.paramView()), k.name);
     (k as ParallelKernels).dispose?.();
   }
+});
+
+test('BRP training with fused weight updates reproduces plain backward + AdamW exactly', () => {
+  const set = encodeNb201Codes(Array.from({ length: 40 }, (_, i) => i * 389 + 7));
+  const ids = Array.from({ length: 12 }, (_, i) => i * 3);
+  const y = ids.map((i) => ((i * 7) % 11) / 11);
+  const cfg = { nodes: 9, features: 6, hidden: 48, layers: 4, dropout: 0.2, head: 'binary' as const };
+  const k = createWasmKernels();
+  const fused = new BinaryRelationPredictor(k, cfg);
+  const rng1 = new Rng(4);
+  fused.init(rng1);
+  fused.train(set, ids, y, { ...BRP_TRAIN_CONFIG, steps: 5 }, rng1);
+  const plain = new BinaryRelationPredictor(k, cfg);
+  const rng2 = new Rng(4);
+  plain.init(rng2);
+  const m = plain.model;
+  m.reserve(ids.length);
+  const opt = new AdamW(k, { p: m.p, g: m.g, m: m.m, v: m.v, count: m.paramCount }, { lr: BRP_TRAIN_CONFIG.lr, weightDecay: BRP_TRAIN_CONFIG.weightDecay });
+  for (let s = 0; s < 5; s++) {
+    opt.lr = cosineLr(BRP_TRAIN_CONFIG.lr, s, 5);
+    plain.pairGradients(set, ids, y, rng2);
+    opt.step();
+  }
+  assert.deepEqual(Float32Array.from(fused.model.paramView()), Float32Array.from(m.paramView()));
 });
 
 test('training with two threads reproduces single-thread training exactly', () => {

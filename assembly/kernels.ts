@@ -263,6 +263,293 @@ function ntScalar(a: usize, b: usize, c: usize, m: i32, k: i32, N: i32, ldc: i32
   store<f32>(p, acc ? load<f32>(p) + s : s);
 }
 
+// ---- Sparse-input GEMMs -------------------------------------------------------------------------
+// A hidden layer's input is a ReLU + dropout output, about 60% exact zeros in training. These
+// kernels skip the zero entries through a compressed index of the input (nz_rows / nz_cols) and
+// otherwise form each output element from the same products in the same order as the dense
+// kernels, so the results are bitwise the same (a skipped product is an exact zero).
+
+// CSR index of X (M x K): ptr[m]..ptr[m+1] index the k (idx) and values (val) of row m's nonzeros.
+// idx/val need room for M*K entries. Branch-free: every entry is written, the cursor moves on
+// nonzeros (a NaN counts as nonzero, so it propagates as in the dense product).
+export function nz_rows(x: usize, M: i32, K: i32, ptr: usize, idx: usize, val: usize): void {
+  let n: usize = 0;
+  store<i32>(ptr, 0);
+  for (let m = 0; m < M; m++) {
+    const xr = x + <usize>(m * K) * 4;
+    for (let k = 0; k < K; k++) {
+      const v = load<f32>(xr + <usize>k * 4);
+      store<i32>(idx + n * 4, k);
+      store<f32>(val + n * 4, v);
+      n += <usize>(v != 0);
+    }
+    store<i32>(ptr + <usize>(m + 1) * 4, <i32>n);
+  }
+}
+
+// CSC index of X (M x K): ptr[k]..ptr[k+1] index the rows m (idx) and values (val) of column k.
+export function nz_cols(x: usize, M: i32, K: i32, ptr: usize, idx: usize, val: usize): void {
+  let n: usize = 0;
+  store<i32>(ptr, 0);
+  for (let k = 0; k < K; k++) {
+    for (let m = 0; m < M; m++) {
+      const v = load<f32>(x + <usize>(m * K + k) * 4);
+      store<i32>(idx + n * 4, m);
+      store<f32>(val + n * 4, v);
+      n += <usize>(v != 0);
+    }
+    store<i32>(ptr + <usize>(k + 1) * 4, <i32>n);
+  }
+}
+
+// C (M x N) (+)= X . B with X given by its CSR index (nz_rows), B (K x N) rows ldb apart, C rows
+// ldc apart. One row of C at a time over a 32-column strip (8 independent accumulators).
+export function gemm_nn_csr(ptr: usize, idx: usize, val: usize, b: usize, c: usize, M: i32, N: i32, ldb: i32, ldc: i32, acc: i32): void {
+  const bs = <usize>ldb * 4;
+  let j = 0;
+  for (; j + 32 <= N; j += 32) {
+    for (let i = 0; i < M; i++) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+      const end = <usize>load<i32>(ptr + <usize>(i + 1) * 4) * 4;
+      const bj = b + <usize>j * 4;
+      for (let t = <usize>load<i32>(ptr + <usize>i * 4) * 4; t < end; t += 4) {
+        const x = f32x4.splat(load<f32>(val + t));
+        const bp = bj + <usize>load<i32>(idx + t) * bs;
+        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+        c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32)));
+        c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp, 48)));
+        c4 = f32x4.add(c4, f32x4.mul(x, v128.load(bp, 64)));
+        c5 = f32x4.add(c5, f32x4.mul(x, v128.load(bp, 80)));
+        c6 = f32x4.add(c6, f32x4.mul(x, v128.load(bp, 96)));
+        c7 = f32x4.add(c7, f32x4.mul(x, v128.load(bp, 112)));
+      }
+      const cp = c + <usize>(i * ldc + j) * 4;
+      store4x2(cp, c0, c1, acc);
+      store4x2(cp + 32, c2, c3, acc);
+      store4x2(cp + 64, c4, c5, acc);
+      store4x2(cp + 96, c6, c7, acc);
+    }
+  }
+  for (; j + 8 <= N; j += 8) {
+    for (let i = 0; i < M; i++) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      const end = <usize>load<i32>(ptr + <usize>(i + 1) * 4) * 4;
+      const bj = b + <usize>j * 4;
+      for (let t = <usize>load<i32>(ptr + <usize>i * 4) * 4; t < end; t += 4) {
+        const x = f32x4.splat(load<f32>(val + t));
+        const bp = bj + <usize>load<i32>(idx + t) * bs;
+        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+      }
+      store4x2(c + <usize>(i * ldc + j) * 4, c0, c1, acc);
+    }
+  }
+  for (; j < N; j++) {
+    for (let i = 0; i < M; i++) {
+      let s: f32 = 0;
+      const end = <usize>load<i32>(ptr + <usize>(i + 1) * 4) * 4;
+      for (let t = <usize>load<i32>(ptr + <usize>i * 4) * 4; t < end; t += 4) s += load<f32>(val + t) * load<f32>(b + (<usize>load<i32>(idx + t) * <usize>ldb + <usize>j) * 4);
+      const p = c + <usize>(i * ldc + j) * 4;
+      store<f32>(p, acc ? load<f32>(p) + s : s);
+    }
+  }
+}
+
+// C (K x N) (+)= X^T . B with X (M x K) given by its CSC index (nz_cols), B (M x N) rows ldb apart:
+// the weight gradient of a layer with a sparse input. Row k of C sums over column k's nonzeros.
+export function gemm_tn_csc(ptr: usize, idx: usize, val: usize, b: usize, c: usize, K: i32, N: i32, ldb: i32, ldc: i32, acc: i32): void {
+  const bs = <usize>ldb * 4;
+  for (let k = 0; k < K; k++) {
+    const start = <usize>load<i32>(ptr + <usize>k * 4) * 4;
+    const end = <usize>load<i32>(ptr + <usize>(k + 1) * 4) * 4;
+    const crow = c + <usize>(k * ldc) * 4;
+    let j = 0;
+    for (; j + 32 <= N; j += 32) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+      const bj = b + <usize>j * 4;
+      for (let t = start; t < end; t += 4) {
+        const x = f32x4.splat(load<f32>(val + t));
+        const bp = bj + <usize>load<i32>(idx + t) * bs;
+        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+        c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32)));
+        c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp, 48)));
+        c4 = f32x4.add(c4, f32x4.mul(x, v128.load(bp, 64)));
+        c5 = f32x4.add(c5, f32x4.mul(x, v128.load(bp, 80)));
+        c6 = f32x4.add(c6, f32x4.mul(x, v128.load(bp, 96)));
+        c7 = f32x4.add(c7, f32x4.mul(x, v128.load(bp, 112)));
+      }
+      const cp = crow + <usize>j * 4;
+      store4x2(cp, c0, c1, acc);
+      store4x2(cp + 32, c2, c3, acc);
+      store4x2(cp + 64, c4, c5, acc);
+      store4x2(cp + 96, c6, c7, acc);
+    }
+    for (; j + 8 <= N; j += 8) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      const bj = b + <usize>j * 4;
+      for (let t = start; t < end; t += 4) {
+        const x = f32x4.splat(load<f32>(val + t));
+        const bp = bj + <usize>load<i32>(idx + t) * bs;
+        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+      }
+      store4x2(crow + <usize>j * 4, c0, c1, acc);
+    }
+    for (; j < N; j++) {
+      let s: f32 = 0;
+      for (let t = start; t < end; t += 4) s += load<f32>(val + t) * load<f32>(b + (<usize>load<i32>(idx + t) * <usize>ldb + <usize>j) * 4);
+      const p = crow + <usize>j * 4;
+      store<f32>(p, acc ? load<f32>(p) + s : s);
+    }
+  }
+}
+
+// C (M x K) (+)= A . B^T (A: M x N, B: K x N) only where X (M x K, CSC index) is nonzero; elsewhere
+// C is 0 (or kept with acc). The input gradient of a layer whose input is X = ReLU/dropout output:
+// the gradient at X's zeros is multiplied by zero downstream, so it is not computed. Each computed
+// element equals gemm_nt_s's (same lane sums, same horizontal reduction).
+export function gemm_nt_csc(ptr: usize, idx: usize, a: usize, b: usize, c: usize, M: i32, K: i32, N: i32, ldc: i32, acc: i32): void {
+  const K4 = K & ~3;
+  for (let k = 0; k < K; k++) ntCscRow(ptr, idx, a, b, c, M, N, ldc, acc, k, k >= K4);
+}
+
+// Column k of gemm_nt_csc. `scalar`: gemm_nt_s sums the last K % 4 rows of B as plain scalar dot
+// products, so those rows are summed the same way here.
+@inline function ntCscRow(ptr: usize, idx: usize, a: usize, b: usize, c: usize, M: i32, N: i32, ldc: i32, acc: i32, k: i32, scalar: bool): void {
+  const rs = <usize>N * 4;
+  const rs4 = <usize>(N & ~3) * 4;
+  const cs = <usize>ldc * 4;
+  const ck = c + <usize>k * 4;
+  if (!acc) for (let m = 0; m < M; m++) store<f32>(ck + <usize>m * cs, 0);
+  const start = <usize>load<i32>(ptr + <usize>k * 4) * 4;
+  const end = <usize>load<i32>(ptr + <usize>(k + 1) * 4) * 4;
+  const bk = b + <usize>k * rs;
+  if (scalar) {
+    for (let t = start; t < end; t += 4) {
+      const ar = a + <usize>load<i32>(idx + t) * rs;
+      let s: f32 = 0;
+      for (let o: usize = 0; o < rs; o += 4) s += load<f32>(ar + o) * load<f32>(bk + o);
+      const p = ck + <usize>load<i32>(idx + t) * cs;
+      store<f32>(p, acc ? load<f32>(p) + s : s);
+    }
+    return;
+  }
+  // four rows at a time; a short last group repeats its last row (stored twice, same value)
+  for (let t = start; t < end; t += 16) {
+    const last = end - 4;
+    const m0 = <usize>load<i32>(idx + t);
+    const m1 = <usize>load<i32>(idx + min(t + 4, last));
+    const m2 = <usize>load<i32>(idx + min(t + 8, last));
+    const m3 = <usize>load<i32>(idx + min(t + 12, last));
+    const a0 = a + m0 * rs, a1 = a + m1 * rs, a2 = a + m2 * rs, a3 = a + m3 * rs;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    for (let o: usize = 0; o < rs4; o += 16) {
+      const w = v128.load(bk + o);
+      s0 = f32x4.add(s0, f32x4.mul(v128.load(a0 + o), w));
+      s1 = f32x4.add(s1, f32x4.mul(v128.load(a1 + o), w));
+      s2 = f32x4.add(s2, f32x4.mul(v128.load(a2 + o), w));
+      s3 = f32x4.add(s3, f32x4.mul(v128.load(a3 + o), w));
+    }
+    let r = hsum4(s0, s1, s2, s3);
+    if (rs4 < rs) {
+      let u0: f32 = 0, u1: f32 = 0, u2: f32 = 0, u3: f32 = 0;
+      for (let o = rs4; o < rs; o += 4) {
+        const w = load<f32>(bk + o);
+        u0 += load<f32>(a0 + o) * w; u1 += load<f32>(a1 + o) * w; u2 += load<f32>(a2 + o) * w; u3 += load<f32>(a3 + o) * w;
+      }
+      r = f32x4.add(r, vec4(u0, u1, u2, u3));
+    }
+    const p0 = ck + m0 * cs, p1 = ck + m1 * cs, p2 = ck + m2 * cs, p3 = ck + m3 * cs;
+    if (acc) {
+      // rows repeated in a short group must be added once
+      store<f32>(p0, load<f32>(p0) + f32x4.extract_lane(r, 0));
+      if (t + 4 < end) store<f32>(p1, load<f32>(p1) + f32x4.extract_lane(r, 1));
+      if (t + 8 < end) store<f32>(p2, load<f32>(p2) + f32x4.extract_lane(r, 2));
+      if (t + 12 < end) store<f32>(p3, load<f32>(p3) + f32x4.extract_lane(r, 3));
+    } else {
+      store<f32>(p0, f32x4.extract_lane(r, 0));
+      store<f32>(p1, f32x4.extract_lane(r, 1));
+      store<f32>(p2, f32x4.extract_lane(r, 2));
+      store<f32>(p3, f32x4.extract_lane(r, 3));
+    }
+  }
+}
+
+// The backward pass through a sparse-input layer's weight W (K x N) fused with W's AdamW update,
+// row by row: the input gradient dX = dY.W^T at X's nonzeros (gemm_nt_csc, from the old row), then
+// the weight-gradient row (gemm_tn_csc) goes straight into AdamW (adamw) without being stored.
+// Bitwise the same as the three kernels in turn; it saves writing and re-reading the gradient and
+// a second pass over W, which is what a batch-1 step is bound by (memory traffic).
+export function sparse_bwd_adamw(ptr: usize, idx: usize, val: usize, dy: usize, dx: usize, w: usize, m: usize, v: usize, M: i32, K: i32, N: i32, ldx: i32, lr: f32, wd: f32, b1: f32, b2: f32, eps: f32, bc1: f32, bc2: f32): void {
+  const K4 = K & ~3;
+  const decay = f32x4.splat(1 - lr * wd);
+  const vb1 = f32x4.splat(b1);
+  const vb1c = f32x4.splat(1 - b1);
+  const vb2 = f32x4.splat(b2);
+  const vb2c = f32x4.splat(1 - b2);
+  const step = f32x4.splat(-lr / bc1);
+  const isq = f32x4.splat(1 / Mathf.sqrt(bc2));
+  const veps = f32x4.splat(eps);
+  const bs = <usize>N * 4;
+  for (let k = 0; k < K; k++) {
+    ntCscRow(ptr, idx, dy, w, dx, M, N, ldx, 0, k, k >= K4);
+    const start = <usize>load<i32>(ptr + <usize>k * 4) * 4;
+    const end = <usize>load<i32>(ptr + <usize>(k + 1) * 4) * 4;
+    const row = <usize>(k * N) * 4;
+    let j = 0;
+    for (; j + 16 <= N; j += 16) {
+      let g0 = f32x4.splat(0), g1 = f32x4.splat(0), g2 = f32x4.splat(0), g3 = f32x4.splat(0);
+      const bj = dy + <usize>j * 4;
+      for (let t = start; t < end; t += 4) {
+        const x = f32x4.splat(load<f32>(val + t));
+        const bp = bj + <usize>load<i32>(idx + t) * bs;
+        g0 = f32x4.add(g0, f32x4.mul(x, v128.load(bp)));
+        g1 = f32x4.add(g1, f32x4.mul(x, v128.load(bp, 16)));
+        g2 = f32x4.add(g2, f32x4.mul(x, v128.load(bp, 32)));
+        g3 = f32x4.add(g3, f32x4.mul(x, v128.load(bp, 48)));
+      }
+      const o = row + <usize>j * 4;
+      adamVec(w + o, m + o, v + o, g0, decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
+      adamVec(w + o + 16, m + o + 16, v + o + 16, g1, decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
+      adamVec(w + o + 32, m + o + 32, v + o + 32, g2, decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
+      adamVec(w + o + 48, m + o + 48, v + o + 48, g3, decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
+    }
+    for (; j + 4 <= N; j += 4) {
+      let g0 = f32x4.splat(0);
+      const bj = dy + <usize>j * 4;
+      for (let t = start; t < end; t += 4) g0 = f32x4.add(g0, f32x4.mul(f32x4.splat(load<f32>(val + t)), v128.load(bj + <usize>load<i32>(idx + t) * bs)));
+      const o = row + <usize>j * 4;
+      adamVec(w + o, m + o, v + o, g0, decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
+    }
+    for (; j < N; j++) {
+      let g: f32 = 0;
+      for (let t = start; t < end; t += 4) g += load<f32>(val + t) * load<f32>(dy + (<usize>load<i32>(idx + t) * <usize>N + <usize>j) * 4);
+      const o = row + <usize>j * 4;
+      // the vector formula in one lane (adamw's vector path)
+      const mv = b1 * load<f32>(m + o) + (1 - b1) * g;
+      const vv = b2 * load<f32>(v + o) + (1 - b2) * (g * g);
+      store<f32>(m + o, mv);
+      store<f32>(v + o, vv);
+      const denom = Mathf.sqrt(vv) * (1 / Mathf.sqrt(bc2)) + eps;
+      store<f32>(w + o, load<f32>(w + o) * (1 - lr * wd) + (-lr / bc1) * mv / denom);
+    }
+  }
+}
+
+@inline function adamVec(pp: usize, mp: usize, vp: usize, gv: v128, decay: v128, vb1: v128, vb1c: v128, vb2: v128, vb2c: v128, step: v128, isq: v128, veps: v128): void {
+  const mv = f32x4.add(f32x4.mul(vb1, v128.load(mp)), f32x4.mul(vb1c, gv));
+  const vv = f32x4.add(f32x4.mul(vb2, v128.load(vp)), f32x4.mul(vb2c, f32x4.mul(gv, gv)));
+  v128.store(mp, mv);
+  v128.store(vp, vv);
+  const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), isq), veps);
+  const pv = f32x4.mul(v128.load(pp), decay);
+  v128.store(pp, f32x4.add(pv, f32x4.div(f32x4.mul(step, mv), denom)));
+}
+
 // y[0..D) += w * x[0..D) (the row update shared by the aggregation kernels).
 @inline function axpy(y: usize, x: usize, w: f32, D: i32): void {
   const D4 = D & ~3;
@@ -458,16 +745,7 @@ export function adamw(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, w
   const veps = f32x4.splat(eps);
   const n4 = n & ~3;
   const end4 = <usize>n4 * 4;
-  for (let o: usize = 0; o < end4; o += 16) {
-    const gv = v128.load(g + o);
-    const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vb1c, gv));
-    const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(vb2c, f32x4.mul(gv, gv)));
-    v128.store(m + o, mv);
-    v128.store(v + o, vv);
-    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), isq), veps);
-    const pv = f32x4.mul(v128.load(p + o), decay);
-    v128.store(p + o, f32x4.add(pv, f32x4.div(f32x4.mul(step, mv), denom)));
-  }
+  for (let o: usize = 0; o < end4; o += 16) adamVec(p + o, m + o, v + o, v128.load(g + o), decay, vb1, vb1c, vb2, vb2c, step, isq, veps);
   for (let i = n4; i < n; i++) {
     const o = <usize>i * 4;
     const gv = load<f32>(g + o);

@@ -33,10 +33,29 @@ function kernelTimes(k: Kernels, reps: number) {
   const rs = k.heap.alloc(M);
   const gam = k.heap.alloc(H);
   const bet = k.heap.alloc(H);
+  // a ReLU output: about half exact zeros (the latency GCN's dropout is 0.002)
+  const xs = k.heap.alloc(M * H);
+  {
+    const r = new Rng(3);
+    const X = k.heap.f32(xs, M * H);
+    for (let i = 0; i < X.length; i++) X[i] = r.float() < 0.5 ? 0 : r.float();
+  }
+  const ptr = k.heap.alloc(H + 1);
+  const idx = k.heap.alloc(M * H);
+  const val = k.heap.alloc(M * H);
   return {
     'gemm_nn 9x600x600': time(() => k.gemm_nn(a, w, c, M, H, H, 0), reps),
     'gemm_tn 9x600x600': time(() => k.gemm_tn(a, c, w, M, H, H, 1), reps),
     'gemm_nt 9x600x600': time(() => k.gemm_nt(c, w, a, M, H, H, 0), reps),
+    'nz_rows+gemm_nn_csr 50% zeros': time(() => {
+      k.nz_rows(xs, M, H, ptr, idx, val);
+      k.gemm_nn_csr(ptr, idx, val, w, c, M, H, 0);
+    }, reps),
+    'nz_cols+gemm_tn_csc 50% zeros': time(() => {
+      k.nz_cols(xs, M, H, ptr, idx, val);
+      k.gemm_tn_csc(ptr, idx, val, c, w, H, H, 1);
+    }, reps),
+    'gemm_nt_csc 50% zeros': time(() => k.gemm_nt_csc(ptr, idx, c, w, a, M, H, H, 0), reps),
     'gemm_nn 1x600x600': time(() => k.gemm_nn(a, w, c, 1, H, H, 0), reps),
     'gemm_tn 1x600x600': time(() => k.gemm_tn(a, c, w, 1, H, H, 1), reps),
     'adj_fwd 9x600': time(() => k.adj_fwd(adj, a, c, gam, 1, 9, H), reps),
@@ -70,11 +89,11 @@ const kw = kernelTimes(wasm, reps);
 const kj = kernelTimes(createJsKernels(), 3);
 for (const name of Object.keys(kw) as (keyof typeof kw)[]) rows.push([name, kw[name], kj[name]]);
 console.log('kernel                         wasm-simd ms   js ms   ratio');
-for (const [n, a, b] of rows) console.log(`${n.padEnd(30)} ${a.toFixed(4).padStart(10)} ${b === null ? '' : b.toFixed(3).padStart(8)} ${b === null ? '' : (b / a).toFixed(1).padStart(6) + 'x'}`);
+for (const [n, a, b] of rows) console.log(`${n.padEnd(32)} ${a.toFixed(4).padStart(10)} ${b === null ? '' : b.toFixed(3).padStart(8)} ${b === null ? '' : (b / a).toFixed(1).padStart(6) + 'x'}`);
 const par = createParallelKernels();
 const kp = kernelTimes(par, reps);
 console.log('\nkernel                         1 thread ms  2 threads ms  speed-up');
-for (const name of Object.keys(kw) as (keyof typeof kw)[]) console.log(`${name.padEnd(30)} ${kw[name].toFixed(4).padStart(10)} ${kp[name].toFixed(4).padStart(12)} ${(kw[name] / kp[name]).toFixed(2).padStart(8)}x`);
+for (const name of Object.keys(kw) as (keyof typeof kw)[]) console.log(`${name.padEnd(32)} ${kw[name].toFixed(4).padStart(10)} ${kp[name].toFixed(4).padStart(12)} ${(kw[name] / kp[name]).toFixed(2).padStart(8)}x`);
 for (const [label, k] of [['1 thread', wasm], ['2 threads', par]] as const) {
   const s = stepTimes(k, reps);
   console.log(`batch-1 training step, wasm-simd ${label}: forward ${s.forward.toFixed(3)} ms, backward ${s.backward.toFixed(3)} ms, AdamW ${s.adamw.toFixed(3)} ms, total ${s.step.toFixed(3)} ms = ${(1000 / s.step).toFixed(0)} steps/s`);

@@ -101,3 +101,118 @@ test('global-row aggregation, its backward and bias add agree with the reference
     close(w[0], j[0], 1e-6, 'add_bias');
   }
 });
+
+// A ReLU/dropout-like input: about 60% exact zeros.
+function sparseInput(k: Kernels, M: number, K: number, rng: Rng): number {
+  const p = k.heap.alloc(M * K);
+  const v = k.heap.f32(p, M * K);
+  for (let i = 0; i < v.length; i++) v[i] = rng.float() < 0.6 ? 0 : rng.float() * 2;
+  return p;
+}
+
+function filled(k: Kernels, n: number, rng: Rng): number {
+  const p = k.heap.alloc(n);
+  const v = k.heap.f32(p, n);
+  for (let i = 0; i < n; i++) v[i] = rng.float() * 2 - 1;
+  return p;
+}
+
+const sparseShapes = [
+  [9, 600, 600],
+  [900, 600, 600],
+  [9, 37, 75],
+  [5, 13, 41],
+  [1, 9, 3],
+  [6, 8, 32],
+];
+
+for (const [M, K, N] of sparseShapes) {
+  for (const acc of [0, 1]) {
+    test(`sparse-input GEMMs give the dense kernels' bits, ${M}x${K}x${N} acc=${acc}`, () => {
+      for (const k of [createWasmKernels(), createJsKernels()]) {
+        const rng = new Rng(M * 7 + K + N + acc);
+        const x = sparseInput(k, M, K, rng);
+        const wt = filled(k, K * N, rng);
+        const dy = filled(k, M * N, rng);
+        const ptr = k.heap.alloc(Math.max(M, K) + 1);
+        const idx = k.heap.alloc(M * K);
+        const val = k.heap.alloc(M * K);
+        const outs = [0, 1].map(() => [filled(k, M * N, new Rng(1)), filled(k, K * N, new Rng(2)), filled(k, M * K, new Rng(3))]);
+        const [dense, sparse] = outs;
+        k.gemm_nn(x, wt, dense[0], M, K, N, acc);
+        k.gemm_tn(x, dy, dense[1], M, K, N, acc);
+        k.gemm_nt(dy, wt, dense[2], M, K, N, acc);
+        k.nz_rows(x, M, K, ptr, idx, val);
+        k.gemm_nn_csr(ptr, idx, val, wt, sparse[0], M, N, acc);
+        k.nz_cols(x, M, K, ptr, idx, val);
+        k.gemm_tn_csc(ptr, idx, val, dy, sparse[1], K, N, acc);
+        k.gemm_nt_csc(ptr, idx, dy, wt, sparse[2], M, K, N, acc);
+        const X = k.heap.f32(x, M * K);
+        const c0 = new Rng(3);
+        const before = Array.from({ length: M * K }, () => c0.float() * 2 - 1);
+        // the input gradient: the dense value where X is nonzero, else 0 (or untouched with acc)
+        const expectNt = Float32Array.from(k.heap.f32(dense[2], M * K), (d, i) => (X[i] !== 0 ? d : acc ? before[i] : 0));
+        const got = sparse.map((p, i) => Float32Array.from(k.heap.f32(p, [M * N, K * N, M * K][i])));
+        const want = [Float32Array.from(k.heap.f32(dense[0], M * N)), Float32Array.from(k.heap.f32(dense[1], K * N)), expectNt];
+        const tol = k.name === 'js' ? 1e-5 : 0; // the JS reference sums in float64 in a different order
+        ['nn_csr', 'tn_csc', 'nt_csc'].forEach((what, i) => {
+          if (tol === 0) assert.deepEqual(got[i], want[i], `${k.name} ${what}`);
+          else close(got[i], want[i], tol, `${k.name} ${what}`);
+        });
+      }
+    });
+  }
+}
+
+test('the compressed index lists the nonzeros by row and by column', () => {
+  const k = createWasmKernels();
+  const x = k.heap.alloc(6);
+  k.heap.f32(x, 6).set([0, 2, 0, 3, 0, Number.NaN]); // 2 x 3; NaN counts as nonzero
+  const ptr = k.heap.alloc(4);
+  const idx = k.heap.alloc(6);
+  const val = k.heap.alloc(6);
+  const ints = (p: number, n: number) => Array.from(new Int32Array(k.heap.memory.buffer, p, n));
+  k.nz_rows(x, 2, 3, ptr, idx, val);
+  assert.deepEqual(ints(ptr, 3), [0, 1, 3]);
+  assert.deepEqual(ints(idx, 3), [1, 0, 2]);
+  assert.deepEqual(Array.from(k.heap.f32(val, 3)), [2, 3, Number.NaN]);
+  k.nz_cols(x, 2, 3, ptr, idx, val);
+  assert.deepEqual(ints(ptr, 4), [0, 1, 2, 3]);
+  assert.deepEqual(ints(idx, 3), [1, 0, 1]);
+  assert.deepEqual(Array.from(k.heap.f32(val, 3)), [3, 2, Number.NaN]);
+});
+
+test('the fused sparse backward + AdamW kernel gives the bits of gemm_nt_csc, gemm_tn_csc and adamw in turn', () => {
+  for (const [M, K, N] of [[9, 600, 600], [1, 600, 600], [7, 37, 75], [3, 13, 41]]) {
+    const results: Float32Array[][] = [];
+    for (const k of [createWasmKernels(), createJsKernels()]) {
+      for (const fused of [false, true]) {
+        const rng = new Rng(M + K + N);
+        const x = sparseInput(k, M, K, rng);
+        const dy = filled(k, M * N, rng);
+        const w = filled(k, K * N, rng);
+        const m = filled(k, K * N, rng);
+        const v = k.heap.alloc(K * N);
+        k.heap.f32(v, K * N).set(Array.from({ length: K * N }, () => rng.float()));
+        const dx = filled(k, M * K, rng);
+        const g = k.heap.alloc(K * N);
+        const ptr = k.heap.alloc(Math.max(M, K) + 1);
+        const idx = k.heap.alloc(M * K);
+        const val = k.heap.alloc(M * K);
+        k.nz_cols(x, M, K, ptr, idx, val);
+        const hyper = [3e-4, 5e-4, 0.9, 0.999, 1e-8, 1 - 0.9 ** 5, 1 - 0.999 ** 5] as const;
+        if (fused) k.sparse_bwd_adamw(ptr, idx, val, dy, dx, w, m, v, M, K, N, ...hyper);
+        else {
+          k.gemm_nt_csc(ptr, idx, dy, w, dx, M, K, N, 0);
+          k.gemm_tn_csc(ptr, idx, val, dy, g, K, N, 0);
+          k.adamw(w, g, m, v, K * N, ...hyper);
+        }
+        results.push([dx, w, m, v].map((p, i) => Float32Array.from(k.heap.f32(p, i === 0 ? M * K : K * N))));
+      }
+    }
+    const [wasmSeq, wasmFused, jsSeq, jsFused] = results;
+    wasmSeq.forEach((a, i) => assert.deepEqual(wasmFused[i], a, `wasm output ${i}, ${M}x${K}x${N}`));
+    jsSeq.forEach((a, i) => close(jsFused[i], a, 1e-6, `js output ${i}`));
+    wasmSeq.forEach((a, i) => close(a, jsSeq[i], 1e-4, `wasm vs js output ${i}`));
+  }
+});

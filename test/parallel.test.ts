@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeNb201Codes } from '../src/nn/graphs.js';
 import type { Kernels } from '../src/nn/kernels.js';
-import { createParallelKernels } from '../src/nn/kernels-parallel.js';
+import { type ParallelKernels, createParallelKernels } from '../src/nn/kernels-parallel.js';
+import { AdamW, cosineLr } from '../src/nn/optim.js';
+import { BRP_TRAIN_CONFIG, BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
 import { GcnRegressor, LATENCY_TRAIN_CONFIG } from '../src/predictors/regressor.js';
 import { Rng } from '../src/util/rng.js';
@@ -29,19 +31,91 @@ test('two-thread kernels give bitwise the same results as one thread', () => {
         k.gemm_nn(a, b, c, M, K, N, 1);
         k.gemm_tn(a, d, e, M, K, N, 0);
         k.gemm_nt(d, b, f, M, K, N, 1);
+        // the sparse-input forms, on a copy of A with ~60% zeros
+        const xs = alloc(M * K);
+        const X = k.heap.f32(xs, M * K);
+        for (let i = 0; i < X.length; i++) if (r.float() < 0.6) X[i] = 0;
+        const ptr = k.heap.alloc(Math.max(M, K) + 1);
+        const idx = k.heap.alloc(M * K);
+        const val = k.heap.alloc(M * K);
+        const c2 = alloc(M * N);
+        const e2 = alloc(K * N);
+        const f2 = alloc(M * K);
+        k.nz_rows(xs, M, K, ptr, idx, val);
+        k.gemm_nn_csr(ptr, idx, val, b, c2, M, N, 0);
+        k.nz_cols(xs, M, K, ptr, idx, val);
+        k.gemm_tn_csc(ptr, idx, val, d, e2, K, N, 1);
+        k.gemm_nt_csc(ptr, idx, d, b, f2, M, K, N, 0);
         const n = 70001;
         const p = alloc(n);
         const g = alloc(n);
         const m = alloc(n);
         const v = k.heap.alloc(n);
         k.adamw(p, g, m, v, n, 1e-3, 5e-4, 0.9, 0.999, 1e-8, 0.1, 0.001);
-        outs.push([c, e, f, p, m, v].map((ptr, i) => Float32Array.from(k.heap.f32(ptr, [M * N, K * N, M * K, n, n, n][i]))));
+        outs.push([c, e, f, p, m, v, c2, e2, f2].map((ptr, i) => Float32Array.from(k.heap.f32(ptr, [M * N, K * N, M * K, n, n, n, M * N, K * N, M * K][i]))));
       }
       outs[0].forEach((x, i) => assert.deepEqual(outs[1][i], x, `output ${i} for ${M}x${K}x${N}`));
     }
   } finally {
     pk.dispose();
   }
+});
+
+test('training with the weight updates fused into the backward pass reproduces plain backward + AdamW exactly', () => {
+  const set = encodeNb201Codes(Array.from({ length: 40 }, (_, i) => i * 389));
+  const ids = Array.from({ length: 30 }, (_, i) => i);
+  const y = ids.map((i) => (i % 7) / 7);
+  const cfg = { nodes: 9, features: 6, hidden: 64, layers: 4, dropout: 0.1, head: 'regression' as const };
+  for (const k of [createWasmKernels(), createParallelKernels()] as Kernels[]) {
+    // train() fuses; the manual loop below is the unfused reference (same rng use, same order)
+    const fused = new GcnRegressor(k, cfg);
+    const rng1 = new Rng(2);
+    fused.init(rng1);
+    fused.train(set, ids, y, [], [], { ...LATENCY_TRAIN_CONFIG, epochs: 2, batchSize: 3, scheduler: 'cosine', restoreBest: false }, rng1);
+    const plain = new GcnRegressor(k, cfg);
+    const rng2 = new Rng(2);
+    plain.init(rng2);
+    const m = plain.model;
+    m.reserve(3);
+    const opt = new AdamW(k, { p: m.p, g: m.g, m: m.m, v: m.v, count: m.paramCount }, { lr: LATENCY_TRAIN_CONFIG.lr, weightDecay: LATENCY_TRAIN_CONFIG.weightDecay });
+    const yn = y.map((t) => (t - Math.min(...y)) / (Math.max(...y) - Math.min(...y)));
+    const order = Int32Array.from(ids);
+    for (let epoch = 0; epoch < 2; epoch++) {
+      opt.lr = cosineLr(LATENCY_TRAIN_CONFIG.lr, epoch, 2);
+      rng2.shuffle(order);
+      for (let s = 0; s < order.length; s += 3) {
+        const b = Array.from(order.subarray(s, s + 3));
+        plain.accumulateGradients(set, b, b.map((i) => yn[i]), LATENCY_TRAIN_CONFIG.loss, rng2);
+        opt.step();
+      }
+    }
+    assert.deepEqual(Float32Array.from(fused.model.paramView()), Float32Array.from(m.paramView()), k.name);
+    (k as ParallelKernels).dispose?.();
+  }
+});
+
+test('BRP training with fused weight updates reproduces plain backward + AdamW exactly', () => {
+  const set = encodeNb201Codes(Array.from({ length: 40 }, (_, i) => i * 389 + 7));
+  const ids = Array.from({ length: 12 }, (_, i) => i * 3);
+  const y = ids.map((i) => ((i * 7) % 11) / 11);
+  const cfg = { nodes: 9, features: 6, hidden: 48, layers: 4, dropout: 0.2, head: 'binary' as const };
+  const k = createWasmKernels();
+  const fused = new BinaryRelationPredictor(k, cfg);
+  const rng1 = new Rng(4);
+  fused.init(rng1);
+  fused.train(set, ids, y, { ...BRP_TRAIN_CONFIG, steps: 5 }, rng1);
+  const plain = new BinaryRelationPredictor(k, cfg);
+  const rng2 = new Rng(4);
+  plain.init(rng2);
+  const m = plain.model;
+  m.reserve(ids.length);
+  const opt = new AdamW(k, { p: m.p, g: m.g, m: m.m, v: m.v, count: m.paramCount }, { lr: BRP_TRAIN_CONFIG.lr, weightDecay: BRP_TRAIN_CONFIG.weightDecay });
+  for (let s = 0; s < 5; s++) {
+    opt.lr = cosineLr(BRP_TRAIN_CONFIG.lr, s, 5);
+    plain.pairGradients(set, ids, y, rng2);
+    opt.step();
+  }
+  assert.deepEqual(Float32Array.from(fused.model.paramView()), Float32Array.from(m.paramView()));
 });
 
 test('training with two threads reproduces single-thread training exactly', () => {

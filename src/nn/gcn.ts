@@ -9,6 +9,7 @@
 import type { Rng } from '../util/rng.js';
 import type { GraphSet } from './graphs.js';
 import type { Kernels } from './kernels.js';
+import type { AdamWStep } from './optim.js';
 
 export interface GcnConfig {
   nodes: number;
@@ -58,6 +59,10 @@ export class Gcn {
   private emb = 0;
   private xagg = 0;
   private dEmb = 0;
+  // compressed index of a hidden layer's sparse input (see the sparse-input kernels)
+  private nzPtr = 0;
+  private nzIdx = 0;
+  private nzVal = 0;
   private lastGraphs = 0;
   private lastTrain = false;
 
@@ -159,6 +164,9 @@ export class Gcn {
     this.emb = heap.alloc(graphs * H);
     this.xagg = heap.alloc(graphs * Math.max(H, F));
     this.dEmb = heap.alloc(graphs * H);
+    this.nzPtr = heap.alloc(Math.max(M, H) + 1);
+    this.nzIdx = heap.alloc(M * H);
+    this.nzVal = heap.alloc(M * H);
     this.capacity = graphs;
   }
 
@@ -192,7 +200,12 @@ export class Gcn {
     let din = F;
     for (let l = 0; l < L - 1; l++) {
       const buf = this.layerBuf[l];
-      k.gemm_nn(input, this.ptr(`gc${l}.weight`), this.scratchS, M, din, H, 0);
+      if (l === 0) k.gemm_nn(input, this.ptr(`gc${l}.weight`), this.scratchS, M, din, H, 0);
+      else {
+        // the input is the previous layer's ReLU/dropout output: skip its zeros (same result)
+        k.nz_rows(input, M, din, this.nzPtr, this.nzIdx, this.nzVal);
+        k.gemm_nn_csr(this.nzPtr, this.nzIdx, this.nzVal, this.ptr(`gc${l}.weight`), this.scratchS, M, H, 0);
+      }
       k.adj_fwd(this.adj, this.scratchS, this.scratchY, this.ptr(`gc${l}.bias`), G, N, H);
       if (useDrop) k.dropout_mask(buf.mask, M * H, dropout, 1 / (1 - dropout), rng!.u32());
       k.ln_relu_drop_fwd(this.scratchY, buf.xhat, buf.out, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), buf.rstd, useDrop ? buf.mask : 0, M, H, LN_EPS);
@@ -223,10 +236,32 @@ export class Gcn {
   }
 
   /**
+   * The parameters whose AdamW update backward(step) applies itself (the weights of the layers with
+   * a ReLU/dropout input, l >= 1), as [offset, size] float ranges of the parameter block; and the
+   * ranges left for the optimizer.
+   */
+  fusedRanges(): [number, number][] {
+    return this.params.filter((p) => /^gc[1-9]\d*\.weight$/.test(p.name)).map((p) => [p.offset, p.size]);
+  }
+  unfusedRanges(): [number, number][] {
+    const out: [number, number][] = [];
+    let at = 0;
+    for (const [off, size] of this.fusedRanges()) {
+      if (off > at) out.push([at, off - at]);
+      at = off + size;
+    }
+    if (at < this.paramCount) out.push([at, this.paramCount - at]);
+    return out;
+  }
+
+  /**
    * Backpropagate dEmb (G x H at embGradPtr) through the body. The body's gradients are set, not
    * accumulated (so the optimizer need not clear them); the head sets its own.
+   * With `step`, the weights of fusedRanges() get their AdamW update here, layer by layer, from
+   * gradients that are never stored (the same bits as storing them and updating after; it saves
+   * the memory traffic a batch-1 step is bound by); the caller updates unfusedRanges() afterwards.
    */
-  backward(): void {
+  backward(step?: AdamWStep): void {
     const { nodes: N, features: F, hidden: H, layers: L } = this.cfg;
     const k = this.k;
     const G = this.lastGraphs;
@@ -239,9 +274,13 @@ export class Gcn {
     const lastDin = L === 1 ? F : H;
     k.ln_relu_drop_bwd(this.dEmb, last.xhat, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), last.rstd, this.lastTrain ? last.mask : 0, this.dY, this.ptr(`ln${l}.weight`, true), this.ptr(`ln${l}.bias`, true), G, H);
     k.colsum(this.dY, this.ptr(`gc${l}.bias`, true), G, H, 0);
-    k.gemm_tn(this.xagg, this.dY, this.ptr(`gc${l}.weight`, true), G, lastDin, H, 0);
-    if (L === 1) return;
-    k.gemm_nt(this.dY, this.ptr(`gc${l}.weight`), this.dS, G, lastDin, H, 0);
+    if (L === 1) {
+      k.gemm_tn(this.xagg, this.dY, this.ptr(`gc${l}.weight`, true), G, lastDin, H, 0);
+      return;
+    }
+    // The aggregated input sum_j A[0,j] X_j (A >= 0, X >= 0) is zero exactly where every X_j is,
+    // so its gradient is needed only at its nonzeros, as for the other layers below.
+    this.weightBackward(this.xagg, this.dY, this.dS, l, G, lastDin, step);
     k.adj_row0_bwd(this.adj, this.dS, this.dOut, G, N, H);
     for (let l = L - 2; l >= 0; l--) {
       const buf = this.layerBuf[l];
@@ -250,9 +289,31 @@ export class Gcn {
       k.ln_relu_drop_bwd(this.dOut, buf.xhat, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), buf.rstd, this.lastTrain ? buf.mask : 0, this.dY, this.ptr(`ln${l}.weight`, true), this.ptr(`ln${l}.bias`, true), M, H);
       k.colsum(this.dY, this.ptr(`gc${l}.bias`, true), M, H, 0);
       k.adj_bwd(this.adj, this.dY, this.dS, G, N, H);
-      k.gemm_tn(input, this.dS, this.ptr(`gc${l}.weight`, true), M, din, H, 0);
-      if (l > 0) k.gemm_nt(this.dS, this.ptr(`gc${l}.weight`), this.dOut, M, din, H, 0);
+      if (l === 0) {
+        k.gemm_tn(input, this.dS, this.ptr(`gc${l}.weight`, true), M, din, H, 0);
+        continue;
+      }
+      this.weightBackward(input, this.dS, this.dOut, l, M, din, step);
     }
+  }
+
+  /**
+   * Weight gradient and input gradient of layer l >= 1, whose input X (M x din) is a ReLU/dropout
+   * output: X's zeros add nothing to the weight gradient, and the gradient flowing back to them is
+   * zeroed by the ReLU/dropout backward, so neither is computed. With `step`, the weight's AdamW
+   * update is fused in.
+   */
+  private weightBackward(x: number, dy: number, dx: number, l: number, M: number, din: number, step?: AdamWStep): void {
+    const k = this.k;
+    const H = this.cfg.hidden;
+    k.nz_cols(x, M, din, this.nzPtr, this.nzIdx, this.nzVal);
+    if (step) {
+      const off = this.param(`gc${l}.weight`).offset * 4;
+      k.sparse_bwd_adamw(this.nzPtr, this.nzIdx, this.nzVal, dy, dx, this.p + off, this.m + off, this.v + off, M, din, H, step.lr, step.weightDecay, step.beta1, step.beta2, step.eps, step.bc1, step.bc2);
+      return;
+    }
+    k.gemm_tn_csc(this.nzPtr, this.nzIdx, this.nzVal, dy, this.ptr(`gc${l}.weight`, true), din, H, 0);
+    k.gemm_nt_csc(this.nzPtr, this.nzIdx, dy, this.ptr(`gc${l}.weight`), dx, M, din, H, 0);
   }
 
   /**
@@ -300,7 +361,14 @@ export class Gcn {
       // Layers 0..L-2 on distinct rows.
       for (let l = 0; l < L - 1; l++) {
         const S = heap.alloc(uniq * H);
-        k.gemm_nn(rows, this.ptr(`gc${l}.weight`), S, uniq, din, H, 0);
+        if (l === 0) k.gemm_nn(rows, this.ptr(`gc${l}.weight`), S, uniq, din, H, 0);
+        else {
+          const ptr = heap.alloc(uniq + 1);
+          const idx = heap.alloc(uniq * din);
+          const val = heap.alloc(uniq * din);
+          k.nz_rows(rows, uniq, din, ptr, idx, val);
+          k.gemm_nn_csr(ptr, idx, val, this.ptr(`gc${l}.weight`), S, uniq, H, 0);
+        }
         const sums = new RowSums();
         const nextId = new Int32Array(count * N);
         for (let g = 0; g < count; g++) for (let i = 0; i < N; i++) nextId[g * N + i] = sums.add(adjacency, ids[g] * N * N + i * N, N, rowId, g * N);

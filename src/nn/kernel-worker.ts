@@ -44,6 +44,18 @@ for (;;) {
     case OP.GEMM_NT:
       ex.gemm_nt_s(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7));
       break;
+    case OP.GEMM_NN_CSR:
+      ex.gemm_nn_csr(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9));
+      break;
+    case OP.GEMM_TN_CSC:
+      ex.gemm_tn_csc(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9));
+      break;
+    case OP.GEMM_NT_CSC:
+      ex.gemm_nt_csc(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9));
+      break;
+    case OP.SPARSE_BWD_ADAMW:
+      ex.sparse_bwd_adamw(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11), f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+      break;
     case OP.ADAMW:
       ex.adamw(a(0), a(1), a(2), a(3), a(4), f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
       break;

@@ -7,6 +7,8 @@ import { Heap } from './memory.js';
 export function createJsKernels(heap = new Heap(new WebAssembly.Memory({ initial: 1 }))): Kernels {
   const H = () => heap.all();
   const w = (p: number) => p >> 2;
+  let i32 = new Int32Array(heap.memory.buffer);
+  const I32 = () => (i32.buffer === heap.memory.buffer ? i32 : (i32 = new Int32Array(heap.memory.buffer)));
   return {
     name: 'js',
     heap,
@@ -35,6 +37,87 @@ export function createJsKernels(heap = new Heap(new WebAssembly.Memory({ initial
           let s = 0;
           for (let n = 0; n < N; n++) s += h[w(a) + m * N + n] * h[w(b) + k * N + n];
           h[w(c) + m * K + k] = acc ? h[w(c) + m * K + k] + s : s;
+        }
+    },
+    nz_rows(x, M, K, ptr, idx, val) {
+      const h = H();
+      const iv = I32();
+      let n = 0;
+      iv[w(ptr)] = 0;
+      for (let m = 0; m < M; m++) {
+        for (let k = 0; k < K; k++) {
+          const v = h[w(x) + m * K + k];
+          if (v !== 0) {
+            iv[w(idx) + n] = k;
+            h[w(val) + n++] = v;
+          }
+        }
+        iv[w(ptr) + m + 1] = n;
+      }
+    },
+    nz_cols(x, M, K, ptr, idx, val) {
+      const h = H();
+      const iv = I32();
+      let n = 0;
+      iv[w(ptr)] = 0;
+      for (let k = 0; k < K; k++) {
+        for (let m = 0; m < M; m++) {
+          const v = h[w(x) + m * K + k];
+          if (v !== 0) {
+            iv[w(idx) + n] = m;
+            h[w(val) + n++] = v;
+          }
+        }
+        iv[w(ptr) + k + 1] = n;
+      }
+    },
+    gemm_nn_csr(ptr, idx, val, b, c, M, N, acc) {
+      const h = H();
+      const iv = I32();
+      for (let i = 0; i < M; i++)
+        for (let j = 0; j < N; j++) {
+          let s = 0;
+          for (let t = iv[w(ptr) + i]; t < iv[w(ptr) + i + 1]; t++) s += h[w(val) + t] * h[w(b) + iv[w(idx) + t] * N + j];
+          h[w(c) + i * N + j] = acc ? h[w(c) + i * N + j] + s : s;
+        }
+    },
+    gemm_tn_csc(ptr, idx, val, b, c, K, N, acc) {
+      const h = H();
+      const iv = I32();
+      for (let k = 0; k < K; k++)
+        for (let j = 0; j < N; j++) {
+          let s = 0;
+          for (let t = iv[w(ptr) + k]; t < iv[w(ptr) + k + 1]; t++) s += h[w(val) + t] * h[w(b) + iv[w(idx) + t] * N + j];
+          h[w(c) + k * N + j] = acc ? h[w(c) + k * N + j] + s : s;
+        }
+    },
+    gemm_nt_csc(ptr, idx, a, b, c, M, K, N, acc) {
+      const h = H();
+      const iv = I32();
+      for (let k = 0; k < K; k++) {
+        if (!acc) for (let m = 0; m < M; m++) h[w(c) + m * K + k] = 0;
+        for (let t = iv[w(ptr) + k]; t < iv[w(ptr) + k + 1]; t++) {
+          const m = iv[w(idx) + t];
+          let s = 0;
+          for (let n = 0; n < N; n++) s += h[w(a) + m * N + n] * h[w(b) + k * N + n];
+          h[w(c) + m * K + k] = acc ? h[w(c) + m * K + k] + s : s;
+        }
+      }
+    },
+    sparse_bwd_adamw(ptr, idx, val, dy, dx, wt, m, v, M, K, N, lr, wd, b1, b2, eps, bc1, bc2) {
+      this.gemm_nt_csc(ptr, idx, dy, wt, dx, M, K, N, 0);
+      const h = H();
+      const iv = I32();
+      for (let k = 0; k < K; k++)
+        for (let j = 0; j < N; j++) {
+          let g = 0;
+          for (let t = iv[w(ptr) + k]; t < iv[w(ptr) + k + 1]; t++) g += h[w(val) + t] * h[w(dy) + iv[w(idx) + t] * N + j];
+          const i = k * N + j;
+          const mi = b1 * h[w(m) + i] + (1 - b1) * g;
+          const vi = b2 * h[w(v) + i] + (1 - b2) * g * g;
+          h[w(m) + i] = mi;
+          h[w(v) + i] = vi;
+          h[w(wt) + i] = h[w(wt) + i] * (1 - lr * wd) - ((lr / bc1) * mi) / (Math.sqrt(vi) / Math.sqrt(bc2) + eps);
         }
     },
     adj_fwd(adj, s, y, bias, G, Nn, D) {

@@ -18,12 +18,20 @@ export function sharedWasmBytes(): Uint8Array<ArrayBuffer> {
   return wasmBytes(WASM_SHARED_KERNELS_BASE64);
 }
 
+/** The exports of the kernel module: the interface's kernels, plus the strided forms that take row strides. */
+export type KernelExports = Omit<Kernels, 'name' | 'heap' | 'gemm_nn_csr' | 'gemm_tn_csc' | 'gemm_nt_csc' | 'sparse_bwd_adamw'> & {
+  sparse_bwd_adamw(ptr: number, idx: number, val: number, dy: number, dx: number, w: number, m: number, v: number, M: number, K: number, N: number, ldx: number, lr: number, wd: number, b1: number, b2: number, eps: number, bc1: number, bc2: number): void;
+  gemm_nn_csr(ptr: number, idx: number, val: number, b: number, c: number, M: number, N: number, ldb: number, ldc: number, acc: number): void;
+  gemm_tn_csc(ptr: number, idx: number, val: number, b: number, c: number, K: number, N: number, ldb: number, ldc: number, acc: number): void;
+  gemm_nt_csc(ptr: number, idx: number, a: number, b: number, c: number, M: number, K: number, N: number, ldc: number, acc: number): void;
+};
+
 function fromInstance(instance: WebAssembly.Instance, memory?: WebAssembly.Memory): Kernels {
-  const ex = instance.exports as unknown as Omit<Kernels, 'name' | 'heap'> & { memory: WebAssembly.Memory };
+  const ex = instance.exports as unknown as KernelExports & { memory: WebAssembly.Memory };
   return kernelsFromExports(ex, memory ?? ex.memory);
 }
 
-export function kernelsFromExports(ex: Omit<Kernels, 'name' | 'heap'>, memory: WebAssembly.Memory): Kernels {
+export function kernelsFromExports(ex: KernelExports, memory: WebAssembly.Memory): Kernels {
   const heap = new Heap(memory);
   return {
     name: 'wasm-simd',
@@ -31,6 +39,12 @@ export function kernelsFromExports(ex: Omit<Kernels, 'name' | 'heap'>, memory: W
     gemm_nn: ex.gemm_nn,
     gemm_tn: ex.gemm_tn,
     gemm_nt: ex.gemm_nt,
+    nz_rows: ex.nz_rows,
+    nz_cols: ex.nz_cols,
+    gemm_nn_csr: (ptr, idx, val, b, c, M, N, acc) => ex.gemm_nn_csr(ptr, idx, val, b, c, M, N, N, N, acc),
+    gemm_tn_csc: (ptr, idx, val, b, c, K, N, acc) => ex.gemm_tn_csc(ptr, idx, val, b, c, K, N, N, N, acc),
+    gemm_nt_csc: (ptr, idx, a, b, c, M, K, N, acc) => ex.gemm_nt_csc(ptr, idx, a, b, c, M, K, N, K, acc),
+    sparse_bwd_adamw: (ptr, idx, val, dy, dx, w, m, v, M, K, N, lr, wd, b1, b2, eps, bc1, bc2) => ex.sparse_bwd_adamw(ptr, idx, val, dy, dx, w, m, v, M, K, N, K, lr, wd, b1, b2, eps, bc1, bc2),
     adj_fwd: ex.adj_fwd,
     adj_bwd: ex.adj_bwd,
     colsum: ex.colsum,

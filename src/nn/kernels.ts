@@ -12,6 +12,27 @@ export interface Kernels {
   gemm_tn(a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
   /** C (MxK) (+)= A . B^T with A (MxN), B (KxN) */
   gemm_nt(a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
+  /**
+   * Compressed index of the nonzeros of X (MxK), for the sparse-input GEMMs below. Rows (CSR):
+   * ptr[m]..ptr[m+1] (i32, M+1 entries) index the column numbers (i32) in idx and the values in
+   * val; idx and val need room for M*K entries.
+   */
+  nz_rows(x: number, M: number, K: number, ptr: number, idx: number, val: number): void;
+  /** The same by columns (CSC): ptr has K+1 entries, idx holds row numbers. */
+  nz_cols(x: number, M: number, K: number, ptr: number, idx: number, val: number): void;
+  /** C (MxN) (+)= X . B, X (MxK) given by nz_rows, B (KxN): gemm_nn skipping X's zeros, same bits. */
+  gemm_nn_csr(ptr: number, idx: number, val: number, b: number, c: number, M: number, N: number, acc: number): void;
+  /** C (KxN) (+)= X^T . B, X (MxK) given by nz_cols, B (MxN): gemm_tn skipping X's zeros, same bits. */
+  gemm_tn_csc(ptr: number, idx: number, val: number, b: number, c: number, K: number, N: number, acc: number): void;
+  /** C (MxK) (+)= A . B^T (A MxN, B KxN) where X (MxK, given by nz_cols) is nonzero; 0 (or kept) elsewhere. */
+  gemm_nt_csc(ptr: number, idx: number, a: number, b: number, c: number, M: number, K: number, N: number, acc: number): void;
+  /**
+   * Backward through a sparse-input layer's weight W (KxN) fused with W's AdamW step: dX (MxK) =
+   * dY.W^T at X's nonzeros (X given by nz_cols; 0 elsewhere), then W and its moments m, v are
+   * updated with the gradient X^T.dY, which is never stored. Bitwise gemm_nt_csc, gemm_tn_csc and
+   * adamw in turn.
+   */
+  sparse_bwd_adamw(ptr: number, idx: number, val: number, dy: number, dx: number, w: number, m: number, v: number, M: number, K: number, N: number, lr: number, wd: number, b1: number, b2: number, eps: number, bc1: number, bc2: number): void;
   /** Y[g,i,:] = sum_j A[g,i,j] S[g,j,:] + bias */
   adj_fwd(adj: number, s: number, y: number, bias: number, G: number, Nn: number, D: number): void;
   /** dS[g,j,:] = sum_i A[g,i,j] dY[g,i,:] */

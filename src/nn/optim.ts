@@ -11,6 +11,18 @@ export interface AdamWOptions {
   eps?: number;
 }
 
+/** The hyper-parameters of one AdamW step (for an update fused into a backward pass). */
+export interface AdamWStep {
+  lr: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Bias corrections 1 - beta^t. */
+  bc1: number;
+  bc2: number;
+}
+
 /** AdamW over a contiguous parameter block (params, grads, m, v at byte offsets). */
 export class AdamW {
   lr: number;
@@ -43,10 +55,23 @@ export class AdamW {
 
   /** One update from the current gradients. */
   step(): void {
+    this.update(this.next(), 0, this.block.count);
+  }
+
+  /**
+   * Start a step whose update is applied in parts: the returned hyper-parameters go to a fused
+   * kernel for some parameters and to update() for the rest.
+   */
+  next(): AdamWStep {
     this.t++;
-    const off = (this.block.offset ?? 0) * 4;
+    return { lr: this.lr, weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, eps: this.eps, bc1: 1 - this.beta1 ** this.t, bc2: 1 - this.beta2 ** this.t };
+  }
+
+  /** Apply step `s` to floats [from, from + count) of the block. */
+  update(s: AdamWStep, from: number, count: number): void {
+    const off = ((this.block.offset ?? 0) + from) * 4;
     const b = this.block;
-    this.k.adamw(b.p + off, b.g + off, b.m + off, b.v + off, b.count, this.lr, this.weightDecay, this.beta1, this.beta2, this.eps, 1 - this.beta1 ** this.t, 1 - this.beta2 ** this.t);
+    this.k.adamw(b.p + off, b.g + off, b.m + off, b.v + off, count, s.lr, s.weightDecay, s.beta1, s.beta2, s.eps, s.bc1, s.bc2);
   }
 }
 

@@ -19,7 +19,7 @@
 import { Gcn, type GcnConfig } from '../nn/gcn.js';
 import type { GraphSet } from '../nn/graphs.js';
 import type { Kernels } from '../nn/kernels.js';
-import { AdamW, EarlyStopping, cosineLr } from '../nn/optim.js';
+import { AdamW, type AdamWStep, EarlyStopping, cosineLr } from '../nn/optim.js';
 import type { Rng } from '../util/rng.js';
 
 export interface BrpTrainConfig {
@@ -101,9 +101,10 @@ export class BinaryRelationPredictor {
   /**
    * One forward/backward over all ordered pairs of graphs `ids` with targets `y`; sets gradients
    * and returns the mean KL loss per pair. Training mode (dropout) when `rng` is given. With
-   * `bodyBackward` false only the head's gradients are set (head-only warm-up).
+   * `bodyBackward` false only the head's gradients are set (head-only warm-up). With `step`, the
+   * body applies that AdamW step to its fused weights itself (Gcn.backward).
    */
-  pairGradients(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, rng: Rng, bodyBackward = true): number {
+  pairGradients(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, rng: Rng, bodyBackward = true, step?: AdamWStep): number {
     const n = ids.length;
     const H = this.config.hidden;
     if (n < 2) throw new Error('need at least 2 models to form pairs');
@@ -162,7 +163,7 @@ export class BinaryRelationPredictor {
         heap[de + i * H + h] = dA0[i] * heap[w + h * 2] + dA1[i] * heap[w + h * 2 + 1] + dB0[i] * heap[w + (H + h) * 2] + dB1[i] * heap[w + (H + h) * 2 + 1];
       }
     }
-    if (bodyBackward) this.model.backward();
+    if (bodyBackward) this.model.backward(step);
     return loss / pairs;
   }
 
@@ -198,12 +199,15 @@ export class BinaryRelationPredictor {
     const model = this.model;
     const opt = new AdamW(this.kernels, { p: model.p, g: model.g, m: model.m, v: model.v, count: model.paramCount }, { lr: cfg.lr, weightDecay: cfg.weightDecay });
     const stopper = new EarlyStopping(cfg.patience);
+    const unfused = model.unfusedRanges();
     let loss = NaN;
     let steps = 0;
     for (let s = 0; s < cfg.steps; s++) {
       if (cfg.cosine) opt.lr = cosineLr(cfg.lr, s, cfg.steps);
-      loss = this.pairGradients(set, ids, y, rng);
-      opt.step();
+      // the weight updates are fused into the backward pass; the optimizer does the rest
+      const step = opt.next();
+      loss = this.pairGradients(set, ids, y, rng, true, step);
+      for (const [from, count] of unfused) opt.update(step, from, count);
       steps++;
       onStep?.(s, loss);
       if (cfg.patience > 0 && stopper.step(loss)) break;

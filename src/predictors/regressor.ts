@@ -6,7 +6,7 @@
 import { Gcn, type GcnConfig } from '../nn/gcn.js';
 import type { GraphSet } from '../nn/graphs.js';
 import type { Kernels } from '../nn/kernels.js';
-import { AdamW, EarlyStopping, PlateauScheduler, cosineLr } from '../nn/optim.js';
+import { AdamW, type AdamWStep, EarlyStopping, PlateauScheduler, cosineLr } from '../nn/optim.js';
 import type { Rng } from '../util/rng.js';
 
 export interface RegressorTrainConfig {
@@ -115,9 +115,10 @@ export class GcnRegressor {
 
   /**
    * Training-mode forward and backward on graphs `ids` with normalised targets `y`: sets the
-   * parameter gradients of the summed loss and returns the loss.
+   * parameter gradients of the summed loss and returns the loss. With `step`, the body applies
+   * that AdamW step to its fused weights itself (Gcn.backward), and their gradients are not set.
    */
-  accumulateGradients(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, loss: 'l1' | 'mse', rng: Rng): number {
+  accumulateGradients(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, loss: 'l1' | 'mse', rng: Rng, step?: AdamWStep): number {
     const B = ids.length;
     if (this.pred.length < B) {
       this.pred = new Float64Array(B);
@@ -138,7 +139,7 @@ export class GcnRegressor {
       }
     }
     this.headBackward(B, this.dy);
-    this.model.backward();
+    this.model.backward(step);
     return total;
   }
 
@@ -213,6 +214,7 @@ export class GcnRegressor {
     model.reserve(Math.max(cfg.batchSize, Math.min(256, Math.max(validIds.length, 1))));
     const opt = new AdamW(this.kernels, { p: model.p, g: model.g, m: model.m, v: model.v, count: model.paramCount }, { lr: cfg.lr, weightDecay: cfg.weightDecay });
     model.zeroGrad();
+    const unfused = model.unfusedRanges();
     const plateau = new PlateauScheduler(cfg.lr, cfg.lrPatience);
     const stopper = new EarlyStopping(cfg.esPatience);
     const order = Int32Array.from({ length: trainIds.length }, (_, i) => i);
@@ -234,8 +236,10 @@ export class GcnRegressor {
           batchIds[i] = trainIds[order[s + i]];
           batchY[i] = yn[order[s + i]];
         }
-        trainLoss += this.accumulateGradients(set, batchIds.subarray(0, B), batchY.subarray(0, B), cfg.loss, rng);
-        opt.step();
+        // the weight updates are fused into the backward pass; the optimizer does the rest
+        const step = opt.next();
+        trainLoss += this.accumulateGradients(set, batchIds.subarray(0, B), batchY.subarray(0, B), cfg.loss, rng, step);
+        for (const [from, count] of unfused) opt.update(step, from, count);
         steps++;
       }
       let validLoss = 0;

@@ -9,8 +9,8 @@ import { resolveDataDir } from '../src/data/files.js';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { createKernels } from '../src/nn/backend.js';
 import { curvesSvg } from '../src/report/plots.js';
-import { loadRunCheckpoint, saveRunCheckpoint } from '../src/search/checkpoint.js';
-import { simulateSearch, type SimulationResult, type StrategyName } from '../src/search/simulate.js';
+import { simulateCheckpointed } from '../src/search/checkpoint.js';
+import type { SimulationResult, StrategyName } from '../src/search/simulate.js';
 import type { Nb201Dataset } from '../src/spaces/nb201-cost.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 
@@ -43,12 +43,8 @@ for (const dataset of values.datasets!.split(',') as Nb201Dataset[]) {
     if (existsSync(file)) r = JSON.parse(readFileSync(file, 'utf8'));
     else {
       // finished runs are checkpointed, so an interrupted bench loses at most the run in flight
-      const ckpt = `${file}.runs.json`;
       const key = JSON.stringify({ dataset, strategy, variant, budget, runs, seed });
-      const done = loadRunCheckpoint(ckpt, key);
-      const finished = [...done];
-      r = simulateSearch({
-        resume: done,
+      const opts = {
         bench,
         dataset,
         strategy,
@@ -58,11 +54,9 @@ for (const dataset of values.datasets!.split(',') as Nb201Dataset[]) {
         exploitLastRound: !values['reference-selection'],
         brp: { targets: values.targets as 'rank' | 'minmax' },
         kernels: () => createKernels({ threads: Number(values.threads) }),
-        onRun: (i, x) => {
-          finished.push(x);
-          saveRunCheckpoint(ckpt, key, finished);
-          console.error(`${dataset} ${strategy} run ${i + 1}/${runs}: ${x.bestTest[budget - 1].toFixed(2)}% (${x.seconds.toFixed(1)} s)`);
-        },
+      };
+      r = simulateCheckpointed(`${file}.runs.json`, key, opts, {
+        onRun: (i, x) => console.error(`${dataset} ${strategy} run ${i + 1}/${runs}: ${x.bestTest[budget - 1].toFixed(2)}% (${x.seconds.toFixed(1)} s)`),
       });
       writeFileAtomic(file, JSON.stringify(r));
     }

@@ -6,8 +6,8 @@ import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';
 import { curvesSvg } from '../report/plots.js';
-import { loadRunCheckpoint, saveRunCheckpoint } from '../search/checkpoint.js';
-import { STRATEGIES, simulateSearch, type StrategyName } from '../search/simulate.js';
+import { simulateCheckpointed } from '../search/checkpoint.js';
+import { STRATEGIES, type StrategyName } from '../search/simulate.js';
 import { NB201_DATASETS, type Nb201Dataset } from '../spaces/nb201-cost.js';
 import { NB201_SIZE } from '../spaces/nb201.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -127,8 +127,6 @@ export const searchCommand: CliCommand = {
     // Resume: finished runs are checkpointed with the arguments that produced them.
     const checkpoint = `${out}.runs.json`;
     const key = JSON.stringify({ dataset, strategy, budget, seed, rounds, limit: v['lat-limit'] ?? null, model: v['latency-model'] ?? null, transfer: v.transfer ?? null, ...(warmup ? { warmup } : {}), targets, reference: !!v['reference-selection'] });
-    const done = loadRunCheckpoint(checkpoint, key);
-    if (done.length && !v.quiet) io.err(`brp-nas search: resuming after ${done.length} finished runs from ${checkpoint}`);
     let interrupted = false;
     const onSigint = () => {
       if (interrupted) process.exit(130);
@@ -136,10 +134,9 @@ export const searchCommand: CliCommand = {
       io.err('brp-nas search: interrupted; stopping after this run (finished runs are saved; start again to resume)');
     };
     process.on('SIGINT', onSigint);
-    const finished = done.slice(0, runs);
     let result;
     try {
-      result = simulateSearch({
+      const opts = {
         bench,
         dataset,
         strategy,
@@ -152,13 +149,11 @@ export const searchCommand: CliCommand = {
         brp: { targets, warmupSteps: warmup },
         exploitLastRound: !v['reference-selection'],
         kernels: () => createKernels({ threads }),
-        resume: done.slice(0, runs),
         shouldStop: () => interrupted,
-        onRun: (r, res) => {
-          finished.push(res);
-          saveRunCheckpoint(checkpoint, key, finished);
-          if (!v.quiet) io.err(`run ${r + 1}/${runs}: best test ${res.bestTest[budget - 1].toFixed(2)}%  selected ${res.selectedTest[budget - 1].toFixed(2)}%  ${res.seconds.toFixed(1)} s`);
-        },
+      };
+      result = simulateCheckpointed(checkpoint, key, opts, {
+        onResume: (n) => !v.quiet && io.err(`brp-nas search: resuming after ${n} finished runs from ${checkpoint}`),
+        onRun: (r, res) => !v.quiet && io.err(`run ${r + 1}/${runs}: best test ${res.bestTest[budget - 1].toFixed(2)}%  selected ${res.selectedTest[budget - 1].toFixed(2)}%  ${res.seconds.toFixed(1)} s`),
       });
     } finally {
       process.off('SIGINT', onSigint);

@@ -307,54 +307,9 @@ export function nz_cols(x: usize, M: i32, K: i32, ptr: usize, idx: usize, val: u
 export function gemm_nn_csr(ptr: usize, idx: usize, val: usize, b: usize, c: usize, M: i32, N: i32, ldb: i32, ldc: i32, acc: i32): void {
   const bs = <usize>ldb * 4;
   let j = 0;
-  for (; j + 32 <= N; j += 32) {
-    for (let i = 0; i < M; i++) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
-      const end = <usize>load<i32>(ptr + <usize>(i + 1) * 4) * 4;
-      const bj = b + <usize>j * 4;
-      for (let t = <usize>load<i32>(ptr + <usize>i * 4) * 4; t < end; t += 4) {
-        const x = f32x4.splat(load<f32>(val + t));
-        const bp = bj + <usize>load<i32>(idx + t) * bs;
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
-        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp, 48)));
-        c4 = f32x4.add(c4, f32x4.mul(x, v128.load(bp, 64)));
-        c5 = f32x4.add(c5, f32x4.mul(x, v128.load(bp, 80)));
-        c6 = f32x4.add(c6, f32x4.mul(x, v128.load(bp, 96)));
-        c7 = f32x4.add(c7, f32x4.mul(x, v128.load(bp, 112)));
-      }
-      const cp = c + <usize>(i * ldc + j) * 4;
-      store4x2(cp, c0, c1, acc);
-      store4x2(cp + 32, c2, c3, acc);
-      store4x2(cp + 64, c4, c5, acc);
-      store4x2(cp + 96, c6, c7, acc);
-    }
-  }
-  for (; j + 8 <= N; j += 8) {
-    for (let i = 0; i < M; i++) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-      const end = <usize>load<i32>(ptr + <usize>(i + 1) * 4) * 4;
-      const bj = b + <usize>j * 4;
-      for (let t = <usize>load<i32>(ptr + <usize>i * 4) * 4; t < end; t += 4) {
-        const x = f32x4.splat(load<f32>(val + t));
-        const bp = bj + <usize>load<i32>(idx + t) * bs;
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
-        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
-      }
-      store4x2(c + <usize>(i * ldc + j) * 4, c0, c1, acc);
-    }
-  }
-  for (; j < N; j++) {
-    for (let i = 0; i < M; i++) {
-      let s: f32 = 0;
-      const end = <usize>load<i32>(ptr + <usize>(i + 1) * 4) * 4;
-      for (let t = <usize>load<i32>(ptr + <usize>i * 4) * 4; t < end; t += 4) s += load<f32>(val + t) * load<f32>(b + (<usize>load<i32>(idx + t) * <usize>ldb + <usize>j) * 4);
-      const p = c + <usize>(i * ldc + j) * 4;
-      store<f32>(p, acc ? load<f32>(p) + s : s);
-    }
-  }
+  for (; j + 32 <= N; j += 32) for (let i = 0; i < M; i++) sparseStrip32(ptr, idx, val, i, b + <usize>j * 4, bs, c + <usize>(i * ldc + j) * 4, acc);
+  for (; j + 8 <= N; j += 8) for (let i = 0; i < M; i++) sparseStrip8(ptr, idx, val, i, b + <usize>j * 4, bs, c + <usize>(i * ldc + j) * 4, acc);
+  for (; j < N; j++) for (let i = 0; i < M; i++) sparseDot1(ptr, idx, val, i, b + <usize>j * 4, bs, c + <usize>(i * ldc + j) * 4, acc);
 }
 
 // C (K x N) (+)= X^T . B with X (M x K) given by its CSC index (nz_cols), B (M x N) rows ldb apart:
@@ -362,50 +317,56 @@ export function gemm_nn_csr(ptr: usize, idx: usize, val: usize, b: usize, c: usi
 export function gemm_tn_csc(ptr: usize, idx: usize, val: usize, b: usize, c: usize, K: i32, N: i32, ldb: i32, ldc: i32, acc: i32): void {
   const bs = <usize>ldb * 4;
   for (let k = 0; k < K; k++) {
-    const start = <usize>load<i32>(ptr + <usize>k * 4) * 4;
-    const end = <usize>load<i32>(ptr + <usize>(k + 1) * 4) * 4;
     const crow = c + <usize>(k * ldc) * 4;
     let j = 0;
-    for (; j + 32 <= N; j += 32) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
-      const bj = b + <usize>j * 4;
-      for (let t = start; t < end; t += 4) {
-        const x = f32x4.splat(load<f32>(val + t));
-        const bp = bj + <usize>load<i32>(idx + t) * bs;
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
-        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp, 48)));
-        c4 = f32x4.add(c4, f32x4.mul(x, v128.load(bp, 64)));
-        c5 = f32x4.add(c5, f32x4.mul(x, v128.load(bp, 80)));
-        c6 = f32x4.add(c6, f32x4.mul(x, v128.load(bp, 96)));
-        c7 = f32x4.add(c7, f32x4.mul(x, v128.load(bp, 112)));
-      }
-      const cp = crow + <usize>j * 4;
-      store4x2(cp, c0, c1, acc);
-      store4x2(cp + 32, c2, c3, acc);
-      store4x2(cp + 64, c4, c5, acc);
-      store4x2(cp + 96, c6, c7, acc);
-    }
-    for (; j + 8 <= N; j += 8) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-      const bj = b + <usize>j * 4;
-      for (let t = start; t < end; t += 4) {
-        const x = f32x4.splat(load<f32>(val + t));
-        const bp = bj + <usize>load<i32>(idx + t) * bs;
-        c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
-        c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
-      }
-      store4x2(crow + <usize>j * 4, c0, c1, acc);
-    }
-    for (; j < N; j++) {
-      let s: f32 = 0;
-      for (let t = start; t < end; t += 4) s += load<f32>(val + t) * load<f32>(b + (<usize>load<i32>(idx + t) * <usize>ldb + <usize>j) * 4);
-      const p = crow + <usize>j * 4;
-      store<f32>(p, acc ? load<f32>(p) + s : s);
-    }
+    for (; j + 32 <= N; j += 32) sparseStrip32(ptr, idx, val, k, b + <usize>j * 4, bs, crow + <usize>j * 4, acc);
+    for (; j + 8 <= N; j += 8) sparseStrip8(ptr, idx, val, k, b + <usize>j * 4, bs, crow + <usize>j * 4, acc);
+    for (; j < N; j++) sparseDot1(ptr, idx, val, k, b + <usize>j * 4, bs, crow + <usize>j * 4, acc);
   }
+}
+
+// The building blocks of the two above: entry r of the compressed index (a row for CSR, a column
+// for CSC) times the rows of B it names, over 32, 8 or 1 columns of B starting at bj (rows bs bytes
+// apart), stored (or added, acc) at cp. Products are summed in index order, as the dense kernels do.
+@inline function sparseStrip32(ptr: usize, idx: usize, val: usize, r: i32, bj: usize, bs: usize, cp: usize, acc: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
+  const end = <usize>load<i32>(ptr + <usize>(r + 1) * 4) * 4;
+  for (let t = <usize>load<i32>(ptr + <usize>r * 4) * 4; t < end; t += 4) {
+    const x = f32x4.splat(load<f32>(val + t));
+    const bp = bj + <usize>load<i32>(idx + t) * bs;
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32)));
+    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp, 48)));
+    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(bp, 64)));
+    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(bp, 80)));
+    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(bp, 96)));
+    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(bp, 112)));
+  }
+  store4x2(cp, c0, c1, acc);
+  store4x2(cp + 32, c2, c3, acc);
+  store4x2(cp + 64, c4, c5, acc);
+  store4x2(cp + 96, c6, c7, acc);
+}
+
+@inline function sparseStrip8(ptr: usize, idx: usize, val: usize, r: i32, bj: usize, bs: usize, cp: usize, acc: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  const end = <usize>load<i32>(ptr + <usize>(r + 1) * 4) * 4;
+  for (let t = <usize>load<i32>(ptr + <usize>r * 4) * 4; t < end; t += 4) {
+    const x = f32x4.splat(load<f32>(val + t));
+    const bp = bj + <usize>load<i32>(idx + t) * bs;
+    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp)));
+    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
+  }
+  store4x2(cp, c0, c1, acc);
+}
+
+@inline function sparseDot1(ptr: usize, idx: usize, val: usize, r: i32, bj: usize, bs: usize, cp: usize, acc: i32): void {
+  let s: f32 = 0;
+  const end = <usize>load<i32>(ptr + <usize>(r + 1) * 4) * 4;
+  for (let t = <usize>load<i32>(ptr + <usize>r * 4) * 4; t < end; t += 4) s += load<f32>(val + t) * load<f32>(bj + <usize>load<i32>(idx + t) * bs);
+  store<f32>(cp, acc ? load<f32>(cp) + s : s);
 }
 
 // C (M x K) (+)= A . B^T (A: M x N, B: K x N) only where X (M x K, CSC index) is nonzero; elsewhere

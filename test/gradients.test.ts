@@ -109,3 +109,14 @@ test('binary relation predictor (pair head, KL loss over all pairs) gradients ma
     assert.ok(r.medianRel < 5e-3, `median ${r.medianRel}`);
   }
 });
+
+test('a negative or NaN adjacency entry is refused when graphs are loaded', () => {
+  const set = encodeNb201Codes([5, 77]);
+  const reg = new GcnRegressor(createWasmKernels(), { nodes: 9, features: 6, hidden: 8, layers: 3, dropout: 0, head: 'regression' });
+  reg.model.load(set, [0, 1]);
+  for (const bad of [-1, Number.NaN]) {
+    const broken = { ...set, adjacency: Float32Array.from(set.adjacency) };
+    broken.adjacency[81 + 3] = bad;
+    assert.throws(() => reg.model.load(broken, [0, 1]), new RegExp(`graph 1: adjacency entry ${bad} is not a non-negative number`));
+  }
+});

@@ -181,7 +181,10 @@ export class Gcn {
     const f = this.k.heap.f32(this.feat, ids.length * N * F);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      a.set(adjacency.subarray(id * N * N, (id + 1) * N * N), i * N * N);
+      const rows = adjacency.subarray(id * N * N, (id + 1) * N * N);
+      // the last layer's backward skips the zeros of sum_j A[0,j] X_j, exact only for A >= 0
+      for (let j = 0; j < rows.length; j++) if (!(rows[j] >= 0)) throw new Error(`graph ${id}: adjacency entry ${rows[j]} is not a non-negative number`);
+      a.set(rows, i * N * N);
       f.set(features.subarray(id * N * F, (id + 1) * N * F), i * N * F);
     }
   }

@@ -30,6 +30,8 @@ export interface ParamInfo {
 }
 
 const LN_EPS = 1e-5;
+/** Largest dY (floats) for which backward(step) fuses a weight's update into its gradient (~512 KB). */
+const FUSE_MAX_DY = 131072;
 
 interface LayerBuffers {
   out: number; // M x H, the layer output (input of the next layer)
@@ -260,9 +262,10 @@ export class Gcn {
   /**
    * Backpropagate dEmb (G x H at embGradPtr) through the body. The body's gradients are set, not
    * accumulated (so the optimizer need not clear them); the head sets its own.
-   * With `step`, the weights of fusedRanges() get their AdamW update here, layer by layer, from
-   * gradients that are never stored (the same bits as storing them and updating after; it saves
-   * the memory traffic a batch-1 step is bound by); the caller updates unfusedRanges() afterwards.
+   * With `step`, the weights of fusedRanges() get their AdamW update here, layer by layer (for small
+   * batches from gradients that are never stored: it saves the memory traffic a batch-1 step is
+   * bound by); the same bits as storing them all and updating after. The caller updates
+   * unfusedRanges() afterwards.
    */
   backward(step?: AdamWStep): void {
     const { nodes: N, features: F, hidden: H, layers: L } = this.cfg;
@@ -310,13 +313,19 @@ export class Gcn {
     const k = this.k;
     const H = this.cfg.hidden;
     k.nz_cols(x, M, din, this.nzPtr, this.nzIdx, this.nzVal);
-    if (step) {
+    // The fused kernel reads dY once per weight row, which pays while dY stays in L2 (batch-1
+    // steps); with large batches (BRP steps over 100 models) the separate kernels are faster.
+    if (step && M * H <= FUSE_MAX_DY) {
       const off = this.param(`gc${l}.weight`).offset * 4;
       k.sparse_bwd_adamw(this.nzPtr, this.nzIdx, this.nzVal, dy, dx, this.p + off, this.m + off, this.v + off, M, din, H, step.lr, step.weightDecay, step.beta1, step.beta2, step.eps, step.bc1, step.bc2);
       return;
     }
     k.gemm_tn_csc(this.nzPtr, this.nzIdx, this.nzVal, dy, this.ptr(`gc${l}.weight`, true), din, H, 0);
     k.gemm_nt_csc(this.nzPtr, this.nzIdx, dy, this.ptr(`gc${l}.weight`), dx, M, din, H, 0);
+    if (step) {
+      const { offset, size } = this.param(`gc${l}.weight`);
+      k.adamw(this.p + offset * 4, this.g + offset * 4, this.m + offset * 4, this.v + offset * 4, size, step.lr, step.weightDecay, step.beta1, step.beta2, step.eps, step.bc1, step.bc2);
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ export function createJsKernels(heap = new Heap(new WebAssembly.Memory({ initial
   const w = (p: number) => p >> 2;
   let i32 = new Int32Array(heap.memory.buffer);
   const I32 = () => (i32.buffer === heap.memory.buffer ? i32 : (i32 = new Int32Array(heap.memory.buffer)));
-  return {
+  const kernels: Kernels = {
     name: 'js',
     heap,
     gemm_nn(a, b, c, M, K, N, acc) {
@@ -105,7 +105,7 @@ export function createJsKernels(heap = new Heap(new WebAssembly.Memory({ initial
       }
     },
     sparse_bwd_adamw(ptr, idx, val, dy, dx, wt, m, v, M, K, N, lr, wd, b1, b2, eps, bc1, bc2) {
-      this.gemm_nt_csc(ptr, idx, dy, wt, dx, M, K, N, 0);
+      kernels.gemm_nt_csc(ptr, idx, dy, wt, dx, M, K, N, 0);
       const h = H();
       const iv = I32();
       for (let k = 0; k < K; k++)
@@ -233,4 +233,5 @@ export function createJsKernels(heap = new Heap(new WebAssembly.Memory({ initial
       }
     },
   };
+  return kernels;
 }

@@ -7,9 +7,9 @@
 //                                      [--out results/bench/latency-quality.jsonl] [--threads 2] [--summary-only]
 //                                      [--shard i/n] [--plot results/bench/latency-quality.svg]
 // --shard i/n runs only every n-th (seed, device) job starting at i, so n single-thread processes can
-// share one output file on an n-core machine (measured on 2 cores: each of two 1-thread processes
-// trains at a median 3.29 s per epoch, one 2-thread process at 1.98-2.09 s, so sharding gets about 1.2x more
-// epochs per hour; the batch-1 step parallelises poorly).
+// share one output file on an n-core machine (measured on 2 cores, 2026-11-29: each of two 1-thread
+// processes trains at 1.35-1.63 s per epoch, one 2-thread process at 0.87-1.05 s, so sharding gets about
+// 1.3x more epochs per hour; the batch-1 step parallelises poorly).
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';

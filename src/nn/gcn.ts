@@ -263,8 +263,8 @@ export class Gcn {
    * Backpropagate dEmb (G x H at embGradPtr) through the body. The body's gradients are set, not
    * accumulated (so the optimizer need not clear them); the head sets its own.
    * With `step`, the weights of fusedRanges() get their AdamW update here, layer by layer (for small
-   * batches from gradients that are never stored: it saves the memory traffic a batch-1 step is
-   * bound by); the same bits as storing them all and updating after. The caller updates
+   * batches from gradients that are never stored: it saves a read of W and the write and read of its
+   * gradient per layer); the same bits as storing them all and updating after. The caller updates
    * unfusedRanges() afterwards.
    */
   backward(step?: AdamWStep): void {

@@ -67,7 +67,9 @@ for (const dataset of values.datasets!.split(',') as Nb201Dataset[]) {
     perDataset.map((r) => ({ name: r.strategy, mean: r.curve_mean, se: r.curve_se })),
     { title: `NAS-Bench-201 ${dataset}: best test accuracy among trained models (mean +- s.e., ${runs} runs)`, xLabel: 'trained models', yLabel: 'test accuracy (%)' },
   );
-  writeFileAtomic(`${values.dir}/${dataset}-curves-b${budget}-r${runs}-s${seed}.svg`, svg);
+  // an ablation (--reference-selection, --targets) gets its own plot instead of replacing the main one
+  const ablation = `${values['reference-selection'] ? '-refsel' : ''}${values.targets !== 'rank' ? `-${values.targets}` : ''}`;
+  writeFileAtomic(`${values.dir}/${dataset}-curves${ablation}-b${budget}-r${runs}-s${seed}.svg`, svg);
 }
 console.log('| dataset | strategy | runs | oracle best test % (mean +- s.e.) | validation-selected test % | reached best cell (runs, mean models) | seconds per run |');
 console.log('|---|---|---|---|---|---|---|');

@@ -33,11 +33,14 @@ const runs = Number(values.runs);
 const budget = Number(values.budget);
 const seed = Number(values.seed);
 mkdirSync(values.dir!, { recursive: true });
+// file-name tags of the ablation options, for the results of the strategies they apply to and the plots
+const refselTag = values['reference-selection'] ? '-refsel' : '';
+const targetsTag = values.targets !== 'rank' ? `-${values.targets}` : '';
 const results: SimulationResult[] = [];
 for (const dataset of values.datasets!.split(',') as Nb201Dataset[]) {
   const perDataset: SimulationResult[] = [];
   for (const strategy of values.strategies!.split(',') as StrategyName[]) {
-    const variant = ['brp', 'gcn'].includes(strategy) ? `${values['reference-selection'] ? '-refsel' : ''}${strategy === 'brp' && values.targets !== 'rank' ? `-${values.targets}` : ''}` : '';
+    const variant = ['brp', 'gcn'].includes(strategy) ? `${refselTag}${strategy === 'brp' ? targetsTag : ''}` : '';
     const file = `${values.dir}/${dataset}-${strategy}${variant}-b${budget}-r${runs}-s${seed}.json`;
     let r: SimulationResult;
     if (existsSync(file)) r = JSON.parse(readFileSync(file, 'utf8'));
@@ -68,8 +71,7 @@ for (const dataset of values.datasets!.split(',') as Nb201Dataset[]) {
     { title: `NAS-Bench-201 ${dataset}: best test accuracy among trained models (mean +- s.e., ${runs} runs)`, xLabel: 'trained models', yLabel: 'test accuracy (%)' },
   );
   // an ablation (--reference-selection, --targets) gets its own plot instead of replacing the main one
-  const ablation = `${values['reference-selection'] ? '-refsel' : ''}${values.targets !== 'rank' ? `-${values.targets}` : ''}`;
-  writeFileAtomic(`${values.dir}/${dataset}-curves${ablation}-b${budget}-r${runs}-s${seed}.svg`, svg);
+  writeFileAtomic(`${values.dir}/${dataset}-curves${refselTag}${targetsTag}-b${budget}-r${runs}-s${seed}.svg`, svg);
 }
 console.log('| dataset | strategy | runs | oracle best test % (mean +- s.e.) | validation-selected test % | reached best cell (runs, mean models) | seconds per run |');
 console.log('|---|---|---|---|---|---|---|');

@@ -3,9 +3,9 @@
 // baselines (and the MLP with --predictors), on the same split. Results are appended to a JSONL
 // file one (device, predictor, seed) at a time, so an interrupted run resumes; the summary is the
 // median over seeds.
-//   node dist/bench/latency-quality.js [--seeds 0,1,2,3,4] [--devices a,b] [--predictors gcn,flops,layerwise]
+//   node dist/bench/latency-quality.js [--split grouped|reference] [--seeds 0,1,2,3,4] [--devices a,b] [--predictors gcn,flops,layerwise]
 //                                      [--out results/bench/latency-quality.jsonl] [--threads 2] [--summary-only]
-//                                      [--shard i/n] [--plot results/bench/latency-quality.svg]
+//                                      [--shard i/n] [--plot results/bench/latency-quality-<split>.svg]
 // --shard i/n runs only every n-th (seed, device) job starting at i, so n single-thread processes can
 // share one output file on an n-core machine (measured on 2 cores, 2026-11-29: each of two 1-thread
 // processes trains at 1.35-1.63 s per epoch, one 2-thread process at 0.87-1.05 s, so sharding gets about
@@ -20,17 +20,20 @@ import { groupedBarsSvg } from '../src/report/plots.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { createKernels } from '../src/nn/backend.js';
 import { trainLatencyPredictor, type LatencyPredictorKind } from '../src/predictors/latency.js';
+import { SPLITS, type SplitKind } from '../src/predictors/split.js';
+import { provenance } from '../src/util/provenance.js';
 
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '0,1,2,3,4' },
+    split: { type: 'string', default: 'grouped' },
     devices: { type: 'string', default: 'standard' },
     predictors: { type: 'string', default: 'gcn,flops,layerwise' },
     out: { type: 'string', default: 'results/bench/latency-quality.jsonl' },
     threads: { type: 'string', default: '2' },
     'summary-only': { type: 'boolean', default: false },
     shard: { type: 'string', default: '0/1' },
-    plot: { type: 'string', default: 'results/bench/latency-quality.svg' },
+    plot: { type: 'string' },
     data: { type: 'string' },
   },
 });
@@ -40,6 +43,13 @@ const devices = values.devices === 'standard' ? listLatBenchDevices(dataDir).fil
 const seeds = values.seeds!.split(',').map(Number);
 const predictors = values.predictors!.split(',') as LatencyPredictorKind[];
 const out = values.out!;
+if (!(SPLITS as readonly string[]).includes(values.split!)) throw new Error(`--split must be one of ${SPLITS.join(', ')}, got "${values.split}"`);
+const split = values.split as SplitKind;
+// Rows of another protocol are stale: they were trained or fitted differently (protocol 1: baselines
+// fitted on the 900 training cells only; protocol 2: on the 1000 cells the GCN sees, train + valid).
+// A GCN row does not depend on how the baselines are fitted, so protocol-1 GCN rows stay valid.
+const PROTOCOL = 2;
+const current = (r: Row) => (r.protocol ?? 1) === PROTOCOL || (r.predictor === 'gcn' || r.predictor === 'mlp');
 mkdirSync(dirname(out), { recursive: true });
 const shardMatch = /^(\d+)\/(\d+)$/.exec(values.shard!);
 if (!shardMatch || Number(shardMatch[1]) >= Number(shardMatch[2])) throw new Error(`--shard must be i/n with 0 <= i < n, got "${values.shard}"`);
@@ -60,9 +70,17 @@ interface Row {
   seconds_per_epoch?: number;
   test_count: number;
   threads?: number;
+  split?: SplitKind;
+  protocol?: number;
+  commit?: string;
 }
-const rows: Row[] = existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+const allRows: Row[] = existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+// rows without a split field predate the grouped split: they used the reference split
+const rows = allRows.filter((r) => (r.split ?? 'reference') === split && current(r));
+const stale = allRows.filter((r) => (r.split ?? 'reference') === split && !current(r)).length;
+if (stale) console.error(`ignoring ${stale} stale rows of an older protocol (they will be recomputed)`);
 const done = new Set(rows.map((r) => `${r.device}|${r.predictor}|${r.seed}`));
+const { commit } = provenance();
 
 if (!values['summary-only']) {
   const kernels = createKernels({ threads: Number(values.threads) });
@@ -76,10 +94,10 @@ if (!values['summary-only']) {
         for (const predictor of predictors) {
           if (done.has(`${device}|${predictor}|${seed}`)) continue;
           const mark = kernels.heap.mark();
-          const exp = trainLatencyPredictor(ds, { kind: predictor, seed, kernels });
+          const exp = trainLatencyPredictor(ds, { kind: predictor, seed, kernels, split });
           kernels.heap.release(mark);
           const m = exp.metrics;
-          const row: Row = { device, predictor, seed, within1: m.within1, within5: m.within5, within10: m.within10, rmse_ms: m.rmse * 1e3, spearman: m.spearman, kendall: m.kendall, train_seconds: exp.trainSeconds, test_count: m.count, threads: Number(values.threads) };
+          const row: Row = { device, predictor, seed, within1: m.within1, within5: m.within5, within10: m.within10, rmse_ms: m.rmse * 1e3, spearman: m.spearman, kendall: m.kendall, train_seconds: exp.trainSeconds, test_count: m.count, threads: Number(values.threads), split, protocol: PROTOCOL, commit };
           if (exp.report) {
             row.epochs = exp.report.epochs;
             row.seconds_per_epoch = exp.report.history.reduce((a, e) => a + e.seconds, 0) / exp.report.epochs;
@@ -97,6 +115,7 @@ if (!values['summary-only']) {
 // Summary: median over seeds per device and predictor.
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 const allPreds = [...new Set(rows.map((r) => r.predictor))];
+console.log(`${split} split (${split === 'grouped' ? 'twin cells never straddle train and test' : "the reference's plain permutation"}); baselines fitted on the 1000 labelled cells the GCN sees`);
 console.log(`| device | seeds | ${allPreds.map((p) => `${p} w10% | ${p} w5% | ${p} w1% | ${p} rho | ${p} tau | ${p} RMSE ms`).join(' | ')} | GCN beats FLOPs & layer-wise |`);
 console.log(`|---|---|${allPreds.map(() => '---|---|---|---|---|---').join('|')}|---|`);
 const devicesDone = [...new Set(rows.map((r) => r.device))].sort();
@@ -133,7 +152,8 @@ if (rows.length) {
       }),
     ),
   });
-  const svg = await groupedBarsSvg([panel('within +-10% (%)', 'within10', 100, [0, 100]), panel('Spearman rho', 'spearman', 1, [0.4, 1])], { title: `LatBench latency predictors: median over seeds (seeds so far: ${[...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b).join(', ')})` });
-  writeFileAtomic(values.plot!, svg);
-  console.log(`plot: ${values.plot}`);
+  const svg = await groupedBarsSvg([panel('within +-10% (%)', 'within10', 100, [0, 100]), panel('Spearman rho', 'spearman', 1, [0.4, 1])], { title: `LatBench latency predictors, ${split} split: median over seeds (seeds so far: ${[...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b).join(', ')})` });
+  const plotPath = values.plot ?? `results/bench/latency-quality-${split}.svg`;
+  writeFileAtomic(plotPath, svg);
+  console.log(`plot: ${plotPath}`);
 }

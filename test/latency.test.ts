@@ -9,7 +9,10 @@ import { encodeNb201Codes } from '../src/nn/graphs.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
 import { decodeArtifact, encodeArtifact } from '../src/predictors/artifact.js';
 import { fitFlops, fitLayerwise, layerwiseFeatures, predictLinear } from '../src/predictors/baselines.js';
-import { loadLatencyPredictor, splitIndices, trainLatencyPredictor } from '../src/predictors/latency.js';
+import { loadLatencyPredictor, trainLatencyPredictor } from '../src/predictors/latency.js';
+import { groupedSplitIndices, splitIndices } from '../src/predictors/split.js';
+import { encodingKey, twinGroups } from '../src/spaces/nb201-twins.js';
+import { codeToVector, isomorphismKey } from '../src/spaces/nb201.js';
 import { GcnRegressor } from '../src/predictors/regressor.js';
 import { allCodes } from '../src/spaces/nb201.js';
 import { Rng } from '../src/util/rng.js';
@@ -24,6 +27,31 @@ test('the split is seeded, disjoint and complete; impossible sizes are refused',
   assert.equal(a.test.length, 50);
   assert.throws(() => splitIndices(100, 90, 10, new Rng(1)), /leave no test models/);
   assert.throws(() => splitIndices(100, 1, 10, new Rng(1)), /training size/);
+});
+
+test('the grouped split keeps every encoding twin and isomorphic twin on one side, with exact sizes', () => {
+  const ds = loadLatBench('desktop-cpu-core-i7-7820x-fp32', dataDir());
+  const groups = twinGroups(ds.codes);
+  const s = groupedSplitIndices(groups, 900, 100, new Rng(0));
+  assert.deepEqual(s, groupedSplitIndices(groups, 900, 100, new Rng(0)));
+  assert.equal(s.train.length, 900);
+  assert.equal(s.valid.length, 100);
+  assert.equal(s.train.length + s.valid.length + s.test.length, ds.codes.length);
+  const side = new Map<string, string>();
+  for (const [name, idx] of Object.entries(s))
+    for (const i of idx) {
+      const c = ds.codes[i];
+      for (const k of ['e' + encodingKey(c), 'i' + isomorphismKey(codeToVector(c))]) {
+        const prev = side.get(k);
+        assert.ok(prev === undefined || prev === name, `a twin of ${c} is in ${prev} and ${name}`);
+        side.set(k, name);
+      }
+    }
+  // the reference split lets many test cells have a training twin: the grouped split exists for this
+  const r = splitIndices(ds.codes.length, 900, 100, new Rng(0));
+  const trainKeys = new Set(Array.from(r.train, (i) => encodingKey(ds.codes[i])));
+  const straddling = Array.from(r.test).filter((i) => trainKeys.has(encodingKey(ds.codes[i]))).length;
+  assert.ok(straddling > 0.2 * r.test.length, `${straddling} of ${r.test.length}`);
 });
 
 test('layer-wise model recovers an additive latency exactly; FLOPs fit is linear', () => {

@@ -9,6 +9,8 @@ import { encodeNb201Codes, flattenGraphs, type GraphSet } from '../nn/graphs.js'
 import type { Kernels } from '../nn/kernels.js';
 import { createWasmKernels } from '../nn/kernels-wasm.js';
 import { Rng } from '../util/rng.js';
+import { twinGroups } from '../spaces/nb201-twins.js';
+import { groupedSplitIndices, splitIndices, type Split, type SplitKind } from './split.js';
 import { decodeArtifact, encodeArtifact } from './artifact.js';
 import { fitFlops, fitLayerwise, predictLinear, type LinearModel } from './baselines.js';
 import { GcnRegressor, LATENCY_TRAIN_CONFIG, type EpochInfo, type RegressorTrainConfig, type TrainReport } from './regressor.js';
@@ -78,24 +80,11 @@ export function loadLatencyPredictor(bytes: Uint8Array, source = 'model', kernel
   return Object.assign(new NeuralLatencyPredictor(kind as 'gcn' | 'mlp', reg), { meta });
 }
 
-export interface Split {
-  train: Int32Array;
-  valid: Int32Array;
-  test: Int32Array;
-}
-
-/** The reference split: a seeded permutation; first N train, next V valid, the rest test. */
-export function splitIndices(n: number, nTrain: number, nValid: number, rng: Rng): Split {
-  if (!Number.isInteger(nTrain) || nTrain < 2) throw new Error(`training size must be an integer >= 2, got ${nTrain}`);
-  if (!Number.isInteger(nValid) || nValid < 0) throw new Error(`validation size must be a non-negative integer, got ${nValid}`);
-  if (nTrain + nValid >= n) throw new Error(`${nTrain} training + ${nValid} validation models leave no test models out of ${n}`);
-  const p = rng.permutation(n);
-  return { train: p.slice(0, nTrain), valid: p.slice(nTrain, nTrain + nValid), test: p.slice(nTrain + nValid) };
-}
-
 export interface LatencyTrainOptions {
   kind?: LatencyPredictorKind;
   seed?: number;
+  /** 'grouped' (default) keeps twin cells on one side of the split; 'reference' is the authors' permutation. */
+  split?: SplitKind;
   train?: number;
   valid?: number;
   hidden?: number;
@@ -110,6 +99,7 @@ export interface LatencyExperiment {
   predictor: LatencyPredictor;
   device: string;
   seed: number;
+  splitKind: SplitKind;
   split: Split;
   /** Codes, measured and predicted seconds of the test models. */
   testCodes: Int32Array;
@@ -124,15 +114,19 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
   const kind = opts.kind ?? 'gcn';
   const seed = opts.seed ?? 0;
   const rng = new Rng(seed);
-  const split = splitIndices(ds.codes.length, opts.train ?? 900, opts.valid ?? 100, rng);
+  const nTrain = opts.train ?? 900;
+  const nValid = opts.valid ?? 100;
+  const split = (opts.split ?? 'grouped') === 'grouped' ? groupedSplitIndices(twinGroups(ds.codes), nTrain, nValid, rng) : splitIndices(ds.codes.length, nTrain, nValid, rng);
   const codesOf = (idx: Int32Array) => Int32Array.from(idx, (i) => ds.codes[i]);
   const secondsOf = (idx: Int32Array) => Float64Array.from(idx, (i) => ds.seconds[i]);
   const t0 = performance.now();
   let predictor: LatencyPredictor;
   let report: TrainReport | undefined;
   if (kind === 'flops' || kind === 'layerwise') {
-    const trCodes = codesOf(split.train);
-    const model = kind === 'flops' ? fitFlops(trCodes, secondsOf(split.train)) : fitLayerwise(trCodes, secondsOf(split.train));
+    // the baselines see every labelled cell the GCN sees: its training and its early-stopping cells
+    const labelled = Int32Array.from([...split.train, ...split.valid]);
+    const trCodes = codesOf(labelled);
+    const model = kind === 'flops' ? fitFlops(trCodes, secondsOf(labelled)) : fitLayerwise(trCodes, secondsOf(labelled));
     predictor = new LinearLatencyPredictor(kind, model);
   } else {
     let set = encodeNb201Codes(ds.codes);
@@ -148,7 +142,7 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
   const testCodes = codesOf(split.test);
   const testTrue = secondsOf(split.test);
   const testPred = predictor.predictCodes(testCodes);
-  return { predictor, device: ds.device, seed, split, testCodes, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), trainSeconds, report };
+  return { predictor, device: ds.device, seed, splitKind: opts.split ?? 'grouped', split, testCodes, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), trainSeconds, report };
 }
 
 /**

@@ -1,5 +1,6 @@
-// Atomic file writes: write a temporary file beside the target, fsync, then rename over it, so a
-// crash or an interrupt never leaves a half-written file in place of a good one.
+// Atomic file writes: write a temporary file beside the target, fsync, rename over it, then fsync
+// the directory, so a crash or an interrupt never leaves a half-written file in place of a good one
+// and the rename itself survives a power loss.
 
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -18,5 +19,24 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     throw e;
   }
   closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  fsyncDir(dirname(path));
+}
+
+/** fsync a directory so that a rename or a new file in it is durable (a no-op where unsupported). */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // some platforms cannot open or fsync a directory; the file itself is already fsynced
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

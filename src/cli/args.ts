@@ -17,10 +17,29 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
+/**
+ * parseArgs reads `--runs -1` as the flag --runs followed by an unknown option -1; a value that
+ * looks like a negative number is attached to its flag (`--runs=-1`) so the range check can
+ * report it properly.
+ */
+function attachNegativeValues(argv: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : null;
+    if (name !== null && !name.includes('=') && options[name]?.type === 'string' && next !== undefined && /^-\d|^-\.\d|^-Infinity$|^-NaN$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parse(command: string, argv: string[], options: OptionSpec, maxPositionals = 0): ParsedArgs {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: attachNegativeValues(argv, options), options, strict: true, allowPositionals: true });
   } catch (e) {
     // parseArgs messages are multi-line and mention internals; keep the first sentence.
     const msg = (e as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, '');
@@ -32,26 +51,41 @@ export function parse(command: string, argv: string[], options: OptionSpec, maxP
   return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
 }
 
-export function intFlag(v: string | boolean | undefined, name: string, dflt: number, min = -Infinity, max = Infinity): number {
+/** "between 2 and 9", "at least 2", "at most 9" or "any": the range in words, never "Infinity". */
+export function rangeText(min: number, max: number): string {
+  if (Number.isFinite(min) && Number.isFinite(max)) return `between ${min} and ${max}`;
+  if (Number.isFinite(min)) return `at least ${min}`;
+  if (Number.isFinite(max)) return `at most ${max}`;
+  return 'any';
+}
+
+const who = (command?: string) => (command ? `${command}: ` : '');
+
+export function intFlag(v: string | boolean | undefined, name: string, dflt: number, min = -Infinity, max = Infinity, command?: string): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got ${JSON.stringify(v)}`);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isInteger(n)) throw new UsageError(`${who(command)}--${name} must be an integer ${rangeText(min, max)}, got ${JSON.stringify(v)}`);
+  if (n < min || n > max) throw new UsageError(`${who(command)}--${name} must be an integer ${rangeText(min, max)}, got ${n}`);
   return n;
 }
 
-export function numFlag(v: string | boolean | undefined, name: string, dflt: number, min = -Infinity, max = Infinity): number {
+export function numFlag(v: string | boolean | undefined, name: string, dflt: number, min = -Infinity, max = Infinity, command?: string): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got ${JSON.stringify(v)}`);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${who(command)}--${name} must be a number ${rangeText(min, max)}, got ${JSON.stringify(v)}`);
+  if (n < min || n > max) throw new UsageError(`${who(command)}--${name} must be a number ${rangeText(min, max)}, got ${n}`);
   return n;
 }
 
-export function choiceFlag<T extends string>(v: string | boolean | undefined, name: string, choices: readonly T[], dflt: T): T {
+export function choiceFlag<T extends string>(v: string | boolean | undefined, name: string, choices: readonly T[], dflt: T, command?: string): T {
   if (v === undefined) return dflt;
-  if (typeof v !== 'string' || !choices.includes(v as T)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !choices.includes(v as T)) throw new UsageError(`${who(command)}--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}`);
   return v as T;
+}
+
+/** "1 run", "3 runs". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export const COMMON_OPTIONS: OptionSpec = {

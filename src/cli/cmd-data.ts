@@ -2,7 +2,7 @@ import { resolveDataDir } from '../data/files.js';
 import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { summarizeBenchmark } from '../data/summary.js';
 import { COMMON_OPTIONS, parse } from './args.js';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 
 const HELP = `Usage: brp-nas data [--json] [--data DIR]
 

@@ -1,31 +1,38 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { resolveDataDir } from '../data/files.js';
+import { readInputFile, resolveDataDir } from '../data/files.js';
 import { loadLatBench } from '../data/latbench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { LATENCY_PREDICTORS, loadLatencyPredictor, trainLatencyPredictor, type LatencyPredictorKind } from '../predictors/latency.js';
 import { scatterSvg } from '../report/plots.js';
-import { parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201.js';
+import { parseArch, vectorToArchString } from '../spaces/nb201.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { SPLITS } from '../predictors/split.js';
+import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
-import type { CliCommand, CliIo } from './main.js';
+import type { CliCommand, CliIo } from './command.js';
 
 const HELP = `Usage: brp-nas latency <train|predict> [options]
 
   brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
-                        [--predictor gcn|mlp|flops|layerwise] [--epochs 250]
+                        [--predictor gcn|mlp|flops|layerwise] [--epochs 250] [--split grouped|reference]
                         [--save MODEL] [--plot FILE.svg | --no-plot] [--threads 1|2]
                         [--quiet] [--json]
       Train a latency predictor on one LatBench device (a device name, an official LatBench name,
       an unambiguous part of one, or a path to a latency pickle), on a seeded split: --train
-      models, --valid validation models, every other measured model as the test set. Prints test
+      models, --valid validation models, every other measured model as the test set. The default
+      grouped split keeps twin cells (equal encodings or isomorphic) on one side, so no test cell has
+      a copy in the training set; --split reference is the authors' plain permutation. The FLOPs
+      and layer-wise baselines are fitted on the training and validation models together (all the
+      labelled models the GCN sees, as it uses the validation models for early stopping). Prints test
       metrics (share within +-1/5/10% relative error, RMSE in ms, Spearman, Kendall), writes a
       predicted-vs-measured scatter plot (default results/latency/<device>-<predictor>-seed<S>.svg)
       and, with --save, the trained predictor. Progress goes to stderr; Ctrl-C stops training
-      early and still evaluates the best weights so far.
+      within a step, still evaluates and saves the best weights so far, and exits 130.
 
   brp-nas latency predict --model MODEL --arch ARCH [--arch ARCH ...] [--json]
-      Predict the latency of NB201 cells (arch string, tuple or six op digits) in milliseconds.`;
+      Predict the latency of NB201 cells (arch string, tuple or six op digits) in milliseconds.
+      A disconnected cell (no path from input to output) is refused: it is not a network.`;
 
 const TRAIN_OPTIONS = {
   ...COMMON_OPTIONS,
@@ -35,6 +42,7 @@ const TRAIN_OPTIONS = {
   seed: { type: 'string' },
   predictor: { type: 'string' },
   epochs: { type: 'string' },
+  split: { type: 'string' },
   save: { type: 'string' },
   plot: { type: 'string' },
   'no-plot': { type: 'boolean' },
@@ -56,6 +64,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   }
   if (typeof v.device !== 'string') throw new UsageError('latency train: --device is required (a LatBench device name or a latency pickle)');
   const kind = choiceFlag(v.predictor, 'predictor', LATENCY_PREDICTORS, 'gcn') as LatencyPredictorKind;
+  const split = choiceFlag(v.split, 'split', SPLITS, 'grouped');
   const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
   const nTrain = intFlag(v.train, 'train', 900, 2);
   const nValid = intFlag(v.valid, 'valid', 100, 0);
@@ -64,13 +73,6 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const ds = loadLatBench(v.device, resolveDataDir(v.data as string | undefined));
   if (nTrain + nValid >= ds.codes.length) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.codes.length} of ${ds.device}`);
 
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    io.err('brp-nas latency train: interrupted; finishing this epoch and evaluating the best weights so far (Ctrl-C again to abort)');
-  };
-  process.on('SIGINT', onSigint);
   let exp;
   const kernels = createKernels({ threads });
   try {
@@ -80,21 +82,24 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       seed,
       train: nTrain,
       valid: nValid,
+      split,
       config: { epochs },
+      signal: interruptSignal,
       onEpoch: (e) => {
         if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s`);
-        return !interrupted;
       },
     });
   } finally {
-    process.off('SIGINT', onSigint);
     kernels.dispose();
   }
+  const interrupted = !!exp.report?.interrupted;
+  if (interrupted) io.err('brp-nas latency train: interrupted; evaluating and saving the best weights so far');
   const m = exp.metrics;
   const result: Record<string, unknown> = {
     device: ds.device,
     predictor: kind,
     seed,
+    split,
     train_count: nTrain,
     valid_count: nValid,
     test_count: m.count,
@@ -136,12 +141,12 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   }
   if (v.json) io.out(JSON.stringify(result));
   else {
-    io.out(`${ds.device} ${kind} (seed ${seed}, ${nTrain} train / ${nValid} valid / ${m.count} test), trained in ${exp.trainSeconds.toFixed(1)} s`);
+    io.out(`${ds.device} ${kind} (seed ${seed}, ${split} split: ${exp.split.train.length} train / ${exp.split.valid.length} valid / ${m.count} test), trained in ${exp.trainSeconds.toFixed(1)} s${interrupted ? ' (interrupted)' : ''}`);
     io.out(`  within +-1% ${(m.within1 * 100).toFixed(1)}%  +-5% ${(m.within5 * 100).toFixed(1)}%  +-10% ${(m.within10 * 100).toFixed(1)}%  RMSE ${(m.rmse * 1e3).toFixed(4)} ms  Spearman ${m.spearman.toFixed(4)}  Kendall ${m.kendall.toFixed(4)}`);
     if (result.model) io.out(`  model: ${result.model}`);
     if (result.plot) io.out(`  plot: ${result.plot}`);
   }
-  return 0;
+  return interrupted ? EXIT_INTERRUPTED : 0;
 }
 
 async function predict(argv: string[], io: CliIo): Promise<number> {
@@ -154,15 +159,9 @@ async function predict(argv: string[], io: CliIo): Promise<number> {
   const archs = (v.arch as unknown as string[] | undefined) ?? [];
   if (archs.length === 0) throw new UsageError('latency predict: give at least one --arch');
   const vectors = archs.map((a) => parseArch(a));
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(v.model);
-  } catch (e) {
-    throw new Error(`cannot read model ${v.model}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const predictor = loadLatencyPredictor(bytes, v.model);
-  const pred = predictor.predictCodes(vectors.map(vectorToCode));
-  const rows = vectors.map((vec, i) => ({ arch: vectorToArchString(vec), latency_ms: pred[i] * 1e3 }));
+  const predictor = loadLatencyPredictor(readInputFile(v.model, 'latency model'), v.model);
+  const pred = predictor.predictMs(vectors);
+  const rows = vectors.map((vec, i) => ({ arch: vectorToArchString(vec), latency_ms: pred[i] }));
   if (v.json) io.out(JSON.stringify(rows.length === 1 ? rows[0] : rows));
   else for (const r of rows) io.out(`${r.latency_ms.toFixed(4)} ms  ${r.arch}`);
   return 0;

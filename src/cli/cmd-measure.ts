@@ -8,8 +8,9 @@ import { DEFAULT_PROTOCOL, type MeasureProtocol } from '../measure/protocol.js';
 import { allCodes } from '../spaces/nb201.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { Rng } from '../util/rng.js';
+import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 
 const HELP = `Usage: brp-nas measure --space nb201 --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
                        [--runtime node|browser] [--device NAME] [--warmup 10] [--rounds 20]
@@ -105,18 +106,11 @@ export const measureCommand: CliCommand = {
     }
     const todo = wanted.filter((c) => !writer.measured.has(c));
     if (!v.quiet && todo.length < wanted.length) io.err(`brp-nas measure: ${wanted.length - todo.length} of ${wanted.length} models already in ${out}; measuring the other ${todo.length}`);
-    let interrupted = false;
-    const onSigint = () => {
-      if (interrupted) process.exit(130);
-      interrupted = true;
-      io.err('brp-nas measure: interrupted; stopping after this group (measured models are saved; start again to continue)');
-    };
-    process.on('SIGINT', onSigint);
     const rng = new Rng(seed ^ 0x5bd1e995);
     const t0 = performance.now();
     let measuredNow = 0;
     try {
-      for (let s = 0; s < todo.length && !interrupted; s += protocol.interleave) {
+      for (let s = 0; s < todo.length && !interruptSignal.stopped; s += protocol.interleave) {
         const group = todo.slice(s, s + protocol.interleave);
         const results = await runner.measureGroup(group, protocol, rng);
         for (const r of results) {
@@ -126,9 +120,10 @@ export const measureCommand: CliCommand = {
         }
       }
     } finally {
-      process.off('SIGINT', onSigint);
       await runner.close();
     }
+    const interrupted = interruptSignal.stopped;
+    if (interrupted) io.err('brp-nas measure: interrupted; the measured models are saved, the same command continues');
     const seconds = (performance.now() - t0) / 1000;
     const ds = parseLatencyJsonl(readFileSync(out, 'utf8'), out);
     let exported: string | undefined;
@@ -150,6 +145,6 @@ export const measureCommand: CliCommand = {
     };
     if (v.json) io.out(JSON.stringify(summary));
     else io.out(`${ds.codes.length} models in ${out} (${measuredNow} measured now in ${seconds.toFixed(1)} s); median latency ${summary.median_ms.toFixed(3)} ms${exported ? `; LatBench pickle ${exported}` : ''}`);
-    return 0;
+    return interrupted ? EXIT_INTERRUPTED : 0;
   },
 };

@@ -1,17 +1,18 @@
-import { loadNb201Index } from '../data/nb201-bench.js';
+import { MAX_SEEDS, loadNb201Benchmark, type Nb201Benchmark } from '../data/nb201-bench.js';
 import { resolveDataDir } from '../data/files.js';
 import { NB201_DATASETS, macroConfigFor, nb201Cost } from '../spaces/nb201-cost.js';
 import { nb201SpaceSummary } from '../spaces/nb201-summary.js';
 import { isValid, isomorphismKey, parseArch, vectorToArchString, vectorToCode, vectorToTupleString } from '../spaces/nb201.js';
 import { COMMON_OPTIONS, UsageError, parse } from './args.js';
-import type { CliCommand } from './main.js';
+import type { CliCommand } from './command.js';
 
 const HELP = `Usage: brp-nas space nb201 [--arch ARCH] [--json] [--data DIR]
 
 Summarise the NAS-Bench-201 search space: cells, valid cells, isomorphism classes, distinct
 predictor encodings, parameter and FLOP ranges. With --arch, describe one cell instead
 (ARCH: an arch string "|nor_conv_3x3~0|+|...|", a tuple "(3, 3, 4, 1, 3, 1)" or digits "334131");
-its NB201 index is added when the data directory is available.`;
+with the data directory, also its NB201 index, its benchmark accuracies (validation per seed, mean,
+test; per dataset) and its LatBench latency on every device.`;
 
 export const spaceCommand: CliCommand = {
   name: 'space',
@@ -28,11 +29,25 @@ export const spaceCommand: CliCommand = {
     if (typeof values.arch === 'string') {
       const v = parseArch(values.arch);
       let index: number | null = null;
+      let bench: Nb201Benchmark | null = null;
+      let dataProblem: string | null = null;
       try {
-        index = loadNb201Index(resolveDataDir(values.data as string | undefined)).indexOf(v);
-      } catch {
-        index = null; // the index needs the data; the rest of the description does not
+        bench = loadNb201Benchmark(resolveDataDir(values.data as string | undefined));
+        index = bench.index.indexOf(v);
+      } catch (e) {
+        // the benchmark values need the data; the rest of the description does not
+        dataProblem = (e as Error).message;
       }
+      const accuracy = bench
+        ? Object.fromEntries(
+            NB201_DATASETS.map((d) => {
+              const c = bench!.datasets[d];
+              const seeds = Array.from(c.valSeeds.subarray(index! * MAX_SEEDS, index! * MAX_SEEDS + c.valSeedCount[index!]));
+              return [d, { validation_seeds: seeds, validation_mean: c.valMean[index!], test: c.test[index!] }];
+            }),
+          )
+        : null;
+      const latency_ms = bench ? Object.fromEntries([...bench.latency].map(([dev, secs]) => [dev, Number.isFinite(secs[index!]) ? secs[index!] * 1e3 : null])) : null;
       const info = {
         arch: vectorToArchString(v),
         vector: v,
@@ -42,6 +57,9 @@ export const spaceCommand: CliCommand = {
         valid: isValid(v),
         isomorphism_key: isomorphismKey(v),
         cost: Object.fromEntries(NB201_DATASETS.map((d) => [d, nb201Cost(v, macroConfigFor(d))])),
+        accuracy,
+        latency_ms,
+        ...(dataProblem ? { data_problem: dataProblem } : {}),
       };
       if (values.json) io.out(JSON.stringify(info));
       else {
@@ -51,6 +69,19 @@ export const spaceCommand: CliCommand = {
           const c = info.cost[d];
           io.out(`  ${d.padEnd(10)} params ${(c.params / 1e6).toFixed(4)} M  FLOPs ${(c.flops / 1e6).toFixed(2)} M (pruned graph ${(c.flopsEffective / 1e6).toFixed(2)} M)`);
         }
+        if (accuracy) {
+          io.out('  benchmark accuracy (%): validation per seed, their mean, and mean test');
+          for (const d of NB201_DATASETS) {
+            const a = accuracy[d];
+            io.out(`    ${d.padEnd(10)} validation ${a.validation_seeds.map((x) => x.toFixed(2)).join(' / ')}  mean ${a.validation_mean.toFixed(2)}  test ${a.test.toFixed(2)}`);
+          }
+          const lat = Object.entries(latency_ms!);
+          if (lat.length) {
+            io.out('  LatBench latency (ms):');
+            const w = Math.max(...lat.map(([dev]) => dev.length));
+            for (const [dev, ms] of lat) io.out(`    ${dev.padEnd(w)}  ${ms === null ? (info.valid ? 'not measured' : '- (invalid cell: not measured)') : ms.toFixed(3)}`);
+          }
+        } else io.out(`  benchmark accuracies and latencies: unavailable (${dataProblem})`);
       }
       return 0;
     }

@@ -3,7 +3,9 @@
 
 import { DataError } from '../data/files.js';
 import { PickleError } from '../data/pickle.js';
+import { EXIT_INTERRUPTED, InterruptedError, listenForInterrupts } from '../util/interrupt.js';
 import { UsageError } from './args.js';
+import type { CliCommand, CliIo } from './command.js';
 import { dataCommand } from './cmd-data.js';
 import { demoCommand } from './cmd-demo.js';
 import { latencyCommand } from './cmd-latency.js';
@@ -11,16 +13,7 @@ import { measureCommand } from './cmd-measure.js';
 import { searchCommand } from './cmd-search.js';
 import { spaceCommand } from './cmd-space.js';
 
-export interface CliCommand {
-  name: string;
-  summary: string;
-  run(argv: string[], io: CliIo): Promise<number>;
-}
-
-export interface CliIo {
-  out(s: string): void;
-  err(s: string): void;
-}
+export type { CliCommand, CliIo } from './command.js';
 
 const defaultIo: CliIo = {
   out: (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n'),
@@ -59,11 +52,17 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     io.err(`brp-nas: unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
     return 2;
   }
+  // in the main thread (tests, library use) Ctrl-C is heard between awaits; the launcher's worker hears it always
+  const stopListening = listenForInterrupts(() => io.err(`brp-nas ${name}: interrupted; stopping (Ctrl-C again to exit at once)`));
   try {
     return await cmd.run(rest, io);
   } catch (e) {
+    if (e instanceof InterruptedError) {
+      io.err(`brp-nas ${name}: interrupted before anything could be saved`);
+      return EXIT_INTERRUPTED;
+    }
     if (e instanceof UsageError) {
-      io.err(`brp-nas ${e.message}`);
+      io.err(`brp-nas ${e.message.startsWith(name) ? '' : `${name}: `}${e.message}`);
       return 2;
     }
     if (e instanceof DataError || e instanceof PickleError) {
@@ -73,5 +72,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     io.err(`brp-nas ${name}: ${(e as Error)?.message ?? String(e)}`);
     if (process.env.BRPNAS_DEBUG) io.err(String((e as Error)?.stack));
     return 1;
+  } finally {
+    stopListening();
   }
 }

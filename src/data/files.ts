@@ -61,3 +61,19 @@ export function readDataText(path: string): string {
     throw new DataError(`data file ${path} is not valid UTF-8 text`);
   }
 }
+
+/**
+ * Read a file the user named on the command line (a model, a dataset): a missing, unreadable or
+ * non-regular file is a DataError that says what the file was meant to be.
+ */
+export function readInputFile(path: string, what: string): Uint8Array {
+  try {
+    if (statSync(path).isDirectory()) throw new DataError(`${what} ${path} is a directory, not a file`);
+    return readFileSync(path);
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DataError(`${what} ${path} does not exist`);
+    throw new DataError(`cannot read ${what} ${path}: ${code ?? (e as Error).message}`);
+  }
+}

@@ -21,6 +21,7 @@ import type { GraphSet } from '../nn/graphs.js';
 import type { Kernels } from '../nn/kernels.js';
 import { AdamW, type AdamWStep, EarlyStopping, cosineLr } from '../nn/optim.js';
 import type { Rng } from '../util/rng.js';
+import { throwIfStopped, type StopSignal } from '../util/stop.js';
 
 export interface BrpTrainConfig {
   /** Optimizer steps (each over all ordered pairs). */
@@ -173,7 +174,7 @@ export class BinaryRelationPredictor {
    * normal loss. The body is not changed. The reference also backpropagates into the body and
    * throws those gradients away; skipping that pass gives the same result.
    */
-  warmUpHead(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, steps: number, lr: number, rng: Rng): BrpTrainReport {
+  warmUpHead(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, steps: number, lr: number, rng: Rng, signal?: StopSignal): BrpTrainReport {
     const t0 = performance.now();
     assertFiniteValues(y);
     const model = this.model;
@@ -182,6 +183,7 @@ export class BinaryRelationPredictor {
     const opt = new AdamW(this.kernels, head, { lr, weightDecay: 0 });
     let loss = NaN;
     for (let s = 0; s < steps; s++) {
+      throwIfStopped(signal);
       loss = this.pairGradients(set, ids, y, rng, false);
       opt.step();
     }
@@ -190,9 +192,10 @@ export class BinaryRelationPredictor {
 
   /**
    * Train (or continue training: the model is warm-started, the optimizer and schedule are new,
-   * as in the reference's iterations) on graphs `ids` with values `y` (higher = better).
+   * as in the reference's iterations) on graphs `ids` with values `y` (higher = better). A stop
+   * from `signal` (polled every step) throws InterruptedError: a half-trained round is of no use.
    */
-  train(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, cfg: BrpTrainConfig, rng: Rng, onStep?: (step: number, loss: number) => void): BrpTrainReport {
+  train(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, cfg: BrpTrainConfig, rng: Rng, onStep?: (step: number, loss: number) => void, signal?: StopSignal): BrpTrainReport {
     const t0 = performance.now();
     assertFiniteValues(y);
     this.model.reserve(ids.length);
@@ -203,6 +206,7 @@ export class BinaryRelationPredictor {
     let loss = NaN;
     let steps = 0;
     for (let s = 0; s < cfg.steps; s++) {
+      throwIfStopped(signal);
       if (cfg.cosine) opt.lr = cosineLr(cfg.lr, s, cfg.steps);
       // the weight updates are fused into the backward pass; the optimizer does the rest
       const step = opt.next();

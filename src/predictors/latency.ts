@@ -9,7 +9,9 @@ import { encodeNb201Codes, flattenGraphs, type GraphSet } from '../nn/graphs.js'
 import type { Kernels } from '../nn/kernels.js';
 import { createWasmKernels } from '../nn/kernels-wasm.js';
 import { Rng } from '../util/rng.js';
+import type { StopSignal } from '../util/stop.js';
 import { twinGroups } from '../spaces/nb201-twins.js';
+import { isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201.js';
 import { groupedSplitIndices, splitIndices, type Split, type SplitKind } from './split.js';
 import { decodeArtifact, encodeArtifact } from './artifact.js';
 import { fitFlops, fitLayerwise, predictLinear, type LinearModel } from './baselines.js';
@@ -20,10 +22,25 @@ export type LatencyPredictorKind = (typeof LATENCY_PREDICTORS)[number];
 
 export interface LatencyPredictor {
   readonly kind: LatencyPredictorKind;
-  /** Predicted latency in seconds for NB201 cells given by vector code. */
-  predictCodes(codes: ArrayLike<number>): Float64Array;
+  /**
+   * Predicted latency in milliseconds of NB201 cells as users write them (arch strings, tuples,
+   * six op digits or vectors). A disconnected cell has no network to time and is refused.
+   */
+  predictMs(archs: readonly (string | Nb201Vector)[]): Float64Array;
+  /** Predicted latency in seconds for NB201 cells given by vector code (internal, no validity check). */
+  predictSecondsOfCodes(codes: ArrayLike<number>): Float64Array;
   /** The versioned single-file artifact. */
   toArtifact(meta?: Record<string, unknown>): Uint8Array;
+}
+
+/** predictMs on top of predictSecondsOfCodes, shared by every predictor kind. */
+function predictMsOf(p: LatencyPredictor, archs: readonly (string | Nb201Vector)[]): Float64Array {
+  const codes = archs.map((a) => {
+    const v = parseArch(a);
+    if (!isValid(v)) throw new Error(`${vectorToArchString(v)} is a disconnected cell (no path from input to output): it is not a network and has no latency`);
+    return vectorToCode(v);
+  });
+  return Float64Array.from(p.predictSecondsOfCodes(codes), (s) => s * 1e3);
 }
 
 class NeuralLatencyPredictor implements LatencyPredictor {
@@ -37,7 +54,11 @@ class NeuralLatencyPredictor implements LatencyPredictor {
     return this.kind === 'mlp' ? flattenGraphs(set) : set;
   }
 
-  predictCodes(codes: ArrayLike<number>): Float64Array {
+  predictMs(archs: readonly (string | Nb201Vector)[]): Float64Array {
+    return predictMsOf(this, archs);
+  }
+
+  predictSecondsOfCodes(codes: ArrayLike<number>): Float64Array {
     return this.regressor.predict(this.graphs(codes), Int32Array.from({ length: codes.length }, (_, i) => i));
   }
 
@@ -51,7 +72,10 @@ class LinearLatencyPredictor implements LatencyPredictor {
     readonly kind: 'flops' | 'layerwise',
     readonly model: LinearModel,
   ) {}
-  predictCodes(codes: ArrayLike<number>): Float64Array {
+  predictMs(archs: readonly (string | Nb201Vector)[]): Float64Array {
+    return predictMsOf(this, archs);
+  }
+  predictSecondsOfCodes(codes: ArrayLike<number>): Float64Array {
     return predictLinear(this.model, codes);
   }
   toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
@@ -93,6 +117,8 @@ export interface LatencyTrainOptions {
   config?: Partial<RegressorTrainConfig>;
   kernels?: Kernels;
   onEpoch?: (e: EpochInfo) => boolean | void;
+  /** Polled every training step: a stop ends training with the best weights so far. */
+  signal?: StopSignal;
 }
 
 export interface LatencyExperiment {
@@ -135,13 +161,13 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
     const reg = new GcnRegressor(opts.kernels ?? createWasmKernels(), cfg);
     const trainRng = rng.fork();
     reg.init(trainRng, kind === 'mlp' ? 'torch-linear' : 'thomas');
-    report = reg.train(set, split.train, secondsOf(split.train), split.valid, secondsOf(split.valid), { ...LATENCY_TRAIN_CONFIG, ...opts.config }, trainRng, opts.onEpoch);
+    report = reg.train(set, split.train, secondsOf(split.train), split.valid, secondsOf(split.valid), { ...LATENCY_TRAIN_CONFIG, ...opts.config }, trainRng, opts.onEpoch, opts.signal);
     predictor = new NeuralLatencyPredictor(kind, reg);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const testCodes = codesOf(split.test);
   const testTrue = secondsOf(split.test);
-  const testPred = predictor.predictCodes(testCodes);
+  const testPred = predictor.predictSecondsOfCodes(testCodes);
   return { predictor, device: ds.device, seed, splitKind: opts.split ?? 'grouped', split, testCodes, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), trainSeconds, report };
 }
 

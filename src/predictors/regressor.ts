@@ -8,6 +8,7 @@ import type { GraphSet } from '../nn/graphs.js';
 import type { Kernels } from '../nn/kernels.js';
 import { AdamW, type AdamWStep, EarlyStopping, PlateauScheduler, cosineLr } from '../nn/optim.js';
 import type { Rng } from '../util/rng.js';
+import type { StopSignal } from '../util/stop.js';
 
 export interface RegressorTrainConfig {
   epochs: number;
@@ -55,6 +56,8 @@ export interface TrainReport {
   seconds: number;
   history: EpochInfo[];
   stoppedEarly: boolean;
+  /** Stopped by the caller's StopSignal (Ctrl-C); the best weights so far are restored. */
+  interrupted: boolean;
 }
 
 export interface Normalisation {
@@ -183,7 +186,8 @@ export class GcnRegressor {
 
   /**
    * Train on graphs `trainIds` with targets `trainY` (target unit), validating on `validIds`.
-   * `onEpoch` sees every epoch (progress); returning false from it stops training.
+   * `onEpoch` sees every epoch (progress); returning false from it stops training. `signal` is
+   * polled every step: when it says stop, training ends mid-epoch with the best weights so far.
    */
   train(
     set: GraphSet,
@@ -194,6 +198,7 @@ export class GcnRegressor {
     cfg: RegressorTrainConfig,
     rng: Rng,
     onEpoch?: (e: EpochInfo) => boolean | void,
+    signal?: StopSignal,
   ): TrainReport {
     if (trainIds.length !== trainY.length || validIds.length !== validY.length) throw new Error('ids and targets differ in length');
     if (trainIds.length < 2) throw new Error('need at least 2 training graphs');
@@ -224,6 +229,7 @@ export class GcnRegressor {
     let best = { loss: Infinity, epoch: -1, params: null as Float32Array | null };
     let steps = 0;
     let stoppedEarly = false;
+    let interrupted = false;
     const t0 = performance.now();
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
       const te = performance.now();
@@ -231,6 +237,10 @@ export class GcnRegressor {
       rng.shuffle(order);
       let trainLoss = 0;
       for (let s = 0; s < order.length; s += cfg.batchSize) {
+        if (signal?.stopped) {
+          interrupted = true;
+          break;
+        }
         const B = Math.min(cfg.batchSize, order.length - s);
         for (let i = 0; i < B; i++) {
           batchIds[i] = trainIds[order[s + i]];
@@ -242,6 +252,7 @@ export class GcnRegressor {
         for (const [from, count] of unfused) opt.update(step, from, count);
         steps++;
       }
+      if (interrupted) break;
       let validLoss = 0;
       if (validIds.length) {
         const vp = this.predictNormalised(set, validIds);
@@ -263,6 +274,6 @@ export class GcnRegressor {
       if (keepGoing === false) break;
     }
     if (cfg.restoreBest && best.params) model.paramView().set(best.params);
-    return { epochs: history.length, bestEpoch: best.epoch, bestValidLoss: best.loss, steps, seconds: (performance.now() - t0) / 1000, history, stoppedEarly };
+    return { epochs: history.length, bestEpoch: best.epoch, bestValidLoss: best.loss, steps, seconds: (performance.now() - t0) / 1000, history, stoppedEarly, interrupted };
   }
 }

@@ -20,7 +20,7 @@ export async function scatterSvg(x: ArrayLike<number>, y: ArrayLike<number>, opt
   const layers: object[] = [
     {
       data: { values: points },
-      mark: { type: 'circle', size: 6, opacity: 0.35 },
+      mark: { type: 'circle', size: 6, opacity: 0.35, clip: true },
       encoding: {
         x: { field: 'x', type: 'quantitative', title: opts.xLabel, scale: { domain: [lo, hi] } },
         y: { field: 'y', type: 'quantitative', title: opts.yLabel, scale: { domain: [lo, hi] } },
@@ -30,7 +30,7 @@ export async function scatterSvg(x: ArrayLike<number>, y: ArrayLike<number>, opt
   if (opts.identity) {
     const line = (k: number, dash: number[]) => ({
       data: { values: [{ x: lo, y: lo * k }, { x: hi, y: hi * k }] },
-      mark: { type: 'line', color: '#d62728', strokeDash: dash, strokeWidth: 1 },
+      mark: { type: 'line', color: '#d62728', strokeDash: dash, strokeWidth: 1, clip: true },
       encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
     });
     layers.push(line(1, []), line(1.1, [4, 3]), line(0.9, [4, 3]));
@@ -69,6 +69,8 @@ export async function curvesSvg(curves: Curve[], opts: { title: string; xLabel: 
   }
   // zoom on the interesting part: the upper range of the curves
   const floor = Math.max(lo, hi - Math.max(4, (hi - lo) * 0.5));
+  const top = hi + (hi - floor) * 0.03; // a curve at the maximum stays visible, not half clipped
+  const legend = { orient: 'bottom-right', labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolFillOpacity: 1, symbolStrokeOpacity: 1 };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: opts.title,
@@ -76,12 +78,20 @@ export async function curvesSvg(curves: Curve[], opts: { title: string; xLabel: 
     height: 320,
     data: { values: rows.filter((r) => r.hi >= floor) },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: opts.xLabel },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom-right', labelLimit: 400 } },
+      x: { field: 'x', type: 'quantitative', title: opts.xLabel, scale: { domain: [1, Math.max(2, ...curves.map((c) => c.mean.length))], nice: false } },
     },
+    // clip: the y axis is zoomed, so the early part of a curve lies below it and must not be drawn
+    // over the tick labels; the legend comes from the lines alone, so its swatches have their colour
+    // (both layers feed one merged legend, so both state the symbol; the band's opacity would win)
     layer: [
-      { mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative', title: opts.yLabel, scale: { domain: [floor, hi], zero: false } }, y2: { field: 'hi' } } },
-      { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+      {
+        mark: { type: 'area', opacity: 0.2, clip: true },
+        encoding: { y: { field: 'lo', type: 'quantitative', title: opts.yLabel, scale: { domain: [floor, top], zero: false, nice: false } }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal', title: null, legend } },
+      },
+      {
+        mark: { type: 'line', strokeWidth: 1.5, clip: true },
+        encoding: { y: { field: 'y', type: 'quantitative' }, color: { field: 'series', type: 'nominal', title: null, legend } },
+      },
     ],
   };
   return renderSvg(spec);
@@ -106,7 +116,7 @@ export async function groupedBarsSvg(panels: { title: string; bars: Bar[]; domai
       width: Math.max(240, groups.length * 44),
       height: 180,
       data: { values: p.bars },
-      mark: { type: 'bar' },
+      mark: { type: 'bar', clip: true },
       encoding: {
         x: { field: 'group', type: 'nominal', title: null, sort: groups, axis: { labelAngle: -40, labelLimit: 400 } },
         xOffset: { field: 'series', type: 'nominal' },

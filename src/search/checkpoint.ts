@@ -1,20 +1,28 @@
 // Finished simulation runs saved beside a result file, keyed by the options that produced them, so
-// an interrupted search resumes where it stopped (and never mixes runs of other options).
+// an interrupted search resumes where it stopped. A checkpoint of other options is never mixed in
+// or silently discarded: it is an error unless the caller says to overwrite it.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { type RunResult, type SimulationOptions, type SimulationResult, simulateSearch } from './simulate.js';
 
-/** Runs saved under `key` at `path`; none if the file is missing, unreadable or of other options. */
-export function loadRunCheckpoint(path: string, key: string): RunResult[] {
+export class CheckpointMismatchError extends Error {}
+
+/** Runs saved under `key` at `path`; none if the file is missing (or, with `overwrite`, of other options). */
+export function loadRunCheckpoint(path: string, key: string, overwrite = false): RunResult[] {
   if (!existsSync(path)) return [];
+  let saved;
   try {
-    const saved = JSON.parse(readFileSync(path, 'utf8'));
-    if (saved.key !== key || !Array.isArray(saved.runs)) return [];
-    return saved.runs.map((r: RunResult) => ({ ...r, bestTest: Float64Array.from(r.bestTest), selectedTest: Float64Array.from(r.selectedTest) }));
-  } catch {
-    return [];
+    saved = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    if (overwrite) return [];
+    throw new CheckpointMismatchError(`${path} is not a readable checkpoint (${(e as Error).message}); remove it or pass --force`);
   }
+  if (saved.key !== key || !Array.isArray(saved.runs)) {
+    if (overwrite) return [];
+    throw new CheckpointMismatchError(`${path} holds runs of other options (${saved.key}); use another --out, or --force to discard them`);
+  }
+  return saved.runs.map((r: RunResult) => ({ ...r, bestTest: Float64Array.from(r.bestTest), selectedTest: Float64Array.from(r.selectedTest) }));
 }
 
 export function saveRunCheckpoint(path: string, key: string, runs: RunResult[]): void {
@@ -29,9 +37,9 @@ export function simulateCheckpointed(
   path: string,
   key: string,
   opts: Omit<SimulationOptions, 'resume' | 'onRun'>,
-  hooks: { onResume?: (runs: number) => void; onRun?: (run: number, result: RunResult) => void } = {},
+  hooks: { onResume?: (runs: number) => void; onRun?: (run: number, result: RunResult) => void; overwrite?: boolean } = {},
 ): SimulationResult {
-  const done = loadRunCheckpoint(path, key).slice(0, opts.runs);
+  const done = loadRunCheckpoint(path, key, hooks.overwrite).slice(0, opts.runs);
   if (done.length) hooks.onResume?.(done.length);
   const finished = [...done];
   return simulateSearch({

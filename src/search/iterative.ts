@@ -4,7 +4,7 @@
 // the predicted best and half at random from the top |C| / 2^i of the ranking.
 
 import type { Rng } from '../util/rng.js';
-import type { Observation, SearchStrategy } from './strategy.js';
+import { ClassSet, type ClassOf, type Observation, type SearchStrategy } from './strategy.js';
 
 /** A predictor that learns from measured models and scores candidates (higher = better). */
 export interface RankingLearner {
@@ -17,10 +17,10 @@ export interface IterativeOptions {
   budget: number;
   rounds: number;
   /**
-   * Equivalence class of a cell (e.g. its isomorphism key). A predictor cannot tell members of a
-   * class apart, so the predicted-best picks skip classes already measured or already picked.
+   * Equivalence class of a cell (e.g. its isomorphism key): every pick, predicted-best or random,
+   * skips classes already proposed (the rule all strategies share).
    */
-  classOf?: (code: number) => string;
+  classOf?: ClassOf;
   /**
    * In the last round take every pick from the predicted best instead of half at random: with no
    * later round to learn from the exploration, it only costs (default true; false = the reference).
@@ -30,6 +30,8 @@ export interface IterativeOptions {
 
 export class IterativePredictorSearch implements SearchStrategy {
   private readonly trainedSet = new Set<number>();
+  private readonly proposed = new Set<number>();
+  private readonly classes: ClassSet;
   private readonly codes: number[] = [];
   private readonly values: number[] = [];
   private queue: number[] = [];
@@ -50,63 +52,68 @@ export class IterativePredictorSearch implements SearchStrategy {
     if (opts.rounds < 1 || opts.budget < 2) throw new Error('iterative search needs rounds >= 1 and budget >= 2');
     this.candidates = Int32Array.from(candidates);
     this.perRound = Math.max(2, Math.ceil(opts.budget / opts.rounds));
+    this.classes = new ClassSet(opts.classOf);
   }
 
   ask(max: number): number[] {
     if (this.queue.length === 0 && this.pending === 0) this.planRound();
     const out = this.queue.splice(0, max);
     this.pending += out.length;
+    for (const c of out) this.proposed.add(c);
     return out;
   }
 
   private planRound(): void {
     const left = this.opts.budget - this.codes.length;
-    const want = Math.min(this.perRound, left, this.candidates.length - this.codes.length);
+    const want = Math.min(this.perRound, left);
     if (want <= 0) return;
-    const untrained = Array.from(this.candidates).filter((c) => !this.trainedSet.has(c));
+    const fresh = (c: number) => !this.proposed.has(c) && !this.classes.has(c);
+    /** Up to k random picks from `pool` (in a seeded order), one per new class. */
+    const randomPicks = (pool: number[], k: number, into: number[]) => {
+      for (const c of this.rng.shuffle(pool.slice())) {
+        if (into.length >= k) break;
+        if (this.classes.claim(c)) into.push(c);
+      }
+    };
+    const picks: number[] = [];
     if (this.round === 0) {
-      this.queue = this.rng.sample(untrained, want);
+      randomPicks(Array.from(this.candidates).filter(fresh), want, picks);
     } else {
       const t0 = performance.now();
       this.learner.fit(this.codes, this.values, this.round);
       const scores = this.learner.scores(this.candidates);
       this.modelSeconds += (performance.now() - t0) / 1000;
       const order = Array.from(this.candidates.keys()).sort((a, b) => scores[b] - scores[a]);
-      const top: number[] = [];
       const last = this.codes.length + want >= this.opts.budget;
       const nTop = last && this.opts.exploitLastRound !== false ? want : Math.floor(want / 2);
-      const classOf = this.opts.classOf;
-      const usedClasses = new Set(classOf ? this.codes.map(classOf) : []);
       for (const i of order) {
-        if (top.length >= nTop) break;
+        if (picks.length >= nTop) break;
         const c = this.candidates[i];
-        if (this.trainedSet.has(c)) continue;
-        if (classOf) {
-          const k = classOf(c);
-          if (usedClasses.has(k)) continue;
-          usedClasses.add(k);
-        }
-        top.push(c);
+        if (!this.proposed.has(c) && this.classes.claim(c)) picks.push(c);
       }
-      // the random half comes from the top |C| / 2^i of the ranking
+      // the random half comes from the top |C| / 2^i of the ranking (all fresh candidates if too few)
       const cut = Math.floor(order.length / 2 ** Math.max(this.round, 1));
       const threshold = scores[order[Math.min(cut, order.length - 1)]];
-      const taken = new Set(top);
-      let pool = order.filter((i) => scores[i] > threshold).map((i) => this.candidates[i]).filter((c) => !this.trainedSet.has(c) && !taken.has(c));
-      if (pool.length < want - top.length) pool = untrained.filter((c) => !taken.has(c));
-      this.queue = [...top, ...this.rng.sample(pool, Math.min(pool.length, want - top.length))];
+      let pool = order.filter((i) => scores[i] > threshold).map((i) => this.candidates[i]).filter(fresh);
+      if (pool.length < want - picks.length) pool = Array.from(this.candidates).filter(fresh);
+      randomPicks(pool, want, picks);
     }
+    this.queue = picks;
     this.round++;
   }
 
   tell(observations: Observation[]): void {
     for (const o of observations) {
-      if (this.trainedSet.has(o.code)) continue;
+      if (!this.proposed.has(o.code) || this.trainedSet.has(o.code)) throw new Error(`${this.name}: ${o.code} was not proposed, or was told already`);
       this.trainedSet.add(o.code);
       this.codes.push(o.code);
       this.values.push(o.value);
       this.pending--;
     }
+  }
+
+  forget(codes: number[]): void {
+    this.pending -= codes.length;
   }
 
   dispose(): void {

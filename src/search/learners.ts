@@ -22,7 +22,9 @@ export function nb201GraphsByCode(): GraphSet {
   return allGraphs;
 }
 
-export type TargetScaling = 'minmax' | 'rank';
+import type { TargetScaling } from './options.js';
+import { InterruptedError, type StopSignal } from '../util/stop.js';
+export type { TargetScaling } from './options.js';
 
 /** Scale measured values to [0, 1]: min-max (the reference), or by rank (ties share the mean rank). */
 export function scaleTargets(values: number[], how: TargetScaling = 'minmax'): number[] {
@@ -48,6 +50,8 @@ export interface BrpLearnerOptions {
    * with --transfer; here full-pair steps). 0 = none.
    */
   warmupSteps?: number;
+  /** Polled every training step; a stop throws InterruptedError. */
+  signal?: StopSignal;
 }
 
 export const BRP_LEARNER_DEFAULTS: BrpLearnerOptions = {
@@ -81,8 +85,8 @@ export class BrpLearner implements RankingLearner {
   fit(codes: number[], values: number[], round: number): void {
     const targets = scaleTargets(values, this.opts.targets);
     // round 1 is the first training round (round 0 is random), the reference's iteration 0
-    if (round === 1 && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng);
-    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps: this.opts.stepsPerRound * round }, this.rng);
+    if (round === 1 && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng, this.opts.signal);
+    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps: this.opts.stepsPerRound * round }, this.rng, undefined, this.opts.signal);
   }
 
   scores(candidates: Int32Array): Float64Array {
@@ -99,6 +103,8 @@ export interface GcnLearnerOptions {
   batchPerRound: number;
   lr: number;
   weightDecay: number;
+  /** Polled every training step; a stop throws InterruptedError. */
+  signal?: StopSignal;
 }
 
 export const GCN_LEARNER_DEFAULTS: GcnLearnerOptions = { hidden: 600, layers: 4, dropout: 0.2, epochsPerRound: 30, batchPerRound: 10, lr: 3.5e-4, weightDecay: 5e-4 };
@@ -130,7 +136,8 @@ export class GcnLearner implements RankingLearner {
       schedulerStartEpoch: 20,
     };
     // the reference validates on the training set for iterative runs
-    this.regressor.train(this.graphs, codes, values, codes, values, cfg, this.rng);
+    const report = this.regressor.train(this.graphs, codes, values, codes, values, cfg, this.rng, undefined, this.opts.signal);
+    if (report.interrupted) throw new InterruptedError();
   }
 
   scores(candidates: Int32Array): Float64Array {

@@ -3,7 +3,7 @@
 
 import { codeToVector, vectorToCode } from '../spaces/nb201.js';
 import type { Rng } from '../util/rng.js';
-import type { Observation, SearchStrategy } from './strategy.js';
+import { ClassSet, type ClassOf, type Observation, type SearchStrategy } from './strategy.js';
 
 export interface ReaOptions {
   population: number;
@@ -16,18 +16,25 @@ export class RegularizedEvolution implements SearchStrategy {
   readonly name = 'rea';
   private readonly allowed: Set<number>;
   private readonly seen = new Set<number>();
+  private readonly classes: ClassSet;
   private population: Observation[] = [];
-  private readonly initial: number[];
+  private readonly initial: number[] = [];
   private pending = 0;
 
   constructor(
     candidates: ArrayLike<number>,
     private readonly rng: Rng,
     private readonly opts: ReaOptions = REA_DEFAULTS,
+    classOf?: ClassOf,
   ) {
     if (opts.tournament < 1 || opts.population < opts.tournament) throw new Error('REA needs 1 <= tournament <= population');
     this.allowed = new Set(Array.from(candidates));
-    this.initial = rng.sample(Array.from(candidates), Math.min(opts.population, candidates.length));
+    this.classes = new ClassSet(classOf);
+    // the initial population: a random order, one cell per class
+    for (const c of rng.shuffle(Int32Array.from(candidates))) {
+      if (this.initial.length >= opts.population) break;
+      if (this.classes.claim(c)) this.initial.push(c);
+    }
   }
 
   ask(max: number): number[] {
@@ -41,18 +48,23 @@ export class RegularizedEvolution implements SearchStrategy {
       this.pending += out.length;
       return out;
     }
-    if (this.pending > 0) return []; // wait for the initial population's results
+    if (this.pending > 0 || this.population.length === 0) return []; // wait for results
     // one child per call, as the algorithm is sequential
     const t = this.rng.sample(this.population, Math.min(this.opts.tournament, this.population.length));
     const parent = t.reduce((a, b) => (b.value > a.value ? b : a));
     const child = this.mutate(parent.code);
     if (child === null) return [];
     this.seen.add(child);
+    this.classes.claim(child);
     this.pending++;
     return [child];
   }
 
-  /** Change one edge to another op; retry until the child is allowed and new. */
+  private fresh(c: number): boolean {
+    return this.allowed.has(c) && !this.seen.has(c) && !this.classes.has(c);
+  }
+
+  /** Change one edge to another op; the child must be allowed and of a class not yet proposed. */
   private mutate(code: number): number | null {
     const v = codeToVector(code);
     const options: number[] = [];
@@ -62,11 +74,11 @@ export class RegularizedEvolution implements SearchStrategy {
         const w = v.slice();
         w[e] = op;
         const c = vectorToCode(w);
-        if (this.allowed.has(c) && !this.seen.has(c)) options.push(c);
+        if (this.fresh(c)) options.push(c);
       }
     if (options.length) return options[this.rng.int(options.length)];
-    // every neighbour seen: fall back to a random unseen candidate
-    const rest = Array.from(this.allowed).filter((c) => !this.seen.has(c));
+    // every neighbour seen: fall back to a random fresh candidate
+    const rest = Array.from(this.allowed).filter((c) => this.fresh(c));
     return rest.length ? rest[this.rng.int(rest.length)] : null;
   }
 
@@ -76,5 +88,9 @@ export class RegularizedEvolution implements SearchStrategy {
       if (this.population.length > this.opts.population) this.population.shift();
       this.pending--;
     }
+  }
+
+  forget(codes: number[]): void {
+    this.pending -= codes.length;
   }
 }

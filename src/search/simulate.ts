@@ -8,16 +8,17 @@ import type { Nb201Benchmark } from '../data/nb201-bench.js';
 import { MAX_SEEDS } from '../data/nb201-bench.js';
 import type { DisposableKernels } from '../nn/backend.js';
 import type { Nb201Dataset } from '../spaces/nb201-cost.js';
-import { NB201_SIZE, codeToVector, isomorphismKey } from '../spaces/nb201.js';
+import { NB201_SIZE, codeToVector, isomorphismKey, vectorToArchString } from '../spaces/nb201.js';
+import { InterruptedError, type StopSignal } from '../util/stop.js';
 import { Rng } from '../util/rng.js';
 import { IterativePredictorSearch } from './iterative.js';
 import { BRP_LEARNER_DEFAULTS, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
 import { RandomSearch } from './random.js';
 import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
+import { SEARCH_DEFAULTS, STRATEGIES, type StrategyName } from './options.js';
 import type { SearchStrategy } from './strategy.js';
 
-export const STRATEGIES = ['brp', 'gcn', 'rea', 'random'] as const;
-export type StrategyName = (typeof STRATEGIES)[number];
+export { STRATEGIES, type StrategyName } from './options.js';
 
 export interface SimulationOptions {
   bench: Nb201Benchmark;
@@ -32,7 +33,7 @@ export interface SimulationOptions {
   gcn?: Partial<GcnLearnerOptions>;
   /** Body parameters to start the BRP predictor from (transfer from a latency predictor). */
   transferBody?: Float32Array;
-  /** Skip isomorphic duplicates among a predictor's top picks (default true). */
+  /** Propose one cell per isomorphism class, in every strategy (default true). */
   dedupe?: boolean;
   /** Predictor searches take all last-round picks from the predicted best (default true). */
   exploitLastRound?: boolean;
@@ -41,8 +42,11 @@ export interface SimulationOptions {
   onRun?: (run: number, result: RunResult) => void;
   /** Results of runs already finished (a resumed simulation skips them, keeping the random streams). */
   resume?: RunResult[];
-  /** Checked between runs; true stops the simulation early (results cover the finished runs). */
-  shouldStop?: () => boolean;
+  /**
+   * Polled between runs and during training; a stop ends the simulation early, dropping the run in
+   * flight (the result covers the finished runs and says interrupted; none finished: InterruptedError).
+   */
+  signal?: StopSignal;
 }
 
 export interface RunResult {
@@ -51,6 +55,9 @@ export interface RunResult {
   /** Test accuracy of the model with the best revealed validation accuracy after each step. */
   selectedTest: Float64Array;
   selectedCode: number;
+  /** The trained cells in training order, and the validation accuracy each revealed. */
+  trained: number[];
+  revealed: number[];
   /** 1-based step at which the best candidate (by test accuracy) was trained, or null. */
   reachedGlobalBestAt: number | null;
   seconds: number;
@@ -78,6 +85,40 @@ export interface SimulationResult {
   /** Wall time of each run (seconds). */
   run_seconds: number[];
   latency?: { limit_ms: number; feasible_candidates: number; selected_truly_feasible_share: number | null };
+  /** Per run: the validation-selected and the best-found architecture, and everything trained. */
+  per_run: RunDetail[];
+  interrupted?: boolean;
+}
+
+export interface ArchValues {
+  arch: string;
+  /** The validation accuracy training revealed (%). */
+  validation: number;
+  /** The benchmark's mean test accuracy, which only the report sees (%). */
+  test: number;
+}
+
+export interface RunDetail {
+  /** The model with the best revealed validation accuracy: what a user would deploy. */
+  selected: ArchValues;
+  /** The model with the best test accuracy among those trained (the oracle view). */
+  best_found: ArchValues;
+  reached_global_best_at: number | null;
+  seconds: number;
+  /** Architectures in training order, with their revealed validation accuracies. */
+  trained: string[];
+  revealed: number[];
+}
+
+function runDetail(r: RunResult, test: (code: number) => number): RunDetail {
+  const at = (i: number): ArchValues => ({ arch: vectorToArchString(codeToVector(r.trained[i])), validation: r.revealed[i], test: test(r.trained[i]) });
+  let sel = 0;
+  let best = 0;
+  for (let i = 1; i < r.trained.length; i++) {
+    if (r.revealed[i] > r.revealed[sel]) sel = i;
+    if (test(r.trained[i]) > test(r.trained[best])) best = i;
+  }
+  return { selected: at(sel), best_found: at(best), reached_global_best_at: r.reachedGlobalBestAt, seconds: r.seconds, trained: r.trained.map((c) => vectorToArchString(codeToVector(c))), revealed: r.revealed };
 }
 
 function meanSe(xs: number[]): [number, number] {
@@ -99,17 +140,18 @@ export function isoClass(code: number): string {
 }
 
 export function makeStrategy(opts: SimulationOptions, candidates: Int32Array, rng: Rng, kernels: DisposableKernels | null): SearchStrategy {
-  const rounds = opts.rounds ?? 5;
-  const iterative = { budget: opts.budget, rounds, classOf: opts.dedupe === false ? undefined : isoClass, exploitLastRound: opts.exploitLastRound };
+  const rounds = opts.rounds ?? SEARCH_DEFAULTS.rounds;
+  const classOf = opts.dedupe === false ? undefined : isoClass;
+  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound };
   switch (opts.strategy) {
     case 'random':
-      return new RandomSearch(candidates, rng);
+      return new RandomSearch(candidates, rng, classOf);
     case 'rea':
-      return new RegularizedEvolution(candidates, rng, REA_DEFAULTS);
+      return new RegularizedEvolution(candidates, rng, REA_DEFAULTS, classOf);
     case 'brp':
-      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels!, rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...opts.brp }, opts.transferBody), iterative);
+      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels!, rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...opts.brp, signal: opts.signal }, opts.transferBody), iterative);
     case 'gcn':
-      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels!, rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn }), iterative);
+      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels!, rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal }), iterative);
     default:
       throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
   }
@@ -138,6 +180,7 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
   const kernels = needsKernels ? (opts.kernels ?? (() => { throw new Error('kernels factory required'); }))() : null;
   const master = new Rng(opts.seed);
   const runs: RunResult[] = [];
+  let interrupted = false;
   try {
     for (let r = 0; r < opts.runs; r++) {
       const tr = performance.now();
@@ -147,7 +190,10 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
         runs.push(opts.resume[r]);
         continue;
       }
-      if (opts.shouldStop?.()) break;
+      if (opts.signal?.stopped) {
+        interrupted = true;
+        break;
+      }
       const mark = kernels?.heap.mark();
       const strategy = makeStrategy(opts, candidates, rng, kernels);
       const bestTest = new Float64Array(budget);
@@ -159,8 +205,11 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
       let selCode = -1;
       let reached: number | null = null;
       const told = new Set<number>();
+      const trained: number[] = [];
+      const revealed: number[] = [];
       try {
         while (n < budget) {
+          if (opts.signal?.stopped) throw new InterruptedError();
           const proposal = strategy.ask(budget - n);
           if (proposal.length === 0) throw new Error(`${strategy.name} proposed nothing after ${n} of ${budget} models`);
           const obs = [];
@@ -181,22 +230,28 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
             bestTest[n] = best;
             selectedTest[n] = selTest;
             n++;
+            trained.push(code);
+            revealed.push(val);
             obs.push({ code, value: val });
           }
           strategy.tell(obs);
         }
+      } catch (e) {
+        if (!(e instanceof InterruptedError)) throw e;
+        interrupted = true;
+        break; // the run in flight is dropped; finished runs stand
       } finally {
         strategy.dispose?.();
         if (kernels && mark !== undefined) kernels.heap.release(mark);
       }
-      const result: RunResult = { bestTest, selectedTest, selectedCode: selCode, reachedGlobalBestAt: reached, seconds: (performance.now() - tr) / 1000 };
+      const result: RunResult = { bestTest, selectedTest, selectedCode: selCode, trained, revealed, reachedGlobalBestAt: reached, seconds: (performance.now() - tr) / 1000 };
       runs.push(result);
       opts.onRun?.(r, result);
     }
   } finally {
     kernels?.dispose();
   }
-  if (runs.length === 0) throw new Error('the simulation stopped before any run finished');
+  if (runs.length === 0) throw interrupted ? new InterruptedError('the search was interrupted before any run finished') : new Error('the simulation stopped before any run finished');
   const [fm, fse] = meanSe(runs.map((x) => x.bestTest[budget - 1]));
   const [sm, sse] = meanSe(runs.map((x) => x.selectedTest[budget - 1]));
   const curve = Array.from({ length: budget }, (_, s) => meanSe(runs.map((x) => x.bestTest[s])));
@@ -221,6 +276,8 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
     selected_curve_se: scurve.map((x) => x[1]),
     reached_global_best: { runs: reachedRuns.length, mean_models: reachedRuns.length ? reachedRuns.reduce((a, x) => a + x.reachedGlobalBestAt!, 0) / reachedRuns.length : null },
     run_seconds: runs.map((x) => x.seconds),
+    per_run: runs.map((x) => runDetail(x, (c) => cols.test[idx[c]])),
+    ...(interrupted ? { interrupted: true } : {}),
   };
   if (opts.constraint) {
     const truth = opts.constraint.truth;

@@ -1,0 +1,160 @@
+// The search options, defined once: the CLI's flags, validation and help, the bench, the simulation
+// defaults and the result files' names and keys all come from this table.
+
+import { NB201_DATASETS, type Nb201Dataset } from '../spaces/nb201-cost.js';
+
+export const STRATEGIES = ['brp', 'gcn', 'rea', 'random'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+export const TARGET_SCALINGS = ['rank', 'minmax'] as const;
+export type TargetScaling = (typeof TARGET_SCALINGS)[number];
+
+export const DATASET_ALIASES: Record<string, Nb201Dataset> = { cifar10: 'cifar10', 'cifar10-valid': 'cifar10', cifar100: 'cifar100', imagenet16: 'imagenet16', imagenet: 'imagenet16', 'imagenet16-120': 'imagenet16', 'ImageNet16-120': 'imagenet16' };
+
+/** Everything that defines a search (simulated or real). */
+export interface SearchSettings {
+  dataset: Nb201Dataset;
+  strategy: StrategyName;
+  budget: number;
+  runs: number;
+  seed: number;
+  /** Rounds of the iterative selection (brp, gcn). */
+  rounds: number;
+  /** How the BRP scales measured accuracies before its soft pair targets. */
+  targets: TargetScaling;
+  /** The reference's half-random last round instead of an all-exploit one (brp, gcn). */
+  referenceSelection: boolean;
+  /** Head-only warm-up steps after --transfer (brp). */
+  warmup: number;
+  /** Latency predictor whose GCN body starts the BRP (brp). */
+  transfer: string | null;
+  latLimitMs: number | null;
+  latencyModel: string | null;
+}
+
+type Kind = 'int' | 'num' | 'choice' | 'bool' | 'path';
+
+export interface SearchOptionDef {
+  key: keyof SearchSettings;
+  flag: string;
+  kind: Kind;
+  /** Placeholder in the usage line. */
+  value?: string;
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+  /** Strategies the option means something for; 'all' for every one. */
+  appliesTo: readonly StrategyName[] | 'all';
+  /** Short tag for result file names when the value differs from the default. */
+  tag?: (v: never) => string;
+  help: string;
+}
+
+const PREDICTOR: readonly StrategyName[] = ['brp', 'gcn'];
+const base = (p: string) => p.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]+/g, '_');
+
+export const SEARCH_DEFAULTS: Omit<SearchSettings, 'dataset' | 'strategy'> = {
+  budget: 100,
+  runs: 25,
+  seed: 0,
+  rounds: 5,
+  targets: 'rank',
+  referenceSelection: false,
+  warmup: 0,
+  transfer: null,
+  latLimitMs: null,
+  latencyModel: null,
+};
+
+export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
+  { key: 'dataset', flag: 'dataset', kind: 'choice', choices: NB201_DATASETS, appliesTo: 'all', help: 'NB201 dataset (required)' },
+  { key: 'strategy', flag: 'strategy', kind: 'choice', choices: STRATEGIES, appliesTo: 'all', help: 'brp: binary relation predictor with iterative selection; gcn: the same with a GCN regressor; rea: regularised evolution; random (required)' },
+  { key: 'budget', flag: 'budget', kind: 'int', min: 2, max: 15284, appliesTo: 'all', tag: (v: number) => `b${v}`, help: 'models trained per run' },
+  // not in names or keys: run r is the same in a search of any length, so more runs extend a result
+  { key: 'runs', flag: 'runs', kind: 'int', min: 1, max: 100000, appliesTo: 'all', help: 'independent runs (more runs extend an earlier result)' },
+  { key: 'seed', flag: 'seed', kind: 'int', min: 0, max: 2 ** 32 - 1, appliesTo: 'all', tag: (v: number) => `seed${v}`, help: 'seed of the first run (the others derive from it)' },
+  { key: 'rounds', flag: 'rounds', kind: 'int', min: 1, max: 1000, appliesTo: PREDICTOR, tag: (v: number) => `rounds${v}`, help: 'rounds of the iterative data selection' },
+  { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
+  { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
+  { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
+  { key: 'warmup', flag: 'warmup', kind: 'int', min: 0, max: 100000, appliesTo: ['brp'], tag: (v: number) => `warmup${v}`, help: 'head-only warm-up steps after --transfer' },
+  { key: 'latLimitMs', flag: 'lat-limit', kind: 'num', value: 'MS', min: 0, appliesTo: 'all', tag: (v: number) => `lat${v}`, help: 'latency limit in ms (with --latency-model)' },
+  { key: 'latencyModel', flag: 'latency-model', kind: 'path', value: 'MODEL', appliesTo: 'all', tag: (v: string) => base(v), help: 'latency predictor that enforces --lat-limit' },
+];
+
+export class SearchOptionError extends Error {}
+
+const applies = (d: SearchOptionDef, s: StrategyName) => d.appliesTo === 'all' || d.appliesTo.includes(s);
+
+/**
+ * Settings from parsed flag values (strings and booleans, as node:util parseArgs gives them):
+ * checks types and ranges, and refuses options that mean nothing for the chosen strategy.
+ */
+export function searchSettingsFrom(values: Record<string, unknown>, command = 'search'): SearchSettings {
+  const fail = (m: string): never => {
+    throw new SearchOptionError(`${command}: ${m}`);
+  };
+  if (typeof values.dataset !== 'string') fail(`--dataset is required (${NB201_DATASETS.join(', ')})`);
+  const dataset = DATASET_ALIASES[values.dataset as string] ?? fail(`unknown dataset ${JSON.stringify(values.dataset)}; known: ${NB201_DATASETS.join(', ')}`);
+  if (typeof values.strategy !== 'string') fail(`--strategy is required (${STRATEGIES.join(', ')})`);
+  if (!(STRATEGIES as readonly string[]).includes(values.strategy as string)) fail(`--strategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(values.strategy)}`);
+  const strategy = values.strategy as StrategyName;
+  const out: SearchSettings = { ...SEARCH_DEFAULTS, dataset, strategy };
+  for (const d of SEARCH_OPTIONS) {
+    if (d.key === 'dataset' || d.key === 'strategy') continue;
+    const v = values[d.flag];
+    if (v === undefined || v === false) continue;
+    if (!applies(d, strategy)) fail(`--${d.flag} does not apply to --strategy ${strategy} (only to ${(d.appliesTo as readonly string[]).join(', ')})`);
+    const range = () => (d.max !== undefined ? `between ${d.min} and ${d.max}` : `at least ${d.min}`);
+    let x: unknown;
+    if (d.kind === 'bool') x = true;
+    else if (typeof v !== 'string') fail(`--${d.flag} needs a value`);
+    else if (d.kind === 'int' || d.kind === 'num') {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n) || (d.kind === 'int' && !Number.isInteger(n))) fail(`--${d.flag} must be ${d.kind === 'int' ? 'an integer' : 'a number'} ${range()}, got ${JSON.stringify(v)}`);
+      if ((d.min !== undefined && n < d.min) || (d.max !== undefined && n > d.max)) fail(`--${d.flag} must be ${range()}, got ${n}`);
+      x = n;
+    } else if (d.kind === 'choice') {
+      if (!d.choices!.includes(v)) fail(`--${d.flag} must be one of ${d.choices!.join(', ')}, got ${JSON.stringify(v)}`);
+      x = v;
+    } else x = v;
+    (out as unknown as Record<string, unknown>)[d.key] = x;
+  }
+  if ((out.latLimitMs === null) !== (out.latencyModel === null)) fail('--lat-limit and --latency-model go together');
+  if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
+  if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
+  return out;
+}
+
+/** The settings that change a search's results, in a fixed order (checkpoint and result keys). */
+export function searchKey(s: SearchSettings): Record<string, unknown> {
+  const key: Record<string, unknown> = { dataset: s.dataset, strategy: s.strategy };
+  for (const d of SEARCH_OPTIONS) if (d.key !== 'dataset' && d.key !== 'strategy' && d.key !== 'runs' && applies(d, s.strategy)) key[d.key] = s[d.key];
+  return key;
+}
+
+/**
+ * A result file's base name: dataset and strategy, budget and seed always, then a tag for every
+ * other option that applies and differs from its default, so no two settings share a name (the
+ * number of runs is left out: a longer search extends a shorter one).
+ */
+export function searchResultName(s: SearchSettings): string {
+  const parts: string[] = [s.dataset, s.strategy];
+  for (const d of SEARCH_OPTIONS) {
+    if (!d.tag || !applies(d, s.strategy)) continue;
+    const v = s[d.key];
+    const always = d.key === 'budget' || d.key === 'seed';
+    if (always || (v !== null && v !== (SEARCH_DEFAULTS as Record<string, unknown>)[d.key])) parts.push((d.tag as (x: unknown) => string)(v));
+  }
+  return parts.join('-');
+}
+
+/** The options part of the search usage text. */
+export function searchOptionsHelp(): string {
+  return SEARCH_OPTIONS.map((d) => {
+    const dflt = (SEARCH_DEFAULTS as Record<string, unknown>)[d.key];
+    const val = d.kind === 'bool' ? '' : ` ${d.value ?? (d.choices ? d.choices.join('|') : 'N')}`;
+    const scope = d.appliesTo === 'all' ? '' : ` [${d.appliesTo.join(', ')}]`;
+    const def = dflt === undefined || dflt === null || dflt === false ? '' : ` (default ${dflt})`;
+    return `  --${d.flag}${val}`.padEnd(34) + `${d.help}${def}${scope}`;
+  }).join('\n');
+}

@@ -37,7 +37,8 @@ export { nb201SpaceSummary, type Nb201SpaceSummary } from './spaces/nb201-summar
 // Benchmark data.
 export { unpickle, PickleError, PyDict, PyTuple, NpArray, NpDtype } from './data/pickle.js';
 export { resolveDataDir, readDataFile, DataError, DATA_ENV } from './data/files.js';
-export { parseLatBench, loadLatBench, listLatBenchDevices, resolveLatBenchDevice, LATBENCH_ALIASES, type LatencyDataset } from './data/latbench.js';
+export { parseLatBench, listLatBenchDevices, resolveLatBenchDevice, LATBENCH_ALIASES, type LatencyDataset } from './data/latbench.js';
+export { loadLatBench } from './data/device-latency.js';
 export { loadNb201Benchmark, loadNb201Index, MAX_SEEDS, type Nb201Benchmark, type Nb201DatasetColumns, type LoadOptions } from './data/nb201-bench.js';
 export { summarizeBenchmark, median, type DataSummary } from './data/summary.js';
 

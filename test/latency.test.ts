@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadLatBench } from '../src/data/latbench.js';
+import { loadLatBench } from '../src/data/device-latency.js';
 import { spearman } from '../src/eval/metrics.js';
 import { encodeNb201Codes } from '../src/nn/graphs.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import ort from 'onnxruntime-node';
-import { loadLatBench, parseLatBench } from '../src/data/latbench.js';
+import { loadLatBench } from '../src/data/device-latency.js';
+import { parseLatBench } from '../src/data/latbench.js';
 import { DatasetWriter, latBenchPickle, parseLatencyJsonl } from '../src/measure/dataset.js';
 import { buildNb201Onnx } from '../src/measure/onnx-nb201.js';
 import { iqrMean, latencyStats, percentile } from '../src/measure/protocol.js';
@@ -75,6 +76,15 @@ test('dataset file: durable appends, resume after a torn line, no duplicates, se
     // malformed rows are named
     writeFileSync(join(dir, 'bad.jsonl'), JSON.stringify(header) + '\n' + JSON.stringify({ ...row(777, 0.004), latency_s: null }) + '\n');
     assert.throws(() => loadLatBench(join(dir, 'bad.jsonl'), dataDir()), /bad\.jsonl:2: latency null is not a positive number/);
+    writeFileSync(join(dir, 'nan.jsonl'), JSON.stringify(header) + '\n' + JSON.stringify(row(777, 0.004)).replace('"latency_s":0.004', '"latency_s":NaN') + '\n');
+    assert.throws(() => loadLatBench(join(dir, 'nan.jsonl'), dataDir()), /nan\.jsonl:2: holds NaN, which is not a number in JSON/);
+    assert.throws(() => again.append({ ...row(778, 0.004), cv: NaN }), /a statistic is NaN/);
+    // a file that mixes sessions says so; a noisy model is reported
+    const noisy = DatasetWriter.open(path, header);
+    noisy.append({ ...row(779, 0.004), cv: 0.3 });
+    const notes = parseLatencyJsonl(readFileSync(path), path).notes!.join('\n');
+    assert.match(notes, /mixes 3 measuring sessions/);
+    assert.match(notes, /1 of 4 models vary more than 10%/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -93,9 +103,13 @@ test('measure CLI: measures, resumes without duplicates, feeds latency train', (
     const jb = JSON.parse(b.out);
     assert.equal(jb.models, 12);
     assert.equal(jb.measured_now, 7);
-    const lines = readFileSync(out, 'utf8').trim().split('\n');
-    assert.equal(lines.length, 13);
-    assert.equal(new Set(lines.slice(1).map((l) => JSON.parse(l).code)).size, 12);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = lines.filter((l) => l.arch !== undefined);
+    assert.equal(rows.length, 12);
+    assert.equal(new Set(rows.map((l) => l.code)).size, 12);
+    // two invocations, two sessions: each recorded once, every row tagged with its session
+    assert.deepEqual(lines.filter((l) => l.arch === undefined && l.session !== undefined).map((l) => l.session), [0, 1]);
+    assert.deepEqual(rows.map((r) => r.session), [...Array(5).fill(0), ...Array(7).fill(1)]);
     const t = cli(['latency', 'train', '--device', out, '--predictor', 'layerwise', '--train', '8', '--valid', '1', '--no-plot', '--json', '--data', dataDir()]);
     assert.equal(t.code, 0, t.err);
     assert.equal(JSON.parse(t.out).test_count, 3);

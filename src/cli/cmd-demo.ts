@@ -1,5 +1,5 @@
 import { resolveDataDir } from '../data/files.js';
-import { loadLatBench } from '../data/latbench.js';
+import { loadLatBench } from '../data/device-latency.js';
 import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { trainLatencyPredictor } from '../predictors/latency.js';

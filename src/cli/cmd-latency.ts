@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { readInputFile, resolveDataDir } from '../data/files.js';
-import { loadLatBench } from '../data/latbench.js';
+import { loadLatBench } from '../data/device-latency.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { LATENCY_PREDICTORS, loadLatencyPredictor, trainLatencyPredictor, type LatencyPredictorKind } from '../predictors/latency.js';
 import { scatterSvg } from '../report/plots.js';
@@ -71,6 +71,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
   const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
   const ds = loadLatBench(v.device, resolveDataDir(v.data as string | undefined));
+  for (const n of ds.notes ?? []) io.err(`brp-nas latency train: note: ${n}`);
   if (nTrain + nValid >= ds.codes.length) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.codes.length} of ${ds.device}`);
 
   let exp;

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { median } from '../data/summary.js';
-import { DatasetWriter, latBenchPickle, parseLatencyJsonl } from '../measure/dataset.js';
+import { DatasetWriter, NOISY_CV, describeDataset, latBenchPickle, parseLatencyJsonl } from '../measure/dataset.js';
 import { startBrowserRunner } from '../measure/browser.js';
 import { machineInfo, measureGroupNode } from '../measure/ort-node.js';
 import { DEFAULT_PROTOCOL, type MeasureProtocol } from '../measure/protocol.js';
@@ -33,8 +33,10 @@ and the predictors' graph encoding do (dead edges still cost time in a full netw
 invisible to the encoding).
 
 The models are the first N of a seeded random order of the 15,284 valid cells (all with --count all).
-Each result is appended to --out and flushed to disk at once; a killed or interrupted run started
-again with the same options continues where it stopped, without duplicates. The file is a dataset
+Each result is appended to --out and flushed to disk at once; a killed or interrupted run (Ctrl-C
+stops after the current group and exits 130) started again with the same options continues where
+it stopped, without duplicates. Each run is recorded as a session (start time, load average); a
+file that mixes sessions, or models whose rounds vary more than 10%, are reported. The file is a dataset
 that 'brp-nas latency train --device FILE.jsonl' accepts; --export-pickle also writes it in the
 LatBench pickle format {arch tuple: seconds}.`;
 
@@ -117,6 +119,7 @@ export const measureCommand: CliCommand = {
           writer.append({ arch: r.arch, code: r.code, latency_s: r.stats.latency, median_s: r.stats.median, p10_s: r.stats.p10, p90_s: r.stats.p90, cv: r.stats.cv, runs: r.stats.runs });
           measuredNow++;
           if (!v.quiet) io.err(`[${wanted.length - todo.length + measuredNow}/${wanted.length}] ${(r.stats.latency * 1e3).toFixed(3)} ms (p10-p90 ${(r.stats.p10 * 1e3).toFixed(3)}-${(r.stats.p90 * 1e3).toFixed(3)})  ${r.arch}`);
+          if (r.stats.cv > NOISY_CV) io.err(`brp-nas measure: warning: ${r.arch} varied ${(r.stats.cv * 100).toFixed(0)}% between rounds (more than ${NOISY_CV * 100}%): is the machine busy?`);
         }
       }
     } finally {
@@ -125,7 +128,10 @@ export const measureCommand: CliCommand = {
     const interrupted = interruptSignal.stopped;
     if (interrupted) io.err('brp-nas measure: interrupted; the measured models are saved, the same command continues');
     const seconds = (performance.now() - t0) / 1000;
-    const ds = parseLatencyJsonl(readFileSync(out, 'utf8'), out);
+    const bytes = readFileSync(out);
+    const ds = parseLatencyJsonl(bytes, out);
+    const { sessions, notes } = describeDataset(bytes, out);
+    for (const n of notes) io.err(`brp-nas measure: note: ${n}`);
     let exported: string | undefined;
     if (typeof v['export-pickle'] === 'string') {
       exported = resolve(v['export-pickle']);
@@ -140,6 +146,8 @@ export const measureCommand: CliCommand = {
       seconds,
       seconds_per_model: measuredNow ? seconds / measuredNow : null,
       median_ms: median(ds.seconds) * 1e3,
+      sessions,
+      notes,
       ...(exported ? { pickle: exported } : {}),
       ...(interrupted ? { interrupted: true } : {}),
     };

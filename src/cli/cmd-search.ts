@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readInputFile, resolveDataDir, DataError } from '../data/files.js';
-import { loadLatBench } from '../data/latbench.js';
+import { loadLatBench } from '../data/device-latency.js';
 import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';

@@ -7,7 +7,9 @@ import { basename, join } from 'node:path';
 import { isValid, vectorToCode, vectorToTupleString } from '../spaces/nb201.js';
 import { DataError, readDataFile } from './files.js';
 import { PyDict, PyTuple, unpickle } from './pickle.js';
-import { parseLatencyJsonl } from '../measure/dataset.js';
+import type { LatencyDataset } from './latency-dataset.js';
+
+export type { LatencyDataset } from './latency-dataset.js';
 
 export const LATBENCH_DIR = 'latbench';
 
@@ -22,16 +24,6 @@ export const LATBENCH_ALIASES: Record<string, string> = {
   'mobile-gpu-snapdragon-675-adren0-612-int8': 'mobile-gpu-snapdragon-675-adreno-612-int8',
   'mobile-gpu-snapdragon-855-adren0-640-int8': 'mobile-gpu-snapdragon-855-adreno-640-int8',
 };
-
-/** One device's latencies, in the file's order. */
-export interface LatencyDataset {
-  device: string;
-  source: string;
-  /** NB201 vector codes (see spaces/nb201.ts). */
-  codes: Int32Array;
-  /** Latency in seconds, same order as `codes`. */
-  seconds: Float64Array;
-}
 
 /** Decode a LatBench pickle, checking every key and value. */
 export function parseLatBench(bytes: Uint8Array, source: string, device = deviceNameOf(source)): LatencyDataset {
@@ -82,18 +74,4 @@ export function resolveLatBenchDevice(spec: string, dataDir: string): string {
   if (hits.length === 1) return join(dataDir, LATBENCH_DIR, `${hits[0]}.pickle`);
   if (hits.length > 1) throw new DataError(`device ${JSON.stringify(spec)} is ambiguous: ${hits.join(', ')}`);
   throw new DataError(`unknown device ${JSON.stringify(spec)}: not a file and not one of ${devices.join(', ')}`);
-}
-
-/** Load a device's latencies: a LatBench pickle, or a dataset measured by `brp-nas measure` (.jsonl). */
-export function loadLatBench(spec: string, dataDir: string): LatencyDataset {
-  const path = resolveLatBenchDevice(spec, dataDir);
-  const bytes = readDataFile(path);
-  if (path.endsWith('.jsonl')) {
-    try {
-      return parseLatencyJsonl(new TextDecoder().decode(bytes), path);
-    } catch (e) {
-      throw new DataError((e as Error).message);
-    }
-  }
-  return parseLatBench(bytes, path);
 }

@@ -8,7 +8,8 @@ import { NB201_DATASETS, macroConfigFor, nb201Cost, type Nb201Dataset } from '..
 import { Nb201Index } from '../spaces/nb201-index.js';
 import { NB201_SIZE, codeToVector, isValid, parseArch, vectorToCode } from '../spaces/nb201.js';
 import { DataError, readDataFile, readDataText } from './files.js';
-import { listLatBenchDevices, loadLatBench } from './latbench.js';
+import { loadLatBench } from './device-latency.js';
+import { listLatBenchDevices } from './latbench.js';
 import { NpArray, PyDict, unpickle } from './pickle.js';
 
 export const NB201_FILES = {

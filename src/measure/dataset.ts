@@ -4,7 +4,8 @@
 // them, and they export to the LatBench pickle format {arch tuple: seconds}.
 
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
-import type { LatencyDataset } from '../data/latbench.js';
+import { loadavg } from 'node:os';
+import type { LatencyDataset } from '../data/latency-dataset.js';
 import { codeToVector, isValid, parseArch, vectorToCode } from '../spaces/nb201.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
@@ -34,32 +35,58 @@ export interface MeasurementRow {
   runs: number;
 }
 
-function parseLines(text: string, source: string): { header: DatasetHeader; rows: MeasurementRow[]; goodBytes: number } {
-  const rows: MeasurementRow[] = [];
+/** A measuring session: one `brp-nas measure` invocation that appended to the file. */
+export interface SessionRecord {
+  session: number;
+  started_at: string;
+  /** 1-minute load average when the session started (0 where the platform has none). */
+  loadavg: number;
+  pid: number;
+}
+
+interface Parsed {
+  header: DatasetHeader;
+  rows: (MeasurementRow & { session?: number })[];
+  sessions: SessionRecord[];
+  /** Bytes up to the end of the last complete line. */
+  goodBytes: number;
+}
+
+/**
+ * Parse the file's bytes in one pass (line ends are found on the bytes, so the resume offset costs
+ * nothing extra: linear in the file size). A torn last line is left out of goodBytes.
+ */
+function parseLines(input: Uint8Array | string, source: string): Parsed {
+  const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const rows: Parsed['rows'] = [];
+  const sessions: SessionRecord[] = [];
   let header: DatasetHeader | null = null;
   let pos = 0;
   let goodBytes = 0;
   let lineNo = 0;
-  while (pos < text.length) {
-    const nl = text.indexOf('\n', pos);
+  while (pos < buf.length) {
+    const nl = buf.indexOf(0x0a, pos);
     if (nl < 0) break; // a torn last line: not committed
-    const line = text.slice(pos, nl);
+    const line = buf.toString('utf8', pos, nl);
     lineNo++;
     pos = nl + 1;
-    if (line.trim() === '') {
-      goodBytes = Buffer.byteLength(text.slice(0, pos));
-      continue;
-    }
+    goodBytes = pos;
+    if (line.trim() === '') continue;
     let obj: Record<string, unknown>;
     try {
       obj = JSON.parse(line);
     } catch {
-      throw new Error(`${source}:${lineNo}: not valid JSON`);
+      const bad = /\b(NaN|-?Infinity)\b/.exec(line);
+      if (bad) throw new Error(`${source}:${lineNo}: holds ${bad[1]}, which is not a number in JSON (a failed measurement?); fix or remove that line`);
+      throw new Error(`${source}:${lineNo}: not valid JSON: ${line.length > 80 ? line.slice(0, 80) + '...' : line}`);
     }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`${source}:${lineNo}: expected a JSON object`);
     if (!header) {
       if (obj.format !== DATASET_FORMAT) throw new Error(`${source}: not a brp-nas latency dataset (format ${JSON.stringify(obj.format)})`);
       if (obj.version !== DATASET_VERSION) throw new Error(`${source}: dataset version ${obj.version} is not supported (expected ${DATASET_VERSION})`);
       header = obj as unknown as DatasetHeader;
+    } else if (typeof obj.session === 'number' && obj.arch === undefined) {
+      sessions.push(obj as unknown as SessionRecord);
     } else {
       const r = obj as unknown as MeasurementRow;
       let v: number[];
@@ -72,27 +99,87 @@ function parseLines(text: string, source: string): { header: DatasetHeader; rows
       if (!(typeof r.latency_s === 'number' && Number.isFinite(r.latency_s) && r.latency_s > 0)) throw new Error(`${source}:${lineNo}: latency ${String(r.latency_s)} is not a positive number of seconds`);
       rows.push(r);
     }
-    goodBytes = Buffer.byteLength(text.slice(0, pos));
   }
   if (!header) throw new Error(`${source}: empty latency dataset (no header line)`);
-  return { header, rows, goodBytes };
+  return { header, rows, sessions, goodBytes };
+}
+
+/** Run-to-run variation above which a measurement is flagged as noisy (CV of the round means). */
+export const NOISY_CV = 0.1;
+
+export interface SessionSummary {
+  session: number;
+  started_at: string | null;
+  loadavg: number | null;
+  models: number;
+  median_cv: number;
+  median_latency_s: number;
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return NaN;
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Per session: how many models, their median run-to-run CV and latency, and the load it started under. */
+export function summarizeSessions(p: Pick<Parsed, 'rows' | 'sessions'>): SessionSummary[] {
+  const by = new Map<number, Parsed['rows']>();
+  for (const r of p.rows) {
+    const k = r.session ?? 0;
+    if (!by.has(k)) by.set(k, []);
+    by.get(k)!.push(r);
+  }
+  return [...by.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([session, rs]) => {
+      const rec = p.sessions.find((x) => x.session === session);
+      return { session, started_at: rec?.started_at ?? null, loadavg: rec?.loadavg ?? null, models: rs.length, median_cv: median(rs.map((r) => r.cv)), median_latency_s: median(rs.map((r) => r.latency_s)) };
+    });
+}
+
+/** Words for a user about a file's measurement conditions: mixed sessions, noisy models. */
+export function measurementNotes(p: Pick<Parsed, 'rows' | 'sessions'>, source: string): string[] {
+  const notes: string[] = [];
+  const sessions = summarizeSessions(p);
+  if (sessions.length > 1) {
+    notes.push(
+      `${source} mixes ${sessions.length} measuring sessions: ` +
+        sessions.map((s) => `#${s.session} ${s.models} models, median CV ${(s.median_cv * 100).toFixed(1)}%${s.loadavg !== null ? `, load ${s.loadavg.toFixed(2)}` : ''}`).join('; ') +
+        '. If the machine was busier in one, its latencies are biased; measure again in one session to be sure.',
+    );
+  }
+  const noisy = p.rows.filter((r) => r.cv > NOISY_CV).length;
+  if (noisy > 0) notes.push(`${source}: ${noisy} of ${p.rows.length} models vary more than ${NOISY_CV * 100}% between rounds (CV of the round means): the machine was busy or throttling`);
+  return notes;
 }
 
 /** Read a measured dataset as a LatencyDataset (measurement order; a duplicate model is an error). */
-export function parseLatencyJsonl(text: string, source: string): LatencyDataset {
-  const { header, rows } = parseLines(text, source);
+export function parseLatencyJsonl(input: Uint8Array | string, source: string): LatencyDataset {
+  const parsed = parseLines(input, source);
+  const { header, rows } = parsed;
   const seen = new Set<number>();
   for (const r of rows) {
     if (seen.has(r.code)) throw new Error(`${source}: model ${r.arch} appears twice`);
     seen.add(r.code);
   }
   if (rows.length === 0) throw new Error(`${source}: no measurements yet`);
-  return { device: header.device, source, codes: Int32Array.from(rows, (r) => r.code), seconds: Float64Array.from(rows, (r) => r.latency_s) };
+  return { device: header.device, source, codes: Int32Array.from(rows, (r) => r.code), seconds: Float64Array.from(rows, (r) => r.latency_s), notes: measurementNotes(parsed, source) };
+}
+
+/** The per-session summary and notes of a measured file (for reports). */
+export function describeDataset(input: Uint8Array | string, source: string): { sessions: SessionSummary[]; notes: string[] } {
+  const parsed = parseLines(input, source);
+  return { sessions: summarizeSessions(parsed), notes: measurementNotes(parsed, source) };
 }
 
 export class DatasetWriter {
   readonly measured = new Set<number>();
   readonly header: DatasetHeader;
+  /** This writer's session number (recorded on the first append). */
+  session = 0;
+  private sessionWritten = false;
 
   private constructor(readonly path: string, header: DatasetHeader) {
     this.header = header;
@@ -105,26 +192,35 @@ export class DatasetWriter {
   static open(path: string, header: DatasetHeader): DatasetWriter {
     const w = new DatasetWriter(path, header);
     if (existsSync(path)) {
-      const text = readFileSync(path, 'utf8');
-      const { header: old, rows, goodBytes } = parseLines(text, path);
+      const bytes = readFileSync(path);
+      const { header: old, rows, sessions, goodBytes } = parseLines(bytes, path);
       if (JSON.stringify(old.setup) !== JSON.stringify(header.setup) || old.device !== header.device) {
         throw new Error(`${path} was measured with a different setup (${JSON.stringify({ device: old.device, ...old.setup })}); use another --out or the same options`);
       }
-      if (goodBytes < Buffer.byteLength(text)) truncateSync(path, goodBytes);
+      if (goodBytes < bytes.length) truncateSync(path, goodBytes);
       for (const r of rows) w.measured.add(r.code);
+      w.session = Math.max(-1, ...sessions.map((x) => x.session), ...rows.map((r) => r.session ?? 0)) + 1;
     } else {
       writeFileAtomic(path, JSON.stringify(header) + '\n');
     }
     return w;
   }
 
-  /** Append one measurement durably (fsync), refusing duplicates. */
+  /** Append one measurement durably (fsync), refusing duplicates; the first also records the session. */
   append(row: MeasurementRow): void {
     if (this.measured.has(row.code)) throw new Error(`model ${row.arch} is already in ${this.path}`);
+    for (const x of [row.latency_s, row.median_s, row.p10_s, row.p90_s, row.cv]) if (!Number.isFinite(x)) throw new Error(`refusing to record ${row.arch}: a statistic is ${x}`);
     const fd = openSync(this.path, 'a');
     try {
-      writeSync(fd, JSON.stringify(row) + '\n');
+      let text = '';
+      if (!this.sessionWritten) {
+        const rec: SessionRecord = { session: this.session, started_at: new Date().toISOString(), loadavg: loadavg()[0], pid: process.pid };
+        text += JSON.stringify(rec) + '\n';
+      }
+      text += JSON.stringify({ ...row, session: this.session }) + '\n';
+      writeSync(fd, text);
       fsyncSync(fd);
+      this.sessionWritten = true;
     } finally {
       closeSync(fd);
     }

@@ -2,7 +2,7 @@
 // encoding, FLOPs with a linear fit, layer-wise sum), all trained on the same seeded split:
 // N training models, V validation models, the rest of the device's measurements as the test set.
 
-import type { LatencyDataset } from '../data/latbench.js';
+import type { LatencyDataset } from '../data/latency-dataset.js';
 import { regressionMetrics, type RegressionMetrics } from '../eval/metrics.js';
 import type { GcnConfig } from '../nn/gcn.js';
 import { encodeNb201Codes, flattenGraphs, type GraphSet } from '../nn/graphs.js';

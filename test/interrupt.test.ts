@@ -1,0 +1,105 @@
+// Ctrl-C on the real command: SIGINT to the brp-nas process while it trains or searches. The work
+// must stop within a step or two, save what the help promises, and exit 130.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ROOT, cli, dataDir } from './helpers.js';
+
+/** Start the CLI, send SIGINT once stderr matches `ready`, and report exit code, output and the stop delay. */
+function interruptWhen(args: string[], ready: RegExp): Promise<{ code: number | null; out: string; err: string; stopSeconds: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/brp-nas.js'), ...args], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    let sentAt = 0;
+    const limit = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no exit within 120 s; stderr:\n${err}`));
+    }, 120_000);
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (!sentAt && ready.test(err)) {
+        sentAt = performance.now();
+        child.kill('SIGINT');
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(limit);
+      resolve({ code, out, err, stopSeconds: sentAt ? (performance.now() - sentAt) / 1000 : NaN });
+    });
+  });
+}
+
+test('Ctrl-C in latency train: stops within seconds, evaluates and saves the best weights, exits 130', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-int-'));
+  try {
+    const model = join(dir, 'm.bin');
+    const r = await interruptWhen(['latency', 'train', '--device', 'desktop-cpu-core-i7-7820x-fp32', '--epochs', '250', '--save', model, '--no-plot', '--json', '--data', dataDir()], /epoch 2\/250/);
+    assert.equal(r.code, 130, r.err);
+    console.log(`stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    assert.ok(r.stopSeconds < 5, `stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    const j = JSON.parse(r.out);
+    assert.equal(j.interrupted, true);
+    assert.ok(j.epochs < 250);
+    assert.ok(existsSync(model), 'the model was saved');
+    const p = cli(['latency', 'predict', '--model', model, '--arch', '334131', '--json']);
+    assert.equal(p.code, 0, p.err);
+    assert.ok(JSON.parse(p.out).latency_ms > 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C in search: stops within seconds, keeps finished runs, exits 130; the same command resumes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-int-'));
+  try {
+    const out = join(dir, 's.json');
+    const args = ['search', '--dataset', 'cifar10', '--strategy', 'brp', '--budget', '40', '--runs', '3', '--rounds', '4', '--out', out, '--no-plot', '--json', '--data', dataDir()];
+    const r = await interruptWhen(args, /run 1\/3/);
+    assert.equal(r.code, 130, r.err);
+    console.log(`stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    assert.ok(r.stopSeconds < 5, `stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    const partial = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(partial.interrupted, true);
+    assert.ok(partial.runs >= 1 && partial.runs < 3);
+    assert.equal(JSON.parse(r.out).interrupted, true);
+    const again = cli(args);
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.err, new RegExp(`resuming after ${partial.runs} finished run`));
+    const full = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(full.runs, 3);
+    assert.equal(full.interrupted, undefined);
+    assert.deepEqual(full.per_run.slice(0, partial.runs).map((x: { trained: string[] }) => x.trained), partial.per_run.map((x: { trained: string[] }) => x.trained));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C in measure: stops after the group in flight, keeps every measurement, exits 130; the same command continues in a new session', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-int-'));
+  try {
+    const out = join(dir, 'm.jsonl');
+    const args = ['measure', '--out', out, '--count', '40', '--rounds', '3', '--runs-per-round', '3', '--warmup', '1', '--interleave', '4', '--json'];
+    const r = await interruptWhen(args, /\[5\/40\]/);
+    assert.equal(r.code, 130, r.err);
+    console.log(`stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    assert.ok(r.stopSeconds < 5, `stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    const first = JSON.parse(r.out);
+    assert.equal(first.interrupted, true);
+    assert.ok(first.models >= 5 && first.models < 40);
+    const again = cli(args);
+    assert.equal(again.code, 0, again.err);
+    const j = JSON.parse(again.out);
+    assert.equal(j.models, 40);
+    assert.equal(j.measured_now, 40 - first.models);
+    assert.equal(j.sessions.length, 2);
+    assert.match(j.notes.join('\n'), /mixes 2 measuring sessions/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

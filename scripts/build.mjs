@@ -1,7 +1,9 @@
 // Build: compile the AssemblyScript kernels to WebAssembly (embedded as base64 in a generated
-// module), then the TypeScript sources (library, tests, benchmarks) into dist/.
+// module), then the TypeScript sources (library, tests, benchmarks) into dist/. Skipped when dist/
+// is newer than every source (npm runs `prepare` again whenever the folder is installed, e.g. by
+// the first `npx brp-nas`); --force rebuilds anyway.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,20 @@ const run = (args) => {
   const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
+
+const stamp = join(root, 'dist/.build-stamp');
+const newest = (path) => {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let m = st.mtimeMs; // a deleted file changes its folder's mtime
+  for (const e of readdirSync(path)) if (e !== 'generated') m = Math.max(m, newest(join(path, e)));
+  return m;
+};
+const sources = ['assembly', 'src', 'test', 'bench', 'scripts/build.mjs', 'tsconfig.json', 'package.json', 'package-lock.json'];
+if (!process.argv.includes('--force') && existsSync(stamp) && statSync(stamp).mtimeMs >= Math.max(...sources.map((s) => newest(join(root, s))))) {
+  process.exit(0); // dist/ is up to date
+}
 
 const asc = join(require.resolve('assemblyscript/package.json'), '../bin/asc.js');
 const compile = (extra) => {
@@ -34,3 +50,4 @@ writeFileSync(
 // Stale outputs from deleted sources must not be picked up by `node --test dist/test/`.
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 run([require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')]);
+writeFileSync(stamp, new Date().toISOString() + '\n');

@@ -1,0 +1,29 @@
+// The test command (`npm test`): makes sure what the suite needs is on the machine, builds, and runs
+// node's test runner over dist/test/. The browser-measurement test needs Chromium: Debian's package
+// is installed here when missing and this user is root (as CI runs); otherwise the run stops at once
+// with the command to run, instead of failing one test after minutes.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const sh = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+
+function ensureChromium() {
+  if (process.env.BRPNAS_SKIP_BROWSER === '1' || process.env.BRPNAS_CHROMIUM || have('chromium') || existsSync('/usr/bin/chromium')) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (root && have('apt-get')) {
+    console.error("npm test: installing Debian's chromium for the browser-measurement test (apt-get install chromium)");
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    if (sh('apt-get', ['update', '-qq'], { env }).status === 0 && sh('apt-get', ['install', '-y', '-qq', 'chromium'], { env, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0) return;
+  }
+  console.error('npm test: Chromium is missing and could not be installed here. Install it (sudo apt-get install chromium), point $BRPNAS_CHROMIUM at a Chromium binary, or set BRPNAS_SKIP_BROWSER=1 to skip the browser-measurement test explicitly.');
+  process.exit(1);
+}
+
+ensureChromium();
+const build = sh(process.execPath, [join(root, 'scripts/build.mjs')]);
+if (build.status !== 0) process.exit(build.status ?? 1);
+const t = sh(process.execPath, ['--test', '--test-concurrency=2', 'dist/test/']);
+process.exit(t.status ?? 1);

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, dataDir } from './helpers.js';
 
@@ -75,4 +78,81 @@ test('demo runs on the default data: best cells, latency predictors, searches', 
   assert.match(r.out, /cifar100 +by validation: #9930/);
   assert.match(r.out, /gcn +within \+-10%/);
   assert.match(r.out, /rea +\d+\.\d+% \/ \d+\.\d+%/);
+  // progress on stderr, and the conclusions in words
+  assert.match(r.err, /\[demo \d+ s\] 2\/3 latency predictors/);
+  assert.match(r.out, /What this shows:/);
+  assert.match(r.out, /isomorphism classes: cells that differ on paper yet compute the same network/);
+  assert.match(r.out, /"oracle" is the best true test accuracy among the trained models/);
+});
+
+test('mistakes get one clear line each: negative numbers, ranges, directories, text as a pickle, invalid cells, missing files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-msg-'));
+  try {
+    const d = ['--data', dataDir()];
+    const one = (args: string[], code: number, re: RegExp) => {
+      const r = cli([...args, ...d]);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.err}`);
+      assert.equal(r.err.trim().split('\n').length, 1, r.err);
+      assert.match(r.err, re);
+      assert.doesNotMatch(r.err, /Infinity|ambiguous|EISDIR|EEXIST|ENOTDIR|memo key/);
+    };
+    one(['search', '--dataset', 'cifar10', '--strategy', 'random', '--runs', '-1'], 2, /^brp-nas search: --runs must be between 1 and 100000, got -1/);
+    one(['latency', 'train', '--device', 'desktop-cpu', '--train', '-3'], 2, /^brp-nas latency train: --train must be an integer at least 2, got -3/);
+    one(['latency', 'train', '--device', 'desktop-cpu', '--predictor', 'flops', '--save', dir], 1, /--save .* is a directory; give a file name/);
+    writeFileSync(join(dir, 'file'), 'x');
+    one(['latency', 'train', '--device', 'desktop-cpu', '--predictor', 'flops', '--save', join(dir, 'file', 'm.bin')], 1, /a part of the path above it is a file/);
+    writeFileSync(join(dir, 'text.pickle'), 'arch,latency\n334131,0.004\n');
+    one(['latency', 'train', '--device', join(dir, 'text.pickle')], 1, /not a binary pickle \(protocol 2 or later\): it starts with the text "arch,latency/);
+    // a missing model is the same error, with the same exit code, wherever it is named
+    one(['latency', 'predict', '--model', join(dir, 'none.bin'), '--arch', '334131'], 1, /latency model .*none\.bin does not exist/);
+    one(['search', '--dataset', 'cifar10', '--strategy', 'rea', '--lat-limit', '3', '--latency-model', join(dir, 'none.bin')], 1, /latency model .*none\.bin does not exist/);
+    // options that mean nothing for a strategy are refused
+    one(['search', '--dataset', 'cifar10', '--strategy', 'random', '--targets', 'minmax'], 2, /--targets does not apply to --strategy random \(only to brp\)/);
+    one(['search', '--dataset', 'cifar10', '--strategy', 'rea', '--threads', '1'], 2, /--threads does not apply to --strategy rea/);
+    // an output that cannot be written fails before the work, leaving nothing behind
+    const t0 = performance.now();
+    one(['search', '--dataset', 'cifar10', '--strategy', 'brp', '--out', dir], 1, /--out .* is a directory/);
+    assert.ok(performance.now() - t0 < 10_000);
+    assert.deepEqual(readdirSync(dir).sort(), ['file', 'text.pickle']);
+    // a disconnected cell has no latency
+    const model = join(dir, 'lw.bin');
+    assert.equal(cli(['latency', 'train', '--device', 'desktop-cpu', '--predictor', 'layerwise', '--save', model, '--no-plot', ...d]).code, 0);
+    one(['latency', 'predict', '--model', model, '--arch', '000000'], 1, /is a disconnected cell \(no path from input to output\)/);
+    assert.ok(existsSync(model));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('search outputs: names hold every result-changing option, other options are never overwritten, one writer at a time', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-names-'));
+  try {
+    const run = (extra: string[]) => cli(['search', '--dataset', 'cifar10', '--budget', '20', '--runs', '2', '--no-plot', '--json', '--data', dataDir(), ...extra], {});
+    const names = new Set<string>();
+    for (const extra of [['--strategy', 'rea'], ['--strategy', 'rea', '--seed', '1'], ['--strategy', 'random'], ['--strategy', 'brp', '--rounds', '2'], ['--strategy', 'brp', '--rounds', '2', '--targets', 'minmax'], ['--strategy', 'brp', '--rounds', '2', '--reference-selection']]) {
+      const r = cli(['search', '--dataset', 'cifar10', '--budget', '20', '--runs', '1', '--no-plot', '--json', '--data', dataDir(), ...extra], {}, dir);
+      assert.equal(r.code, 0, r.err);
+      names.add(JSON.parse(r.out).out);
+    }
+    assert.equal(names.size, 6, [...names].join('\n'));
+    assert.ok([...names].some((n) => /cifar10-brp-b20-seed0-rounds2-minmax\.json$/.test(n)), [...names].join('\n'));
+    // an explicit --out holding other options is refused unless --force
+    const out = join(dir, 'r.json');
+    assert.equal(run(['--strategy', 'rea', '--out', out]).code, 0);
+    const other = run(['--strategy', 'rea', '--seed', '5', '--out', out]);
+    assert.equal(other.code, 1);
+    assert.match(other.err, /holds a result of other options; use another --out, or --force/);
+    assert.equal(run(['--strategy', 'rea', '--seed', '5', '--out', out, '--force']).code, 0);
+    // a live lock (another process writing the result) refuses a second writer
+    writeFileSync(`${out}.lock`, String(process.pid));
+    const locked = run(['--strategy', 'rea', '--seed', '5', '--out', out]);
+    assert.equal(locked.code, 1);
+    assert.match(locked.err, new RegExp(`another brp-nas process \\(pid ${process.pid}\\) is writing`));
+    // a stale lock (its process is gone) is taken over
+    writeFileSync(`${out}.lock`, '999999999');
+    assert.equal(run(['--strategy', 'rea', '--seed', '5', '--out', out]).code, 0);
+    assert.ok(!existsSync(`${out}.lock`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -17,7 +17,7 @@ export function dataDir(): string {
 }
 
 /** Run the brp-nas CLI (bin/brp-nas.js) and capture its exit code and output. */
-export function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/brp-nas.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: ROOT });
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/brp-nas.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }

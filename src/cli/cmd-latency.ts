@@ -1,12 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { readInputFile, resolveDataDir } from '../data/files.js';
 import { loadLatBench } from '../data/device-latency.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { LATENCY_PREDICTORS, loadLatencyPredictor, trainLatencyPredictor, type LatencyPredictorKind } from '../predictors/latency.js';
 import { scatterSvg } from '../report/plots.js';
 import { parseArch, vectorToArchString } from '../spaces/nb201.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { SPLITS } from '../predictors/split.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
@@ -72,6 +71,9 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
   const ds = loadLatBench(v.device, resolveDataDir(v.data as string | undefined));
   for (const n of ds.notes ?? []) io.err(`brp-nas latency train: note: ${n}`);
+  // outputs are checked before minutes of training
+  if (typeof v.save === 'string') prepareOutput(resolve(v.save), '--save');
+  if (typeof v.plot === 'string') prepareOutput(resolve(v.plot), '--plot');
   if (nTrain + nValid >= ds.codes.length) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.codes.length} of ${ds.device}`);
 
   let exp;
@@ -123,13 +125,11 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   if (interrupted) result.interrupted = true;
   if (typeof v.save === 'string') {
     const path = resolve(v.save);
-    mkdirSync(dirname(path), { recursive: true });
     writeFileAtomic(path, exp.predictor.toArtifact({ device: ds.device, seed, train: nTrain, valid: nValid, metrics: result }));
     result.model = path;
   }
   if (!v['no-plot']) {
     const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}-${kind}-seed${seed}.svg`);
-    mkdirSync(dirname(path), { recursive: true });
     const ms = (a: Float64Array) => Float64Array.from(a, (x) => x * 1e3);
     const svg = await scatterSvg(ms(exp.testTrue), ms(exp.testPred), {
       title: `${ds.device}: ${kind}, ${nTrain} training models, seed ${seed} (Spearman ${m.spearman.toFixed(3)})`,
@@ -171,6 +171,7 @@ async function predict(argv: string[], io: CliIo): Promise<number> {
 export const latencyCommand: CliCommand = {
   name: 'latency',
   summary: 'train and use latency predictors (GCN, MLP, FLOPs, layer-wise) on LatBench',
+  subcommands: ['train', 'predict'],
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === '--help' || sub === '-h') {

@@ -1,12 +1,12 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { median } from '../data/summary.js';
 import { DatasetWriter, NOISY_CV, describeDataset, latBenchPickle, parseLatencyJsonl } from '../measure/dataset.js';
 import { startBrowserRunner } from '../measure/browser.js';
 import { machineInfo, measureGroupNode } from '../measure/ort-node.js';
 import { DEFAULT_PROTOCOL, type MeasureProtocol } from '../measure/protocol.js';
 import { allCodes } from '../spaces/nb201.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { Rng } from '../util/rng.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
@@ -87,7 +87,8 @@ export const measureCommand: CliCommand = {
     const wanted = order.slice(0, count);
     const device = typeof v.device === 'string' ? v.device : `${runtime === 'node' ? 'ort-node-cpu' : 'ort-web-chromium'}-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}${network.cell === 'pruned' ? '-pruned' : ''}`;
     const out = resolve(v.out);
-    mkdirSync(dirname(out), { recursive: true });
+    prepareOutput(out, '--out');
+    if (typeof v['export-pickle'] === 'string') prepareOutput(resolve(v['export-pickle']), '--export-pickle');
     const runner =
       runtime === 'node'
         ? { info: machineInfo(threads), measureGroup: (codes: number[], p: MeasureProtocol, r: Rng) => measureGroupNode(codes, threads, p, r, network), close: async () => {} }
@@ -135,7 +136,6 @@ export const measureCommand: CliCommand = {
     let exported: string | undefined;
     if (typeof v['export-pickle'] === 'string') {
       exported = resolve(v['export-pickle']);
-      mkdirSync(dirname(exported), { recursive: true });
       writeFileAtomic(exported, latBenchPickle(ds));
     }
     const summary = {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readInputFile, resolveDataDir, DataError } from '../data/files.js';
 import { loadLatBench } from '../data/device-latency.js';
@@ -9,9 +9,9 @@ import { curvesSvg } from '../report/plots.js';
 import { simulateCheckpointed, CheckpointMismatchError } from '../search/checkpoint.js';
 import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom } from '../search/options.js';
 import { NB201_SIZE } from '../spaces/nb201.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
-import { checkOutputPath, lockOutput } from '../util/output-lock.js';
+import { lockOutput } from '../util/output-lock.js';
 import { dataFiles, provenance } from '../util/provenance.js';
 import { COMMON_OPTIONS, UsageError, intFlag, parse, plural } from './args.js';
 import type { CliCommand } from './command.js';
@@ -85,9 +85,9 @@ export const searchCommand: CliCommand = {
     // outputs are checked and locked before any work
     const name = searchResultName(settings);
     const out = resolve(typeof v.out === 'string' ? v.out : join('results/search', `${name}.json`));
-    checkOutputPath(out, '--out');
+    prepareOutput(out, '--out');
     const plot = v['no-plot'] ? undefined : resolve(typeof v.plot === 'string' ? v.plot : out.replace(/\.json$/, '') + '.svg');
-    if (plot) checkOutputPath(plot, '--plot');
+    if (plot) prepareOutput(plot, '--plot');
     const key = JSON.stringify(searchKey(settings));
     if (existsSync(out) && !v.force) {
       let old: { options?: unknown; runs?: number } = {};
@@ -119,7 +119,6 @@ export const searchCommand: CliCommand = {
     }
     const transferBody = settings.transfer !== null ? latencyBody(readInputFile(settings.transfer, 'transfer model'), settings.transfer) : undefined;
 
-    mkdirSync(dirname(out), { recursive: true });
     const release = lockOutput(out);
     let result;
     try {
@@ -164,7 +163,6 @@ export const searchCommand: CliCommand = {
       };
       writeFileAtomic(out, JSON.stringify(full, null, 1));
       if (plot) {
-        mkdirSync(dirname(plot), { recursive: true });
         writeFileAtomic(plot, await curvesSvg([{ name: `${strategy} (oracle)`, mean: result.curve_mean, se: result.curve_se }, { name: `${strategy} (selected by validation)`, mean: result.selected_curve_mean, se: result.selected_curve_se }], { title: `NAS-Bench-201 ${dataset}: ${strategy}, ${plural(result.runs, 'run')}`, xLabel: 'trained models', yLabel: 'test accuracy (%)' }));
       }
     } finally {

@@ -8,5 +8,7 @@ export interface CliIo {
 export interface CliCommand {
   name: string;
   summary: string;
+  /** Subcommands (the first argument), named in error messages: "brp-nas latency train: ...". */
+  subcommands?: readonly string[];
   run(argv: string[], io: CliIo): Promise<number>;
 }

@@ -52,24 +52,25 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     io.err(`brp-nas: unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
     return 2;
   }
+  const label = cmd.subcommands?.includes(rest[0]) ? `${name} ${rest[0]}` : name;
   // in the main thread (tests, library use) Ctrl-C is heard between awaits; the launcher's worker hears it always
   const stopListening = listenForInterrupts(() => io.err(`brp-nas ${name}: interrupted; stopping (Ctrl-C again to exit at once)`));
   try {
     return await cmd.run(rest, io);
   } catch (e) {
     if (e instanceof InterruptedError) {
-      io.err(`brp-nas ${name}: interrupted before anything could be saved`);
+      io.err(`brp-nas ${label}: interrupted before anything could be saved`);
       return EXIT_INTERRUPTED;
     }
     if (e instanceof UsageError) {
-      io.err(`brp-nas ${e.message.startsWith(name) ? '' : `${name}: `}${e.message}`);
+      io.err(`brp-nas ${e.message.startsWith(name) ? '' : `${label}: `}${e.message}`);
       return 2;
     }
     if (e instanceof DataError || e instanceof PickleError) {
-      io.err(`brp-nas ${name}: ${e.message}`);
+      io.err(`brp-nas ${label}: ${e.message}`);
       return 1;
     }
-    io.err(`brp-nas ${name}: ${(e as Error)?.message ?? String(e)}`);
+    io.err(`brp-nas ${label}: ${(e as Error)?.message ?? String(e)}`);
     if (process.env.BRPNAS_DEBUG) io.err(String((e as Error)?.stack));
     return 1;
   } finally {

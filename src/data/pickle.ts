@@ -151,6 +151,14 @@ export function unpickle(bytes: Uint8Array, source?: string): unknown {
     return Number(v);
   };
   const take = (n: number) => { need(n); const s = bytes.subarray(pos, pos + n); pos += n; return s; };
+  // Every file we read is a binary pickle (protocol 2-5), which starts with PROTO (0x80). Text (a
+  // CSV, JSON, a protocol-0 pickle) would otherwise be decoded as opcodes into a baffling error.
+  if (bytes.length === 0) fail('empty file: not a pickle');
+  if (bytes[0] !== 0x80) {
+    const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 40)).replace(/[^\x20-\x7e]/g, '.');
+    const looksText = bytes.subarray(0, 64).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
+    fail(`not a binary pickle (protocol 2 or later): it starts with ${looksText ? `the text "${head}"` : `byte 0x${bytes[0].toString(16).padStart(2, '0')}`}`);
+  }
   const str = (n: number) => {
     try {
       return dec.decode(take(n));

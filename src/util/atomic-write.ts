@@ -2,12 +2,54 @@
 // the directory, so a crash or an interrupt never leaves a half-written file in place of a good one
 // and the rename itself survives a power loss.
 
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+/** A file that cannot be written, said in words (not EISDIR / ENOTDIR / EEXIST). */
+export class OutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
+function explain(path: string, e: unknown): OutputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (existsSync(path) && statSync(path).isDirectory()) return new OutputError(`cannot write ${path}: it is a directory; give a file name`);
+  if (code === 'ENOTDIR' || code === 'EEXIST') return new OutputError(`cannot write ${path}: a part of the path above it is a file, not a directory`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new OutputError(`cannot write ${path}: permission denied`);
+  if (code === 'ENOSPC') return new OutputError(`cannot write ${path}: no space left on the device`);
+  return new OutputError(`cannot write ${path}: ${code ?? (e as Error).message}`);
+}
+
+/**
+ * Check, before any work, that `path` can be written as a file (not a directory, no file in the
+ * way of its folder), and create its folder. `flag` names the option in the message.
+ */
+export function prepareOutput(path: string, flag: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new OutputError(`${flag} ${path} is a directory; give a file name`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    throw new OutputError(`${flag} ${path}: ${explain(dirname(path), e).message.replace(/^cannot write [^:]*: /, 'cannot create its folder: ')}`);
+  }
+}
+
+/** Write `data` to `path` atomically (creating its folder), fsyncing the file and the folder. */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (e) {
+    throw explain(path, e);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw explain(path, null);
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  const fd = openSync(tmp, 'w');
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (e) {
+    throw explain(path, e);
+  }
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
@@ -16,14 +58,14 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   } catch (e) {
     closeSync(fd);
     rmSync(tmp, { force: true });
-    throw e;
+    throw explain(path, e);
   }
   closeSync(fd);
   try {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw explain(path, e);
   }
   fsyncDir(dirname(path));
 }

@@ -2,8 +2,7 @@
 // A lock whose owner is gone (a killed run) is taken over; a live owner makes the second run fail at
 // once, before it computes anything.
 
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { DataError } from '../data/files.js';
 
 function alive(pid: number): boolean {
@@ -32,14 +31,4 @@ export function lockOutput(path: string): () => void {
     }
   }
   throw new DataError(`cannot lock ${path}: the lock ${lock} keeps reappearing`);
-}
-
-/**
- * Check before any work that `path` can be written as a file: not a directory, and its folder
- * exists or can be created.
- */
-export function checkOutputPath(path: string, flag: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new DataError(`${flag} ${path} is a directory; give a file name`);
-  const dir = dirname(path);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new DataError(`${flag} ${path}: ${dir} is not a directory`);
 }

@@ -65,12 +65,15 @@ export { encodeArtifact, decodeArtifact } from './predictors/artifact.js';
 export { regressionMetrics, withinShare, rmse, spearman, kendallTau, type RegressionMetrics } from './eval/metrics.js';
 
 // Search.
+export { ArchSearch, createStrategy, type ArchSearchOptions, type ArchInput, type Trial } from './search/arch-search.js';
+export { SEARCH_OPTIONS, SEARCH_DEFAULTS, searchSettingsFrom, searchResultName, searchKey, type SearchSettings } from './search/options.js';
 export type { SearchStrategy, Observation } from './search/strategy.js';
 export { RandomSearch } from './search/random.js';
 export { RegularizedEvolution, REA_DEFAULTS } from './search/rea.js';
 export { IterativePredictorSearch, type RankingLearner } from './search/iterative.js';
 export { BrpLearner, BRP_LEARNER_DEFAULTS, GcnLearner, GCN_LEARNER_DEFAULTS, scaleTargets, type BrpLearnerOptions, type GcnLearnerOptions } from './search/learners.js';
-export { simulateSearch, STRATEGIES, type SimulationResult, type SimulationOptions } from './search/simulate.js';
+export { simulateSearch, STRATEGIES, type SimulationResult, type SimulationOptions, type RunDetail, type ArchValues } from './search/simulate.js';
+export { InterruptedError, type StopSignal } from './util/stop.js';
 
 // Measurement.
 export { buildNb201Onnx, type OnnxNetwork, type OnnxNetworkOptions } from './measure/onnx-nb201.js';

@@ -16,9 +16,10 @@ test('README quick start has exactly the two documented commands', () => {
   assert.deepEqual(cmds, ['npm ci && npm run demo', 'npm test']);
 });
 
-test('the README library example runs and prints what it says', () => {
-  const m = /<!-- api-example -->\n```js\n([\s\S]*?)```/.exec(readme);
-  assert.ok(m, 'README needs a js block after <!-- api-example -->');
+const examples = [...readme.matchAll(/<!-- api-example -->\n```js\n([\s\S]*?)```/g)];
+test('the README has its library examples', () => assert.ok(examples.length >= 2, `found ${examples.length} api-example blocks`));
+
+for (const [n, m] of examples.entries()) test(`README library example ${n + 1} runs and prints what it says`, () => {
   const entry = pathToFileURL(join(ROOT, 'dist/src/index.js')).href;
   const code = m[1].replace(/from 'brp-nas'/g, `from '${entry}'`);
   const dir = mkdtempSync(join(tmpdir(), 'brp-readme-'));

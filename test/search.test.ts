@@ -13,7 +13,7 @@ import { RandomSearch } from '../src/search/random.js';
 import { RegularizedEvolution } from '../src/search/rea.js';
 import { simulateSearch } from '../src/search/simulate.js';
 import type { SearchStrategy } from '../src/search/strategy.js';
-import { allCodes, codeToVector } from '../src/spaces/nb201.js';
+import { allCodes, codeToVector, parseArch, vectorToCode } from '../src/spaces/nb201.js';
 import { Rng } from '../src/util/rng.js';
 import { cli, dataDir } from './helpers.js';
 
@@ -210,4 +210,46 @@ test('search CLI: --warmup needs the brp strategy and a non-negative integer', (
   const c = cli(['search', '--dataset', 'cifar10', '--strategy', 'brp', '--warmup', 'many', '--runs', '1']);
   assert.equal(c.code, 2);
   assert.match(c.err, /--warmup must be an integer/);
+});
+
+test('ArchSearch guards the protocol: only asked architectures, once, finite values; a lost result is visible and fail() frees it', async () => {
+  const { ArchSearch } = await import('../src/search/arch-search.js');
+  const { vectorToArchString } = await import('../src/spaces/nb201.js');
+  const acc = (a: string) => quality(vectorToCode(parseArch(a)));
+  for (const strategy of ['random', 'rea', 'brp'] as const) {
+    const s = new ArchSearch({ strategy, budget: 24, seed: 3, rounds: 2, brp: { hidden: 16, layers: 2, stepsPerRound: 2 } });
+    const first = s.ask(12);
+    assert.equal(first.length, 12);
+    assert.ok(first.every((a) => a.startsWith('|')));
+    assert.throws(() => s.tell(vectorToArchString(codeToVector(valid.find((c) => !first.includes(vectorToArchString(codeToVector(c))))!)), 50), /was not asked for/);
+    assert.throws(() => s.tell(first[0], Number.NaN), /must be a finite number, got NaN/);
+    assert.throws(() => s.tell('000000', 50), /not a candidate/);
+    assert.throws(() => s.tell('|bogus~0|', 50), /unknown operation|unknown NB201/);
+    for (const a of first.slice(0, 11)) s.tell(a, acc(a));
+    assert.throws(() => s.tell(first[0], 1), /already told/);
+    // one result missing: the predictor search waits and says for what; the others may go on
+    const more = s.ask(12);
+    if (strategy !== 'random') {
+      assert.deepEqual(more, strategy === 'brp' ? [] : more);
+      assert.ok(s.pending.includes(first[11]));
+    }
+    for (const a of more) s.tell(a, acc(a));
+    s.fail(first[11]);
+    assert.ok(!s.pending.includes(first[11]));
+    while (!s.done) for (const a of s.ask(6)) s.tell(a, acc(a));
+    assert.equal(s.history().length, 24);
+    assert.deepEqual(s.history().map((t) => t.step), Array.from({ length: 24 }, (_, i) => i + 1));
+    const best = s.best()!;
+    assert.equal(best.accuracy, Math.max(...s.history().map((t) => t.accuracy)));
+    assert.deepEqual(s.ask(5), []);
+    s.dispose();
+  }
+});
+
+test('every strategy proposes one cell per isomorphism class', async () => {
+  const { isoClass } = await import('../src/search/iso-class.js');
+  for (const make of [(r: Rng) => new RandomSearch(valid, r, isoClass), (r: Rng) => new RegularizedEvolution(valid, r, undefined, isoClass), (r: Rng) => new IterativePredictorSearch('oracle', valid, r, { fit() {}, scores: (c: Int32Array) => Float64Array.from(c, quality) }, { budget: 300, rounds: 5, classOf: isoClass })]) {
+    const seen = drive(make(new Rng(4)), 300);
+    assert.equal(new Set(seen.map(isoClass)).size, 300);
+  }
 });

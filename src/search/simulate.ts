@@ -8,15 +8,12 @@ import type { Nb201Benchmark } from '../data/nb201-bench.js';
 import { MAX_SEEDS } from '../data/nb201-bench.js';
 import type { DisposableKernels } from '../nn/backend.js';
 import type { Nb201Dataset } from '../spaces/nb201-cost.js';
-import { NB201_SIZE, codeToVector, isomorphismKey, vectorToArchString } from '../spaces/nb201.js';
+import { NB201_SIZE, codeToVector, vectorToArchString } from '../spaces/nb201.js';
 import { InterruptedError, type StopSignal } from '../util/stop.js';
 import { Rng } from '../util/rng.js';
-import { IterativePredictorSearch } from './iterative.js';
-import { BRP_LEARNER_DEFAULTS, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
-import { RandomSearch } from './random.js';
-import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
-import { SEARCH_DEFAULTS, STRATEGIES, type StrategyName } from './options.js';
-import type { SearchStrategy } from './strategy.js';
+import { createStrategy } from './arch-search.js';
+import type { BrpLearnerOptions, GcnLearnerOptions } from './learners.js';
+import type { StrategyName } from './options.js';
 
 export { STRATEGIES, type StrategyName } from './options.js';
 
@@ -128,34 +125,7 @@ function meanSe(xs: number[]): [number, number] {
   return [m, Math.sqrt(v / n)];
 }
 
-const isoKeys = new Map<number, string>();
-/** Isomorphism key of a cell, memoised. */
-export function isoClass(code: number): string {
-  let k = isoKeys.get(code);
-  if (k === undefined) {
-    k = isomorphismKey(codeToVector(code));
-    isoKeys.set(code, k);
-  }
-  return k;
-}
-
-export function makeStrategy(opts: SimulationOptions, candidates: Int32Array, rng: Rng, kernels: DisposableKernels | null): SearchStrategy {
-  const rounds = opts.rounds ?? SEARCH_DEFAULTS.rounds;
-  const classOf = opts.dedupe === false ? undefined : isoClass;
-  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound };
-  switch (opts.strategy) {
-    case 'random':
-      return new RandomSearch(candidates, rng, classOf);
-    case 'rea':
-      return new RegularizedEvolution(candidates, rng, REA_DEFAULTS, classOf);
-    case 'brp':
-      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels!, rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...opts.brp, signal: opts.signal }, opts.transferBody), iterative);
-    case 'gcn':
-      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels!, rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal }), iterative);
-    default:
-      throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
-  }
-}
+export { isoClass } from './iso-class.js';
 
 export function simulateSearch(opts: SimulationOptions): SimulationResult {
   const t0 = performance.now();
@@ -195,7 +165,7 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
         break;
       }
       const mark = kernels?.heap.mark();
-      const strategy = makeStrategy(opts, candidates, rng, kernels);
+      const strategy = createStrategy({ ...opts, kernels: kernels ?? undefined }, candidates, rng);
       const bestTest = new Float64Array(budget);
       const selectedTest = new Float64Array(budget);
       let n = 0;

@@ -1,0 +1,160 @@
+// The public ask/tell search: architectures in and out as users write them (NB201 arch strings),
+// accuracies in percent. It wraps a strategy (random, rea, gcn, brp) and guards the protocol: only
+// architectures it asked for can be told, each once, with a finite value; a training that failed is
+// reported with fail() and frees its budget; ask() says when it is waiting, and history() and best()
+// say what happened. The simulation and the CLI drive the same strategies.
+
+import { createWasmKernels } from '../nn/kernels-wasm.js';
+import type { Kernels } from '../nn/kernels.js';
+import { allCodes, codeToVector, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201.js';
+import { Rng } from '../util/rng.js';
+import type { StopSignal } from '../util/stop.js';
+import { IterativePredictorSearch } from './iterative.js';
+import { BRP_LEARNER_DEFAULTS, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
+import { SEARCH_DEFAULTS, STRATEGIES, type StrategyName } from './options.js';
+import { RandomSearch } from './random.js';
+import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
+import { isoClass } from './iso-class.js';
+import type { SearchStrategy } from './strategy.js';
+
+export type ArchInput = string | Nb201Vector;
+
+export interface ArchSearchOptions {
+  strategy: StrategyName;
+  /** Architectures to train in all (failed ones do not count). */
+  budget: number;
+  seed?: number;
+  /** Rounds of the iterative selection (brp, gcn). */
+  rounds?: number;
+  /** The candidates (default: all 15,284 valid NB201 cells). */
+  candidates?: readonly ArchInput[];
+  /** Propose one cell per isomorphism class (default true). */
+  dedupe?: boolean;
+  /** Predictor searches take all last-round picks from the predicted best (default true). */
+  exploitLastRound?: boolean;
+  brp?: Partial<BrpLearnerOptions>;
+  gcn?: Partial<GcnLearnerOptions>;
+  /** Body parameters to start the BRP from (a GCN latency predictor's, see latencyBody). */
+  transferBody?: Float32Array;
+  /** Kernels for the predictors (default: single-thread WebAssembly). */
+  kernels?: Kernels;
+  /** Polled while the predictors train: a stop makes ask() throw InterruptedError. */
+  signal?: StopSignal;
+}
+
+export interface Trial {
+  arch: string;
+  /** What training measured (e.g. validation accuracy, %): higher is better. */
+  accuracy: number;
+  /** 1-based position in training order. */
+  step: number;
+}
+
+/** Build a strategy over integer codes (shared by ArchSearch and the simulation). */
+export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'seed'>, candidates: Int32Array, rng: Rng): SearchStrategy {
+  const rounds = opts.rounds ?? SEARCH_DEFAULTS.rounds;
+  const classOf = opts.dedupe === false ? undefined : isoClass;
+  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound };
+  const kernels = () => opts.kernels ?? createWasmKernels();
+  switch (opts.strategy) {
+    case 'random':
+      return new RandomSearch(candidates, rng, classOf);
+    case 'rea':
+      return new RegularizedEvolution(candidates, rng, REA_DEFAULTS, classOf);
+    case 'brp':
+      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...opts.brp, signal: opts.signal }, opts.transferBody), iterative);
+    case 'gcn':
+      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels(), rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal }), iterative);
+    default:
+      throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
+  }
+}
+
+export class ArchSearch {
+  private readonly strategy: SearchStrategy;
+  private readonly allowed: Set<number>;
+  private readonly pendingCodes = new Set<number>();
+  private readonly trials: Trial[] = [];
+  private failures = 0;
+
+  constructor(private readonly opts: ArchSearchOptions) {
+    if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
+    if (!Number.isInteger(opts.budget) || opts.budget < 2) throw new Error(`budget must be an integer >= 2, got ${opts.budget}`);
+    const codes = opts.candidates
+      ? Int32Array.from(opts.candidates, (a) => {
+          const v = parseArch(a);
+          if (!isValid(v)) throw new Error(`candidate ${vectorToArchString(v)} is a disconnected cell: it cannot be trained`);
+          return vectorToCode(v);
+        })
+      : allCodes({ validOnly: true });
+    if (new Set(codes).size !== codes.length) throw new Error('the candidates list an architecture twice');
+    if (codes.length < opts.budget) throw new Error(`${codes.length} candidates are fewer than the budget ${opts.budget}`);
+    this.allowed = new Set(codes);
+    this.strategy = createStrategy(opts, codes, new Rng(opts.seed ?? 0));
+  }
+
+  /**
+   * Up to `max` architectures to train next. An empty answer means either the budget is spent
+   * (`done`), or the strategy waits for the results of `pending` architectures (tell or fail them).
+   */
+  ask(max = 1): string[] {
+    if (!Number.isInteger(max) || max < 1) throw new Error(`ask(max): max must be a positive integer, got ${max}`);
+    const room = this.opts.budget - this.trials.length - this.pendingCodes.size;
+    if (room <= 0) return [];
+    const codes = this.strategy.ask(Math.min(max, room));
+    for (const c of codes) this.pendingCodes.add(c);
+    if (codes.length === 0 && this.pendingCodes.size === 0 && !this.done) throw new Error(`${this.opts.strategy} has no architecture left to propose (${this.trials.length} trained, ${this.failures} failed)`);
+    return codes.map((c) => vectorToArchString(codeToVector(c)));
+  }
+
+  private pendingCode(arch: ArchInput, what: string): number {
+    const code = vectorToCode(parseArch(arch));
+    if (!this.pendingCodes.has(code)) {
+      const name = vectorToArchString(codeToVector(code));
+      if (!this.allowed.has(code)) throw new Error(`${what}: ${name} is not a candidate of this search`);
+      throw new Error(`${what}: ${name} was not asked for, or its result was already told`);
+    }
+    return code;
+  }
+
+  /** Report what training measured for an asked architecture (higher is better). */
+  tell(arch: ArchInput, accuracy: number): void {
+    const code = this.pendingCode(arch, 'tell');
+    if (typeof accuracy !== 'number' || !Number.isFinite(accuracy)) throw new Error(`tell: the accuracy of ${vectorToArchString(codeToVector(code))} must be a finite number, got ${accuracy}`);
+    this.strategy.tell([{ code, value: accuracy }]);
+    this.pendingCodes.delete(code);
+    this.trials.push({ arch: vectorToArchString(codeToVector(code)), accuracy, step: this.trials.length + 1 });
+  }
+
+  /** An asked architecture whose training failed: the search stops waiting for it; it frees its budget slot. */
+  fail(arch: ArchInput): void {
+    const code = this.pendingCode(arch, 'fail');
+    this.strategy.forget([code]);
+    this.pendingCodes.delete(code);
+    this.failures++;
+  }
+
+  /** Asked architectures without a result yet. */
+  get pending(): string[] {
+    return [...this.pendingCodes].map((c) => vectorToArchString(codeToVector(c)));
+  }
+
+  /** True once `budget` architectures have results. */
+  get done(): boolean {
+    return this.trials.length >= this.opts.budget;
+  }
+
+  /** Every result in the order it was told. */
+  history(): readonly Trial[] {
+    return this.trials.slice();
+  }
+
+  /** The best result so far (the first of equals), or null before any. */
+  best(): Trial | null {
+    return this.trials.reduce<Trial | null>((a, t) => (a === null || t.accuracy > a.accuracy ? t : a), null);
+  }
+
+  dispose(): void {
+    this.strategy.dispose?.();
+  }
+}

@@ -53,7 +53,8 @@ test('truncated and unknown input gives a clear error with the source name', () 
   // GLOBAL os.system followed by REDUCE must be refused, never executed.
   const evil = Buffer.concat([Buffer.from([0x80, 0x02]), Buffer.from('cos\nsystem\n'), Buffer.from([0x58, 2, 0, 0, 0]), Buffer.from('ls'), Buffer.from([0x85, 0x52, 0x2e])]);
   assert.throws(() => unpickle(evil), /unsupported pickle global os\.system/);
-  assert.throws(() => unpickle(new Uint8Array(0)), /no STOP/);
+  assert.throws(() => unpickle(new Uint8Array(0)), /empty file: not a pickle/);
+  assert.throws(() => unpickle(new TextEncoder().encode('arch,latency\n334131,0.004\n'), 'z.pkl'), /z\.pkl: not a binary pickle \(protocol 2 or later\): it starts with the text "arch,latency\.334131/);
 });
 
 test('every pickle in the data directory parses', () => {

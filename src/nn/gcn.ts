@@ -3,33 +3,20 @@
 //   X <- Dropout_p( ReLU( LayerNorm( A . (X W_l) + b_l ) ) )
 // A is the 0/1 adjacency (row = source, self-loops, global row all ones), used unnormalised; the
 // embedding of a graph is its global node's row (node 0) after the last layer.
-// Parameters live contiguously in the kernel heap (body first, then the head), as do their
-// gradients and the AdamW moments, so one optimizer call updates everything.
+// Parameters live contiguously in the kernel heap (body first, then the head; layout and init in
+// gcn-params.ts), as do their gradients and the AdamW moments, so one optimizer call updates
+// everything. This module holds the training buffers and the forward and backward passes; eval-mode
+// shared-work inference is in gcn-shared.ts, the heads in heads.ts.
 
 import type { Rng } from '../util/rng.js';
 import type { GraphSet } from './graphs.js';
 import type { Kernels } from './kernels.js';
 import type { AdamWStep } from './optim.js';
+import { embedShared } from './gcn-shared.js';
+import { LN_EPS, gcnParamLayout, initGcnParams, resetHeadParams, type GcnConfig, type ParamInfo } from './gcn-params.js';
 
-export interface GcnConfig {
-  nodes: number;
-  features: number;
-  hidden: number;
-  layers: number;
-  dropout: number;
-  /** Head: regression (Linear H->1) or binary relation (Linear 2H->2 + log-softmax). */
-  head: 'regression' | 'binary';
-}
+export type { GcnConfig, ParamInfo } from './gcn-params.js';
 
-export interface ParamInfo {
-  name: string;
-  shape: number[];
-  /** Offset in floats from the start of the parameter block. */
-  offset: number;
-  size: number;
-}
-
-const LN_EPS = 1e-5;
 /** Largest dY (floats) for which backward(step) fuses a weight's update into its gradient (~512 KB). */
 const FUSE_MAX_DY = 131072;
 
@@ -41,7 +28,7 @@ interface LayerBuffers {
 }
 
 export class Gcn {
-  readonly params: ParamInfo[] = [];
+  readonly params: ParamInfo[];
   readonly paramCount: number;
   readonly bodyParamCount: number;
   /** Byte offsets of the parameter, gradient and moment blocks. */
@@ -69,32 +56,14 @@ export class Gcn {
   private lastTrain = false;
 
   constructor(readonly k: Kernels, readonly cfg: GcnConfig) {
-    const { features: F, hidden: H, layers: L } = cfg;
-    let off = 0;
-    const add = (name: string, shape: number[]) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      this.params.push({ name, shape, offset: off, size });
-      off += size;
-    };
-    for (let l = 0; l < L; l++) {
-      add(`gc${l}.weight`, [l === 0 ? F : H, H]);
-      add(`gc${l}.bias`, [H]);
-      add(`ln${l}.weight`, [H]);
-      add(`ln${l}.bias`, [H]);
-    }
-    this.bodyParamCount = off;
-    if (cfg.head === 'regression') {
-      add('fc.weight', [H, 1]);
-      add('fc.bias', [1]);
-    } else {
-      add('fc.weight', [2 * H, 2]);
-      add('fc.bias', [2]);
-    }
-    this.paramCount = off;
-    this.p = k.heap.alloc(off);
-    this.g = k.heap.alloc(off);
-    this.m = k.heap.alloc(off);
-    this.v = k.heap.alloc(off);
+    const layout = gcnParamLayout(cfg);
+    this.params = layout.params;
+    this.bodyParamCount = layout.bodyParamCount;
+    this.paramCount = layout.paramCount;
+    this.p = k.heap.alloc(this.paramCount);
+    this.g = k.heap.alloc(this.paramCount);
+    this.m = k.heap.alloc(this.paramCount);
+    this.v = k.heap.alloc(this.paramCount);
   }
 
   param(name: string): ParamInfo {
@@ -116,36 +85,14 @@ export class Gcn {
     return this.k.heap.f32(this.g, this.paramCount);
   }
 
-  /**
-   * The reference initialisation ('thomas'): GC weights and biases U(+-1/sqrt(H)) (1/sqrt of the
-   * last dimension, i.e. of the output size, also for the first layer); LayerNorm gamma 1, beta 0;
-   * the head as PyTorch nn.Linear, U(+-1/sqrt(fan_in)) for weight and bias.
-   */
+  /** The reference initialisation (see initGcnParams). */
   init(rng: Rng, bodyInit: 'thomas' | 'torch-linear' = 'thomas'): void {
-    const P = this.paramView();
-    for (const info of this.params) {
-      const [layer, kind] = info.name.split('.');
-      if (layer.startsWith('gc')) {
-        // thomas: 1/sqrt(last dim) for weight and bias; torch-linear (the MLP baseline): 1/sqrt(fan_in)
-        const fanIn = this.params.find((x) => x.name === `${layer}.weight`)!.shape[0];
-        const bound = bodyInit === 'thomas' ? 1 / Math.sqrt(info.shape[info.shape.length - 1]) : 1 / Math.sqrt(fanIn);
-        for (let i = 0; i < info.size; i++) P[info.offset + i] = (rng.float() * 2 - 1) * bound;
-      } else if (layer.startsWith('ln')) {
-        P.fill(kind === 'weight' ? 1 : 0, info.offset, info.offset + info.size);
-      }
-    }
-    this.resetHead(rng);
+    initGcnParams(this.paramView(), this.params, rng, bodyInit);
   }
 
   /** Re-initialise the head as PyTorch does (used for transfer from another predictor). */
   resetHead(rng: Rng): void {
-    const P = this.paramView();
-    const w = this.param('fc.weight');
-    const b = this.param('fc.bias');
-    const fanIn = w.shape[0];
-    const bound = 1 / Math.sqrt(fanIn);
-    for (let i = 0; i < w.size; i++) P[w.offset + i] = (rng.float() * 2 - 1) * bound;
-    for (let i = 0; i < b.size; i++) P[b.offset + i] = (rng.float() * 2 - 1) * bound;
+    resetHeadParams(this.paramView(), this.params, rng);
   }
 
   /** Make room for batches of up to `graphs` graphs. */
@@ -328,147 +275,12 @@ export class Gcn {
     }
   }
 
-  /**
-   * Eval-mode embeddings of graphs `ids` (count x H, row-major), computed with shared work: a node's
-   * output at layer l depends only on the layer-(l-1) outputs of the nodes it aggregates, so rows
-   * are identified by what they aggregate, and each distinct row goes through X.W, LayerNorm and
-   * ReLU once. Identical graphs and shared sub-structures (most non-global nodes) cost nothing
-   * extra. Exact: the same arithmetic as forward(), up to float summation order.
-   */
+  /** Eval-mode embeddings of graphs `ids` with shared work (see gcn-shared.ts). */
   embedShared(set: GraphSet, ids: ArrayLike<number>): Float32Array {
-    const { nodes: N, features: F, hidden: H, layers: L } = this.cfg;
-    if (set.nodes !== N || set.features !== F) throw new Error(`graphs have ${set.nodes} nodes x ${set.features} features, the model expects ${N} x ${F}`);
-    const k = this.k;
-    const heap = k.heap;
-    const mark = heap.mark();
-    const count = ids.length;
-    try {
-      // Layer-0 inputs: distinct feature rows.
-      let rowId = new Int32Array(count * N);
-      const firstRows: number[] = [];
-      {
-        const keyOf = new Map<string, number>();
-        for (let g = 0; g < count; g++) {
-          const base = ids[g] * N * F;
-          for (let i = 0; i < N; i++) {
-            const key = Array.prototype.join.call(set.featureData.subarray(base + i * F, base + (i + 1) * F), ',');
-            let id = keyOf.get(key);
-            if (id === undefined) {
-              id = firstRows.length;
-              keyOf.set(key, id);
-              firstRows.push(base + i * F);
-            }
-            rowId[g * N + i] = id;
-          }
-        }
-      }
-      let uniq = firstRows.length;
-      let rows = heap.alloc(uniq * F);
-      {
-        const R = heap.f32(rows, uniq * F);
-        firstRows.forEach((src, r) => R.set(set.featureData.subarray(src, src + F), r * F));
-      }
-      let din = F;
-      const adjacency = set.adjacency;
-      // Layers 0..L-2 on distinct rows.
-      for (let l = 0; l < L - 1; l++) {
-        const S = heap.alloc(uniq * H);
-        if (l === 0) k.gemm_nn(rows, this.ptr(`gc${l}.weight`), S, uniq, din, H, 0);
-        else {
-          const ptr = heap.alloc(uniq + 1);
-          const idx = heap.alloc(uniq * din);
-          const val = heap.alloc(uniq * din);
-          k.nz_rows(rows, uniq, din, ptr, idx, val);
-          k.gemm_nn_csr(ptr, idx, val, this.ptr(`gc${l}.weight`), S, uniq, H, 0);
-        }
-        const sums = new RowSums();
-        const nextId = new Int32Array(count * N);
-        for (let g = 0; g < count; g++) for (let i = 0; i < N; i++) nextId[g * N + i] = sums.add(adjacency, ids[g] * N * N + i * N, N, rowId, g * N);
-        const nu = sums.count;
-        const Y = heap.alloc(nu * H);
-        const xhat = heap.alloc(nu * H);
-        const rstd = heap.alloc(nu);
-        const out = heap.alloc(nu * H);
-        sums.compute(heap.all(), Y >> 2, S >> 2, H, this.ptr(`gc${l}.bias`) >> 2);
-        k.ln_relu_drop_fwd(Y, xhat, out, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), rstd, 0, nu, H, LN_EPS);
-        rows = out;
-        uniq = nu;
-        rowId = nextId;
-        din = H;
-      }
-      // Last layer: the global row, (sum_j A[0,j] X_j) . W, once per distinct graph.
-      const l = L - 1;
-      const sums = new RowSums();
-      const graphId = new Int32Array(count);
-      for (let g = 0; g < count; g++) graphId[g] = sums.add(adjacency, ids[g] * N * N, N, rowId, g * N);
-      const ng = sums.count;
-      const xagg = heap.alloc(ng * din);
-      sums.compute(heap.all(), xagg >> 2, rows >> 2, din);
-      const Y = heap.alloc(ng * H);
-      k.gemm_nn(xagg, this.ptr(`gc${l}.weight`), Y, ng, din, H, 0);
-      k.add_bias(Y, this.ptr(`gc${l}.bias`), ng, H);
-      const xhat = heap.alloc(ng * H);
-      const rstd = heap.alloc(ng);
-      const emb = heap.alloc(ng * H);
-      k.ln_relu_drop_fwd(Y, xhat, emb, this.ptr(`ln${l}.weight`), this.ptr(`ln${l}.bias`), rstd, 0, ng, H, LN_EPS);
-      const E = heap.f32(emb, ng * H);
-      const result = new Float32Array(count * H);
-      for (let g = 0; g < count; g++) result.set(E.subarray(graphId[g] * H, (graphId[g] + 1) * H), g * H);
-      return result;
-    } finally {
-      heap.release(mark);
-    }
+    return embedShared(this, set, ids);
   }
 
   zeroGrad(): void {
     this.gradView().fill(0);
-  }
-}
-
-/**
- * Distinct weighted row sums, sum_j A[j] * row(id_j): rows of A that pick the same (row id, weight)
- * pairs share one entry, so each distinct sum is computed once (eval-mode shared work).
- */
-class RowSums {
-  private readonly keyOf = new Map<string, number>();
-  private readonly recipes: { members: number[]; weights: number[] }[] = [];
-
-  get count(): number {
-    return this.recipes.length;
-  }
-
-  /** Id of the sum for adjacency entries [a0, a0 + N) over rows rowId[base + j]. */
-  add(adjacency: Float32Array, a0: number, N: number, rowId: Int32Array, base: number): number {
-    const members: number[] = [];
-    const weights: number[] = [];
-    for (let j = 0; j < N; j++) {
-      const a = adjacency[a0 + j];
-      if (a !== 0) {
-        members.push(rowId[base + j]);
-        weights.push(a);
-      }
-    }
-    const order = members.map((_, t) => t).sort((x, y) => members[x] - members[y] || weights[x] - weights[y]);
-    const key = order.map((t) => `${members[t]}*${weights[t]}`).join(',');
-    let id = this.keyOf.get(key);
-    if (id === undefined) {
-      id = this.recipes.length;
-      this.keyOf.set(key, id);
-      this.recipes.push({ members, weights });
-    }
-    return id;
-  }
-
-  /** dst[r, :] = bias (or 0) + the r-th sum of src rows; float indices into `all`, rows of `width`. */
-  compute(all: Float32Array, dst: number, src: number, width: number, bias = -1): void {
-    this.recipes.forEach(({ members, weights }, r) => {
-      const yr = dst + r * width;
-      for (let d = 0; d < width; d++) all[yr + d] = bias >= 0 ? all[bias + d] : 0;
-      for (let t = 0; t < members.length; t++) {
-        const sr = src + members[t] * width;
-        const w = weights[t];
-        for (let d = 0; d < width; d++) all[yr + d] += w * all[sr + d];
-      }
-    });
   }
 }

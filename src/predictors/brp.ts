@@ -17,6 +17,7 @@
 // over both argument orders.
 
 import { Gcn, type GcnConfig } from '../nn/gcn.js';
+import { pairHeadBackward, pairHeadParts } from '../nn/heads.js';
 import type { GraphSet } from '../nn/graphs.js';
 import type { Kernels } from '../nn/kernels.js';
 import { AdamW, type AdamWStep, EarlyStopping, cosineLr } from '../nn/optim.js';
@@ -67,39 +68,6 @@ export class BinaryRelationPredictor {
   }
 
   /**
-   * Pairwise logits for graphs whose embeddings are rows of E (n x H): returns, for each model,
-   * the two per-class contributions as first (a) and second (b) element of a pair.
-   */
-  private headParts(E: Float32Array, n: number): { A0: Float64Array; A1: Float64Array; B0: Float64Array; B1: Float64Array; c0: number; c1: number } {
-    const H = this.config.hidden;
-    const heap = this.kernels.heap.all();
-    const w = this.model.ptr('fc.weight') >> 2; // (2H x 2) row-major
-    const b = this.model.ptr('fc.bias') >> 2;
-    const A0 = new Float64Array(n);
-    const A1 = new Float64Array(n);
-    const B0 = new Float64Array(n);
-    const B1 = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let a0 = 0;
-      let a1 = 0;
-      let b0 = 0;
-      let b1 = 0;
-      for (let h = 0; h < H; h++) {
-        const e = E[i * H + h];
-        a0 += e * heap[w + h * 2];
-        a1 += e * heap[w + h * 2 + 1];
-        b0 += e * heap[w + (H + h) * 2];
-        b1 += e * heap[w + (H + h) * 2 + 1];
-      }
-      A0[i] = a0;
-      A1[i] = a1;
-      B0[i] = b0;
-      B1[i] = b1;
-    }
-    return { A0, A1, B0, B1, c0: heap[b], c1: heap[b + 1] };
-  }
-
-  /**
    * One forward/backward over all ordered pairs of graphs `ids` with targets `y`; sets gradients
    * and returns the mean KL loss per pair. Training mode (dropout) when `rng` is given. With
    * `bodyBackward` false only the head's gradients are set (head-only warm-up). With `step`, the
@@ -112,7 +80,7 @@ export class BinaryRelationPredictor {
     this.model.load(set, ids);
     const embPtr = this.model.forward(n, true, rng);
     const E = Float32Array.from(this.kernels.heap.f32(embPtr, n * H));
-    const { A0, A1, B0, B1, c0, c1 } = this.headParts(E, n);
+    const { A0, A1, B0, B1, c0, c1 } = pairHeadParts(this.model, E, n);
     // dz per pair: p - q; accumulate per-model sums for the gradients
     const dA0 = new Float64Array(n);
     const dA1 = new Float64Array(n);
@@ -145,25 +113,7 @@ export class BinaryRelationPredictor {
         db1 += d1;
       }
     }
-    // head gradients and embedding gradients
-    const heap = this.kernels.heap.all();
-    const w = this.model.ptr('fc.weight') >> 2;
-    const gw = this.model.ptr('fc.weight', true) >> 2;
-    const gb = this.model.ptr('fc.bias', true) >> 2;
-    const de = this.model.embGradPtr >> 2;
-    heap.fill(0, gw, gw + 4 * H);
-    heap[gb] = db0;
-    heap[gb + 1] = db1;
-    for (let i = 0; i < n; i++) {
-      for (let h = 0; h < H; h++) {
-        const e = E[i * H + h];
-        heap[gw + h * 2] += e * dA0[i];
-        heap[gw + h * 2 + 1] += e * dA1[i];
-        heap[gw + (H + h) * 2] += e * dB0[i];
-        heap[gw + (H + h) * 2 + 1] += e * dB1[i];
-        heap[de + i * H + h] = dA0[i] * heap[w + h * 2] + dA1[i] * heap[w + h * 2 + 1] + dB0[i] * heap[w + (H + h) * 2] + dB1[i] * heap[w + (H + h) * 2 + 1];
-      }
-    }
+    pairHeadBackward(this.model, E, n, { dA0, dA1, dB0, dB1, db0, db1 });
     if (bodyBackward) this.model.backward(step);
     return loss / pairs;
   }
@@ -226,7 +176,7 @@ export class BinaryRelationPredictor {
   scores(set: GraphSet, ids: ArrayLike<number>): Float64Array {
     const n = ids.length;
     const E = this.model.embedShared(set, ids);
-    const { A0, A1, B0, B1 } = this.headParts(E, n);
+    const { A0, A1, B0, B1 } = pairHeadParts(this.model, E, n);
     const s = new Float64Array(n);
     for (let i = 0; i < n; i++) s[i] = (A0[i] - A1[i] - (B0[i] - B1[i])) / 2;
     return s;
@@ -238,7 +188,7 @@ export class BinaryRelationPredictor {
    */
   comparator(set: GraphSet, ids: ArrayLike<number>): (a: number, b: number) => number {
     const E = this.model.embedShared(set, ids);
-    const { A0, A1, B0, B1, c0, c1 } = this.headParts(E, ids.length);
+    const { A0, A1, B0, B1, c0, c1 } = pairHeadParts(this.model, E, ids.length);
     return (a, b) => A0[a] + B0[b] + c0 - (A1[a] + B1[b] + c1);
   }
 }

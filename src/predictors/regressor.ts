@@ -4,6 +4,7 @@
 // training set (the authors' data were normalised; the code's raw-seconds path has no scaling).
 
 import { Gcn, type GcnConfig } from '../nn/gcn.js';
+import { regressionHeadBackward, regressionHeadForward, regressionHeadOn } from '../nn/heads.js';
 import type { GraphSet } from '../nn/graphs.js';
 import type { Kernels } from '../nn/kernels.js';
 import { AdamW, type AdamWStep, EarlyStopping, PlateauScheduler, cosineLr } from '../nn/optim.js';
@@ -80,42 +81,6 @@ export class GcnRegressor {
     this.model.init(rng, bodyInit);
   }
 
-  /** Head forward over the G embeddings at the model's embedding buffer; normalised outputs. */
-  private head(G: number, out: Float64Array): void {
-    const H = this.config.hidden;
-    const heap = this.kernels.heap.all();
-    const e = this.model.embPtr >> 2;
-    const w = this.model.ptr('fc.weight') >> 2;
-    const b = heap[this.model.ptr('fc.bias') >> 2];
-    for (let g = 0; g < G; g++) {
-      let s = b;
-      const eg = e + g * H;
-      for (let h = 0; h < H; h++) s += heap[eg + h] * heap[w + h];
-      out[g] = s;
-    }
-  }
-
-  /** Given dLoss/dOutput per graph, fill the embedding gradient and set the head gradients. */
-  private headBackward(G: number, dy: Float64Array): void {
-    const H = this.config.hidden;
-    const heap = this.kernels.heap.all();
-    const e = this.model.embPtr >> 2;
-    const de = this.model.embGradPtr >> 2;
-    const w = this.model.ptr('fc.weight') >> 2;
-    const gw = this.model.ptr('fc.weight', true) >> 2;
-    const gb = this.model.ptr('fc.bias', true) >> 2;
-    heap.fill(0, gw, gw + H);
-    heap[gb] = 0;
-    for (let g = 0; g < G; g++) {
-      const d = dy[g];
-      heap[gb] += d;
-      for (let h = 0; h < H; h++) {
-        heap[gw + h] += d * heap[e + g * H + h];
-        heap[de + g * H + h] = d * heap[w + h];
-      }
-    }
-  }
-
   /**
    * Training-mode forward and backward on graphs `ids` with normalised targets `y`: sets the
    * parameter gradients of the summed loss and returns the loss. With `step`, the body applies
@@ -129,7 +94,7 @@ export class GcnRegressor {
     }
     this.model.load(set, ids);
     this.model.forward(B, true, rng);
-    this.head(B, this.pred);
+    regressionHeadForward(this.model, B, this.pred);
     let total = 0;
     for (let i = 0; i < B; i++) {
       const r = this.pred[i] - y[i];
@@ -141,25 +106,14 @@ export class GcnRegressor {
         this.dy[i] = 2 * r;
       }
     }
-    this.headBackward(B, this.dy);
+    regressionHeadBackward(this.model, B, this.dy);
     this.model.backward(step);
     return total;
   }
 
   /** Normalised predictions for graphs `ids` of the set (eval mode, shared-work forward). */
   predictNormalised(set: GraphSet, ids: ArrayLike<number>): Float64Array {
-    const H = this.config.hidden;
-    const emb = this.model.embedShared(set, ids);
-    const heap = this.kernels.heap.all();
-    const w = heap.subarray(this.model.ptr('fc.weight') >> 2, (this.model.ptr('fc.weight') >> 2) + H);
-    const b = heap[this.model.ptr('fc.bias') >> 2];
-    const out = new Float64Array(ids.length);
-    for (let g = 0; g < ids.length; g++) {
-      let s = b;
-      for (let h = 0; h < H; h++) s += emb[g * H + h] * w[h];
-      out[g] = s;
-    }
-    return out;
+    return regressionHeadOn(this.model, this.model.embedShared(set, ids), ids.length);
   }
 
   /** Normalised predictions with the plain batched forward (reference path for tests and benchmarks). */
@@ -170,7 +124,7 @@ export class GcnRegressor {
       const part = Array.prototype.slice.call(ids, s, Math.min(ids.length, s + chunk)) as number[];
       this.model.load(set, part);
       this.model.forward(part.length, false);
-      this.head(part.length, tmp);
+      regressionHeadForward(this.model, part.length, tmp);
       out.set(tmp.subarray(0, part.length), s);
     }
     return out;

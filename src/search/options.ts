@@ -81,6 +81,13 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'latencyModel', flag: 'latency-model', kind: 'path', value: 'MODEL', appliesTo: 'all', tag: (v: string) => base(v), help: 'latency predictor that enforces --lat-limit' },
 ];
 
+/**
+ * Version of the search protocol: bumped whenever a change alters what a search with the same
+ * options computes, so cached results of an older protocol are recognised as stale. 2: every
+ * strategy proposes one cell per isomorphism class (REA and random did not).
+ */
+export const SEARCH_PROTOCOL = 2;
+
 export class SearchOptionError extends Error {}
 
 const applies = (d: SearchOptionDef, s: StrategyName) => d.appliesTo === 'all' || d.appliesTo.includes(s);
@@ -127,7 +134,7 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
 
 /** The settings that change a search's results, in a fixed order (checkpoint and result keys). */
 export function searchKey(s: SearchSettings): Record<string, unknown> {
-  const key: Record<string, unknown> = { dataset: s.dataset, strategy: s.strategy };
+  const key: Record<string, unknown> = { protocol: SEARCH_PROTOCOL, dataset: s.dataset, strategy: s.strategy };
   for (const d of SEARCH_OPTIONS) if (d.key !== 'dataset' && d.key !== 'strategy' && d.key !== 'runs' && applies(d, s.strategy)) key[d.key] = s[d.key];
   return key;
 }

@@ -10,7 +10,7 @@
 // share one output file on an n-core machine (measured on 2 cores, 2026-11-29: each of two 1-thread
 // processes trains at 1.35-1.63 s per epoch, one 2-thread process at 0.87-1.05 s, so sharding gets about
 // 1.3x more epochs per hour; the batch-1 step parallelises poorly).
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../src/data/files.js';
@@ -74,6 +74,8 @@ interface Row {
   split?: SplitKind;
   protocol?: number;
   commit?: string;
+  source?: string;
+  source_bytes?: number;
 }
 const allRows: Row[] = existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 // rows without a split field predate the grouped split: they used the reference split
@@ -98,7 +100,7 @@ if (!values['summary-only']) {
           const exp = trainLatencyPredictor(ds, { kind: predictor, seed, kernels, split });
           kernels.heap.release(mark);
           const m = exp.metrics;
-          const row: Row = { device, predictor, seed, within1: m.within1, within5: m.within5, within10: m.within10, rmse_ms: m.rmse * 1e3, spearman: m.spearman, kendall: m.kendall, train_seconds: exp.trainSeconds, test_count: m.count, threads: Number(values.threads), split, protocol: PROTOCOL, commit };
+          const row: Row = { device, predictor, seed, within1: m.within1, within5: m.within5, within10: m.within10, rmse_ms: m.rmse * 1e3, spearman: m.spearman, kendall: m.kendall, train_seconds: exp.trainSeconds, test_count: m.count, threads: Number(values.threads), split, protocol: PROTOCOL, commit, source: ds.source, source_bytes: statSync(ds.source).size };
           if (exp.report) {
             row.epochs = exp.report.epochs;
             row.seconds_per_epoch = exp.report.history.reduce((a, e) => a + e.seconds, 0) / exp.report.epochs;

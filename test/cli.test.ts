@@ -21,6 +21,15 @@ test('space nb201 --arch describes one cell with its NB201 index', () => {
   const j = JSON.parse(r.out);
   assert.equal(j.index, 9930);
   assert.equal(j.arch, '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|');
+  // the best CIFAR-100 cell: its benchmark accuracies and its LatBench latencies
+  assert.equal(j.accuracy.cifar100.test.toFixed(2), '73.51');
+  assert.equal(j.accuracy.cifar100.validation_mean.toFixed(2), '73.49');
+  assert.equal(j.accuracy.cifar100.validation_seeds.length, 3);
+  assert.ok(Object.keys(j.latency_ms).length >= 13);
+  assert.ok(j.latency_ms['desktop-cpu-core-i7-7820x-fp32'] > 0);
+  const text = cli(['space', 'nb201', '--arch', '333133', '--data', dataDir()]);
+  assert.match(text.out, /cifar100 +validation [\d.]+ \/ [\d.]+ \/ [\d.]+ +mean 73\.49 +test 73\.51/);
+  assert.match(text.out, /LatBench latency \(ms\):\n +desktop-cpu-core-i7-7820x-fp32 +\d+\.\d{3}/);
   const bad = cli(['space', 'nb201', '--arch', '|foo~0|']);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /unknown NB201 arch string/);

@@ -7,6 +7,7 @@ import { scatterSvg } from '../report/plots.js';
 import { parseArch, vectorToArchString } from '../spaces/nb201.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { SPLITS } from '../predictors/split.js';
+import { provenance } from '../util/provenance.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand, CliIo } from './command.js';
@@ -114,6 +115,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     kendall: m.kendall,
     train_seconds: exp.trainSeconds,
     threads,
+    source: ds.source,
+    commit: provenance().commit,
   };
   if (exp.report) {
     result.epochs = exp.report.epochs;

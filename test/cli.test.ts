@@ -118,6 +118,7 @@ test('mistakes get one clear line each: negative numbers, ranges, directories, t
     // options that mean nothing for a strategy are refused
     one(['search', '--dataset', 'cifar10', '--strategy', 'random', '--targets', 'minmax'], 2, /--targets does not apply to --strategy random \(only to brp\)/);
     one(['search', '--dataset', 'cifar10', '--strategy', 'rea', '--threads', '1'], 2, /--threads does not apply to --strategy rea/);
+    one(['latency', 'train', '--device', 'desktop-cpu', '--predictor', 'flops', '--epochs', '5'], 2, /--epochs does not apply to --predictor flops/);
     // an output that cannot be written fails before the work, leaving nothing behind
     const t0 = performance.now();
     one(['search', '--dataset', 'cifar10', '--strategy', 'brp', '--out', dir], 1, /--out .* is a directory/);

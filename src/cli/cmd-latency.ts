@@ -68,6 +68,10 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
   const nTrain = intFlag(v.train, 'train', 900, 2);
   const nValid = intFlag(v.valid, 'valid', 100, 0);
+  if (kind === 'flops' || kind === 'layerwise') {
+    // a least-squares fit has no epochs and runs on one thread: such flags would be silently ignored
+    for (const flag of ['epochs', 'threads'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to gcn, mlp)`);
+  }
   const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
   const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
   const ds = loadLatBench(v.device, resolveDataDir(v.data as string | undefined));

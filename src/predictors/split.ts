@@ -1,6 +1,7 @@
-// Train / validation / test splits of one device's measurements. `grouped` (the default) keeps
-// every twin group (see spaces/nb201-twins.ts) on one side; `reference` is the authors' plain seeded
-// permutation, which lets about a third of the test cells have a twin in the training set.
+// Train / validation / test splits of one device's measurements. `grouped` (the default) never lets
+// a twin group (see spaces/nb201-twins.ts) straddle the labelled cells and the test set; `reference`
+// is the authors' plain seeded permutation, which lets about a third of the test cells have a twin in
+// the training set. Both train on the same cells for a given seed.
 
 import type { Rng } from '../util/rng.js';
 
@@ -27,28 +28,32 @@ export function splitIndices(n: number, nTrain: number, nValid: number, rng: Rng
 }
 
 /**
- * A split that never separates a group: groups are visited in the order a seeded permutation of
- * the items first reaches them, and each goes whole to the training set if it fits, else to the
- * validation set if it fits, else to the test set. Sizes are exact unless the groups cannot fill them.
+ * The reference split with the twins taken out of the evaluation: the training set is the
+ * reference's (the first N of the same seeded permutation, so both splits train on the same cells);
+ * the validation set is the next V cells of the permutation that have no twin among the training
+ * cells; the test set is every other cell with no twin in the training or validation set. Twins of
+ * labelled cells are left out of the test set (not moved into training), so the training data keep
+ * the reference's distribution: moving whole groups into training would fill it with the few huge
+ * groups (NB201 has groups of 535 cells) and starve it of variety.
  */
 export function groupedSplitIndices(groups: ArrayLike<number>, nTrain: number, nValid: number, rng: Rng): Split {
   const n = groups.length;
   checkSizes(n, nTrain, nValid);
-  const members = new Map<number, number[]>();
-  for (const i of rng.permutation(n)) {
-    const g = groups[i];
-    let m = members.get(g);
-    if (!m) members.set(g, (m = []));
-    m.push(i);
-  }
-  const train: number[] = [];
+  const p = rng.permutation(n);
+  const train = p.slice(0, nTrain);
+  const labelled = new Set<number>();
+  for (const i of train) labelled.add(groups[i]);
   const valid: number[] = [];
-  const test: number[] = [];
-  for (const m of members.values()) {
-    if (train.length + m.length <= nTrain) train.push(...m);
-    else if (valid.length + m.length <= nValid) valid.push(...m);
-    else test.push(...m);
+  const rest: number[] = [];
+  for (let k = nTrain; k < n; k++) {
+    const i = p[k];
+    if (labelled.has(groups[i])) continue; // a twin of a training cell: in neither valid nor test
+    if (valid.length < nValid) valid.push(i);
+    else rest.push(i);
   }
-  if (test.length === 0) throw new Error(`${nTrain} training + ${nValid} validation models leave no test group out of ${n}`);
-  return { train: Int32Array.from(train), valid: Int32Array.from(valid), test: Int32Array.from(test) };
+  for (const i of valid) labelled.add(groups[i]);
+  const test = rest.filter((i) => !labelled.has(groups[i]));
+  if (valid.length < nValid) throw new Error(`only ${valid.length} cells without a training twin are left for ${nValid} validation cells`);
+  if (test.length === 0) throw new Error(`${nTrain} training + ${nValid} validation models leave no test model without a twin among them out of ${n}`);
+  return { train, valid: Int32Array.from(valid), test: Int32Array.from(test) };
 }

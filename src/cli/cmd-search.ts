@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readInputFile, resolveDataDir, DataError } from '../data/files.js';
 import { loadLatBench } from '../data/device-latency.js';
 import { loadNb201Benchmark } from '../data/nb201-bench.js';

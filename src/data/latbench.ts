@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isValid, vectorToCode, vectorToTupleString } from '../spaces/nb201.js';
-import { DataError, readDataFile } from './files.js';
+import { DataError } from './files.js';
 import { PyDict, PyTuple, unpickle } from './pickle.js';
 import type { LatencyDataset } from './latency-dataset.js';
 

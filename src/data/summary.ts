@@ -8,12 +8,9 @@ export interface DataSummary {
   latbench: Record<string, { count: number; median_ms: number; min_ms: number; max_ms: number }>;
 }
 
-export function median(xs: ArrayLike<number>): number {
-  const a = Float64Array.from(xs).sort();
-  if (a.length === 0) return NaN;
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-}
+import { median } from '../eval/metrics.js';
+
+export { median };
 
 export function summarizeBenchmark(b: Nb201Benchmark): DataSummary {
   const sources: DataSummary['sources'] = {};

@@ -141,3 +141,11 @@ function check(a: ArrayLike<number>, b: ArrayLike<number>): void {
   if (a.length !== b.length) throw new Error(`metric inputs differ in length: ${a.length} vs ${b.length}`);
   if (a.length === 0) throw new Error('metric inputs are empty');
 }
+
+/** Median of the values (NaN for none). */
+export function median(xs: ArrayLike<number>): number {
+  const a = Float64Array.from(xs).sort();
+  if (a.length === 0) return NaN;
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+}

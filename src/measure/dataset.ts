@@ -5,6 +5,7 @@
 
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { median } from '../eval/metrics.js';
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import { codeToVector, isValid, parseArch, vectorToCode } from '../spaces/nb201.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -114,13 +115,6 @@ export interface SessionSummary {
   models: number;
   median_cv: number;
   median_latency_s: number;
-}
-
-function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Per session: how many models, their median run-to-run CV and latency, and the load it started under. */

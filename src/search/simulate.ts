@@ -125,7 +125,6 @@ function meanSe(xs: number[]): [number, number] {
   return [m, Math.sqrt(v / n)];
 }
 
-export { isoClass } from './iso-class.js';
 
 export function simulateSearch(opts: SimulationOptions): SimulationResult {
   const t0 = performance.now();

@@ -14,6 +14,7 @@ import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { createKernels } from '../src/nn/backend.js';
 import { curvesSvg } from '../src/report/plots.js';
 import { simulateCheckpointed } from '../src/search/checkpoint.js';
+import { nb201SimBenchmark } from '../src/search/benchmark.js';
 import { SEARCH_DEFAULTS, SEARCH_PROTOCOL, searchKey, searchResultName, searchSettingsFrom, type SearchSettings } from '../src/search/options.js';
 import type { SimulationResult } from '../src/search/simulate.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
@@ -80,8 +81,8 @@ for (const dataset of values.datasets!.split(',')) {
         `${file}.runs.json`,
         key,
         {
-          bench,
-          dataset: s.dataset,
+          benchmark: nb201SimBenchmark(bench, s.dataset!),
+          dataset: s.dataset!,
           strategy: s.strategy,
           budget: s.budget,
           runs: s.runs,

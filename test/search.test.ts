@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { spearman } from '../src/eval/metrics.js';
-import { encodeNb201Codes } from '../src/nn/graphs.js';
+import { encodeNb201Codes, nb201GraphsByCode } from '../src/nn/graphs.js';
+import { nb201SimBenchmark } from '../src/search/benchmark.js';
+import { nb201Domain } from '../src/search/domain.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
 import { BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { IterativePredictorSearch } from '../src/search/iterative.js';
@@ -32,7 +34,7 @@ function drive(s: SearchStrategy, budget: number): number[] {
 }
 
 test('random search and regularised evolution: distinct, allowed, reproducible proposals', () => {
-  for (const make of [(r: Rng) => new RandomSearch(valid, r), (r: Rng) => new RegularizedEvolution(valid, r)]) {
+  for (const make of [(r: Rng) => new RandomSearch(valid, r), (r: Rng) => new RegularizedEvolution(valid, r, nb201Domain.neighbours)]) {
     const a = drive(make(new Rng(1)), 150);
     const b = drive(make(new Rng(1)), 150);
     assert.deepEqual(a, b);
@@ -42,7 +44,7 @@ test('random search and regularised evolution: distinct, allowed, reproducible p
   }
   // evolution climbs: its last 50 models beat random search's on this smooth objective
   const mean = (xs: number[]) => xs.reduce((s, c) => s + quality(c), 0) / xs.length;
-  assert.ok(mean(drive(new RegularizedEvolution(valid, new Rng(3)), 150).slice(100)) > mean(drive(new RandomSearch(valid, new Rng(3)), 150).slice(100)) + 0.5);
+  assert.ok(mean(drive(new RegularizedEvolution(valid, new Rng(3), nb201Domain.neighbours), 150).slice(100)) > mean(drive(new RandomSearch(valid, new Rng(3)), 150).slice(100)) + 0.5);
 });
 
 test('iterative selection: random first round, then predicted-best plus random from the top part', () => {
@@ -77,7 +79,7 @@ test('BRP learns a synthetic ranking from pairs; its score is the symmetrised co
 
 test('simulation: monotone oracle curves, selection never beats the oracle, seeded runs repeat', () => {
   const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
-  const run = () => simulateSearch({ bench, dataset: 'cifar10', strategy: 'rea', budget: 60, runs: 4, seed: 9 });
+  const run = () => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'rea', budget: 60, runs: 4, seed: 9 });
   const strip = (r: ReturnType<typeof run>) => ({ ...r, seconds: 0, run_seconds: [], per_run: r.per_run.map((x) => ({ ...x, seconds: 0 })) });
   const a = run();
   assert.deepEqual(strip(a), strip(run()));
@@ -85,7 +87,7 @@ test('simulation: monotone oracle curves, selection never beats the oracle, seed
   assert.ok(a.final_selected_test_mean <= a.final_test_mean + 1e-9);
   assert.ok(a.final_test_mean <= a.global_best_test);
   assert.ok(Math.abs(a.global_best_test - 94.3733) < 1e-3);
-  assert.throws(() => simulateSearch({ bench, dataset: 'cifar10', strategy: 'rea', budget: 1, runs: 1, seed: 0 }), /budget/);
+  assert.throws(() => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'rea', budget: 1, runs: 1, seed: 0 }), /budget/);
 });
 
 test('search CLI: JSON contract, resume after an interruption, latency constraint', () => {
@@ -155,9 +157,9 @@ test('transfer: a GCN latency predictor body loads into the BRP predictor', asyn
   const bytes = encodeArtifact({ kind: 'latency-gcn', space: 'nb201', gcn: reg.config, norm: reg.norm, params: reg.model.params }, Float32Array.from(reg.model.paramView()));
   const body = latencyBody(bytes);
   assert.equal(body.length, reg.model.bodyParamCount);
-  const learner = new BrpLearner(k, new Rng(2), { hidden: 32, layers: 2, dropout: 0, stepsPerRound: 1, train: { lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, targets: 'minmax' }, body);
+  const learner = new BrpLearner(k, nb201GraphsByCode(), new Rng(2), { hidden: 32, layers: 2, dropout: 0, stepsPerRound: 1, train: { lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, targets: 'minmax' }, body);
   assert.deepEqual(Array.from(learner.predictor.model.paramView().subarray(0, body.length)), Array.from(body));
-  assert.throws(() => new BrpLearner(k, new Rng(2), { hidden: 64, layers: 2, dropout: 0, stepsPerRound: 1, train: { lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, targets: 'minmax' }, body), /transfer: the body has/);
+  assert.throws(() => new BrpLearner(k, nb201GraphsByCode(), new Rng(2), { hidden: 64, layers: 2, dropout: 0, stepsPerRound: 1, train: { lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, targets: 'minmax' }, body), /transfer: the body has/);
   assert.throws(() => latencyBody(encodeArtifact({ kind: 'latency-flops', space: 'nb201' })), /needs a GCN latency predictor/);
 });
 
@@ -183,8 +185,8 @@ test('head-only warm-up: trains the head alone, leaves the body untouched, then 
   assert.throws(() => pred.warmUpHead(graphs, ids, bad, 1, 1e-2, new Rng(5)), /training value NaN is not a finite number/);
   assert.throws(() => pred.train(graphs, ids, bad, { steps: 1, lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, new Rng(5)), /training value NaN is not a finite number/);
   // in a learner, the warm-up runs before the first round only and does not replace its training
-  const plain = new BrpLearner(k, new Rng(2), opts);
-  const warmed = new BrpLearner(k, new Rng(2), { ...opts, warmupSteps: 5 });
+  const plain = new BrpLearner(k, nb201GraphsByCode(), new Rng(2), opts);
+  const warmed = new BrpLearner(k, nb201GraphsByCode(), new Rng(2), { ...opts, warmupSteps: 5 });
   let warmups = 0;
   const warmUpHead = warmed.predictor.warmUpHead.bind(warmed.predictor);
   warmed.predictor.warmUpHead = (...a) => (warmups++, warmUpHead(...a));
@@ -248,7 +250,7 @@ test('ArchSearch guards the protocol: only asked architectures, once, finite val
 
 test('every strategy proposes one cell per isomorphism class', async () => {
   const { isoClass } = await import('../src/search/iso-class.js');
-  for (const make of [(r: Rng) => new RandomSearch(valid, r, isoClass), (r: Rng) => new RegularizedEvolution(valid, r, undefined, isoClass), (r: Rng) => new IterativePredictorSearch('oracle', valid, r, { fit() {}, scores: (c: Int32Array) => Float64Array.from(c, quality) }, { budget: 300, rounds: 5, classOf: isoClass })]) {
+  for (const make of [(r: Rng) => new RandomSearch(valid, r, isoClass), (r: Rng) => new RegularizedEvolution(valid, r, nb201Domain.neighbours, undefined, isoClass), (r: Rng) => new IterativePredictorSearch('oracle', valid, r, { fit() {}, scores: (c: Int32Array) => Float64Array.from(c, quality) }, { budget: 300, rounds: 5, classOf: isoClass })]) {
     const seen = drive(make(new Rng(4)), 300);
     assert.equal(new Set(seen.map(isoClass)).size, 300);
   }

@@ -4,6 +4,7 @@ import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { trainLatencyPredictor } from '../predictors/latency.js';
 import { simulateSearch } from '../search/simulate.js';
+import { nb201SimBenchmark } from '../search/benchmark.js';
 import { NB201_DATASETS } from '../spaces/nb201-cost.js';
 import { nb201SpaceSummary } from '../spaces/nb201-summary.js';
 import { InterruptedError } from '../util/stop.js';
@@ -85,7 +86,7 @@ export const demoCommand: CliCommand = {
     let best = NaN;
     for (const [strategy, n] of [['random', 25], ['rea', 25], ['brp', runs]] as const) {
       if (n === 0) continue;
-      const r = simulateSearch({ bench, dataset: 'cifar100', strategy, budget: 100, runs: n, seed, kernels: () => createKernels({ threads }), signal: interruptSignal, onRun: (i) => strategy === 'brp' && progress(`BRP-NAS run ${i + 1}/${n} done`) });
+      const r = simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar100'), dataset: 'cifar100', strategy, budget: 100, runs: n, seed, kernels: () => createKernels({ threads }), signal: interruptSignal, onRun: (i) => strategy === 'brp' && progress(`BRP-NAS run ${i + 1}/${n} done`) });
       if (r.interrupted) throw new InterruptedError();
       found[strategy] = { oracle: r.final_test_mean, selected: r.final_selected_test_mean };
       best = r.global_best_test;

@@ -9,6 +9,8 @@ import { curvesSvg } from '../report/plots.js';
 import { simulateCheckpointed, CheckpointMismatchError } from '../search/checkpoint.js';
 import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom } from '../search/options.js';
 import { NB201_SIZE } from '../spaces/nb201.js';
+import { NB101_POOL_FILE, loadNb101Pool } from '../data/nb101-pool.js';
+import { nb101SimBenchmark, nb201SimBenchmark, type SimBenchmark } from '../search/benchmark.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { lockOutput } from '../util/output-lock.js';
@@ -17,13 +19,21 @@ import { COMMON_OPTIONS, UsageError, intFlag, parse, plural } from './args.js';
 import type { CliCommand } from './command.js';
 
 const HELP = `Usage: brp-nas search --dataset cifar10|cifar100|imagenet16 --strategy brp|gcn|rea|random [options]
+       brp-nas search --space nb101 [--pool FILE.csv] [--reveal val108_1run|test108_mean3] --strategy ... [options]
 
-Simulate a neural architecture search on the NAS-Bench-201 table: training a model reveals one
-seed's validation accuracy (a seeded draw). Reports, over --runs independent runs, the best test
-accuracy among the trained models (the oracle view: what the best trained model really scores, which
-a user cannot see) and the test accuracy of the model with the best validation accuracy (what a user
-would deploy), per step and at the budget, and which architectures those were. Every strategy trains
-at most one cell per isomorphism class (isomorphic cells are the same network).
+Simulate a neural architecture search on a benchmark table. On NAS-Bench-201 (the default space),
+training a model reveals one seed's validation accuracy (a seeded draw). Reports, over --runs
+independent runs, the best test accuracy among the trained models (the oracle view: what the best
+trained model really scores, which a user cannot see) and the test accuracy of the model with the
+best validation accuracy (what a user would deploy), per step and at the budget, and which
+architectures those were. Every strategy trains at most one cell per isomorphism class (isomorphic
+cells are the same network).
+
+On NAS-Bench-101 the candidates are the cells of a pool table (default: the data's 35,591-cell
+nb101/nb101-cells.csv; any CSV with its columns works) that have the --reveal column; training
+reveals that column and the report judges by it too (there is one value per cell), in percent:
+final_test_mean is then the mean over runs of the best revealed value among the trained cells, and
+final_percentile_mean that cell's percentile in the pool (100 = the pool's best).
 
 Options (a strategy in [brackets] is the only one an option applies to; others are refused):
 ${searchOptionsHelp()}
@@ -48,7 +58,6 @@ writes the partial result and exits 130; the same command again resumes.`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
-  space: { type: 'string' },
   ...Object.fromEntries(SEARCH_OPTIONS.map((d) => [d.flag, { type: d.kind === 'bool' ? 'boolean' : 'string' }])),
   threads: { type: 'string' },
   out: { type: 'string' },
@@ -60,15 +69,13 @@ const OPTIONS = {
 
 export const searchCommand: CliCommand = {
   name: 'search',
-  summary: 'simulate BRP-NAS and baseline searches on NAS-Bench-201',
+  summary: 'simulate BRP-NAS and baseline searches on NAS-Bench-201 or a NAS-Bench-101 pool',
   async run(argv, io) {
     const { values: v } = parse('search', argv, OPTIONS as never);
     if (v.help) {
       io.out(HELP);
       return 0;
     }
-    const space = v.space ?? 'nb201';
-    if (space !== 'nb201') throw new UsageError(`search: unknown search space ${JSON.stringify(space)}; known: nb201`);
     let settings;
     try {
       settings = searchSettingsFrom(v);
@@ -76,7 +83,8 @@ export const searchCommand: CliCommand = {
       if (e instanceof SearchOptionError) throw new UsageError(e.message);
       throw e;
     }
-    const { strategy, dataset, budget, runs, seed } = settings;
+    const { strategy, budget, runs, seed, space } = settings;
+    const dataset = settings.dataset ?? settings.reveal!;
     const predictorSearch = strategy === 'brp' || strategy === 'gcn';
     if (v.threads !== undefined && !predictorSearch) throw new UsageError(`search: --threads does not apply to --strategy ${strategy} (only to brp, gcn)`);
     const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2, 'search');
@@ -100,7 +108,18 @@ export const searchCommand: CliCommand = {
       if (typeof old.runs === 'number' && old.runs > runs) throw new DataError(`${out} holds ${plural(old.runs, 'run')}; --runs ${runs} would replace it with fewer (ask for ${old.runs} or more, or pass --force)`);
     }
     const dataDir = resolveDataDir(v.data as string | undefined);
-    const bench = loadNb201Benchmark(dataDir, { devices: 'none' });
+    let benchmark: SimBenchmark;
+    let dataFileList: string[];
+    if (space === 'nb201') {
+      const bench = loadNb201Benchmark(dataDir, { devices: 'none' });
+      benchmark = nb201SimBenchmark(bench, settings.dataset!);
+      dataFileList = bench.sources.map((s) => join(dataDir, s.file));
+    } else {
+      const poolPath = settings.pool !== null ? resolve(settings.pool) : join(dataDir, NB101_POOL_FILE);
+      benchmark = nb101SimBenchmark(loadNb101Pool(poolPath, { need: [settings.reveal!] }), settings.reveal!);
+      dataFileList = [poolPath];
+    }
+    if (benchmark.candidates.length < budget) throw new UsageError(`search: the pool has ${benchmark.candidates.length} candidates, fewer than --budget ${budget}`);
 
     let constraint;
     let device: string | undefined;
@@ -128,7 +147,7 @@ export const searchCommand: CliCommand = {
           checkpoint,
           key,
           {
-            bench,
+            benchmark,
             dataset,
             strategy,
             budget,
@@ -159,19 +178,21 @@ export const searchCommand: CliCommand = {
         options: searchKey(settings),
         threads: predictorSearch ? threads : undefined,
         provenance: provenance(),
-        data: { dir: dataDir, files: dataFiles(bench.sources.map((s) => join(dataDir, s.file))) },
+        data: { dir: dataDir, files: dataFiles(dataFileList) },
       };
       writeFileAtomic(out, JSON.stringify(full, null, 1));
       if (plot) {
-        writeFileAtomic(plot, await curvesSvg([{ name: `${strategy} (oracle)`, mean: result.curve_mean, se: result.curve_se }, { name: `${strategy} (selected by validation)`, mean: result.selected_curve_mean, se: result.selected_curve_se }], { title: `NAS-Bench-201 ${dataset}: ${strategy}, ${plural(result.runs, 'run')}`, xLabel: 'trained models', yLabel: 'test accuracy (%)' }));
+        writeFileAtomic(plot, await curvesSvg([{ name: `${strategy} (oracle)`, mean: result.curve_mean, se: result.curve_se }, { name: `${strategy} (selected by validation)`, mean: result.selected_curve_mean, se: result.selected_curve_se }], { title: space === 'nb201' ? `NAS-Bench-201 ${dataset}: ${strategy}, ${plural(result.runs, 'run')}` : `NAS-Bench-101 pool, ${dataset}: ${strategy}, ${plural(result.runs, 'run')}`, xLabel: 'trained models', yLabel: space === 'nb201' ? 'test accuracy (%)' : `${dataset} (%)` }));
       }
     } finally {
       release();
     }
     const bestRun = result.per_run.reduce((a, r) => (r.selected.test > a.selected.test ? r : a));
     const summary = {
+      space,
       strategy,
       dataset,
+      ...(space !== 'nb201' ? { pool: benchmark.describe.pool, reveal: settings.reveal } : {}),
       budget,
       runs: result.runs,
       seed,
@@ -180,6 +201,8 @@ export const searchCommand: CliCommand = {
       final_selected_test_mean: result.final_selected_test_mean,
       final_selected_test_se: result.final_selected_test_se,
       global_best_test: result.global_best_test,
+      pool_size: result.pool_size,
+      final_percentile_mean: result.final_percentile_mean,
       reached_global_best: result.reached_global_best,
       per_run: result.per_run.map((r) => ({ selected: r.selected, best_found: r.best_found })),
       seconds: result.seconds,
@@ -190,8 +213,8 @@ export const searchCommand: CliCommand = {
     };
     if (v.json) io.out(JSON.stringify(summary));
     else {
-      io.out(`${strategy} on NB201 ${dataset}, budget ${budget}, ${plural(result.runs, 'run')} (seed ${seed})${result.interrupted ? ` of ${runs} (interrupted)` : ''}, ${result.seconds.toFixed(1)} s`);
-      io.out(`  best test among trained (oracle): ${result.final_test_mean.toFixed(2)} +- ${result.final_test_se.toFixed(2)}%   selected by validation: ${result.final_selected_test_mean.toFixed(2)} +- ${result.final_selected_test_se.toFixed(2)}%   (best candidate ${result.global_best_test.toFixed(2)}%)`);
+      io.out(`${strategy} on ${space === 'nb201' ? `NB201 ${dataset}` : `the NB101 pool (${benchmark.describe.pool}; reveals ${dataset})`}, budget ${budget}, ${plural(result.runs, 'run')} (seed ${seed})${result.interrupted ? ` of ${runs} (interrupted)` : ''}, ${result.seconds.toFixed(1)} s`);
+      io.out(`  best test among trained (oracle): ${result.final_test_mean.toFixed(2)} +- ${result.final_test_se.toFixed(2)}%   selected by validation: ${result.final_selected_test_mean.toFixed(2)} +- ${result.final_selected_test_se.toFixed(2)}%   (best candidate ${result.global_best_test.toFixed(2)}%; best found at percentile ${result.final_percentile_mean.toFixed(2)} of ${result.pool_size} on average)`);
       io.out(`  reached the best candidate in ${result.reached_global_best.runs}/${plural(result.runs, 'run')}${result.reached_global_best.mean_models !== null ? `, after ${result.reached_global_best.mean_models.toFixed(1)} models on average` : ''}`);
       if (result.runs === 1) {
         const r = result.per_run[0];

@@ -4,19 +4,62 @@ import { NB201_DATASETS, macroConfigFor, nb201Cost } from '../spaces/nb201-cost.
 import { nb201SpaceSummary } from '../spaces/nb201-summary.js';
 import { isValid, isomorphismKey, parseArch, vectorToArchString, vectorToCode, vectorToTupleString } from '../spaces/nb201.js';
 import { COMMON_OPTIONS, UsageError, parse } from './args.js';
-import type { CliCommand } from './command.js';
+import type { CliCommand, CliIo } from './command.js';
+import { nb101SpaceSummary } from '../spaces/nb101/summary.js';
+import { compactNb101, formatNb101, parseNb101 } from '../spaces/nb101/cell.js';
+import { nb101Hash } from '../spaces/nb101/hash.js';
+import { nb101Cost } from '../spaces/nb101/cost.js';
+import { enumerateNb101, indexOfNb101 } from '../spaces/nb101/enumerate.js';
+import { NB101_POOL_FILE, loadNb101Pool } from '../data/nb101-pool.js';
+import { join } from 'node:path';
 
-const HELP = `Usage: brp-nas space nb201 [--arch ARCH] [--json] [--data DIR]
+function nb101Space(values: Record<string, unknown>, io: CliIo): number {
+  if (typeof values.arch === 'string') {
+    const c = parseNb101(values.arch);
+    const hash = nb101Hash(c);
+    let row: Record<string, number | null> | null = null;
+    let dataProblem: string | null = null;
+    try {
+      const pool = loadNb101Pool(join(resolveDataDir(values.data as string | undefined), NB101_POOL_FILE));
+      const i = pool.hashes.indexOf(hash);
+      if (i >= 0) row = Object.fromEntries([...pool.columns].map(([k, col]) => [k, Number.isNaN(col[i]) ? null : col[i]]));
+    } catch (e) {
+      dataProblem = (e as Error).message;
+    }
+    const info = { arch: formatNb101(c), compact: compactNb101(c), hash, id: indexOfNb101(enumerateNb101(), c), vertices: c.n, edges: c.matrix.reduce((a, b) => a + b, 0), cost: nb101Cost(c), pool_row: row, ...(dataProblem ? { data_problem: dataProblem } : {}) };
+    if (values.json) io.out(JSON.stringify(info));
+    else {
+      io.out(`${info.arch}\n  compact ${info.compact}  hash ${hash}  enumeration id ${info.id}  ${info.vertices} vertices, ${info.edges} edges`);
+      io.out(`  params ${(info.cost.params / 1e6).toFixed(3)} M  FLOPs ${(info.cost.flops / 1e6).toFixed(1)} M (the benchmark's CIFAR-10 network)`);
+      io.out(row ? `  in the pool: ${Object.entries(row).map(([k, x]) => `${k} ${x ?? '-'}`).join('  ')}` : dataProblem ? `  pool: unavailable (${dataProblem})` : '  not in the pool table');
+    }
+    return 0;
+  }
+  const s = nb101SpaceSummary();
+  if (values.json) io.out(JSON.stringify(s));
+  else {
+    io.out(`NAS-Bench-101: ${s.total} cells (${s.counted})`);
+    io.out(`  cells by vertex count: ${Object.entries(s.per_vertices).map(([n, x]) => `${n}: ${x}`).join(', ')}`);
+    io.out(`  predictor graphs: ${s.nodes} nodes x ${s.features} features; params ${s.params_m.min.toFixed(3)}-${s.params_m.max.toFixed(3)} M, FLOPs ${s.flops_m.min.toFixed(0)}-${s.flops_m.max.toFixed(0)} M`);
+  }
+  return 0;
+}
+
+const HELP = `Usage: brp-nas space nb201|nb101 [--arch ARCH] [--json] [--data DIR]
 
 Summarise the NAS-Bench-201 search space: cells, valid cells, isomorphism classes, distinct
 predictor encodings, parameter and FLOP ranges. With --arch, describe one cell instead
 (ARCH: an arch string "|nor_conv_3x3~0|+|...|", a tuple "(3, 3, 4, 1, 3, 1)" or digits "334131");
 with the data directory, also its NB201 index, its benchmark accuracies (validation per seed, mean,
-test; per dataset) and its LatBench latency on every device.`;
+test; per dataset) and its LatBench latency on every device.
+
+nb101: the NAS-Bench-101 space (423,624 cells, enumerated); --arch takes a ModelSpec JSON
+{"matrix": [[...]], "ops": [...]} or the compact adj_upper:ops form, and shows its graph hash,
+enumeration id, parameters and FLOPs, and its row of the data's nb101/nb101-cells.csv if present.`;
 
 export const spaceCommand: CliCommand = {
   name: 'space',
-  summary: 'summarise a search space (nb201) or describe one architecture',
+  summary: 'summarise a search space (nb201, nb101) or describe one architecture',
   async run(argv, io) {
     const { values, positionals } = parse('space', argv, { ...COMMON_OPTIONS, arch: { type: 'string' } }, 1);
     if (values.help) {
@@ -24,8 +67,9 @@ export const spaceCommand: CliCommand = {
       return 0;
     }
     const space = positionals[0];
-    if (space === undefined) throw new UsageError('space: missing the search space name (nb201)');
-    if (space !== 'nb201') throw new UsageError(`space: unknown search space ${JSON.stringify(space)}; known: nb201`);
+    if (space === undefined) throw new UsageError('space: missing the search space name (nb201, nb101)');
+    if (space === 'nb101') return nb101Space(values, io);
+    if (space !== 'nb201') throw new UsageError(`space: unknown search space ${JSON.stringify(space)}; known: nb201, nb101`);
     if (typeof values.arch === 'string') {
       const v = parseArch(values.arch);
       let index: number | null = null;

@@ -1,7 +1,7 @@
 // Packed graph encodings: many graphs' adjacency and feature matrices in two flat arrays, the input
 // format of the GCN body.
 
-import { ENC_FEATURES, ENC_NODES, codeToVector, encodeInto } from '../spaces/nb201.js';
+import { ENC_FEATURES, ENC_NODES, NB201_SIZE, codeToVector, encodeInto } from '../spaces/nb201.js';
 
 export interface GraphSet {
   nodes: number;
@@ -21,6 +21,13 @@ export function encodeNb201Codes(codes: ArrayLike<number>): GraphSet {
   const featureData = new Float32Array(codes.length * N * F);
   for (let i = 0; i < codes.length; i++) encodeInto(codeToVector(codes[i]), adjacency, i * N * N, featureData, i * N * F);
   return { nodes: N, features: F, count: codes.length, adjacency, featureData };
+}
+
+/** Graph encodings of all NB201 cells, indexed by vector code (built once, shared). */
+let allNb201: GraphSet | null = null;
+export function nb201GraphsByCode(): GraphSet {
+  allNb201 ??= encodeNb201Codes(Int32Array.from({ length: NB201_SIZE }, (_, i) => i));
+  return allNb201;
 }
 
 /**

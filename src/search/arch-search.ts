@@ -1,12 +1,13 @@
-// The public ask/tell search: architectures in and out as users write them (NB201 arch strings),
-// accuracies in percent. It wraps a strategy (random, rea, gcn, brp) and guards the protocol: only
+// The public ask/tell search: architectures in and out as users write them (the space's strings:
+// NB201 arch strings, NB101 ModelSpec JSON), accuracies in percent. It wraps a strategy (random, rea, gcn, brp) and guards the protocol: only
 // architectures it asked for can be told, each once, with a finite value; a training that failed is
 // reported with fail() and frees its budget; ask() says when it is waiting, and history() and best()
 // say what happened. The simulation and the CLI drive the same strategies.
 
 import { createWasmKernels } from '../nn/kernels-wasm.js';
 import type { Kernels } from '../nn/kernels.js';
-import { allCodes, codeToVector, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201.js';
+import { getSpace, type SpaceName } from '../spaces/registry.js';
+import { allCodes, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201.js';
 import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
 import { IterativePredictorSearch } from './iterative.js';
@@ -14,19 +15,24 @@ import { BRP_LEARNER_DEFAULTS, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, typ
 import { SEARCH_DEFAULTS, STRATEGIES, type StrategyName } from './options.js';
 import { RandomSearch } from './random.js';
 import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
-import { isoClass } from './iso-class.js';
+import { enumerationDomain, listDomain, nb201Domain, type SearchDomain } from './domain.js';
 import type { SearchStrategy } from './strategy.js';
 
 export type ArchInput = string | Nb201Vector;
 
 export interface ArchSearchOptions {
+  /** The search space (default nb201). */
+  space?: SpaceName;
   strategy: StrategyName;
   /** Architectures to train in all (failed ones do not count). */
   budget: number;
   seed?: number;
   /** Rounds of the iterative selection (brp, gcn). */
   rounds?: number;
-  /** The candidates (default: all 15,284 valid NB201 cells). */
+  /**
+   * The candidates (default: the whole space where it can be enumerated: all 15,284 valid NB201
+   * cells, all 423,624 NB101 cells).
+   */
   candidates?: readonly ArchInput[];
   /** Propose one cell per isomorphism class (default true). */
   dedupe?: boolean;
@@ -50,21 +56,21 @@ export interface Trial {
   step: number;
 }
 
-/** Build a strategy over integer codes (shared by ArchSearch and the simulation). */
-export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'seed'>, candidates: Int32Array, rng: Rng): SearchStrategy {
+/** Build a strategy over a domain's ids (shared by ArchSearch and the simulation). */
+export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'seed' | 'space'>, domain: SearchDomain, candidates: Int32Array, rng: Rng): SearchStrategy {
   const rounds = opts.rounds ?? SEARCH_DEFAULTS.rounds;
-  const classOf = opts.dedupe === false ? undefined : isoClass;
+  const classOf = opts.dedupe === false ? undefined : domain.classOf;
   const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound };
   const kernels = () => opts.kernels ?? createWasmKernels();
   switch (opts.strategy) {
     case 'random':
       return new RandomSearch(candidates, rng, classOf);
     case 'rea':
-      return new RegularizedEvolution(candidates, rng, REA_DEFAULTS, classOf);
+      return new RegularizedEvolution(candidates, rng, domain.neighbours, REA_DEFAULTS, classOf);
     case 'brp':
-      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...opts.brp, signal: opts.signal }, opts.transferBody), iterative);
+      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), domain.graphs(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...opts.brp, signal: opts.signal }, opts.transferBody), iterative);
     case 'gcn':
-      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels(), rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal }), iterative);
+      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels(), domain.graphs(), rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal }), iterative);
     default:
       throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
   }
@@ -72,6 +78,7 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
 
 export class ArchSearch {
   private readonly strategy: SearchStrategy;
+  private readonly domain: SearchDomain;
   private readonly allowed: Set<number>;
   private readonly pendingCodes = new Set<number>();
   private readonly trials: Trial[] = [];
@@ -80,17 +87,34 @@ export class ArchSearch {
   constructor(private readonly opts: ArchSearchOptions) {
     if (!(STRATEGIES as readonly string[]).includes(opts.strategy)) throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
     if (!Number.isInteger(opts.budget) || opts.budget < 2) throw new Error(`budget must be an integer >= 2, got ${opts.budget}`);
-    const codes = opts.candidates
-      ? Int32Array.from(opts.candidates, (a) => {
-          const v = parseArch(a);
-          if (!isValid(v)) throw new Error(`candidate ${vectorToArchString(v)} is a disconnected cell: it cannot be trained`);
-          return vectorToCode(v);
-        })
-      : allCodes({ validOnly: true });
+    const space = getSpace(opts.space ?? 'nb201');
+    let codes: Int32Array;
+    if (space.name === 'nb201') {
+      this.domain = nb201Domain;
+      codes = opts.candidates
+        ? Int32Array.from(opts.candidates, (a) => {
+            const v = parseArch(a);
+            if (!isValid(v)) throw new Error(`candidate ${vectorToArchString(v)} is a disconnected cell: it cannot be trained`);
+            return vectorToCode(v);
+          })
+        : allCodes({ validOnly: true });
+    } else if (opts.candidates) {
+      const archs = opts.candidates.map((a) => {
+        if (typeof a !== 'string') throw new Error(`${space.title} candidates are architecture strings, got ${typeof a}`);
+        return space.parse(a);
+      });
+      const keys = archs.map((a) => space.key(a));
+      if (new Set(keys).size !== keys.length) throw new Error('the candidates list an architecture twice (or two isomorphic ones)');
+      this.domain = listDomain(space, archs, keys);
+      codes = Int32Array.from(archs.keys());
+    } else {
+      this.domain = enumerationDomain(space);
+      codes = Int32Array.from({ length: this.domain.size }, (_, i) => i);
+    }
     if (new Set(codes).size !== codes.length) throw new Error('the candidates list an architecture twice');
     if (codes.length < opts.budget) throw new Error(`${codes.length} candidates are fewer than the budget ${opts.budget}`);
     this.allowed = new Set(codes);
-    this.strategy = createStrategy(opts, codes, new Rng(opts.seed ?? 0));
+    this.strategy = createStrategy(opts, this.domain, codes, new Rng(opts.seed ?? 0));
   }
 
   /**
@@ -104,13 +128,19 @@ export class ArchSearch {
     const codes = this.strategy.ask(Math.min(max, room));
     for (const c of codes) this.pendingCodes.add(c);
     if (codes.length === 0 && this.pendingCodes.size === 0 && !this.done) throw new Error(`${this.opts.strategy} has no architecture left to propose (${this.trials.length} trained, ${this.failures} failed)`);
-    return codes.map((c) => vectorToArchString(codeToVector(c)));
+    return codes.map((c) => this.domain.format(c));
+  }
+
+  private idOf(arch: ArchInput): number {
+    if (this.domain === nb201Domain) return vectorToCode(parseArch(arch));
+    if (typeof arch !== 'string') throw new Error(`${this.domain.space.title} architectures are strings, got ${typeof arch}`);
+    return this.domain.lookup(arch);
   }
 
   private pendingCode(arch: ArchInput, what: string): number {
-    const code = vectorToCode(parseArch(arch));
+    const code = this.idOf(arch);
     if (!this.pendingCodes.has(code)) {
-      const name = vectorToArchString(codeToVector(code));
+      const name = this.domain.format(code);
       if (!this.allowed.has(code)) throw new Error(`${what}: ${name} is not a candidate of this search`);
       throw new Error(`${what}: ${name} was not asked for, or its result was already told`);
     }
@@ -120,10 +150,10 @@ export class ArchSearch {
   /** Report what training measured for an asked architecture (higher is better). */
   tell(arch: ArchInput, accuracy: number): void {
     const code = this.pendingCode(arch, 'tell');
-    if (typeof accuracy !== 'number' || !Number.isFinite(accuracy)) throw new Error(`tell: the accuracy of ${vectorToArchString(codeToVector(code))} must be a finite number, got ${accuracy}`);
+    if (typeof accuracy !== 'number' || !Number.isFinite(accuracy)) throw new Error(`tell: the accuracy of ${this.domain.format(code)} must be a finite number, got ${accuracy}`);
     this.strategy.tell([{ code, value: accuracy }]);
     this.pendingCodes.delete(code);
-    this.trials.push({ arch: vectorToArchString(codeToVector(code)), accuracy, step: this.trials.length + 1 });
+    this.trials.push({ arch: this.domain.format(code), accuracy, step: this.trials.length + 1 });
   }
 
   /** An asked architecture whose training failed: the search stops waiting for it; it frees its budget slot. */
@@ -136,7 +166,7 @@ export class ArchSearch {
 
   /** Asked architectures without a result yet. */
   get pending(): string[] {
-    return [...this.pendingCodes].map((c) => vectorToArchString(codeToVector(c)));
+    return [...this.pendingCodes].map((c) => this.domain.format(c));
   }
 
   /** True once `budget` architectures have results. */

@@ -8,19 +8,11 @@
 
 import { ranks } from '../eval/metrics.js';
 import type { Kernels } from '../nn/kernels.js';
-import { encodeNb201Codes, type GraphSet } from '../nn/graphs.js';
+import type { GraphSet } from '../nn/graphs.js';
 import { BinaryRelationPredictor, BRP_TRAIN_CONFIG, type BrpTrainConfig } from '../predictors/brp.js';
 import { GcnRegressor, type RegressorTrainConfig } from '../predictors/regressor.js';
-import { NB201_SIZE } from '../spaces/nb201.js';
 import type { Rng } from '../util/rng.js';
 import type { RankingLearner } from './iterative.js';
-
-/** Graph encodings of all NB201 cells, indexed by vector code (built once, shared). */
-let allGraphs: GraphSet | null = null;
-export function nb201GraphsByCode(): GraphSet {
-  allGraphs ??= encodeNb201Codes(Int32Array.from({ length: NB201_SIZE }, (_, i) => i));
-  return allGraphs;
-}
 
 import type { TargetScaling } from './options.js';
 import { InterruptedError, type StopSignal } from '../util/stop.js';
@@ -65,16 +57,17 @@ export const BRP_LEARNER_DEFAULTS: BrpLearnerOptions = {
 
 export class BrpLearner implements RankingLearner {
   readonly predictor: BinaryRelationPredictor;
-  private readonly graphs = nb201GraphsByCode();
 
   constructor(
     kernels: Kernels,
+    /** Encodings of every id the search may fit or score (graph i = id i). */
+    private readonly graphs: GraphSet,
     private readonly rng: Rng,
     private readonly opts: BrpLearnerOptions = BRP_LEARNER_DEFAULTS,
     /** Optional body to start from (transfer from a latency predictor): parameter values of the body. */
     initialBody?: Float32Array,
   ) {
-    this.predictor = new BinaryRelationPredictor(kernels, { nodes: 9, features: 6, hidden: opts.hidden, layers: opts.layers, dropout: opts.dropout, head: 'binary' });
+    this.predictor = new BinaryRelationPredictor(kernels, { nodes: graphs.nodes, features: graphs.features, hidden: opts.hidden, layers: opts.layers, dropout: opts.dropout, head: 'binary' });
     this.predictor.init(rng);
     if (initialBody) {
       if (initialBody.length !== this.predictor.model.bodyParamCount) throw new Error(`transfer: the body has ${initialBody.length} parameters, this predictor needs ${this.predictor.model.bodyParamCount}`);
@@ -111,14 +104,14 @@ export const GCN_LEARNER_DEFAULTS: GcnLearnerOptions = { hidden: 600, layers: 4,
 
 export class GcnLearner implements RankingLearner {
   readonly regressor: GcnRegressor;
-  private readonly graphs = nb201GraphsByCode();
 
   constructor(
     kernels: Kernels,
+    private readonly graphs: GraphSet,
     private readonly rng: Rng,
     private readonly opts: GcnLearnerOptions = GCN_LEARNER_DEFAULTS,
   ) {
-    this.regressor = new GcnRegressor(kernels, { nodes: 9, features: 6, hidden: opts.hidden, layers: opts.layers, dropout: opts.dropout, head: 'regression' });
+    this.regressor = new GcnRegressor(kernels, { nodes: graphs.nodes, features: graphs.features, hidden: opts.hidden, layers: opts.layers, dropout: opts.dropout, head: 'regression' });
     this.regressor.init(rng);
   }
 

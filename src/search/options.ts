@@ -1,7 +1,12 @@
 // The search options, defined once: the CLI's flags, validation and help, the bench, the simulation
 // defaults and the result files' names and keys all come from this table.
 
+import { NB101_REVEAL_COLUMNS, type Nb101RevealColumn } from '../data/nb101-pool.js';
 import { NB201_DATASETS, type Nb201Dataset } from '../spaces/nb201-cost.js';
+
+/** Spaces a simulated search runs on (each needs a benchmark table). */
+export const SEARCH_SPACES = ['nb201', 'nb101'] as const;
+export type SearchSpaceName = (typeof SEARCH_SPACES)[number];
 
 export const STRATEGIES = ['brp', 'gcn', 'rea', 'random'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
@@ -12,7 +17,12 @@ export const DATASET_ALIASES: Record<string, Nb201Dataset> = { cifar10: 'cifar10
 
 /** Everything that defines a search (simulated or real). */
 export interface SearchSettings {
-  dataset: Nb201Dataset;
+  space: SearchSpaceName;
+  /** NB201 dataset (null on other spaces). */
+  dataset: Nb201Dataset | null;
+  /** NB101: the pool table (null = the shared data's nb101-cells.csv) and the column training reveals. */
+  pool: string | null;
+  reveal: Nb101RevealColumn | null;
   strategy: StrategyName;
   budget: number;
   runs: number;
@@ -44,6 +54,8 @@ export interface SearchOptionDef {
   choices?: readonly string[];
   /** Strategies the option means something for; 'all' for every one. */
   appliesTo: readonly StrategyName[] | 'all';
+  /** Spaces the option means something for (default all). */
+  spaces?: readonly SearchSpaceName[];
   /** Short tag for result file names when the value differs from the default. */
   tag?: (v: never) => string;
   help: string;
@@ -52,7 +64,7 @@ export interface SearchOptionDef {
 const PREDICTOR: readonly StrategyName[] = ['brp', 'gcn'];
 const base = (p: string) => p.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]+/g, '_');
 
-export const SEARCH_DEFAULTS: Omit<SearchSettings, 'dataset' | 'strategy'> = {
+export const SEARCH_DEFAULTS: Omit<SearchSettings, 'dataset' | 'strategy' | 'space' | 'pool' | 'reveal'> = {
   budget: 100,
   runs: 25,
   seed: 0,
@@ -66,19 +78,22 @@ export const SEARCH_DEFAULTS: Omit<SearchSettings, 'dataset' | 'strategy'> = {
 };
 
 export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
-  { key: 'dataset', flag: 'dataset', kind: 'choice', choices: NB201_DATASETS, appliesTo: 'all', help: 'NB201 dataset (required)' },
+  { key: 'space', flag: 'space', kind: 'choice', choices: SEARCH_SPACES, appliesTo: 'all', help: 'search space (default nb201)' },
+  { key: 'dataset', flag: 'dataset', kind: 'choice', choices: NB201_DATASETS, appliesTo: 'all', spaces: ['nb201'], help: 'NB201 dataset (required on nb201)' },
+  { key: 'pool', flag: 'pool', kind: 'path', value: 'FILE.csv', appliesTo: 'all', spaces: ['nb101'], tag: (v: string) => `pool-${base(v)}`, help: "NB101 pool table with the columns of nb101-cells.csv (default: the data's)" },
+  { key: 'reveal', flag: 'reveal', kind: 'choice', choices: NB101_REVEAL_COLUMNS, appliesTo: 'all', spaces: ['nb101'], help: 'NB101 column training reveals, and the report judges by (default val108_1run)' },
   { key: 'strategy', flag: 'strategy', kind: 'choice', choices: STRATEGIES, appliesTo: 'all', help: 'brp: binary relation predictor with iterative selection; gcn: the same with a GCN regressor; rea: regularised evolution; random (required)' },
-  { key: 'budget', flag: 'budget', kind: 'int', min: 2, max: 15284, appliesTo: 'all', tag: (v: number) => `b${v}`, help: 'models trained per run' },
+  { key: 'budget', flag: 'budget', kind: 'int', min: 2, max: 1e6, appliesTo: 'all', tag: (v: number) => `b${v}`, help: 'models trained per run' },
   // not in names or keys: run r is the same in a search of any length, so more runs extend a result
   { key: 'runs', flag: 'runs', kind: 'int', min: 1, max: 100000, appliesTo: 'all', help: 'independent runs (more runs extend an earlier result)' },
   { key: 'seed', flag: 'seed', kind: 'int', min: 0, max: 2 ** 32 - 1, appliesTo: 'all', tag: (v: number) => `seed${v}`, help: 'seed of the first run (the others derive from it)' },
   { key: 'rounds', flag: 'rounds', kind: 'int', min: 1, max: 1000, appliesTo: PREDICTOR, tag: (v: number) => `rounds${v}`, help: 'rounds of the iterative data selection' },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
-  { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
-  { key: 'warmup', flag: 'warmup', kind: 'int', min: 0, max: 100000, appliesTo: ['brp'], tag: (v: number) => `warmup${v}`, help: 'head-only warm-up steps after --transfer' },
-  { key: 'latLimitMs', flag: 'lat-limit', kind: 'num', value: 'MS', min: 0, appliesTo: 'all', tag: (v: number) => `lat${v}`, help: 'latency limit in ms (with --latency-model)' },
-  { key: 'latencyModel', flag: 'latency-model', kind: 'path', value: 'MODEL', appliesTo: 'all', tag: (v: string) => base(v), help: 'latency predictor that enforces --lat-limit' },
+  { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
+  { key: 'warmup', flag: 'warmup', kind: 'int', min: 0, max: 100000, appliesTo: ['brp'], spaces: ['nb201'], tag: (v: number) => `warmup${v}`, help: 'head-only warm-up steps after --transfer' },
+  { key: 'latLimitMs', flag: 'lat-limit', kind: 'num', value: 'MS', min: 0, appliesTo: 'all', spaces: ['nb201'], tag: (v: number) => `lat${v}`, help: 'latency limit in ms (with --latency-model)' },
+  { key: 'latencyModel', flag: 'latency-model', kind: 'path', value: 'MODEL', appliesTo: 'all', spaces: ['nb201'], tag: (v: string) => base(v), help: 'latency predictor that enforces --lat-limit' },
 ];
 
 /**
@@ -91,6 +106,9 @@ export const SEARCH_PROTOCOL = 2;
 export class SearchOptionError extends Error {}
 
 const applies = (d: SearchOptionDef, s: StrategyName) => d.appliesTo === 'all' || d.appliesTo.includes(s);
+const inSpace = (d: SearchOptionDef, sp: SearchSpaceName) => !d.spaces || d.spaces.includes(sp);
+/** Keys that are not plain options: they name the result first. */
+const HEAD = new Set<keyof SearchSettings>(['space', 'dataset', 'reveal', 'strategy']);
 
 /**
  * Settings from parsed flag values (strings and booleans, as node:util parseArgs gives them):
@@ -100,14 +118,26 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   const fail = (m: string): never => {
     throw new SearchOptionError(`${command}: ${m}`);
   };
-  if (typeof values.dataset !== 'string') fail(`--dataset is required (${NB201_DATASETS.join(', ')})`);
-  const dataset = DATASET_ALIASES[values.dataset as string] ?? fail(`unknown dataset ${JSON.stringify(values.dataset)}; known: ${NB201_DATASETS.join(', ')}`);
+  const spaceArg = values.space ?? 'nb201';
+  if (typeof spaceArg !== 'string' || !(SEARCH_SPACES as readonly string[]).includes(spaceArg)) fail(`unknown search space ${JSON.stringify(spaceArg)}; known: ${SEARCH_SPACES.join(', ')}`);
+  const space = spaceArg as SearchSpaceName;
+  for (const d of SEARCH_OPTIONS) if (!inSpace(d, space) && values[d.flag] !== undefined && values[d.flag] !== false) fail(`--${d.flag} does not apply to --space ${space} (only to ${d.spaces!.join(', ')})`);
+  let dataset: Nb201Dataset | null = null;
+  let reveal: Nb101RevealColumn | null = null;
+  if (space === 'nb201') {
+    if (typeof values.dataset !== 'string') fail(`--dataset is required (${NB201_DATASETS.join(', ')})`);
+    dataset = DATASET_ALIASES[values.dataset as string] ?? fail(`unknown dataset ${JSON.stringify(values.dataset)}; known: ${NB201_DATASETS.join(', ')}`);
+  } else {
+    const r = values.reveal ?? 'val108_1run';
+    if (typeof r !== 'string' || !(NB101_REVEAL_COLUMNS as readonly string[]).includes(r)) fail(`--reveal must be one of ${NB101_REVEAL_COLUMNS.join(', ')}, got ${JSON.stringify(r)}`);
+    reveal = r as Nb101RevealColumn;
+  }
   if (typeof values.strategy !== 'string') fail(`--strategy is required (${STRATEGIES.join(', ')})`);
   if (!(STRATEGIES as readonly string[]).includes(values.strategy as string)) fail(`--strategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(values.strategy)}`);
   const strategy = values.strategy as StrategyName;
-  const out: SearchSettings = { ...SEARCH_DEFAULTS, dataset, strategy };
+  const out: SearchSettings = { ...SEARCH_DEFAULTS, space, dataset, reveal, pool: null, strategy };
   for (const d of SEARCH_OPTIONS) {
-    if (d.key === 'dataset' || d.key === 'strategy') continue;
+    if (HEAD.has(d.key)) continue;
     const v = values[d.flag];
     if (v === undefined || v === false) continue;
     if (!applies(d, strategy)) fail(`--${d.flag} does not apply to --strategy ${strategy} (only to ${(d.appliesTo as readonly string[]).join(', ')})`);
@@ -134,8 +164,9 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
 
 /** The settings that change a search's results, in a fixed order (checkpoint and result keys). */
 export function searchKey(s: SearchSettings): Record<string, unknown> {
-  const key: Record<string, unknown> = { protocol: SEARCH_PROTOCOL, dataset: s.dataset, strategy: s.strategy };
-  for (const d of SEARCH_OPTIONS) if (d.key !== 'dataset' && d.key !== 'strategy' && d.key !== 'runs' && applies(d, s.strategy)) key[d.key] = s[d.key];
+  // NB201 keys are those of the results made before other spaces existed (they stay valid)
+  const key: Record<string, unknown> = s.space === 'nb201' ? { protocol: SEARCH_PROTOCOL, dataset: s.dataset, strategy: s.strategy } : { protocol: SEARCH_PROTOCOL, space: s.space, reveal: s.reveal, strategy: s.strategy };
+  for (const d of SEARCH_OPTIONS) if (!HEAD.has(d.key) && d.key !== 'runs' && applies(d, s.strategy) && inSpace(d, s.space)) key[d.key] = s[d.key];
   return key;
 }
 
@@ -145,9 +176,9 @@ export function searchKey(s: SearchSettings): Record<string, unknown> {
  * number of runs is left out: a longer search extends a shorter one).
  */
 export function searchResultName(s: SearchSettings): string {
-  const parts: string[] = [s.dataset, s.strategy];
+  const parts: string[] = s.space === 'nb201' ? [s.dataset!, s.strategy] : [s.space, s.reveal!, s.strategy];
   for (const d of SEARCH_OPTIONS) {
-    if (!d.tag || !applies(d, s.strategy)) continue;
+    if (!d.tag || !applies(d, s.strategy) || !inSpace(d, s.space)) continue;
     const v = s[d.key];
     const always = d.key === 'budget' || d.key === 'seed';
     if (always || (v !== null && v !== (SEARCH_DEFAULTS as Record<string, unknown>)[d.key])) parts.push((d.tag as (x: unknown) => string)(v));
@@ -160,7 +191,7 @@ export function searchOptionsHelp(): string {
   return SEARCH_OPTIONS.map((d) => {
     const dflt = (SEARCH_DEFAULTS as Record<string, unknown>)[d.key];
     const val = d.kind === 'bool' ? '' : ` ${d.value ?? (d.choices ? d.choices.join('|') : 'N')}`;
-    const scope = d.appliesTo === 'all' ? '' : ` [${d.appliesTo.join(', ')}]`;
+    const scope = (d.appliesTo === 'all' ? '' : ` [${d.appliesTo.join(', ')}]`) + (d.spaces ? ` [${d.spaces.join(', ')}]` : '');
     const def = dflt === undefined || dflt === null || dflt === false ? '' : ` (default ${dflt})`;
     return `  --${d.flag}${val}`.padEnd(34) + `${d.help}${def}${scope}`;
   }).join('\n');

@@ -1,7 +1,7 @@
 // Regularised (aging) evolution (Real et al. 2019): a population of the most recent models;
-// each child mutates one edge of the best of a random tournament; the oldest model dies.
+// each child is a random neighbour (one mutation, as the space defines it) of the best of a random
+// tournament; the oldest model dies.
 
-import { codeToVector, vectorToCode } from '../spaces/nb201.js';
 import type { Rng } from '../util/rng.js';
 import { ClassSet, type ClassOf, type Observation, type SearchStrategy } from './strategy.js';
 
@@ -24,6 +24,8 @@ export class RegularizedEvolution implements SearchStrategy {
   constructor(
     candidates: ArrayLike<number>,
     private readonly rng: Rng,
+    /** Ids one mutation away from an id (in a fixed order per id): the space's mutation. */
+    private readonly neighbours: (id: number) => number[],
     private readonly opts: ReaOptions = REA_DEFAULTS,
     classOf?: ClassOf,
   ) {
@@ -64,18 +66,9 @@ export class RegularizedEvolution implements SearchStrategy {
     return this.allowed.has(c) && !this.seen.has(c) && !this.classes.has(c);
   }
 
-  /** Change one edge to another op; the child must be allowed and of a class not yet proposed. */
+  /** A random neighbour that is allowed and of a class not yet proposed. */
   private mutate(code: number): number | null {
-    const v = codeToVector(code);
-    const options: number[] = [];
-    for (let e = 0; e < 6; e++)
-      for (let op = 0; op < 5; op++) {
-        if (op === v[e]) continue;
-        const w = v.slice();
-        w[e] = op;
-        const c = vectorToCode(w);
-        if (this.fresh(c)) options.push(c);
-      }
+    const options = this.neighbours(code).filter((c) => this.fresh(c));
     if (options.length) return options[this.rng.int(options.length)];
     // every neighbour seen: fall back to a random fresh candidate
     const rest = Array.from(this.allowed).filter((c) => this.fresh(c));

@@ -1,25 +1,23 @@
-// Simulated NAS on the NAS-Bench-201 table: "training" a model reveals the validation accuracy of
-// one of its seeds (a seeded draw per run), as a real training run would give one number. Per step
-// we record the best test accuracy among the models trained so far (the paper's oracle view) and
-// the test accuracy of the model a user would pick, the one with the best revealed validation
-// accuracy. Strategies only ever see validation accuracies.
+// Simulated NAS on a benchmark table (search/benchmark.ts): "training" a model reveals a value
+// (NB201: the validation accuracy of one of its seeds, a seeded draw per run, as a real training run
+// would give one number). Per step we record the best oracle value among the models trained so far
+// (the paper's oracle view: NB201's mean test accuracy) and the oracle value of the model a user
+// would pick, the one with the best revealed value. Strategies only ever see revealed values.
 
-import type { Nb201Benchmark } from '../data/nb201-bench.js';
-import { MAX_SEEDS } from '../data/nb201-bench.js';
 import type { DisposableKernels } from '../nn/backend.js';
-import type { Nb201Dataset } from '../spaces/nb201-cost.js';
-import { NB201_SIZE, codeToVector, vectorToArchString } from '../spaces/nb201.js';
 import { InterruptedError, type StopSignal } from '../util/stop.js';
 import { Rng } from '../util/rng.js';
 import { createStrategy } from './arch-search.js';
+import type { SimBenchmark } from './benchmark.js';
 import type { BrpLearnerOptions, GcnLearnerOptions } from './learners.js';
 import type { StrategyName } from './options.js';
 
 export { STRATEGIES, type StrategyName } from './options.js';
 
 export interface SimulationOptions {
-  bench: Nb201Benchmark;
-  dataset: Nb201Dataset;
+  benchmark: SimBenchmark;
+  /** A name for the result (NB201: the dataset). */
+  dataset: string;
   strategy: StrategyName;
   budget: number;
   runs: number;
@@ -34,7 +32,7 @@ export interface SimulationOptions {
   dedupe?: boolean;
   /** Predictor searches take all last-round picks from the predicted best (default true). */
   exploitLastRound?: boolean;
-  /** Latency constraint: predicted seconds per code (candidates need pred <= limit), true seconds per code (NaN = unknown). */
+  /** Latency constraint: predicted seconds per id (candidates need pred <= limit), true seconds per id (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };
   onRun?: (run: number, result: RunResult) => void;
   /** Results of runs already finished (a resumed simulation skips them, keeping the random streams). */
@@ -62,17 +60,22 @@ export interface RunResult {
 
 export interface SimulationResult {
   strategy: StrategyName;
-  dataset: Nb201Dataset;
+  dataset: string;
   budget: number;
   runs: number;
   seed: number;
   seconds: number;
   candidates: number;
   global_best_test: number;
+  /** Candidates the search chose from, and which values it revealed and was judged by. */
+  pool_size: number;
+  benchmark: SimBenchmark['describe'];
   final_test_mean: number;
   final_test_se: number;
   final_selected_test_mean: number;
   final_selected_test_se: number;
+  /** Mean over runs of the best found model's percentile in the pool by oracle value (100 = the best). */
+  final_percentile_mean: number;
   /** Mean and standard error per step (index = trained models - 1). */
   curve_mean: number[];
   curve_se: number[];
@@ -89,10 +92,12 @@ export interface SimulationResult {
 
 export interface ArchValues {
   arch: string;
-  /** The validation accuracy training revealed (%). */
+  /** What training revealed (NB201: validation accuracy, %). */
   validation: number;
-  /** The benchmark's mean test accuracy, which only the report sees (%). */
+  /** The oracle value, which only the report sees (NB201: mean test accuracy, %). */
   test: number;
+  /** Share of the pool with an oracle value at most this one's (%). */
+  percentile: number;
 }
 
 export interface RunDetail {
@@ -107,15 +112,15 @@ export interface RunDetail {
   revealed: number[];
 }
 
-function runDetail(r: RunResult, test: (code: number) => number): RunDetail {
-  const at = (i: number): ArchValues => ({ arch: vectorToArchString(codeToVector(r.trained[i])), validation: r.revealed[i], test: test(r.trained[i]) });
+function runDetail(r: RunResult, test: (code: number) => number, format: (id: number) => string, percentile: (v: number) => number): RunDetail {
+  const at = (i: number): ArchValues => ({ arch: format(r.trained[i]), validation: r.revealed[i], test: test(r.trained[i]), percentile: percentile(test(r.trained[i])) });
   let sel = 0;
   let best = 0;
   for (let i = 1; i < r.trained.length; i++) {
     if (r.revealed[i] > r.revealed[sel]) sel = i;
     if (test(r.trained[i]) > test(r.trained[best])) best = i;
   }
-  return { selected: at(sel), best_found: at(best), reached_global_best_at: r.reachedGlobalBestAt, seconds: r.seconds, trained: r.trained.map((c) => vectorToArchString(codeToVector(c))), revealed: r.revealed };
+  return { selected: at(sel), best_found: at(best), reached_global_best_at: r.reachedGlobalBestAt, seconds: r.seconds, trained: r.trained.map(format), revealed: r.revealed };
 }
 
 function meanSe(xs: number[]): [number, number] {
@@ -128,22 +133,30 @@ function meanSe(xs: number[]): [number, number] {
 
 export function simulateSearch(opts: SimulationOptions): SimulationResult {
   const t0 = performance.now();
-  const { bench, dataset, budget } = opts;
-  const cols = bench.datasets[dataset];
-  if (!cols) throw new Error(`unknown dataset ${dataset}`);
+  const { benchmark, dataset, budget } = opts;
   if (!Number.isInteger(budget) || budget < 2) throw new Error(`budget must be an integer >= 2, got ${budget}`);
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error(`runs must be a positive integer, got ${opts.runs}`);
-  const idx = bench.index.indexOfCode;
   const cand: number[] = [];
-  for (let c = 0; c < NB201_SIZE; c++) {
-    if (!bench.valid[idx[c]]) continue;
+  for (const c of benchmark.candidates) {
     if (opts.constraint && !(opts.constraint.predicted[c] <= opts.constraint.limitSeconds)) continue;
     cand.push(c);
   }
   if (cand.length < budget) throw new Error(`only ${cand.length} candidates satisfy the constraints, fewer than the budget ${budget}`);
   const candidates = Int32Array.from(cand);
   let globalBest = -Infinity;
-  for (const c of candidates) globalBest = Math.max(globalBest, cols.test[idx[c]]);
+  const poolValues = Float64Array.from(candidates, (c) => benchmark.oracle(c)).sort();
+  for (const v of poolValues) globalBest = Math.max(globalBest, v);
+  /** Share of the pool at or below v (%). */
+  const percentile = (v: number) => {
+    let lo = 0;
+    let hi = poolValues.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (poolValues[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return (100 * lo) / poolValues.length;
+  };
 
   const needsKernels = opts.strategy === 'brp' || opts.strategy === 'gcn';
   const kernels = needsKernels ? (opts.kernels ?? (() => { throw new Error('kernels factory required'); }))() : null;
@@ -164,7 +177,7 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
         break;
       }
       const mark = kernels?.heap.mark();
-      const strategy = createStrategy({ ...opts, kernels: kernels ?? undefined }, candidates, rng);
+      const strategy = createStrategy({ ...opts, kernels: kernels ?? undefined }, benchmark.domain, candidates, rng);
       const bestTest = new Float64Array(budget);
       const selectedTest = new Float64Array(budget);
       let n = 0;
@@ -185,10 +198,8 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
           for (const code of proposal) {
             if (told.has(code) || n >= budget) throw new Error(`${strategy.name} proposed ${code} twice or beyond the budget`);
             told.add(code);
-            const i = idx[code];
-            const seeds = cols.valSeedCount[i];
-            const val = cols.valSeeds[i * MAX_SEEDS + oracleRng.int(seeds)];
-            const test = cols.test[i];
+            const val = benchmark.reveal(code, oracleRng);
+            const test = benchmark.oracle(code);
             if (test > best) best = test;
             if (val > bestVal) {
               bestVal = val;
@@ -235,17 +246,20 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
     seconds: (performance.now() - t0) / 1000,
     candidates: candidates.length,
     global_best_test: globalBest,
+    pool_size: candidates.length,
+    benchmark: benchmark.describe,
     final_test_mean: fm,
     final_test_se: fse,
     final_selected_test_mean: sm,
     final_selected_test_se: sse,
+    final_percentile_mean: runs.reduce((a, x) => a + percentile(x.bestTest[budget - 1]), 0) / runs.length,
     curve_mean: curve.map((x) => x[0]),
     curve_se: curve.map((x) => x[1]),
     selected_curve_mean: scurve.map((x) => x[0]),
     selected_curve_se: scurve.map((x) => x[1]),
     reached_global_best: { runs: reachedRuns.length, mean_models: reachedRuns.length ? reachedRuns.reduce((a, x) => a + x.reachedGlobalBestAt!, 0) / reachedRuns.length : null },
     run_seconds: runs.map((x) => x.seconds),
-    per_run: runs.map((x) => runDetail(x, (c) => cols.test[idx[c]])),
+    per_run: runs.map((x) => runDetail(x, (c) => benchmark.oracle(c), (c) => benchmark.domain.format(c), percentile)),
     ...(interrupted ? { interrupted: true } : {}),
   };
   if (opts.constraint) {

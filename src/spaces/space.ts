@@ -1,0 +1,59 @@
+// The search-space seam: everything the rest of brp-nas needs to know about a space. A space is a
+// plug-in (a folder under spaces/ exporting one SearchSpace, listed in spaces/registry.ts);
+// strategies, learners and the simulation reach it through search/domain.ts.
+
+import type { Rng } from '../util/rng.js';
+
+export interface SpaceSize {
+  /** Number of distinct architectures (isomorphic ones counted once), or an estimate. */
+  total: number;
+  /** How it is counted. */
+  counted: string;
+  /** True when enumerate() lists them all. */
+  enumerable: boolean;
+}
+
+export interface SpaceCost {
+  /** Trainable parameters of the space's evaluation network. */
+  params: number;
+  /** Multiply-accumulates (+ pooling window reads), see each space's cost module. */
+  flops: number;
+}
+
+export interface GraphEncodingShape {
+  /** Nodes per graph, global node included. */
+  nodes: number;
+  /** One-hot feature width. */
+  features: number;
+}
+
+export interface SpaceEnumeration<A> {
+  count: number;
+  at(i: number): A;
+  /** The position of an architecture's class. */
+  indexOf(a: A): number;
+}
+
+export interface SearchSpace<A = unknown> {
+  readonly name: string;
+  readonly title: string;
+  /** Parse an architecture string (any notation the space accepts); errors name the problem. */
+  parse(s: string): A;
+  /** The space's canonical string (what reports and trainers get). */
+  format(a: A): string;
+  /** Equal for isomorphic architectures (the same network), different otherwise. */
+  key(a: A): string;
+  readonly encoding: GraphEncodingShape;
+  /** The reference predictors' graph encoding, written at the given offsets. */
+  encodeInto(a: A, adj: Float32Array, adjOffset: number, feat: Float32Array, featOffset: number): void;
+  /** A random architecture as the benchmark samples them. */
+  sample(rng: Rng): A;
+  /** Valid architectures one mutation away, in a fixed order (isomorphic twins may both appear). */
+  neighbours(a: A): A[];
+  size(): SpaceSize;
+  /** Every architecture, one per key, when the space is finite and small enough to list. */
+  enumerate?(): SpaceEnumeration<A>;
+  cost(a: A): SpaceCost;
+}
+
+export class UnknownSpaceError extends Error {}

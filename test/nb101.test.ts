@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadNb101Pool } from '../src/data/nb101-pool.js';
+import { NpArray, PyDict, PyTuple, unpickle } from '../src/data/pickle.js';
+import { makeCell, parseNb101, formatNb101, compactNb101, NB101_TOTAL } from '../src/spaces/nb101/cell.js';
+import { nb101Cost } from '../src/spaces/nb101/cost.js';
+import { NB101_ENC_FEATURES, NB101_ENC_NODES, encodeNb101Into } from '../src/spaces/nb101/encoding.js';
+import { enumerateNb101, enumeratedCell, indexOfNb101, vertexOrderings } from '../src/spaces/nb101/enumerate.js';
+import { nb101Hash } from '../src/spaces/nb101/hash.js';
+import { nb101Neighbours, randomNb101 } from '../src/spaces/nb101/mutate.js';
+import { Rng } from '../src/util/rng.js';
+import { cli, dataDir } from './helpers.js';
+
+const OPS = { in: 'input', c1: 'conv1x1-bn-relu', c3: 'conv3x3-bn-relu', mp: 'maxpool3x3', out: 'output' };
+const SPEC_MATRIX = [[0, 1, 1, 1, 0, 1, 0], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0]];
+const SPEC_OPS = [OPS.in, OPS.c1, OPS.c3, OPS.c3, OPS.c3, OPS.mp, OPS.out];
+
+test('NB101 hash: the reference spec test vector; every notation round-trips', () => {
+  const c = parseNb101(JSON.stringify({ matrix: SPEC_MATRIX, ops: SPEC_OPS }));
+  assert.equal(nb101Hash(c), '28cfc7874f6d200472e1a9dcd8650aa0');
+  assert.equal(nb101Hash(parseNb101(formatNb101(c))), nb101Hash(c));
+  assert.equal(nb101Hash(parseNb101(compactNb101(c))), nb101Hash(c));
+  // isomorphic orderings share the hash
+  for (const o of vertexOrderings(c)) assert.equal(nb101Hash(o), nb101Hash(c));
+  assert.ok(vertexOrderings(c).length > 1);
+});
+
+test('NB101 hash and parameters: all 30 cells of naslib/nb101_dummy.pkl', () => {
+  const d = unpickle(readFileSync(join(dataDir(), 'naslib/nb101_dummy.pkl')));
+  assert.ok(d instanceof PyDict && d.size === 30);
+  for (const [key, v] of d.entries()) {
+    const fixed = (v as PyTuple).items[0] as PyDict;
+    const adj = fixed.get('module_adjacency') as NpArray;
+    const n = adj.shape[0];
+    const rows = Array.from({ length: n }, (_, i) => Array.from(adj.data.slice(i * n, (i + 1) * n), Number));
+    const ops = fixed.get('module_operations') as string[];
+    const c = parseNb101(JSON.stringify({ matrix: rows, ops }));
+    assert.equal(nb101Hash(c), key);
+    assert.equal(nb101Cost(c).params, Number(fixed.get('trainable_parameters')), `params of ${key}`);
+  }
+});
+
+test('NB101 pool: every row of nb101-cells.csv rebuilds to its hash; params equal on the benchmark\'s own matrices', () => {
+  const path = join(dataDir(), 'nb101/nb101-cells.csv');
+  const pool = loadNb101Pool(path); // recomputes and checks every row's hash
+  assert.equal(pool.cells.length, 35591);
+  const src = new Map(readFileSync(path, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => [l.split(',')[0], l.split(',')[4]]));
+  const P = pool.columns.get('params')!;
+  let checked = 0;
+  let viaOrdering = 0;
+  pool.cells.forEach((c, i) => {
+    if (Number.isNaN(P[i])) return;
+    checked++;
+    const mine = nb101Cost(c).params;
+    if (src.get(pool.hashes[i]) !== 'enum') assert.equal(mine, P[i], `row ${pool.lines[i]}`);
+    else if (mine !== P[i]) {
+      // an isomorphic representative: the benchmark's own vertex order gives the table's count
+      assert.ok(vertexOrderings(c).some((o) => nb101Cost(o).params === P[i]), `row ${pool.lines[i]}: no vertex order gives ${P[i]}`);
+      viaOrdering++;
+    }
+  });
+  assert.equal(checked, 35524);
+  assert.ok(viaOrdering > 0 && viaOrdering < 1000);
+});
+
+test('NB101 enumeration: exactly 423,624 classes; ids round-trip; a sample has distinct hashes', () => {
+  const e = enumerateNb101();
+  assert.equal(e.count, NB101_TOTAL);
+  assert.deepEqual(e.perVertices.slice(2), [1, 6, 84, 2441, 62010, 359082]);
+  const rng = new Rng(3);
+  const hashes = new Set<string>();
+  for (let k = 0; k < 3000; k++) {
+    const id = rng.int(e.count);
+    const c = enumeratedCell(e, id);
+    assert.equal(indexOfNb101(e, c), id);
+    for (const o of vertexOrderings(c).slice(0, 3)) assert.equal(indexOfNb101(e, o), id);
+    hashes.add(nb101Hash(c));
+  }
+  // random cells as the benchmark draws them are all in the enumeration; 3000 distinct ids -> distinct hashes
+  for (let k = 0; k < 200; k++) indexOfNb101(e, randomNb101(rng));
+  assert.ok(hashes.size > 2980);
+});
+
+test('NB101 encoding: padding before the output, global node, one-hot slots', () => {
+  const c = parseNb101('1:'); // input -> output only
+  const adj = new Float32Array(64);
+  const feat = new Float32Array(56);
+  encodeNb101Into(c, adj, 0, feat, 0);
+  const A = (i: number, j: number) => adj[i * NB101_ENC_NODES + j];
+  const hot = (i: number) => Array.from(feat.subarray(i * NB101_ENC_FEATURES, (i + 1) * NB101_ENC_FEATURES)).indexOf(1);
+  assert.deepEqual(Array.from({ length: 8 }, (_, j) => A(0, j)), [1, 1, 1, 1, 1, 1, 1, 1]);
+  assert.equal(A(1, 7), 1); // input -> output (moved to padded position 6, +1 for the global node)
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map(hot), [6, 4, 0, 0, 0, 0, 0, 5]);
+  const d = parseNb101(JSON.stringify({ matrix: SPEC_MATRIX, ops: SPEC_OPS }));
+  encodeNb101Into(d, adj, 0, feat, 0);
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map(hot), [6, 4, 2, 1, 1, 1, 3, 5]);
+  assert.equal(A(4, 5), 1); // 3 -> 4
+  assert.equal(A(5, 4), 0); // no backward edge, no symmetrisation
+  let sum = 0;
+  for (const x of adj) sum += x;
+  assert.equal(sum, 8 + 7 + 9); // global row, self-loops, 9 edges
+});
+
+test('NB101 neighbours: valid, distinct, one edit away, never the cell itself', () => {
+  // the 2-vertex cell has none: one added edge cannot put a vertex on an input-output path
+  assert.deepEqual(nb101Neighbours(parseNb101('1:')), []);
+  // input->v->output plus input->output: drop an edge (v pruned, or the direct edge gone) or change v's op
+  assert.deepEqual(nb101Neighbours(parseNb101('111:0')).map(compactNb101), ['1:', '101:0', '111:1', '111:2']);
+  const rng = new Rng(5);
+  for (let k = 0; k < 20; k++) {
+    const c = randomNb101(rng);
+    if (c.n === 2) continue;
+    const h = nb101Hash(c);
+    const ns = nb101Neighbours(c);
+    assert.ok(ns.length > 0, compactNb101(c));
+    const hs = ns.map(nb101Hash);
+    assert.equal(new Set(hs).size, hs.length);
+    assert.ok(!hs.includes(h));
+  }
+});
+
+test('NB101 bad input: clear errors naming the problem', () => {
+  const J = (matrix: number[][], ops: string[]) => JSON.stringify({ matrix, ops });
+  const full = Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => (j > i ? 1 : 0)));
+  assert.throws(() => parseNb101(J(full, [OPS.in, OPS.c3, OPS.c3, OPS.c3, OPS.c3, OPS.out])), /too many edges: 15 after pruning, at most 9/);
+  assert.throws(() => parseNb101(J([[0, 1, 0], [0, 0, 1], [0, 0, 0]], [OPS.in, 'conv5x5', OPS.out])), /unknown op "conv5x5" at vertex 1/);
+  assert.throws(() => parseNb101(J([[0, 1, 0], [0, 0, 0], [0, 0, 0]], [OPS.in, OPS.c3, OPS.out])), /disconnected/);
+  assert.throws(() => parseNb101(J([[0, 0], [1, 0]], [OPS.in, OPS.out])), /not forward/);
+  assert.throws(() => parseNb101('{"matrix": [[0,1],[0,0]], "ops": ["input","output"], "x": 1}'), /unknown field "x"/);
+  assert.throws(() => parseNb101('0101:22'), /upper triangle has 6 entries; got 4/);
+  assert.throws(() => parseNb101('hello'), /expected JSON/);
+  const eight = Array.from({ length: 8 }, (_, i) => Array.from({ length: 8 }, (_, j) => (j === i + 1 ? 1 : 0)));
+  assert.throws(() => makeCell(eight, [-1, 0, 0, 0, 0, 0, 0, -2]), /too many vertices: 8/);
+});
+
+test('NB101 pool file: missing columns and bad values refused with the line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nb101-pool-'));
+  try {
+    const head = 'hash,n_vertices,adj_upper,ops,val108_1run';
+    const good = '043721b9c7fe8c5fad811d47d83132ec,2,1,,0.83583736';
+    const f = (name: string, text: string) => {
+      const p = join(dir, name);
+      writeFileSync(p, text);
+      return p;
+    };
+    assert.equal(loadNb101Pool(f('ok.csv', `${head}\n${good}\n`), { need: ['val108_1run'] }).cells.length, 1);
+    assert.throws(() => loadNb101Pool(f('a.csv', `hash,n_vertices,ops,val108_1run\n`)), /:1: missing column "adj_upper"/);
+    assert.throws(() => loadNb101Pool(f('b.csv', `hash,n_vertices,adj_upper,ops\n${good.slice(0, -11)}\n`), { need: ['val108_1run'] }), /:1: missing column "val108_1run"/);
+    assert.throws(() => loadNb101Pool(f('c.csv', `${head}\n${good.replace('0.83583736', 'abc')}\n`)), /c\.csv:2: val108_1run "abc" is not a number/);
+    assert.throws(() => loadNb101Pool(f('c2.csv', `${head}\n${good}\n${good}\n`)), /c2\.csv:3: cell 043721\S+ already on line 2/);
+    assert.throws(() => loadNb101Pool(f('d.csv', `${head}\n${good.replace('043721', '143721')}\n`)), /d\.csv:2: hash 143721\S+ does not match the cell/);
+    assert.throws(() => loadNb101Pool(f('e.csv', `${head}\n${good},7\n`)), /e\.csv:2: 6 fields, the header has 5/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('NB101 CLI: space --json total; search on the pool prints the NB201 fields plus pool_size and percentile', () => {
+  const s = cli(['space', 'nb101', '--json']);
+  assert.equal(s.code, 0, s.err);
+  assert.equal(JSON.parse(s.out).total, 423624);
+  const dir = mkdtempSync(join(tmpdir(), 'nb101-search-'));
+  try {
+    const r = cli(['search', '--space', 'nb101', '--reveal', 'val108_1run', '--strategy', 'rea', '--budget', '30', '--runs', '2', '--seed', '1', '--out', join(dir, 'r.json'), '--no-plot', '--json', '--quiet', '--data', dataDir()]);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    for (const k of ['strategy', 'budget', 'runs', 'seed', 'final_test_mean', 'final_selected_test_mean', 'global_best_test', 'reached_global_best', 'per_run', 'pool_size', 'final_percentile_mean']) assert.ok(k in j, k);
+    assert.equal(j.pool_size, 20001);
+    assert.ok(j.final_percentile_mean > 50 && j.final_percentile_mean <= 100);
+    assert.ok(j.final_test_mean > 90 && j.final_test_mean <= j.global_best_test);
+    const saved = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    assert.match(saved.benchmark.pool, /nb101-cells\.csv: the 20001 cells with val108_1run/);
+    const bad = cli(['search', '--space', 'nb101', '--dataset', 'cifar10', '--strategy', 'rea', '--out', join(dir, 'x.json')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--dataset does not apply to --space nb101/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

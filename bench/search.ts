@@ -1,9 +1,11 @@
-// Search quality and cost on NAS-Bench-201: every strategy on every dataset, budget 100, many runs.
-// Each (dataset, strategy) result is saved as JSON under results/bench/search/, with its options,
+// Search quality and cost on NAS-Bench-201 (every strategy on every dataset, budget 100, many runs)
+// or on the NAS-Bench-101 pool (--space nb101: every strategy on each revealed column, --datasets
+// naming the columns; default budget 150, results under results/bench/search-nb101/).
+// Each (dataset, strategy) result is saved as JSON under the results folder, with its options,
 // protocol version, commit, data files and every run's architectures; a saved result is reused only
 // when all of these describe the current code and options (a stale one is recomputed), so an
 // interrupted bench resumes. Prints a markdown table and writes one curve plot per dataset.
-//   node dist/bench/search.js [--datasets cifar10,cifar100,imagenet16] [--strategies brp,gcn,rea,random]
+//   node dist/bench/search.js [--space nb201|nb101] [--datasets cifar10,cifar100,imagenet16 | val108_1run,test108_mean3] [--strategies brp,gcn,rea,random]
 //                             [--runs 25] [--budget 100] [--seed 0] [--threads 2]
 //                             [--reference-selection] [--targets rank|minmax] [--rounds 5]
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -14,7 +16,8 @@ import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { createKernels } from '../src/nn/backend.js';
 import { curvesSvg } from '../src/report/plots.js';
 import { simulateCheckpointed } from '../src/search/checkpoint.js';
-import { nb201SimBenchmark } from '../src/search/benchmark.js';
+import { nb101SimBenchmark, nb201SimBenchmark } from '../src/search/benchmark.js';
+import { NB101_POOL_FILE, loadNb101Pool } from '../src/data/nb101-pool.js';
 import { SEARCH_DEFAULTS, SEARCH_PROTOCOL, searchKey, searchResultName, searchSettingsFrom, type SearchSettings } from '../src/search/options.js';
 import type { SimulationResult } from '../src/search/simulate.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
@@ -22,23 +25,33 @@ import { dataFiles, provenance } from '../src/util/provenance.js';
 
 const { values } = parseArgs({
   options: {
-    datasets: { type: 'string', default: 'cifar10,cifar100,imagenet16' },
+    space: { type: 'string', default: 'nb201' },
+    datasets: { type: 'string' },
+    pool: { type: 'string' },
     strategies: { type: 'string', default: 'brp,gcn,rea,random' },
     runs: { type: 'string', default: String(SEARCH_DEFAULTS.runs) },
-    budget: { type: 'string', default: String(SEARCH_DEFAULTS.budget) },
+    budget: { type: 'string' },
     seed: { type: 'string', default: String(SEARCH_DEFAULTS.seed) },
     rounds: { type: 'string' },
     'reference-selection': { type: 'boolean', default: false },
     targets: { type: 'string' },
     threads: { type: 'string', default: '2' },
-    dir: { type: 'string', default: 'results/bench/search' },
+    dir: { type: 'string' },
     data: { type: 'string' },
   },
 });
 const dataDir = resolveDataDir(values.data);
-const bench = loadNb201Benchmark(dataDir, { devices: 'none' });
+const nb101 = values.space === 'nb101';
+if (!nb101 && values.space !== 'nb201') throw new Error(`--space must be nb201 or nb101, got ${values.space}`);
+values.datasets ??= nb101 ? 'val108_1run,test108_mean3' : 'cifar10,cifar100,imagenet16';
+values.budget ??= nb101 ? '150' : String(SEARCH_DEFAULTS.budget);
+values.dir ??= nb101 ? 'results/bench/search-nb101' : 'results/bench/search';
+const bench = nb101 ? null : loadNb201Benchmark(dataDir, { devices: 'none' });
+const poolPath = values.pool ?? join(dataDir, NB101_POOL_FILE);
+const pool = nb101 ? loadNb101Pool(poolPath) : null;
+const benchmarkFor = (s: SearchSettings) => (nb101 ? nb101SimBenchmark(pool!, s.reveal!) : nb201SimBenchmark(bench!, s.dataset!));
 mkdirSync(values.dir!, { recursive: true });
-const files = dataFiles(bench.sources.map((s) => join(dataDir, s.file)));
+const files = dataFiles(nb101 ? [poolPath] : bench!.sources.map((s) => join(dataDir, s.file)));
 const prov = provenance();
 if (prov.dirty) console.error('note: the working tree has uncommitted changes; the results will say so (provenance.dirty)');
 
@@ -47,7 +60,7 @@ function settingsFor(dataset: string, strategy: string): SearchSettings {
   const predictor = strategy === 'brp' || strategy === 'gcn';
   return searchSettingsFrom(
     {
-      dataset,
+      ...(nb101 ? { space: 'nb101', reveal: dataset, ...(values.pool ? { pool: values.pool } : {}) } : { dataset }),
       strategy,
       runs: values.runs,
       budget: values.budget,
@@ -81,8 +94,8 @@ for (const dataset of values.datasets!.split(',')) {
         `${file}.runs.json`,
         key,
         {
-          benchmark: nb201SimBenchmark(bench, s.dataset!),
-          dataset: s.dataset!,
+          benchmark: benchmarkFor(s),
+          dataset,
           strategy: s.strategy,
           budget: s.budget,
           runs: s.runs,
@@ -96,20 +109,29 @@ for (const dataset of values.datasets!.split(',')) {
       );
       writeFileAtomic(file, JSON.stringify({ ...r, options: searchKey(s), protocol: SEARCH_PROTOCOL, threads: Number(values.threads), provenance: provenance(), data: { dir: dataDir, files } }));
     }
-    const label = name.replace(`${dataset}-`, '').replace(/-b\d+-seed\d+/, '');
+    const label = name.replace(nb101 ? `nb101-${dataset}-` : `${dataset}-`, '').replace(/-b\d+-seed\d+/, '');
     perDataset.push({ ...r, label });
     results.push({ ...r, label });
   }
   const tags = `${values['reference-selection'] ? '-refsel' : ''}${values.targets && values.targets !== SEARCH_DEFAULTS.targets ? `-${values.targets}` : ''}${values.rounds ? `-rounds${values.rounds}` : ''}`;
   const svg = await curvesSvg(
     perDataset.map((r) => ({ name: r.label, mean: r.curve_mean, se: r.curve_se })),
-    { title: `NAS-Bench-201 ${dataset}: best test accuracy among trained models (mean +- s.e., ${values.runs} runs)`, xLabel: 'trained models', yLabel: 'test accuracy (%)' },
+    nb101
+      ? { title: `NAS-Bench-101 pool, ${dataset}: best among trained models (mean +- s.e., ${values.runs} runs)`, xLabel: 'trained models', yLabel: `${dataset} (%)` }
+      : { title: `NAS-Bench-201 ${dataset}: best test accuracy among trained models (mean +- s.e., ${values.runs} runs)`, xLabel: 'trained models', yLabel: 'test accuracy (%)' },
   );
   // an ablation gets its own plot instead of replacing the main one
   writeFileAtomic(`${values.dir}/${dataset}-curves${tags}-b${values.budget}-r${values.runs}-s${values.seed}.svg`, svg);
 }
-console.log('| dataset | strategy | runs | oracle best test % (mean +- s.e.) | validation-selected test % | reached best cell (runs, mean models) | seconds per run |');
-console.log('|---|---|---|---|---|---|---|');
-for (const r of results) {
-  console.log(`| ${r.dataset} | ${r.label} | ${r.runs} | ${r.final_test_mean.toFixed(2)} +- ${r.final_test_se.toFixed(2)} | ${r.final_selected_test_mean.toFixed(2)} +- ${r.final_selected_test_se.toFixed(2)} | ${r.reached_global_best.runs}, ${r.reached_global_best.mean_models?.toFixed(1) ?? '-'} | ${(r.run_seconds.reduce((a, b) => a + b, 0) / r.runs).toFixed(2)} |`);
+if (nb101) {
+  console.log(`pool: ${poolPath}; the search reveals the column and is judged by it`);
+  console.log('| revealed column | pool size | strategy | runs | best found % (mean +- s.e.) | its percentile in the pool (mean) | reached the pool\'s best (runs, mean models) | seconds per run |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of results) console.log(`| ${r.dataset} | ${r.pool_size} | ${r.label} | ${r.runs} | ${r.final_test_mean.toFixed(2)} +- ${r.final_test_se.toFixed(2)} | ${r.final_percentile_mean.toFixed(2)} | ${r.reached_global_best.runs}, ${r.reached_global_best.mean_models?.toFixed(1) ?? '-'} | ${(r.run_seconds.reduce((a, b) => a + b, 0) / r.runs).toFixed(2)} |`);
+} else {
+  console.log('| dataset | strategy | runs | oracle best test % (mean +- s.e.) | validation-selected test % | reached best cell (runs, mean models) | seconds per run |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.dataset} | ${r.label} | ${r.runs} | ${r.final_test_mean.toFixed(2)} +- ${r.final_test_se.toFixed(2)} | ${r.final_selected_test_mean.toFixed(2)} +- ${r.final_selected_test_se.toFixed(2)} | ${r.reached_global_best.runs}, ${r.reached_global_best.mean_models?.toFixed(1) ?? '-'} | ${(r.run_seconds.reduce((a, b) => a + b, 0) / r.runs).toFixed(2)} |`);
+  }
 }

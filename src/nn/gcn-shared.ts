@@ -3,6 +3,8 @@
 
 import { LN_EPS, type GcnWeights } from './gcn-params.js';
 import type { GraphSet } from './graphs.js';
+import type { Kernels } from './kernels.js';
+import type { Heap } from './memory.js';
 
 /**
  * Eval-mode embeddings of graphs `ids` (count x H, row-major), computed with shared work: a node's
@@ -11,7 +13,11 @@ import type { GraphSet } from './graphs.js';
  * ReLU once. Identical graphs and shared sub-structures (most non-global nodes) cost nothing
  * extra. Exact: the same arithmetic as forward(), up to float summation order.
  */
-export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<number>): Float32Array {
+export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<number>, opts: { sparseSums?: boolean } = {}): Float32Array {
+  // sparseSums: the row sums run as a sparse-times-dense kernel (wasm SIMD, threads) instead of JS
+  // loops: several times faster on weakly shared graphs (NB101), but rounds differently, so it is
+  // kept off where results must stay bit-identical to earlier ones (NB201's one-pass ranking).
+  const sparse = opts.sparseSums === true;
   const { nodes: N, features: F, hidden: H, layers: L } = model.cfg;
   if (set.nodes !== N || set.features !== F) throw new Error(`graphs have ${set.nodes} nodes x ${set.features} features, the model expects ${N} x ${F}`);
   const k = model.k;
@@ -23,11 +29,22 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
     let rowId = new Int32Array(count * N);
     const firstRows: number[] = [];
     {
-      const keyOf = new Map<string, number>();
+      const keyOf = new Map<string | number, number>();
+      const fd = set.featureData;
       for (let g = 0; g < count; g++) {
         const base = ids[g] * N * F;
         for (let i = 0; i < N; i++) {
-          const key = Array.prototype.join.call(set.featureData.subarray(base + i * F, base + (i + 1) * F), ',');
+          // 0/1 rows (one-hot features) key by their bits; anything else by its text
+          let key: string | number = 0;
+          const at = base + i * F;
+          for (let f = 0; f < F; f++) {
+            const x = fd[at + f];
+            if (x === 1 && F <= 30) key = (key as number) | (1 << f);
+            else if (x !== 0 || F > 30) {
+              key = Array.prototype.join.call(fd.subarray(at, at + F), ',');
+              break;
+            }
+          }
           let id = keyOf.get(key);
           if (id === undefined) {
             id = firstRows.length;
@@ -51,9 +68,9 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
       const S = heap.alloc(uniq * H);
       if (l === 0) k.gemm_nn(rows, model.ptr(`gc${l}.weight`), S, uniq, din, H, 0);
       else {
-        const ptr = heap.alloc(uniq + 1);
-        const idx = heap.alloc(uniq * din);
-        const val = heap.alloc(uniq * din);
+        const ptr = sparse ? heap.allocRaw(uniq + 1) : heap.alloc(uniq + 1);
+        const idx = sparse ? heap.allocRaw(uniq * din) : heap.alloc(uniq * din);
+        const val = sparse ? heap.allocRaw(uniq * din) : heap.alloc(uniq * din);
         k.nz_rows(rows, uniq, din, ptr, idx, val);
         k.gemm_nn_csr(ptr, idx, val, model.ptr(`gc${l}.weight`), S, uniq, H, 0);
       }
@@ -61,11 +78,16 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
       const nextId = new Int32Array(count * N);
       for (let g = 0; g < count; g++) for (let i = 0; i < N; i++) nextId[g * N + i] = sums.add(adjacency, ids[g] * N * N + i * N, N, rowId, g * N);
       const nu = sums.count;
-      const Y = heap.alloc(nu * H);
-      const xhat = heap.alloc(nu * H);
-      const rstd = heap.alloc(nu);
-      const out = heap.alloc(nu * H);
-      sums.compute(heap.all(), Y >> 2, S >> 2, H, model.ptr(`gc${l}.bias`) >> 2);
+      const Y = sparse ? heap.allocRaw(nu * H) : heap.alloc(nu * H);
+      const xhat = sparse ? heap.allocRaw(nu * H) : heap.alloc(nu * H);
+      const rstd = sparse ? heap.allocRaw(nu) : heap.alloc(nu);
+      const out = sparse ? heap.allocRaw(nu * H) : heap.alloc(nu * H);
+      if (sparse) {
+        const bias = heap.f32(model.ptr(`gc${l}.bias`), H);
+        const y = heap.f32(Y, nu * H);
+        for (let r = 0; r < nu; r++) y.set(bias, r * H);
+        sums.multiply(k, heap, S, Y, H, 1);
+      } else sums.compute(heap.all(), Y >> 2, S >> 2, H, model.ptr(`gc${l}.bias`) >> 2);
       k.ln_relu_drop_fwd(Y, xhat, out, model.ptr(`ln${l}.weight`), model.ptr(`ln${l}.bias`), rstd, 0, nu, H, LN_EPS);
       rows = out;
       uniq = nu;
@@ -78,14 +100,16 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
     const graphId = new Int32Array(count);
     for (let g = 0; g < count; g++) graphId[g] = sums.add(adjacency, ids[g] * N * N, N, rowId, g * N);
     const ng = sums.count;
-    const xagg = heap.alloc(ng * din);
-    sums.compute(heap.all(), xagg >> 2, rows >> 2, din);
-    const Y = heap.alloc(ng * H);
+    const xagg = sparse ? heap.allocRaw(ng * din) : heap.alloc(ng * din);
+    if (sparse) sums.multiply(k, heap, rows, xagg, din, 0);
+    else sums.compute(heap.all(), xagg >> 2, rows >> 2, din);
+    const raw = (n: number) => (sparse ? heap.allocRaw(n) : heap.alloc(n));
+    const Y = raw(ng * H);
     k.gemm_nn(xagg, model.ptr(`gc${l}.weight`), Y, ng, din, H, 0);
     k.add_bias(Y, model.ptr(`gc${l}.bias`), ng, H);
-    const xhat = heap.alloc(ng * H);
-    const rstd = heap.alloc(ng);
-    const emb = heap.alloc(ng * H);
+    const xhat = raw(ng * H);
+    const rstd = raw(ng);
+    const emb = raw(ng * H);
     k.ln_relu_drop_fwd(Y, xhat, emb, model.ptr(`ln${l}.weight`), model.ptr(`ln${l}.bias`), rstd, 0, ng, H, LN_EPS);
     const E = heap.f32(emb, ng * H);
     const result = new Float32Array(count * H);
@@ -119,8 +143,23 @@ class RowSums {
         weights.push(a);
       }
     }
-    const order = members.map((_, t) => t).sort((x, y) => members[x] - members[y] || weights[x] - weights[y]);
-    const key = order.map((t) => `${members[t]}*${weights[t]}`).join(',');
+    // key: the (member, weight) pairs in a canonical order (insertion sort: at most N pairs)
+    const m = members.slice();
+    const w = weights.slice();
+    for (let a = 1; a < m.length; a++) {
+      const mv = m[a];
+      const wv = w[a];
+      let b = a - 1;
+      while (b >= 0 && (m[b] > mv || (m[b] === mv && w[b] > wv))) {
+        m[b + 1] = m[b];
+        w[b + 1] = w[b];
+        b--;
+      }
+      m[b + 1] = mv;
+      w[b + 1] = wv;
+    }
+    let key = '';
+    for (let t = 0; t < m.length; t++) key += w[t] === 1 ? `${m[t]},` : `${m[t]}*${w[t]},`;
     let id = this.keyOf.get(key);
     if (id === undefined) {
       id = this.recipes.length;
@@ -128,6 +167,28 @@ class RowSums {
       this.recipes.push({ members, weights });
     }
     return id;
+  }
+
+  /** dst (+)= R . src with R the sums as a sparse matrix (rows = sums), by the kernels; byte pointers. */
+  multiply(k: Kernels, heap: Heap, src: number, dst: number, width: number, acc: 0 | 1): void {
+    const M = this.recipes.length;
+    let nnz = 0;
+    for (const r of this.recipes) nnz += r.members.length;
+    const ptr = heap.allocRaw(M + 1);
+    const idx = heap.allocRaw(nnz);
+    const val = heap.allocRaw(nnz);
+    const iv = heap.allI32();
+    const fv = heap.all();
+    let n = 0;
+    iv[ptr >> 2] = 0;
+    this.recipes.forEach(({ members, weights }, r) => {
+      for (let t = 0; t < members.length; t++) {
+        iv[(idx >> 2) + n] = members[t];
+        fv[(val >> 2) + n++] = weights[t];
+      }
+      iv[(ptr >> 2) + r + 1] = n;
+    });
+    k.gemm_nn_csr(ptr, idx, val, src, dst, M, width, acc);
   }
 
   /** dst[r, :] = bias (or 0) + the r-th sum of src rows; float indices into `all`, rows of `width`. */

@@ -276,8 +276,8 @@ export class Gcn {
   }
 
   /** Eval-mode embeddings of graphs `ids` with shared work (see gcn-shared.ts). */
-  embedShared(set: GraphSet, ids: ArrayLike<number>): Float32Array {
-    return embedShared(this, set, ids);
+  embedShared(set: GraphSet, ids: ArrayLike<number>, opts: { sparseSums?: boolean } = {}): Float32Array {
+    return embedShared(this, set, ids, opts);
   }
 
   zeroGrad(): void {

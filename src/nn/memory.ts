@@ -23,6 +23,22 @@ export class Heap {
     return ptr;
   }
 
+  /** Allocate n floats without zero-filling, for outputs a kernel writes in full. */
+  allocRaw(n: number): number {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`Heap.allocRaw: bad size ${n}`);
+    const ptr = this.top;
+    const need = ptr + (((n * 4 + 15) >> 4) << 4);
+    const have = this.memory.buffer.byteLength;
+    if (need > have) this.memory.grow(Math.ceil((need - have) / 65536));
+    this.top = need;
+    return ptr;
+  }
+
+  /** The whole memory as 32-bit integers (index = ptr / 4), for index arrays the kernels read. */
+  allI32(): Int32Array {
+    return new Int32Array(this.memory.buffer);
+  }
+
   /** A Float32Array view of n floats at ptr (valid until the next alloc that grows memory). */
   f32(ptr: number, n: number): Float32Array {
     if (this.viewCache.buffer !== this.memory.buffer) this.viewCache = new Float32Array(this.memory.buffer);

@@ -55,6 +55,11 @@ function assertFiniteValues(y: ArrayLike<number>): void {
   for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) throw new Error(`training value ${y[i]} is not a finite number`);
 }
 
+/** Graphs embedded in one pass, as before chunking existed (NB201's 15,625 cells, NB101 pools of 20k). */
+const ONE_PASS = 32768;
+/** Chunk size beyond that: distinct rows of weakly shared graphs (NB101) must fit the kernels' heap. */
+const SCORE_CHUNK = 4096;
+
 export class BinaryRelationPredictor {
   readonly model: Gcn;
 
@@ -175,7 +180,19 @@ export class BinaryRelationPredictor {
    */
   scores(set: GraphSet, ids: ArrayLike<number>): Float64Array {
     const n = ids.length;
-    const E = this.model.embedShared(set, ids);
+    if (n <= ONE_PASS) return this.scoresOf(set, ids);
+    const s = new Float64Array(n);
+    // in chunks: the embeddings of a whole large space would not fit (NB101: 423,624 x H floats)
+    for (let from = 0; from < n; from += SCORE_CHUNK) {
+      const part = Array.prototype.slice.call(ids, from, Math.min(n, from + SCORE_CHUNK)) as number[];
+      s.set(this.scoresOf(set, part, true), from);
+    }
+    return s;
+  }
+
+  private scoresOf(set: GraphSet, ids: ArrayLike<number>, sparseSums = false): Float64Array {
+    const n = ids.length;
+    const E = this.model.embedShared(set, ids, { sparseSums });
     const { A0, A1, B0, B1 } = pairHeadParts(this.model, E, n);
     const s = new Float64Array(n);
     for (let i = 0; i < n; i++) s[i] = (A0[i] - A1[i] - (B0[i] - B1[i])) / 2;

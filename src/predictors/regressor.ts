@@ -66,6 +66,11 @@ export interface Normalisation {
   max: number;
 }
 
+/** Graphs embedded in one pass, as before chunking existed (NB201's 15,625 cells, NB101 pools of 20k). */
+const ONE_PASS = 32768;
+/** Chunk size beyond that: distinct rows of weakly shared graphs (NB101) must fit the kernels' heap. */
+const EMBED_CHUNK = 4096;
+
 export class GcnRegressor {
   readonly model: Gcn;
   norm: Normalisation = { min: 0, max: 1 };
@@ -113,7 +118,15 @@ export class GcnRegressor {
 
   /** Normalised predictions for graphs `ids` of the set (eval mode, shared-work forward). */
   predictNormalised(set: GraphSet, ids: ArrayLike<number>): Float64Array {
-    return regressionHeadOn(this.model, this.model.embedShared(set, ids), ids.length);
+    const n = ids.length;
+    if (n <= ONE_PASS) return regressionHeadOn(this.model, this.model.embedShared(set, ids), n);
+    // in chunks: the embeddings of a whole large space would not fit (NB101: 423,624 x H floats)
+    const out = new Float64Array(n);
+    for (let from = 0; from < n; from += EMBED_CHUNK) {
+      const part = Array.prototype.slice.call(ids, from, Math.min(n, from + EMBED_CHUNK)) as number[];
+      out.set(regressionHeadOn(this.model, this.model.embedShared(set, part, { sparseSums: true }), part.length), from);
+    }
+    return out;
   }
 
   /** Normalised predictions with the plain batched forward (reference path for tests and benchmarks). */

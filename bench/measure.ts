@@ -7,7 +7,8 @@ import { median } from '../src/data/summary.js';
 import { startBrowserRunner } from '../src/measure/browser.js';
 import { measureGroupNode, type MeasuredModel } from '../src/measure/ort-node.js';
 import { DEFAULT_PROTOCOL } from '../src/measure/protocol.js';
-import { allCodes } from '../src/spaces/nb201.js';
+import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201.js';
+import { buildNb201Onnx } from '../src/measure/onnx-nb201.js';
 import { Rng } from '../src/util/rng.js';
 
 const { values } = parseArgs({ options: { models: { type: 'string', default: '16' }, repeats: { type: 'string', default: '3' }, runtimes: { type: 'string', default: 'node,browser' }, threads: { type: 'string', default: '1' } } });
@@ -19,7 +20,10 @@ const protocol = DEFAULT_PROTOCOL;
 console.log(`protocol: warm-up ${protocol.warmup}, ${protocol.rounds} rounds x ${protocol.runsPerRound} runs, groups of ${protocol.interleave}; ${nModels} random NB201 cells, ${repeats} repetitions, ${threads} thread(s)`);
 for (const runtime of values.runtimes!.split(',')) {
   const browser = runtime === 'browser' ? await startBrowserRunner(threads) : null;
-  const measure = (group: number[], rng: Rng): Promise<MeasuredModel[]> => (browser ? browser.measureGroup(group, protocol, rng) : measureGroupNode(group, threads, protocol, rng));
+  const measure = (group: number[], rng: Rng): Promise<MeasuredModel[]> => {
+    const nets = group.map((c) => ({ arch: vectorToArchString(codeToVector(c)), net: buildNb201Onnx(codeToVector(c)) }));
+    return browser ? browser.measureGroup(nets, protocol, rng) : measureGroupNode(nets, threads, protocol, rng);
+  };
   const lat: number[][] = codes.map(() => []);
   const withinRun: number[] = [];
   let seconds = 0;

@@ -63,7 +63,7 @@ test('dataset file: durable appends, resume after a torn line, no duplicates, se
     assert.throws(() => w.append(row(4000, 0.003)), /already in/);
     appendFileSync(path, '{"arch":"(1, 2'); // a run killed mid-write
     const again = DatasetWriter.open(path, header);
-    assert.deepEqual([...again.measured].sort((x, y) => x - y), [4000, 11468]);
+    assert.deepEqual([...again.measured].map(Number).sort((x, y) => x - y), [4000, 11468]);
     again.append(row(777, 0.004));
     const ds = parseLatencyJsonl(readFileSync(path, 'utf8'), path);
     assert.deepEqual(Array.from(ds.codes), [11468, 4000, 777]);

@@ -180,3 +180,38 @@ test('NB101 CLI: space --json total; search on the pool prints the NB201 fields 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('NB101 ONNX networks: parameters equal the cost model, and they run; measure --space nb101 writes keyed rows and resumes', async () => {
+  const { buildNb101Onnx } = await import('../src/spaces/nb101/onnx.js');
+  const ort = (await import('onnxruntime-node')).default;
+  const rng = new Rng(11);
+  for (const c of [parseNb101('1:'), parseNb101('111:0'), parseNb101(JSON.stringify({ matrix: SPEC_MATRIX, ops: SPEC_OPS })), randomNb101(rng), randomNb101(rng)]) {
+    const net = buildNb101Onnx(c);
+    assert.equal(net.params, nb101Cost(c).params);
+    const s = await ort.InferenceSession.create(net.bytes);
+    const out = await s.run({ [net.inputName]: new ort.Tensor('float32', new Float32Array(3 * 32 * 32).fill(0.1), net.inputShape) });
+    assert.deepEqual(Array.from(out[net.outputName].dims), [1, 10]);
+    await s.release();
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'nb101-measure-'));
+  try {
+    const out = join(dir, 'lat.jsonl');
+    const args = ['measure', '--space', 'nb101', '--count', '2', '--seed', '3', '--warmup', '1', '--rounds', '2', '--runs-per-round', '2', '--out', out, '--quiet', '--json'];
+    const a = cli(args);
+    assert.equal(a.code, 0, a.err);
+    assert.equal(JSON.parse(a.out).models, 2);
+    const b = cli([...args.slice(0, 4), '3', ...args.slice(5)]);
+    assert.equal(JSON.parse(b.out).measured_now, 1);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.arch);
+    assert.equal(rows.length, 3);
+    for (const r of rows) assert.equal(r.key, nb101Hash(parseNb101(r.arch)));
+    const t = cli(['latency', 'train', '--device', out]);
+    assert.notEqual(t.code, 0);
+    assert.match(t.err, /a nb101 latency dataset; latency predictors are trained on nb201 datasets only so far/);
+    const c = cli(['measure', '--space', 'nb101', '--cell', 'pruned', '--out', join(dir, 'x.jsonl')]);
+    assert.equal(c.code, 2);
+    assert.match(c.err, /--cell does not apply to --space nb101/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

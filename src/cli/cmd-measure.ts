@@ -5,14 +5,15 @@ import { DatasetWriter, NOISY_CV, describeDataset, latBenchPickle, parseLatencyJ
 import { startBrowserRunner } from '../measure/browser.js';
 import { machineInfo, measureGroupNode } from '../measure/ort-node.js';
 import { DEFAULT_PROTOCOL, type MeasureProtocol } from '../measure/protocol.js';
-import { allCodes } from '../spaces/nb201.js';
+import { MEASURE_SPACES, itemId, measureOrder, type MeasureItem } from '../measure/measure-space.js';
+import type { NetworkToMeasure } from '../measure/ort-node.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { Rng } from '../util/rng.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
 
-const HELP = `Usage: brp-nas measure --space nb201 --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
+const HELP = `Usage: brp-nas measure [--space nb201|nb101] --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
                        [--runtime node|browser] [--device NAME] [--warmup 10] [--rounds 20]
                        [--runs-per-round 10] [--interleave 8] [--batch 1] [--channels 16]
                        [--cell full|pruned]
@@ -31,6 +32,10 @@ served from a local cross-origin-isolated page: a browser is a device like any o
 equals the space's); --cell pruned keeps only edges on an input-output path, as LatBench's models
 and the predictors' graph encoding do (dead edges still cost time in a full network but are
 invisible to the encoding).
+
+--space nb101 measures NAS-Bench-101 networks instead: the benchmark's CIFAR-10 network (stem,
+3 stacks of 3 cells at 128/256/512 channels) of the first N cells of a seeded random order of all
+423,624 cells; rows carry the cell's graph hash as its key (--cell and --channels are NB201 options).
 
 The models are the first N of a seeded random order of the 15,284 valid cells (all with --count all).
 Each result is appended to --out and flushed to disk at once; a killed or interrupted run (Ctrl-C
@@ -62,15 +67,15 @@ const OPTIONS = {
 
 export const measureCommand: CliCommand = {
   name: 'measure',
-  summary: 'measure NAS-Bench-201 network latencies on this machine (ONNX Runtime)',
+  summary: 'measure network latencies (NAS-Bench-201, NAS-Bench-101) on this machine (ONNX Runtime)',
   async run(argv, io) {
     const { values: v } = parse('measure', argv, OPTIONS);
     if (v.help) {
       io.out(HELP);
       return 0;
     }
-    const space = v.space ?? 'nb201';
-    if (space !== 'nb201') throw new UsageError(`measure: unknown search space ${JSON.stringify(space)}; known: nb201`);
+    const space = choiceFlag(v.space, 'space', MEASURE_SPACES, 'nb201', 'measure');
+    if (space !== 'nb201') for (const f of ['cell', 'channels', 'export-pickle'] as const) if (v[f] !== undefined) throw new UsageError(`measure: --${f} does not apply to --space ${space} (only to nb201)`);
     if (typeof v.out !== 'string') throw new UsageError('measure: --out FILE.jsonl is required');
     const runtime = choiceFlag(v.runtime, 'runtime', ['node', 'browser'] as const, 'node');
     const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
@@ -82,42 +87,43 @@ export const measureCommand: CliCommand = {
       interleave: intFlag(v.interleave, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 1000),
     };
     const network = { batch: intFlag(v.batch, 'batch', 1, 1, 4096), channels: intFlag(v.channels, 'channels', 16, 1, 1024), cell: choiceFlag(v.cell, 'cell', ['full', 'pruned'] as const, 'full') };
-    const order = Array.from(new Rng(seed).shuffle(allCodes({ validOnly: true })));
-    const count = v.count === undefined || v.count === 'all' ? order.length : intFlag(v.count, 'count', order.length, 1, order.length);
-    const wanted = order.slice(0, count);
+    const order = measureOrder(space, seed, network);
+    const count = v.count === undefined || v.count === 'all' ? order.count : intFlag(v.count, 'count', order.count, 1, order.count);
+    const wanted = Array.from({ length: count }, (_, i) => order.at(i));
     const device = typeof v.device === 'string' ? v.device : `${runtime === 'node' ? 'ort-node-cpu' : 'ort-web-chromium'}-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}${network.cell === 'pruned' ? '-pruned' : ''}`;
     const out = resolve(v.out);
     prepareOutput(out, '--out');
     if (typeof v['export-pickle'] === 'string') prepareOutput(resolve(v['export-pickle']), '--export-pickle');
     const runner =
       runtime === 'node'
-        ? { info: machineInfo(threads), measureGroup: (codes: number[], p: MeasureProtocol, r: Rng) => measureGroupNode(codes, threads, p, r, network), close: async () => {} }
-        : await startBrowserRunner(threads).then((b) => ({ ...b, measureGroup: (codes: number[], p: MeasureProtocol, r: Rng) => b.measureGroup(codes, p, r, network), info: { ...machineInfo(threads), ...b.info } }));
+        ? { info: machineInfo(threads), measureGroup: (nets: NetworkToMeasure[], p: MeasureProtocol, r: Rng) => measureGroupNode(nets, threads, p, r), close: async () => {} }
+        : await startBrowserRunner(threads).then((b) => ({ ...b, info: { ...machineInfo(threads), ...b.info } }));
     let writer: DatasetWriter;
     try {
       writer = DatasetWriter.open(out, {
         format: 'brp-nas-latency',
         version: 1,
         device,
-        space: 'nb201',
-        setup: { runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', threads, protocol, network, order_seed: seed },
+        space,
+        setup: { runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', threads, protocol, network: space === 'nb201' ? network : { batch: network.batch }, order_seed: seed },
         machine: runner.info,
       });
     } catch (e) {
       await runner.close();
       throw e;
     }
-    const todo = wanted.filter((c) => !writer.measured.has(c));
+    const todo = wanted.filter((x) => !writer.measured.has(itemId(x)));
     if (!v.quiet && todo.length < wanted.length) io.err(`brp-nas measure: ${wanted.length - todo.length} of ${wanted.length} models already in ${out}; measuring the other ${todo.length}`);
     const rng = new Rng(seed ^ 0x5bd1e995);
     const t0 = performance.now();
     let measuredNow = 0;
     try {
       for (let s = 0; s < todo.length && !interruptSignal.stopped; s += protocol.interleave) {
-        const group = todo.slice(s, s + protocol.interleave);
-        const results = await runner.measureGroup(group, protocol, rng);
-        for (const r of results) {
-          writer.append({ arch: r.arch, code: r.code, latency_s: r.stats.latency, median_s: r.stats.median, p10_s: r.stats.p10, p90_s: r.stats.p90, cv: r.stats.cv, runs: r.stats.runs });
+        const group: MeasureItem[] = todo.slice(s, s + protocol.interleave);
+        const results = await runner.measureGroup(group.map((x) => ({ arch: x.arch, net: x.build() })), protocol, rng);
+        for (const [i, r] of results.entries()) {
+          const id = group[i].code !== undefined ? { code: group[i].code } : { key: group[i].key };
+          writer.append({ arch: r.arch, ...id, latency_s: r.stats.latency, median_s: r.stats.median, p10_s: r.stats.p10, p90_s: r.stats.p90, cv: r.stats.cv, runs: r.stats.runs });
           measuredNow++;
           if (!v.quiet) io.err(`[${wanted.length - todo.length + measuredNow}/${wanted.length}] ${(r.stats.latency * 1e3).toFixed(3)} ms (p10-p90 ${(r.stats.p10 * 1e3).toFixed(3)}-${(r.stats.p90 * 1e3).toFixed(3)})  ${r.arch}`);
           if (r.stats.cv > NOISY_CV) io.err(`brp-nas measure: warning: ${r.arch} varied ${(r.stats.cv * 100).toFixed(0)}% between rounds (more than ${NOISY_CV * 100}%): is the machine busy?`);
@@ -130,29 +136,29 @@ export const measureCommand: CliCommand = {
     if (interrupted) io.err('brp-nas measure: interrupted; the measured models are saved, the same command continues');
     const seconds = (performance.now() - t0) / 1000;
     const bytes = readFileSync(out);
-    const ds = parseLatencyJsonl(bytes, out);
-    const { sessions, notes } = describeDataset(bytes, out);
+    const { models, seconds: latencies, sessions, notes } = describeDataset(bytes, out);
     for (const n of notes) io.err(`brp-nas measure: note: ${n}`);
     let exported: string | undefined;
     if (typeof v['export-pickle'] === 'string') {
       exported = resolve(v['export-pickle']);
-      writeFileAtomic(exported, latBenchPickle(ds));
+      writeFileAtomic(exported, latBenchPickle(parseLatencyJsonl(bytes, out)));
     }
     const summary = {
       out,
       device,
-      models: ds.codes.length,
+      space,
+      models,
       measured_now: measuredNow,
       seconds,
       seconds_per_model: measuredNow ? seconds / measuredNow : null,
-      median_ms: median(ds.seconds) * 1e3,
+      median_ms: median(Array.from(latencies)) * 1e3,
       sessions,
       notes,
       ...(exported ? { pickle: exported } : {}),
       ...(interrupted ? { interrupted: true } : {}),
     };
     if (v.json) io.out(JSON.stringify(summary));
-    else io.out(`${ds.codes.length} models in ${out} (${measuredNow} measured now in ${seconds.toFixed(1)} s); median latency ${summary.median_ms.toFixed(3)} ms${exported ? `; LatBench pickle ${exported}` : ''}`);
+    else io.out(`${models} models in ${out} (${measuredNow} measured now in ${seconds.toFixed(1)} s); median latency ${summary.median_ms.toFixed(3)} ms${exported ? `; LatBench pickle ${exported}` : ''}`);
     return interrupted ? EXIT_INTERRUPTED : 0;
   },
 };

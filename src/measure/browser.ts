@@ -10,10 +10,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
-import { codeToVector, vectorToArchString } from '../spaces/nb201.js';
 import type { Rng } from '../util/rng.js';
-import { buildNb201Onnx, type OnnxNetworkOptions } from './onnx-nb201.js';
-import type { MeasuredModel } from './ort-node.js';
+import type { MeasuredModel, NetworkToMeasure } from './ort-node.js';
 import { latencyStats, type MeasureProtocol } from './protocol.js';
 
 export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -74,7 +72,7 @@ const TYPES: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/
 
 export interface BrowserRunner {
   info: Record<string, unknown>;
-  measureGroup(codes: number[], protocol: MeasureProtocol, rng: Rng, network?: OnnxNetworkOptions): Promise<MeasuredModel[]>;
+  measureGroup(nets: NetworkToMeasure[], protocol: MeasureProtocol, rng: Rng): Promise<MeasuredModel[]>;
   close(): Promise<void>;
 }
 
@@ -150,10 +148,9 @@ export async function startBrowserRunner(threads: number): Promise<BrowserRunner
   let counter = 0;
   return {
     info,
-    async measureGroup(codes, protocol, rng, network = {}) {
-      const specs = codes.map((code) => {
-        const net = buildNb201Onnx(codeToVector(code), network);
-        const key = `${code}-${counter++}.onnx`;
+    async measureGroup(nets, protocol, rng) {
+      const specs = nets.map(({ net }) => {
+        const key = `${counter++}.onnx`;
         models.set(key, net.bytes);
         return { url: `/model/${key}`, input: net.inputName, shape: net.inputShape, key };
       });
@@ -162,7 +159,7 @@ export async function startBrowserRunner(threads: number): Promise<BrowserRunner
           ([m, p, s]) => (window as unknown as { measure: (a: unknown, b: unknown, c: unknown) => Promise<number[][][]> }).measure(m, p, s),
           [specs.map(({ url, input, shape }) => ({ url, input, shape })), protocol, rng.u32()] as const,
         )) as number[][][];
-        return codes.map((code, i) => ({ code, arch: vectorToArchString(codeToVector(code)), stats: latencyStats(times[i]) }));
+        return nets.map(({ arch }, i) => ({ arch, stats: latencyStats(times[i]) }));
       } finally {
         for (const s of specs) models.delete(s.key);
       }

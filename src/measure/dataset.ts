@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { median } from '../eval/metrics.js';
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import { codeToVector, isValid, parseArch, vectorToCode } from '../spaces/nb201.js';
+import { getSpace } from '../spaces/registry.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export const DATASET_FORMAT = 'brp-nas-latency';
@@ -17,7 +18,8 @@ export interface DatasetHeader {
   format: typeof DATASET_FORMAT;
   version: number;
   device: string;
-  space: 'nb201';
+  /** The search space (nb201 files written before other spaces existed say nb201 too). */
+  space: string;
   /** What must match for a resumed run to append to this file. */
   setup: Record<string, unknown>;
   /** Where and with what it was measured (informational). */
@@ -26,7 +28,10 @@ export interface DatasetHeader {
 
 export interface MeasurementRow {
   arch: string;
-  code: number;
+  /** NB201: the cell's vector code. */
+  code?: number;
+  /** Other spaces: the space's key of the architecture (NB101: its graph hash). */
+  key?: string;
   /** The protocol's latency, seconds. */
   latency_s: number;
   median_s: number;
@@ -86,17 +91,29 @@ function parseLines(input: Uint8Array | string, source: string): Parsed {
       if (obj.format !== DATASET_FORMAT) throw new Error(`${source}: not a brp-nas latency dataset (format ${JSON.stringify(obj.format)})`);
       if (obj.version !== DATASET_VERSION) throw new Error(`${source}: dataset version ${obj.version} is not supported (expected ${DATASET_VERSION})`);
       header = obj as unknown as DatasetHeader;
+      if (header.space !== 'nb201') getSpace(String(header.space)); // an unknown space is refused here
     } else if (typeof obj.session === 'number' && obj.arch === undefined) {
       sessions.push(obj as unknown as SessionRecord);
     } else {
       const r = obj as unknown as MeasurementRow;
-      let v: number[];
-      try {
-        v = parseArch(String(r.arch));
-      } catch (e) {
-        throw new Error(`${source}:${lineNo}: ${(e as Error).message}`);
+      if (header.space === 'nb201') {
+        let v: number[];
+        try {
+          v = parseArch(String(r.arch));
+        } catch (e) {
+          throw new Error(`${source}:${lineNo}: ${(e as Error).message}`);
+        }
+        if (vectorToCode(v) !== r.code) throw new Error(`${source}:${lineNo}: code ${r.code} does not match ${r.arch}`);
+      } else {
+        const space = getSpace(header.space);
+        let key: string;
+        try {
+          key = space.key(space.parse(String(r.arch)));
+        } catch (e) {
+          throw new Error(`${source}:${lineNo}: ${(e as Error).message}`);
+        }
+        if (key !== r.key) throw new Error(`${source}:${lineNo}: key ${JSON.stringify(r.key)} does not match the architecture (its key is ${key})`);
       }
-      if (vectorToCode(v) !== r.code) throw new Error(`${source}:${lineNo}: code ${r.code} does not match ${r.arch}`);
       if (!(typeof r.latency_s === 'number' && Number.isFinite(r.latency_s) && r.latency_s > 0)) throw new Error(`${source}:${lineNo}: latency ${String(r.latency_s)} is not a positive number of seconds`);
       rows.push(r);
     }
@@ -153,23 +170,28 @@ export function measurementNotes(p: Pick<Parsed, 'rows' | 'sessions'>, source: s
 export function parseLatencyJsonl(input: Uint8Array | string, source: string): LatencyDataset {
   const parsed = parseLines(input, source);
   const { header, rows } = parsed;
+  if (header.space !== 'nb201') throw new Error(`${source}: a ${header.space} latency dataset; latency predictors are trained on nb201 datasets only so far`);
   const seen = new Set<number>();
   for (const r of rows) {
-    if (seen.has(r.code)) throw new Error(`${source}: model ${r.arch} appears twice`);
-    seen.add(r.code);
+    if (seen.has(r.code!)) throw new Error(`${source}: model ${r.arch} appears twice`);
+    seen.add(r.code!);
   }
   if (rows.length === 0) throw new Error(`${source}: no measurements yet`);
-  return { device: header.device, source, codes: Int32Array.from(rows, (r) => r.code), seconds: Float64Array.from(rows, (r) => r.latency_s), notes: measurementNotes(parsed, source) };
+  return { device: header.device, source, codes: Int32Array.from(rows, (r) => r.code!), seconds: Float64Array.from(rows, (r) => r.latency_s), notes: measurementNotes(parsed, source) };
 }
 
-/** The per-session summary and notes of a measured file (for reports). */
-export function describeDataset(input: Uint8Array | string, source: string): { sessions: SessionSummary[]; notes: string[] } {
+/** The per-session summary and notes of a measured file (for reports), and its models' latencies. */
+export function describeDataset(input: Uint8Array | string, source: string): { space: string; models: number; seconds: Float64Array; sessions: SessionSummary[]; notes: string[] } {
   const parsed = parseLines(input, source);
-  return { sessions: summarizeSessions(parsed), notes: measurementNotes(parsed, source) };
+  return { space: parsed.header.space, models: parsed.rows.length, seconds: Float64Array.from(parsed.rows, (r) => r.latency_s), sessions: summarizeSessions(parsed), notes: measurementNotes(parsed, source) };
 }
+
+/** The id a row is known by: the NB201 code, or the space's key. */
+const rowId = (r: { code?: number; key?: string }): number | string => r.code ?? r.key!;
 
 export class DatasetWriter {
-  readonly measured = new Set<number>();
+  /** Ids of the measured models (NB201 codes, or keys). */
+  readonly measured = new Set<number | string>();
   readonly header: DatasetHeader;
   /** This writer's session number (recorded on the first append). */
   session = 0;
@@ -192,7 +214,8 @@ export class DatasetWriter {
         throw new Error(`${path} was measured with a different setup (${JSON.stringify({ device: old.device, ...old.setup })}); use another --out or the same options`);
       }
       if (goodBytes < bytes.length) truncateSync(path, goodBytes);
-      for (const r of rows) w.measured.add(r.code);
+      if (old.space !== header.space) throw new Error(`${path} holds ${old.space} measurements, not ${header.space}; use another --out`);
+      for (const r of rows) w.measured.add(rowId(r));
       w.session = Math.max(-1, ...sessions.map((x) => x.session), ...rows.map((r) => r.session ?? 0)) + 1;
     } else {
       writeFileAtomic(path, JSON.stringify(header) + '\n');
@@ -202,7 +225,8 @@ export class DatasetWriter {
 
   /** Append one measurement durably (fsync), refusing duplicates; the first also records the session. */
   append(row: MeasurementRow): void {
-    if (this.measured.has(row.code)) throw new Error(`model ${row.arch} is already in ${this.path}`);
+    if ((row.code === undefined) === (row.key === undefined)) throw new Error(`refusing to record ${row.arch}: a row needs a code (nb201) or a key (other spaces)`);
+    if (this.measured.has(rowId(row))) throw new Error(`model ${row.arch} is already in ${this.path}`);
     for (const x of [row.latency_s, row.median_s, row.p10_s, row.p90_s, row.cv]) if (!Number.isFinite(x)) throw new Error(`refusing to record ${row.arch}: a statistic is ${x}`);
     const fd = openSync(this.path, 'a');
     try {
@@ -218,7 +242,7 @@ export class DatasetWriter {
     } finally {
       closeSync(fd);
     }
-    this.measured.add(row.code);
+    this.measured.add(rowId(row));
   }
 }
 

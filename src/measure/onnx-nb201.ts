@@ -4,8 +4,8 @@
 // zero), every edge included, so the parameter count equals nb201Cost(). Weights are untrained but
 // deterministic (seeded): latency does not depend on their values.
 
-import onnxProto from 'onnx-proto';
-import type { onnx as O } from 'onnx-proto';
+import { GraphBuilder, classifierHead, finishModel, int, ints, type OnnxNetwork } from '../onnx/graph-builder.js';
+export type { OnnxNetwork } from '../onnx/graph-builder.js';
 import { NB201_EDGES, OP_CONV1, OP_CONV3, OP_NONE, OP_POOL, OP_SKIP, checkVector, isValid, liveEdges, vectorToArchString, type Nb201Vector } from '../spaces/nb201.js';
 import { Rng } from '../util/rng.js';
 
@@ -27,75 +27,6 @@ export interface OnnxNetworkOptions {
    */
   cell?: 'full' | 'pruned';
 }
-
-export interface OnnxNetwork {
-  bytes: Uint8Array;
-  /** Trainable parameters (conv weights, BN scale and bias, classifier), as the benchmark counts them. */
-  params: number;
-  inputName: string;
-  outputName: string;
-  inputShape: number[];
-  outputShape: number[];
-}
-
-const OPSET = 13;
-// onnx-proto is CommonJS: take the namespace from its default export.
-const { onnx } = onnxProto;
-
-class GraphBuilder {
-  nodes: O.INodeProto[] = [];
-  inits: O.ITensorProto[] = [];
-  params = 0;
-  private n = 0;
-  constructor(readonly rng: Rng) {}
-
-  name(prefix: string): string {
-    return `${prefix}_${this.n++}`;
-  }
-
-  init(prefix: string, dims: number[], fill: (i: number) => number, trainable: boolean): string {
-    const size = dims.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(size);
-    for (let i = 0; i < size; i++) data[i] = fill(i);
-    const name = this.name(prefix);
-    this.inits.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer) });
-    if (trainable) this.params += size;
-    return name;
-  }
-
-  node(op: string, inputs: string[], attrs: O.IAttributeProto[] = []): string {
-    const out = this.name(op.toLowerCase());
-    this.nodes.push({ opType: op, input: inputs, output: [out], attribute: attrs, name: out });
-    return out;
-  }
-
-  conv(x: string, cin: number, cout: number, k: number, stride: number, pad: number): string {
-    const bound = 1 / Math.sqrt(cin * k * k);
-    const w = this.init('w', [cout, cin, k, k], () => (this.rng.float() * 2 - 1) * bound, true);
-    return this.node('Conv', [x, w], [ints('kernel_shape', [k, k]), ints('strides', [stride, stride]), ints('pads', [pad, pad, pad, pad])]);
-  }
-
-  bn(x: string, c: number): string {
-    const scale = this.init('bn_scale', [c], () => 1, true);
-    const bias = this.init('bn_bias', [c], () => 0, true);
-    const mean = this.init('bn_mean', [c], () => 0, false);
-    const variance = this.init('bn_var', [c], () => 1, false);
-    return this.node('BatchNormalization', [x, scale, bias, mean, variance], [float('epsilon', 1e-5)]);
-  }
-
-  /** NB201 ReLUConvBN. */
-  reluConvBn(x: string, cin: number, cout: number, k: number, stride: number, pad: number): string {
-    return this.bn(this.conv(this.node('Relu', [x]), cin, cout, k, stride, pad), cout);
-  }
-
-  sum(xs: string[]): string {
-    return xs.reduce((acc, x) => this.node('Add', [acc, x]));
-  }
-}
-
-const ints = (name: string, v: number[]): O.IAttributeProto => ({ name, ints: v, type: onnx.AttributeProto.AttributeType.INTS });
-const int = (name: string, v: number): O.IAttributeProto => ({ name, i: v, type: onnx.AttributeProto.AttributeType.INT });
-const float = (name: string, v: number): O.IAttributeProto => ({ name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT });
 
 /** The NB201 InferCell: node j = sum over i < j of op(i -> j)(node i); `none` edges contribute nothing. */
 function cell(g: GraphBuilder, x: string, v: Nb201Vector, C: number, live: boolean[] | null): string {
@@ -150,25 +81,6 @@ export function buildNb201Onnx(v: Nb201Vector, opts: OnnxNetworkOptions = {}): O
     for (let c = 0; c < N; c++) x = cell(g, x, v, C, live);
   }
   x = g.node('Relu', [g.bn(x, C)]);
-  x = g.node('Flatten', [g.node('GlobalAveragePool', [x])]);
-  const bound = 1 / Math.sqrt(C);
-  const fw = g.init('fc_w', [classes, C], () => (g.rng.float() * 2 - 1) * bound, true);
-  const fb = g.init('fc_b', [classes], () => (g.rng.float() * 2 - 1) * bound, true);
-  const logits = g.node('Gemm', [x, fw, fb], [int('transB', 1)]);
-  const inputShape = [batch, 3, size, size];
-  const outputShape = [batch, classes];
-  const tensorType = (shape: number[]): O.ITypeProto => ({ tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: shape.map((d) => ({ dimValue: d })) } } });
-  const model: O.IModelProto = {
-    irVersion: 8,
-    producerName: 'brp-nas',
-    opsetImport: [{ domain: '', version: OPSET }],
-    graph: {
-      name: vectorToArchString(v),
-      node: g.nodes,
-      initializer: g.inits,
-      input: [{ name: 'input', type: tensorType(inputShape) }],
-      output: [{ name: logits, type: tensorType(outputShape) }],
-    },
-  };
-  return { bytes: onnx.ModelProto.encode(model).finish(), params: g.params, inputName: 'input', outputName: logits, inputShape, outputShape };
+  const logits = classifierHead(g, x, C, classes);
+  return finishModel(g, vectorToArchString(v), logits, [batch, 3, size, size], [batch, classes]);
 }

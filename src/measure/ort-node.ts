@@ -1,16 +1,20 @@
-// Latency of NB201 networks on this machine with onnxruntime-node (CPU execution provider).
+// Latency of networks (any space's ONNX models) on this machine with onnxruntime-node (CPU execution provider).
 // Times include the runtime's per-call overhead (N-API and a promise, tens of microseconds), as an
 // application calling it would see.
 
 import { cpus, totalmem } from 'node:os';
 import ort from 'onnxruntime-node';
-import { codeToVector, vectorToArchString } from '../spaces/nb201.js';
+import type { OnnxNetwork } from '../onnx/graph-builder.js';
 import type { Rng } from '../util/rng.js';
-import { buildNb201Onnx, type OnnxNetworkOptions } from './onnx-nb201.js';
 import { latencyStats, type LatencyStats, type MeasureProtocol } from './protocol.js';
 
+/** A network to time: its architecture string and its ONNX model. */
+export interface NetworkToMeasure {
+  arch: string;
+  net: OnnxNetwork;
+}
+
 export interface MeasuredModel {
-  code: number;
   arch: string;
   stats: LatencyStats;
 }
@@ -36,18 +40,17 @@ function randomInput(shape: number[], rng: Rng): ort.Tensor {
 }
 
 /** Measure a group of models, interleaved round by round. */
-export async function measureGroupNode(codes: number[], threads: number, protocol: MeasureProtocol, rng: Rng, network: OnnxNetworkOptions = {}): Promise<MeasuredModel[]> {
+export async function measureGroupNode(nets: NetworkToMeasure[], threads: number, protocol: MeasureProtocol, rng: Rng): Promise<MeasuredModel[]> {
   const models = [];
   try {
-    for (const code of codes) {
-      const net = buildNb201Onnx(codeToVector(code), network);
+    for (const { arch, net } of nets) {
       const session = await ort.InferenceSession.create(net.bytes, {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
       });
-      models.push({ code, net, session, times: [] as number[][] });
+      models.push({ arch, net, session, times: [] as number[][] });
     }
     for (const m of models) {
       const feeds = { [m.net.inputName]: randomInput(m.net.inputShape, rng) };
@@ -65,7 +68,7 @@ export async function measureGroupNode(codes: number[], threads: number, protoco
         m.times.push(round);
       }
     }
-    return models.map((m) => ({ code: m.code, arch: vectorToArchString(codeToVector(m.code)), stats: latencyStats(m.times) }));
+    return models.map((m) => ({ arch: m.arch, stats: latencyStats(m.times) }));
   } finally {
     for (const m of models) await m.session.release();
   }

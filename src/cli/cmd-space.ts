@@ -6,12 +6,38 @@ import { isValid, isomorphismKey, parseArch, vectorToArchString, vectorToCode, v
 import { COMMON_OPTIONS, UsageError, parse } from './args.js';
 import type { CliCommand, CliIo } from './command.js';
 import { nb101SpaceSummary } from '../spaces/nb101/summary.js';
+import { DARTS_PER_CELL, dartsSpace } from '../spaces/darts/space.js';
+import { DARTS_OPS, compactDarts, formatDarts, parseDarts } from '../spaces/darts/genotype.js';
+import { dartsKey } from '../spaces/darts/mutate.js';
+import { DARTS_EVAL_NETWORK, dartsCost } from '../spaces/darts/cost.js';
 import { compactNb101, formatNb101, parseNb101 } from '../spaces/nb101/cell.js';
 import { nb101Hash } from '../spaces/nb101/hash.js';
 import { nb101Cost } from '../spaces/nb101/cost.js';
 import { enumerateNb101, indexOfNb101 } from '../spaces/nb101/enumerate.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../data/nb101-pool.js';
 import { join } from 'node:path';
+
+function dartsSpaceCommand(values: Record<string, unknown>, io: CliIo): number {
+  if (typeof values.arch === 'string') {
+    const g = parseDarts(values.arch);
+    const info = { arch: formatDarts(g), compact: compactDarts(g), key: dartsKey(g), cost: { eval_network: dartsCost(g, DARTS_EVAL_NETWORK), nb301_network: dartsCost(g, { ...DARTS_EVAL_NETWORK, channels: 32, layers: 8, opAffine: false }) } };
+    if (values.json) io.out(JSON.stringify(info));
+    else {
+      io.out(`${info.arch}\n  compact ${info.compact}\n  key ${info.key}`);
+      io.out(`  evaluation network (36 channels, 20 cells): params ${(info.cost.eval_network.params / 1e6).toFixed(3)} M  FLOPs ${(info.cost.eval_network.flops / 1e6).toFixed(1)} M`);
+      io.out(`  NB301 training network (32 channels, 8 cells, as NASLib counts): params ${(info.cost.nb301_network.params / 1e6).toFixed(3)} M`);
+    }
+    return 0;
+  }
+  const size = dartsSpace.size();
+  const s = { space: 'darts', total: size.total, counted: size.counted, enumerable: false, per_cell: DARTS_PER_CELL, ops: DARTS_OPS, nodes: dartsSpace.encoding.nodes, features: dartsSpace.encoding.features };
+  if (values.json) io.out(JSON.stringify(s));
+  else {
+    io.out(`DARTS: about ${s.total.toExponential(3)} genotypes: ${s.counted}`);
+    io.out(`  ops: ${DARTS_OPS.join(', ')}; predictor graphs: ${s.nodes} nodes x ${s.features} features; not enumerable (searches rank a seeded sample)`);
+  }
+  return 0;
+}
 
 function nb101Space(values: Record<string, unknown>, io: CliIo): number {
   if (typeof values.arch === 'string') {
@@ -45,7 +71,7 @@ function nb101Space(values: Record<string, unknown>, io: CliIo): number {
   return 0;
 }
 
-const HELP = `Usage: brp-nas space nb201|nb101 [--arch ARCH] [--json] [--data DIR]
+const HELP = `Usage: brp-nas space nb201|nb101|darts [--arch ARCH] [--json] [--data DIR]
 
 Summarise the NAS-Bench-201 search space: cells, valid cells, isomorphism classes, distinct
 predictor encodings, parameter and FLOP ranges. With --arch, describe one cell instead
@@ -55,11 +81,15 @@ test; per dataset) and its LatBench latency on every device.
 
 nb101: the NAS-Bench-101 space (423,624 cells, enumerated); --arch takes a ModelSpec JSON
 {"matrix": [[...]], "ops": [...]} or the compact adj_upper:ops form, and shows its graph hash,
-enumeration id, parameters and FLOPs, and its row of the data's nb101/nb101-cells.csv if present.`;
+enumeration id, parameters and FLOPs, and its row of the data's nb101/nb101-cells.csv if present.
+
+darts: the DARTS space (about 1e18 genotypes: how they are counted); --arch takes a DARTS
+Genotype(normal=[...], ...) string or the NASLib compact [[(node, op) x 8], [(node, op) x 8]] and
+shows its canonical key and its parameters and FLOPs on the evaluation and NB301 networks.`;
 
 export const spaceCommand: CliCommand = {
   name: 'space',
-  summary: 'summarise a search space (nb201, nb101) or describe one architecture',
+  summary: 'summarise a search space (nb201, nb101, darts) or describe one architecture',
   async run(argv, io) {
     const { values, positionals } = parse('space', argv, { ...COMMON_OPTIONS, arch: { type: 'string' } }, 1);
     if (values.help) {
@@ -67,9 +97,10 @@ export const spaceCommand: CliCommand = {
       return 0;
     }
     const space = positionals[0];
-    if (space === undefined) throw new UsageError('space: missing the search space name (nb201, nb101)');
+    if (space === undefined) throw new UsageError('space: missing the search space name (nb201, nb101, darts)');
     if (space === 'nb101') return nb101Space(values, io);
-    if (space !== 'nb201') throw new UsageError(`space: unknown search space ${JSON.stringify(space)}; known: nb201, nb101`);
+    if (space === 'darts') return dartsSpaceCommand(values, io);
+    if (space !== 'nb201') throw new UsageError(`space: unknown search space ${JSON.stringify(space)}; known: nb201, nb101, darts`);
     if (typeof values.arch === 'string') {
       const v = parseArch(values.arch);
       let index: number | null = null;

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DARTS_EVAL_NETWORK, dartsCost } from '../src/spaces/darts/cost.js';
+import { DARTS_ENC_FEATURES, DARTS_ENC_NODES, dartsLabels, encodeDartsInto } from '../src/spaces/darts/encoding.js';
+import { compactDarts, formatDarts, parseDarts, type Genotype } from '../src/spaces/darts/genotype.js';
+import { dartsKey, dartsNeighbours } from '../src/spaces/darts/mutate.js';
+import { referenceSampler } from '../src/spaces/darts/sample.js';
+import { dartsSpace } from '../src/spaces/darts/space.js';
+import { PyRandom } from '../src/util/py-random.js';
+import { Rng } from '../src/util/rng.js';
+import { cli, dataDir } from './helpers.js';
+
+const DARTS_V2 = "Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 1), ('skip_connect', 0), ('skip_connect', 0), ('dil_conv_3x3', 2)], normal_concat=[2, 3, 4, 5], reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), ('skip_connect', 2), ('max_pool_3x3', 1), ('max_pool_3x3', 0), ('skip_connect', 2), ('skip_connect', 2), ('max_pool_3x3', 1)], reduce_concat=range(2, 6))";
+
+test('PyRandom reproduces CPython (values printed by CPython 3): getrandbits, random, sample, choices', () => {
+  // CPython: random.seed(0); [random.getrandbits(32) for _ in range(3)] == [3626764237, 1654615998, 3255389356]
+  const r = new PyRandom(0);
+  assert.deepEqual([r.u32(), r.u32(), r.u32()], [3626764237, 1654615998, 3255389356]);
+  // random.seed(42); random.random() == 0.6394267984578837
+  assert.equal(new PyRandom(42).random(), 0.6394267984578837);
+  // a seed above 2^32 (two key words): random.seed(2**40 + 7); random(), sample([0..4], 2), choices(range(7), k=3)
+  const b = new PyRandom(2 ** 40 + 7);
+  assert.equal(b.random(), 0.6137037779936511);
+  assert.deepEqual(b.sample([0, 1, 2, 3, 4], 2), [4, 3]);
+  assert.deepEqual(b.choices([0, 1, 2, 3, 4, 5, 6], 3), [1, 4, 3]);
+});
+
+test('DARTS sampling: the reference spec test vectors (seeds 0, 123, 888) and the seed-0 label vector', () => {
+  const g0 = referenceSampler(0)();
+  assert.equal(
+    formatDarts(g0),
+    "Genotype(normal=[('dil_conv_3x3', 1), ('dil_conv_3x3', 0), ('skip_connect', 2), ('avg_pool_3x3', 0), ('sep_conv_3x3', 1), ('skip_connect', 3), ('dil_conv_3x3', 1), ('skip_connect', 0)], normal_concat=[2, 3, 4, 5], reduce=[('sep_conv_5x5', 1), ('avg_pool_3x3', 0), ('dil_conv_5x5', 2), ('dil_conv_5x5', 0), ('dil_conv_3x3', 2), ('dil_conv_5x5', 1), ('skip_connect', 2), ('dil_conv_3x3', 1)], reduce_concat=[2, 3, 4, 5])",
+  );
+  assert.match(formatDarts(referenceSampler(123)()), /^Genotype\(normal=\[\('max_pool_3x3', 0\), \('max_pool_3x3', 1\), \('skip_connect', 0\)/);
+  assert.match(formatDarts(referenceSampler(888)()), /^Genotype\(normal=\[\('max_pool_3x3', 1\), \('sep_conv_5x5', 0\), \('dil_conv_5x5', 1\)/);
+  const N = null;
+  assert.deepEqual(dartsLabels(g0), [9, 9, 6, 6, 8, N, 3, 8, 4, N, 8, 6, N, 8, 10, 9, 9, 5, 3, 8, 7, 7, 8, 6, 7, 8, N, 6, 8, 10]);
+});
+
+test('DARTS encoding: 31 x 10, global row, skip nodes bypassed, cells disconnected', () => {
+  const g = parseDarts(DARTS_V2);
+  const adj = new Float32Array(DARTS_ENC_NODES ** 2);
+  const feat = new Float32Array(DARTS_ENC_NODES * DARTS_ENC_FEATURES);
+  encodeDartsInto(g, adj, 0, feat, 0);
+  const A = (i: number, j: number) => adj[i * DARTS_ENC_NODES + j];
+  for (let j = 0; j < 31; j++) assert.equal(A(0, j), 1);
+  for (let i = 1; i < 31; i++) for (let j = 1; j < 31; j++) if ((i <= 15) !== (j <= 15)) assert.equal(A(i, j), 0, `edge between cells ${i}->${j}`);
+  // normal node 3 (j = 2): edges (sep_conv_3x3, 1) and (skip_connect, 0): the skip op node (+9) is bypassed, input 0 feeds addition +10
+  assert.equal(A(1 + 0, 1 + 10), 1);
+  assert.equal(Array.from(feat.subarray((1 + 9) * 10, (1 + 9) * 10 + 10)).every((x) => x === 0), true);
+  assert.equal(A(1 + 9, 1 + 9), 1); // the removed node keeps its self-loop
+  let rows = 0;
+  for (let i = 0; i < 31; i++) rows += feat.subarray(i * 10, i * 10 + 10).reduce((a, b) => a + b, 0);
+  assert.equal(rows, 31 - 5); // DARTS_V2 has 5 skip_connect ops
+});
+
+test('DARTS genotypes: both notations round-trip; malformed genotypes are refused naming the problem', () => {
+  const g = parseDarts(DARTS_V2);
+  assert.equal(formatDarts(parseDarts(compactDarts(g))), formatDarts(g));
+  assert.equal(compactDarts(parseDarts(formatDarts(g))), compactDarts(g));
+  assert.throws(() => parseDarts(DARTS_V2.replace("'dil_conv_3x3', 2", "'conv_7x7', 2")), /unknown op "conv_7x7"/);
+  assert.throws(() => parseDarts(DARTS_V2.replace("('dil_conv_3x3', 2)", "('dil_conv_3x3', 5)")), /node 5 takes input 5; it can only read nodes 0..4/);
+  assert.throws(() => parseDarts(DARTS_V2.replace("('dil_conv_3x3', 2)], normal", "], normal")), /needs 8 edges/);
+  assert.throws(() => parseDarts(DARTS_V2.replace('range(2, 6)', '[2, 3]')), /concat must be \[2, 3, 4, 5\]/);
+  assert.throws(() => parseDarts('[[(0, 9), (1, 5)], [(1, 0)]]'), /op id 9|needs 8 edges/);
+  assert.throws(() => parseDarts('Genotype(x)'), /expected Genotype\(normal=/);
+  assert.throws(() => parseDarts('sep_conv_3x3'), /unknown DARTS genotype/);
+});
+
+test('DARTS cost: DARTS_V2 on the evaluation network has the published 3.3 M parameters (3,349,342 as DARTS prints); NASLib params of all 725 genotypes', () => {
+  assert.equal(dartsCost(parseDarts(DARTS_V2), DARTS_EVAL_NETWORK).params, 3349342);
+  const d = JSON.parse(readFileSync(join(dataDir(), 'darts/naslib-zc-nasbench301.json'), 'utf8')).cifar10 as Record<string, { arch: string; params: { score: number } }>;
+  const rows = Object.values(d);
+  assert.equal(rows.length, 725);
+  // NB301's training network (32 channels, 8 cells) with the ops' BN layers non-affine, as NASLib builds them from its search space
+  const cfg = { channels: 32, layers: 8, numClasses: 10, inputSize: 32, auxiliary: false, opAffine: false };
+  for (const r of rows) assert.equal(dartsCost(parseDarts(r.arch), cfg).params, Math.round(r.params.score * 1e6), r.arch);
+});
+
+test('DARTS keys: edge order within a node and node renumbering do not matter; neighbours are one edit away', () => {
+  const g = parseDarts(DARTS_V2);
+  const swapped: Genotype = { normal: { ops: [3, 3, 3, 3, 2, 3, 2, 5], inputs: [1, 0, 1, 0, 0, 1, 0, 2] }, reduce: g.reduce };
+  assert.equal(dartsKey(swapped), dartsKey(g));
+  // renumber: nodes 4 and 5 of the normal cell do not read each other, so they can swap places
+  const n = g.normal;
+  const renumbered: Genotype = { normal: { ops: [...n.ops.slice(0, 4), ...n.ops.slice(6, 8), ...n.ops.slice(4, 6)], inputs: [...n.inputs.slice(0, 4), ...n.inputs.slice(6, 8), ...n.inputs.slice(4, 6)] }, reduce: g.reduce };
+  assert.equal(dartsKey(renumbered), dartsKey(g));
+  const other: Genotype = { normal: { ops: [4, ...n.ops.slice(1)], inputs: n.inputs }, reduce: g.reduce };
+  assert.notEqual(dartsKey(other), dartsKey(g));
+  const rng = new Rng(2);
+  for (let k = 0; k < 10; k++) {
+    const x = dartsSpace.sample(rng);
+    const ns = dartsNeighbours(x);
+    assert.ok(ns.length > 60);
+    const keys = new Set(ns.map(dartsKey));
+    assert.equal(keys.size, ns.length);
+    assert.ok(!keys.has(dartsKey(x)));
+  }
+});
+
+test('DARTS CLI: space darts --json gives its size as a number and how it is counted', () => {
+  const r = cli(['space', 'darts', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(typeof j.total, 'number');
+  assert.ok(j.total > 1e18);
+  assert.match(j.counted, /7\^8/);
+});

@@ -108,3 +108,38 @@ test('DARTS CLI: space darts --json gives its size as a number and how it is cou
   assert.ok(j.total > 1e18);
   assert.match(j.counted, /7\^8/);
 });
+
+test('DARTS ONNX networks: parameters equal the cost model; measure --space darts in Node and in Chromium', async () => {
+  const { buildDartsOnnx } = await import('../src/spaces/darts/onnx.js');
+  const ort = (await import('onnxruntime-node')).default;
+  const small = { channels: 8, layers: 5 };
+  const next = referenceSampler(7);
+  for (const g of [parseDarts(DARTS_V2), next(), next()]) {
+    assert.equal(buildDartsOnnx(g).params, dartsCost(g, DARTS_EVAL_NETWORK).params);
+    const net = buildDartsOnnx(g, { network: small });
+    assert.equal(net.params, dartsCost(g, { ...DARTS_EVAL_NETWORK, ...small }).params);
+    const s = await ort.InferenceSession.create(net.bytes);
+    const out = await s.run({ [net.inputName]: new ort.Tensor('float32', new Float32Array(3 * 32 * 32).fill(0.2), net.inputShape) });
+    assert.deepEqual(Array.from(out[net.outputName].dims), [1, 10]);
+    await s.release();
+  }
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'darts-measure-'));
+  try {
+    for (const runtime of ['node', 'browser']) {
+      const out = join(dir, `${runtime}.jsonl`);
+      const r = cli(['measure', '--space', 'darts', '--runtime', runtime, '--count', '1', '--seed', '0', '--warmup', '1', '--rounds', '2', '--runs-per-round', '2', '--out', out, '--quiet', '--json']);
+      assert.equal(r.code, 0, r.err);
+      const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((x) => x.arch);
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].key, dartsKey(referenceSampler(0)()));
+      assert.ok(rows[0].latency_s > 0);
+    }
+    const bad = cli(['measure', '--space', 'darts', '--out', join(dir, 'x.jsonl')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--space darts needs --count N/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -13,7 +13,7 @@ import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
 
-const HELP = `Usage: brp-nas measure [--space nb201|nb101] --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
+const HELP = `Usage: brp-nas measure [--space nb201|nb101|darts] --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
                        [--runtime node|browser] [--device NAME] [--warmup 10] [--rounds 20]
                        [--runs-per-round 10] [--interleave 8] [--batch 1] [--channels 16]
                        [--cell full|pruned]
@@ -36,6 +36,9 @@ invisible to the encoding).
 --space nb101 measures NAS-Bench-101 networks instead: the benchmark's CIFAR-10 network (stem,
 3 stacks of 3 cells at 128/256/512 channels) of the first N cells of a seeded random order of all
 423,624 cells; rows carry the cell's graph hash as its key (--cell and --channels are NB201 options).
+--space darts measures DARTS networks (the evaluation network: 36 channels, 20 cells, no auxiliary
+head) of the genotypes the reference's sampler draws with --seed, each network once; rows carry the
+genotype's canonical key.
 
 The models are the first N of a seeded random order of the 15,284 valid cells (all with --count all).
 Each result is appended to --out and flushed to disk at once; a killed or interrupted run (Ctrl-C
@@ -88,6 +91,7 @@ export const measureCommand: CliCommand = {
     };
     const network = { batch: intFlag(v.batch, 'batch', 1, 1, 4096), channels: intFlag(v.channels, 'channels', 16, 1, 1024), cell: choiceFlag(v.cell, 'cell', ['full', 'pruned'] as const, 'full') };
     const order = measureOrder(space, seed, network);
+    if (space === 'darts' && (v.count === undefined || v.count === 'all')) throw new UsageError('measure: --space darts needs --count N (the space has no end)');
     const count = v.count === undefined || v.count === 'all' ? order.count : intFlag(v.count, 'count', order.count, 1, order.count);
     const wanted = Array.from({ length: count }, (_, i) => order.at(i));
     const device = typeof v.device === 'string' ? v.device : `${runtime === 'node' ? 'ort-node-cpu' : 'ort-web-chromium'}-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}${network.cell === 'pruned' ? '-pruned' : ''}`;

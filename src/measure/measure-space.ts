@@ -9,6 +9,10 @@ import { nb101Hash } from '../spaces/nb101/hash.js';
 import { buildNb101Onnx } from '../spaces/nb101/onnx.js';
 import { allCodes, codeToVector, vectorToArchString } from '../spaces/nb201.js';
 import { Rng } from '../util/rng.js';
+import { formatDarts, type Genotype } from '../spaces/darts/genotype.js';
+import { dartsKey } from '../spaces/darts/mutate.js';
+import { buildDartsOnnx } from '../spaces/darts/onnx.js';
+import { referenceSampler } from '../spaces/darts/sample.js';
 import { buildNb201Onnx, type OnnxNetworkOptions } from './onnx-nb201.js';
 
 export interface MeasureItem {
@@ -27,7 +31,9 @@ export interface MeasureOrder {
   at(i: number): MeasureItem;
 }
 
-export const MEASURE_SPACES = ['nb201', 'nb101'] as const;
+export const MEASURE_SPACES = ['nb201', 'nb101', 'darts'] as const;
+/** DARTS has no end: at most this many genotypes of its seeded stream can be asked for. */
+export const DARTS_MEASURE_MAX = 1_000_000;
 export type MeasureSpaceName = (typeof MEASURE_SPACES)[number];
 
 /** The id a dataset row is known by (NB201 code, or the key). */
@@ -35,7 +41,9 @@ export const itemId = (x: { code?: number; key?: string }): number | string => x
 
 /**
  * The architectures of a space in a seeded random order: NB201's 15,284 valid cells (network options
- * apply), or all 423,624 NB101 cells (the benchmark's CIFAR-10 network at the given batch size).
+ * apply), all 423,624 NB101 cells (the benchmark's CIFAR-10 network at the given batch size), or
+ * DARTS genotypes as the reference samples them with this seed, each network once (the evaluation
+ * network: 36 channels, 20 cells).
  */
 export function measureOrder(space: MeasureSpaceName, seed: number, network: OnnxNetworkOptions = {}): MeasureOrder {
   if (space === 'nb201') {
@@ -45,6 +53,25 @@ export function measureOrder(space: MeasureSpaceName, seed: number, network: Onn
       at: (i) => {
         const code = order[i];
         return { arch: vectorToArchString(codeToVector(code)), code, build: () => buildNb201Onnx(codeToVector(code), network) };
+      },
+    };
+  }
+  if (space === 'darts') {
+    const next = referenceSampler(seed);
+    const drawn: { g: Genotype; key: string }[] = [];
+    const keys = new Set<string>();
+    return {
+      count: DARTS_MEASURE_MAX,
+      at: (i) => {
+        while (drawn.length <= i) {
+          const g = next();
+          const key = dartsKey(g);
+          if (keys.has(key)) continue;
+          keys.add(key);
+          drawn.push({ g, key });
+        }
+        const { g, key } = drawn[i];
+        return { arch: formatDarts(g), key, build: () => buildDartsOnnx(g, { batch: network.batch, seed: network.seed }) };
       },
     };
   }

@@ -66,6 +66,21 @@ export class GraphBuilder {
     return this.bn(this.conv(this.node('Relu', [x]), cin, cout, k, stride, pad), cout);
   }
 
+  /** A grouped and/or dilated convolution without bias (depthwise when groups = cin). */
+  convGrouped(x: string, cin: number, cout: number, k: number, stride: number, pad: number, groups: number, dilation = 1): string {
+    const bound = 1 / Math.sqrt((cin / groups) * k * k);
+    const w = this.init('w', [cout, cin / groups, k, k], () => (this.rng.float() * 2 - 1) * bound, true);
+    return this.node('Conv', [x, w], [ints('kernel_shape', [k, k]), ints('strides', [stride, stride]), ints('pads', [pad, pad, pad, pad]), ints('dilations', [dilation, dilation]), int('group', groups)]);
+  }
+
+  /** x[:, :, from:, from:] (NCHW). */
+  sliceSpatial(x: string, from: number): string {
+    const starts = this.constI64('starts', [from, from]);
+    const ends = this.constI64('ends', [2 ** 31 - 1, 2 ** 31 - 1]);
+    const axes = this.constI64('axes', [2, 3]);
+    return this.node('Slice', [x, starts, ends, axes]);
+  }
+
   /** Conv (no bias) - BN - ReLU, "same" padding (NB101's conv_bn_relu). */
   convBnRelu(x: string, cin: number, cout: number, k: number): string {
     return this.node('Relu', [this.bn(this.conv(x, cin, cout, k, 1, (k - 1) / 2), cout)]);

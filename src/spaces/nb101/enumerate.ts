@@ -141,24 +141,30 @@ function vertexMaps(n: number): number[][] {
   return p;
 }
 
+/** The cell's edges renumbered by `vmap`, or null when an edge would point backwards. */
+function permutedEdges(c: Nb101Cell, vmap: number[]): [number, number][] | null {
+  const { n } = c;
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      if (!c.matrix[i * n + j]) continue;
+      if (vmap[i] > vmap[j]) return null;
+      out.push([vmap[i], vmap[j]]);
+    }
+  return out;
+}
+
 /** The enumeration's representative of a cell's class: (n, mask, labels), all smallest. */
 export function canonicalNb101(c: Nb101Cell): { n: number; mask: number; labels: number } {
   const { n } = c;
   const k = n - 2;
   let best = { mask: Infinity, labels: Infinity };
   for (const vmap of vertexMaps(n)) {
+    const edges = permutedEdges(c, vmap);
+    if (!edges) continue;
     let mask = 0;
-    let ok = true;
-    for (let i = 0; i < n && ok; i++)
-      for (let j = i + 1; j < n; j++) {
-        if (!c.matrix[i * n + j]) continue;
-        if (vmap[i] > vmap[j]) {
-          ok = false;
-          break;
-        }
-        mask |= 1 << pairIndex(n, vmap[i], vmap[j]);
-      }
-    if (!ok || mask > best.mask) continue;
+    for (const [a, b] of edges) mask |= 1 << pairIndex(n, a, b);
+    if (mask > best.mask) continue;
     let labels = 0;
     for (let v = 0; v < k; v++) labels += c.ops[v] * 3 ** (k - 1 - (vmap[v + 1] - 1));
     if (mask < best.mask || labels < best.labels) best = { mask, labels };
@@ -191,18 +197,10 @@ export function vertexOrderings(c: Nb101Cell): Nb101Cell[] {
   const { n } = c;
   const out: Nb101Cell[] = [];
   for (const vmap of vertexMaps(n)) {
+    const edges = permutedEdges(c, vmap);
+    if (!edges) continue;
     const matrix = new Uint8Array(n * n);
-    let ok = true;
-    for (let i = 0; i < n && ok; i++)
-      for (let j = i + 1; j < n; j++) {
-        if (!c.matrix[i * n + j]) continue;
-        if (vmap[i] > vmap[j]) {
-          ok = false;
-          break;
-        }
-        matrix[vmap[i] * n + vmap[j]] = 1;
-      }
-    if (!ok) continue;
+    for (const [a, b] of edges) matrix[a * n + b] = 1;
     const ops = new Uint8Array(n - 2);
     for (let v = 1; v < n - 1; v++) ops[vmap[v] - 1] = c.ops[v - 1];
     out.push({ n, matrix, ops });

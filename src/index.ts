@@ -64,7 +64,29 @@ export { fitFlops, fitLayerwise, predictLinear, leastSquares } from './predictor
 export { encodeArtifact, decodeArtifact } from './predictors/artifact.js';
 export { regressionMetrics, withinShare, rmse, spearman, kendallTau, type RegressionMetrics } from './eval/metrics.js';
 
+// Search spaces behind one interface (NB201 above; NB101 and DARTS).
+export { SPACES, SPACE_NAMES, getSpace, type SpaceName } from './spaces/registry.js';
+export type { SearchSpace, SpaceSize, SpaceCost, SpaceEnumeration } from './spaces/space.js';
+export { nb201Space } from './spaces/nb201-space.js';
+export { nb101Space } from './spaces/nb101/space.js';
+export { parseNb101, formatNb101, compactNb101, makeCell as makeNb101Cell, NB101_OPS, NB101_TOTAL, Nb101SpecError, type Nb101Cell } from './spaces/nb101/cell.js';
+export { nb101Hash } from './spaces/nb101/hash.js';
+export { nb101Cost, vertexChannels, NB101_NETWORK, type Nb101NetworkConfig } from './spaces/nb101/cost.js';
+export { enumerateNb101, enumeratedCell, indexOfNb101, vertexOrderings } from './spaces/nb101/enumerate.js';
+export { nb101Neighbours, randomNb101 } from './spaces/nb101/mutate.js';
+export { buildNb101Onnx } from './spaces/nb101/onnx.js';
+export { loadNb101Pool, NB101_POOL_FILE, NB101_REVEAL_COLUMNS, type Nb101Pool, type Nb101RevealColumn } from './data/nb101-pool.js';
+export { dartsSpace, DARTS_PER_CELL } from './spaces/darts/space.js';
+export { parseDarts, formatDarts, compactDarts, DARTS_OPS, DartsSpecError, type Genotype, type DartsCell } from './spaces/darts/genotype.js';
+export { dartsCost, DARTS_EVAL_NETWORK, type DartsNetworkConfig } from './spaces/darts/cost.js';
+export { dartsKey, dartsNeighbours } from './spaces/darts/mutate.js';
+export { randomGenotype, referenceSampler } from './spaces/darts/sample.js';
+export { buildDartsOnnx } from './spaces/darts/onnx.js';
+export { PyRandom } from './util/py-random.js';
+
 // Search.
+export { nb201Domain, listDomain, enumerationDomain, encodeArchs, type SearchDomain } from './search/domain.js';
+export { nb201SimBenchmark, nb101SimBenchmark, type SimBenchmark } from './search/benchmark.js';
 export { ArchSearch, createStrategy, type ArchSearchOptions, type ArchInput, type Trial } from './search/arch-search.js';
 export { SEARCH_OPTIONS, SEARCH_DEFAULTS, searchSettingsFrom, searchResultName, searchKey, type SearchSettings } from './search/options.js';
 export type { SearchStrategy, Observation } from './search/strategy.js';
@@ -79,7 +101,8 @@ export { InterruptedError, type StopSignal } from './util/stop.js';
 export { buildNb201Onnx, type OnnxNetwork, type OnnxNetworkOptions } from './measure/onnx-nb201.js';
 export { latencyStats, iqrMean, DEFAULT_PROTOCOL, type MeasureProtocol } from './measure/protocol.js';
 export { DatasetWriter, parseLatencyJsonl, latBenchPickle } from './measure/dataset.js';
-export { measureGroupNode, machineInfo } from './measure/ort-node.js';
+export { measureGroupNode, machineInfo, type NetworkToMeasure, type MeasuredModel } from './measure/ort-node.js';
+export { measureOrder, MEASURE_SPACES, type MeasureItem } from './measure/measure-space.js';
 export { startBrowserRunner, findChromium } from './measure/browser.js';
 
 // Reports.

@@ -86,6 +86,8 @@ class Tally {
         this.opBn(C);
         break;
       }
+      case 7: // none: contributes nothing
+        break;
       default:
         throw new Error(`unknown DARTS op id ${op}`);
     }

@@ -4,7 +4,8 @@
 // node (+4+3j); +14 is the output, fed by the four addition nodes. An op node reading input s is fed
 // by cell input s (s < 2) or by the addition node of intermediate s. skip_connect nodes are removed:
 // their predecessor connects straight to their successor and the node keeps only its self-loop and
-// no features. Features F = 10: [max_pool, avg_pool, sep3, sep5, dil3, dil5, addition, input, output,
+// no features. A 'none' op node (the search phase's zero op, in some datasets) is removed with its
+// edges and not reconnected: it carries nothing (the reference asserts it never appears). Features F = 10: [max_pool, avg_pool, sep3, sep5, dil3, dil5, addition, input, output,
 // global].
 
 import type { DartsCell, Genotype } from './genotype.js';
@@ -17,8 +18,9 @@ const SKIP = 1;
 const ADDITION = 8;
 const INPUT = 9;
 const OUTPUT = 10;
-/** DARTS_OPS index -> reference label (max_pool 2, avg_pool 3, skip 1, sep3 4, sep5 5, dil3 6, dil5 7). */
-const OP_LABEL = [2, 3, 1, 4, 5, 6, 7];
+/** Op id -> reference label (max_pool 2, avg_pool 3, skip 1, sep3 4, sep5 5, dil3 6, dil5 7, none 0). */
+const OP_LABEL = [2, 3, 1, 4, 5, 6, 7, 0];
+const ZERO = 0;
 
 /** Labels (null = removed) and edges of one cell at `offset` in the 30-node DAG. */
 function cellGraph(c: DartsCell, offset: number, labels: (number | null)[], edges: Set<number>): void {
@@ -39,6 +41,15 @@ function cellGraph(c: DartsCell, offset: number, labels: (number | null)[], edge
     local.push([4 + 3 * j, 14]);
   }
   for (const [a, b] of local) edges.add((offset + a) * V + offset + b);
+  // remove none nodes with their edges
+  for (let x = offset; x < offset + 15; x++) {
+    if (labels[x] !== ZERO) continue;
+    for (let y = 0; y < V; y++) {
+      edges.delete(y * V + x);
+      edges.delete(x * V + y);
+    }
+    labels[x] = null;
+  }
   // remove skip nodes, in node order
   for (let x = offset; x < offset + 15; x++) {
     if (labels[x] !== SKIP) continue;

@@ -9,6 +9,13 @@
 
 export const DARTS_OPS = ['max_pool_3x3', 'avg_pool_3x3', 'skip_connect', 'sep_conv_3x3', 'sep_conv_5x5', 'dil_conv_3x3', 'dil_conv_5x5'] as const;
 export type DartsOp = (typeof DARTS_OPS)[number];
+/**
+ * The search phase's zero op ('none' in DARTS' PRIMITIVES): never sampled and never in a derived
+ * DARTS genotype, but some datasets (CDP's) keep it. Its edge contributes nothing.
+ */
+export const DARTS_NONE = 7;
+/** Op names by id: DARTS_OPS, then 'none'. */
+export const DARTS_OP_NAMES: readonly string[] = [...DARTS_OPS, 'none'];
 
 /** One cell: for each of the 8 edges (two per intermediate node, in node order), the op and its input node. */
 export interface DartsCell {
@@ -30,7 +37,7 @@ export function checkCell(c: DartsCell, what: string): void {
   if (c.ops.length !== 8 || c.inputs.length !== 8) fail(`${what}: needs 8 edges (two per intermediate node), got ${c.ops.length}`);
   for (let e = 0; e < 8; e++) {
     const node = 2 + (e >> 1);
-    if (!Number.isInteger(c.ops[e]) || c.ops[e] < 0 || c.ops[e] >= DARTS_OPS.length) fail(`${what}: edge ${e} has op id ${c.ops[e]}; known: 0..6 (${DARTS_OPS.join(', ')})`);
+    if (!Number.isInteger(c.ops[e]) || c.ops[e] < 0 || c.ops[e] > DARTS_NONE) fail(`${what}: edge ${e} has op id ${c.ops[e]}; known: 0..6 (${DARTS_OPS.join(', ')}) and ${DARTS_NONE} (none)`);
     const s = c.inputs[e];
     if (!Number.isInteger(s) || s < 0 || s >= node) fail(`${what}: node ${node} takes input ${s}; it can only read nodes 0..${node - 1}`);
   }
@@ -48,8 +55,8 @@ function parsePairs(text: string, what: string, order: 'op-input' | 'input-op'):
     const m = re.exec(t);
     if (!m) fail(`${what}: cannot read ${JSON.stringify(t.slice(at, at + 30))} (expected ${order === 'op-input' ? "('op', input)" : '(input, op)'} pairs)`);
     if (order === 'op-input') {
-      const op = DARTS_OPS.indexOf(m![1] as DartsOp);
-      if (op < 0) fail(`${what}: unknown op ${JSON.stringify(m![1])}; known: ${DARTS_OPS.join(', ')}`);
+      const op = DARTS_OP_NAMES.indexOf(m![1]);
+      if (op < 0) fail(`${what}: unknown op ${JSON.stringify(m![1])}; known: ${DARTS_OP_NAMES.join(', ')}`);
       ops.push(op);
       inputs.push(Number(m![2]));
     } else {
@@ -85,14 +92,14 @@ export function parseDarts(s: string): Genotype {
   return { normal: parsePairs(m[1], `${what} (normal cell)`, 'input-op'), reduce: parsePairs(m[2], `${what} (reduce cell)`, 'input-op') };
 }
 
-const pairs = (c: DartsCell) => c.ops.map((op, e) => `('${DARTS_OPS[op]}', ${c.inputs[e]})`).join(', ');
+const pairs = (c: DartsCell) => c.ops.map((op, e) => `('${DARTS_OP_NAMES[op]}', ${c.inputs[e]})`).join(', ');
 
 /** The DARTS Genotype repr. */
 export function formatDarts(g: Genotype): string {
   return `Genotype(normal=[${pairs(g.normal)}], normal_concat=[2, 3, 4, 5], reduce=[${pairs(g.reduce)}], reduce_concat=[2, 3, 4, 5])`;
 }
 
-/** The NASLib / NB301 compact form. */
+/** The NASLib / NB301 compact form (op 7 = none, which NASLib never writes). */
 export function compactDarts(g: Genotype): string {
   const c = (x: DartsCell) => `[${x.ops.map((op, e) => `(${x.inputs[e]}, ${op})`).join(', ')}]`;
   return `[${c(g.normal)}, ${c(g.reduce)}]`;

@@ -6,7 +6,7 @@
 import { GraphBuilder, classifierHead, finishModel, int, ints, type OnnxNetwork } from '../../onnx/graph-builder.js';
 import { Rng } from '../../util/rng.js';
 import { DARTS_EVAL_NETWORK, type DartsNetworkConfig } from './cost.js';
-import { formatDarts, type DartsCell, type Genotype } from './genotype.js';
+import { DARTS_NONE, formatDarts, type DartsCell, type Genotype } from './genotype.js';
 
 export interface DartsOnnxOptions {
   batch?: number;
@@ -66,6 +66,7 @@ function cell(g: GraphBuilder, c: DartsCell, s0: string, s1: string, cpp: number
 }
 
 export function buildDartsOnnx(genotype: Genotype, opts: DartsOnnxOptions = {}): OnnxNetwork {
+  if ([...genotype.normal.ops, ...genotype.reduce.ops].includes(DARTS_NONE)) throw new Error(`cannot build ${formatDarts(genotype)}: it has 'none' (zero) ops, which a derived DARTS network does not have`);
   const cfg = { ...DARTS_EVAL_NETWORK, ...opts.network };
   const batch = opts.batch ?? 1;
   for (const [k, v] of Object.entries({ batch, channels: cfg.channels, layers: cfg.layers, numClasses: cfg.numClasses, inputSize: cfg.inputSize })) if (!Number.isInteger(v) || v < 1) throw new Error(`DARTS network option ${k} must be a positive integer, got ${v}`);

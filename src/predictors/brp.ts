@@ -33,6 +33,11 @@ export interface BrpTrainConfig {
   cosine: boolean;
   /** Stop when the loss has not improved for this many steps (0 = never). */
   patience: number;
+  /**
+   * Models per step: a random subset of this many (all their ordered pairs) instead of all models,
+   * for large training sets of large graphs (DARTS). Unset = all, as the searches train.
+   */
+  modelsPerStep?: number;
 }
 
 export const BRP_TRAIN_CONFIG: BrpTrainConfig = { steps: 150, lr: 3.5e-4, weightDecay: 5e-4, cosine: true, patience: 0 };
@@ -165,7 +170,10 @@ export class BinaryRelationPredictor {
       if (cfg.cosine) opt.lr = cosineLr(cfg.lr, s, cfg.steps);
       // the weight updates are fused into the backward pass; the optimizer does the rest
       const step = opt.next();
-      loss = this.pairGradients(set, ids, y, rng, true, step);
+      if (cfg.modelsPerStep !== undefined && cfg.modelsPerStep < ids.length) {
+        const pick = rng.sample(Array.from({ length: ids.length }, (_, i) => i), cfg.modelsPerStep);
+        loss = this.pairGradients(set, pick.map((i) => ids[i]), pick.map((i) => y[i]), rng, true, step);
+      } else loss = this.pairGradients(set, ids, y, rng, true, step);
       for (const [from, count] of unfused) opt.update(step, from, count);
       steps++;
       onStep?.(s, loss);

@@ -143,3 +143,66 @@ test('DARTS ONNX networks: parameters equal the cost model; measure --space dart
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('DARTS data: NASLib 725 (surrogate labels, proxies) and CDP 100 (real labels, with none ops) load; bad files are refused', async () => {
+  const { loadNaslibDarts, loadCdpDarts, DARTS_FILES } = await import('../src/data/darts-data.js');
+  const { DARTS_NONE } = await import('../src/spaces/darts/genotype.js');
+  const a = loadNaslibDarts(join(dataDir(), DARTS_FILES.naslib));
+  assert.equal(a.genotypes.length, 725);
+  assert.equal(new Set(a.genotypes.map(dartsKey)).size, 725);
+  for (const k of ['params', 'flops', 'synflow', 'jacov', 'snip', 'nwot']) assert.equal(a.scores.get(k)?.length, 725, k);
+  assert.ok(Math.min(...a.accuracy) > 91 && Math.max(...a.accuracy) < 95);
+  assert.match(a.label, /surrogate/);
+  const b = loadCdpDarts(join(dataDir(), DARTS_FILES.cdp));
+  assert.equal(b.genotypes.length, 100);
+  assert.ok(Math.min(...b.accuracy) > 77 && Math.max(...b.accuracy) < 90);
+  assert.match(b.label, /real/);
+  const withNone = b.genotypes.find((g) => g.normal.ops.includes(DARTS_NONE))!;
+  assert.ok(withNone);
+  // a none op node: no features and no edges but its self-loop
+  const adj = new Float32Array(31 * 31);
+  const feat = new Float32Array(31 * 10);
+  encodeDartsInto(withNone, adj, 0, feat, 0);
+  const e = withNone.normal.ops.indexOf(DARTS_NONE);
+  const node = 1 + 2 + 3 * (e >> 1) + (e & 1);
+  assert.equal(feat.subarray(node * 10, node * 10 + 10).reduce((x, y) => x + y, 0), 0);
+  for (let j = 1; j < 31; j++) if (j !== node) assert.equal(adj[node * 31 + j] + adj[j * 31 + node], 0);
+  assert.equal(parseDarts(formatDarts(withNone)).normal.ops[e], DARTS_NONE);
+  const { buildDartsOnnx } = await import('../src/spaces/darts/onnx.js');
+  assert.throws(() => buildDartsOnnx(withNone), /'none' \(zero\) ops/);
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'darts-data-'));
+  try {
+    writeFileSync(join(dir, 'x.pth.tar'), 'not a zip');
+    assert.throws(() => loadCdpDarts(join(dir, 'x.pth.tar')), /not a zip archive/);
+    writeFileSync(join(dir, 'x.json'), '{"cifar100": {}}');
+    assert.throws(() => loadNaslibDarts(join(dir, 'x.json')), /expected \{"cifar10"/);
+    writeFileSync(join(dir, 'y.json'), '{"cifar10": {"a": {"arch": "[[(0, 0)], [(0, 0)]]", "val_accuracy": 93}}}');
+    assert.throws(() => loadNaslibDarts(join(dir, 'y.json')), /entry a: .*needs 8 edges/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('BRP training on a subset of models per step: trains, and the subset option changes nothing when it covers all models', async () => {
+  const { BinaryRelationPredictor } = await import('../src/predictors/brp.js');
+  const { createWasmKernels } = await import('../src/nn/kernels-wasm.js');
+  const { encodeArchs } = await import('../src/search/domain.js');
+  const rng = new Rng(4);
+  const gs = Array.from({ length: 24 }, () => dartsSpace.sample(rng));
+  const set = encodeArchs(dartsSpace, gs);
+  const y = gs.map((g) => g.normal.ops.filter((o) => o === 3).length / 8);
+  const ids = gs.map((_, i) => i);
+  const run = (modelsPerStep?: number) => {
+    const k = createWasmKernels();
+    const p = new BinaryRelationPredictor(k, { nodes: 31, features: 10, hidden: 16, layers: 2, dropout: 0, head: 'binary' });
+    p.init(new Rng(1));
+    const rep = p.train(set, ids, y, { steps: 30, lr: 1e-2, weightDecay: 0, cosine: false, patience: 0, modelsPerStep }, new Rng(2));
+    return { loss: rep.loss, params: Array.from(p.model.paramView().subarray(0, 50)) };
+  };
+  assert.deepEqual(run(24), run(undefined));
+  const sub = run(8);
+  assert.ok(Number.isFinite(sub.loss));
+  assert.notDeepEqual(sub.params, run(undefined).params);
+});

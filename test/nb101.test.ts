@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { loadNb101Pool } from '../src/data/nb101-pool.js';
 import { NpArray, PyDict, PyTuple, unpickle } from '../src/data/pickle.js';
 import { makeCell, parseNb101, formatNb101, compactNb101, NB101_TOTAL } from '../src/spaces/nb101/cell.js';
-import { nb101Cost } from '../src/spaces/nb101/cost.js';
+import { nb101Cost, nb101LayerFeatures } from '../src/spaces/nb101/cost.js';
 import { NB101_ENC_FEATURES, NB101_ENC_NODES, encodeNb101Into } from '../src/spaces/nb101/encoding.js';
 import { enumerateNb101, enumeratedCell, indexOfNb101, vertexOrderings } from '../src/spaces/nb101/enumerate.js';
 import { nb101Hash } from '../src/spaces/nb101/hash.js';
@@ -206,11 +206,56 @@ test('NB101 ONNX networks: parameters equal the cost model, and they run; measur
     assert.equal(rows.length, 3);
     for (const r of rows) assert.equal(r.key, nb101Hash(parseNb101(r.arch)));
     const t = cli(['latency', 'train', '--device', out]);
-    assert.notEqual(t.code, 0);
-    assert.match(t.err, /a nb101 latency dataset; latency predictors are trained on nb201 datasets only so far/);
+    assert.equal(t.code, 2);
+    assert.match(t.err, /--train 400 \+ --valid 50 leave no test models among the 3/);
     const c = cli(['measure', '--space', 'nb101', '--cell', 'pruned', '--out', join(dir, 'x.jsonl')]);
     assert.equal(c.code, 2);
     assert.match(c.err, /--cell does not apply to --space nb101/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('latency predictors beyond NB201: latency train/predict on a measured-format NB101 dataset (synthetic latencies from FLOPs and op mix)', async () => {
+  const { DatasetWriter } = await import('../src/measure/dataset.js');
+  const { measureOrder } = await import('../src/measure/measure-space.js');
+  const dir = mkdtempSync(join(tmpdir(), 'nb101-lat-'));
+  try {
+    const path = join(dir, 'dev.jsonl');
+    const w = DatasetWriter.open(path, { format: 'brp-nas-latency', version: 1, device: 'synthetic', space: 'nb101', setup: { synthetic: true } });
+    const order = measureOrder('nb101', 4);
+    for (let i = 0; i < 120; i++) {
+      const it = order.at(i);
+      const c = parseNb101(it.arch);
+      // a made-up device: 2 ms fixed, 1 ms per GFLOP, and conv1x1 layers 3x as slow per FLOP
+      const f = nb101LayerFeatures(c);
+      const s = (2 + nb101Cost(c).flops / 1e9 + (2 * (f[1] + f[5] + f[9])) / 1e3) / 1e3;
+      w.append({ arch: it.arch, key: it.key, latency_s: s, median_s: s, p10_s: s, p90_s: s, cv: 0.01, runs: 1 });
+    }
+    const res: Record<string, { spearman: number; test_count: number }> = {};
+    for (const p of ['flops', 'layerwise', 'gcn']) {
+      const r = cli(['latency', 'train', '--device', path, '--predictor', p, '--train', '80', '--valid', '10', ...(p === 'gcn' ? ['--epochs', '3', '--threads', '1'] : []), '--save', join(dir, `${p}.model`), '--no-plot', '--quiet', '--json']);
+      assert.equal(r.code, 0, r.err);
+      res[p] = JSON.parse(r.out);
+      for (const k of ['within1', 'within5', 'within10', 'rmse_ms', 'spearman', 'kendall', 'train_seconds', 'test_count']) assert.ok(k in res[p], `${p}: ${k}`);
+      assert.equal(res[p].test_count, 30);
+    }
+    // the layer-wise model can express per-layer-type costs, a FLOPs fit cannot
+    assert.ok(res.layerwise.spearman > 0.99, `layer-wise ${res.layerwise.spearman}`);
+    assert.ok(res.flops.spearman < res.layerwise.spearman, `flops ${res.flops.spearman}`);
+    const pr = cli(['latency', 'predict', '--model', join(dir, 'layerwise.model'), '--arch', '111:0', '--json']);
+    assert.equal(pr.code, 0, pr.err);
+    const one = JSON.parse(pr.out);
+    assert.equal(one.arch, formatNb101(parseNb101('111:0')));
+    const c = parseNb101('111:0');
+    const truth = 2 + nb101Cost(c).flops / 1e9 + (2 * (nb101LayerFeatures(c)[1] + nb101LayerFeatures(c)[5] + nb101LayerFeatures(c)[9])) / 1e3;
+    assert.ok(Math.abs(one.latency_ms - truth) / truth < 0.02, `${one.latency_ms} vs ${truth}`);
+    const bad = cli(['latency', 'train', '--device', path, '--split', 'grouped']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--split applies to nb201 datasets/);
+    const badArch = cli(['latency', 'predict', '--model', join(dir, 'layerwise.model'), '--arch', '|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|']);
+    assert.equal(badArch.code, 1);
+    assert.match(badArch.err, /unknown NB101 cell/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { readInputFile, resolveDataDir } from '../data/files.js';
-import { loadLatBench } from '../data/device-latency.js';
+import { loadDeviceLatency } from '../data/device-latency.js';
+import { SPACE_LATENCY_PREDICTORS, loadSpaceLatencyPredictor, trainSpaceLatencyPredictor } from '../predictors/space-latency.js';
+import { decodeArtifact } from '../predictors/artifact.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { LATENCY_PREDICTORS, loadLatencyPredictor, trainLatencyPredictor, type LatencyPredictorKind } from '../predictors/latency.js';
 import { scatterSvg } from '../report/plots.js';
@@ -30,9 +32,16 @@ const HELP = `Usage: brp-nas latency <train|predict> [options]
       and, with --save, the trained predictor. Progress goes to stderr; Ctrl-C stops training
       within a step, still evaluates and saves the best weights so far, and exits 130.
 
+      A dataset measured on NB101 or DARTS networks (brp-nas measure --space nb101|darts) trains the
+      same way with --predictor gcn|flops|layerwise (default --train 400 --valid 50): a seeded random
+      split (its architectures are distinct networks, so twins cannot straddle it); the layer-wise
+      model is a linear fit over the space's per-layer features (NB101: MFLOPs per stack and layer
+      type; DARTS: op counts per cell type and stride).
+
   brp-nas latency predict --model MODEL --arch ARCH [--arch ARCH ...] [--json]
-      Predict the latency of NB201 cells (arch string, tuple or six op digits) in milliseconds.
-      A disconnected cell (no path from input to output) is refused: it is not a network.`;
+      Predict the latency of architectures in milliseconds: NB201 cells (arch string, tuple or six
+      op digits; a disconnected cell is refused, it is not a network), or NB101 / DARTS
+      architectures for a model trained on such a dataset.`;
 
 const TRAIN_OPTIONS = {
   ...COMMON_OPTIONS,
@@ -63,6 +72,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (typeof v.device !== 'string') throw new UsageError('latency train: --device is required (a LatBench device name or a latency pickle)');
+  const loaded = loadDeviceLatency(v.device, resolveDataDir(v.data as string | undefined));
+  if ('other' in loaded) return trainOther(loaded.other, v, io);
   const kind = choiceFlag(v.predictor, 'predictor', LATENCY_PREDICTORS, 'gcn') as LatencyPredictorKind;
   const split = choiceFlag(v.split, 'split', SPLITS, 'grouped');
   const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
@@ -74,7 +85,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   }
   const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
   const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
-  const ds = loadLatBench(v.device, resolveDataDir(v.data as string | undefined));
+  const ds = loaded.nb201;
   for (const n of ds.notes ?? []) io.err(`brp-nas latency train: note: ${n}`);
   // outputs are checked before minutes of training
   if (typeof v.save === 'string') prepareOutput(resolve(v.save), '--save');
@@ -157,6 +168,64 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   return interrupted ? EXIT_INTERRUPTED : 0;
 }
 
+/** latency train on a measured NB101 / DARTS dataset. */
+async function trainOther(ds: import('../predictors/space-latency.js').SpaceLatencyDataset, v: Record<string, unknown>, io: CliIo): Promise<number> {
+  const kind = choiceFlag(v.predictor as string | undefined, 'predictor', SPACE_LATENCY_PREDICTORS, 'gcn', 'latency train');
+  if (v.split !== undefined) throw new UsageError(`latency train: --split applies to nb201 datasets; a ${ds.space.name} dataset is split at random (its architectures are distinct networks)`);
+  if (kind !== 'gcn') for (const flag of ['epochs', 'threads'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to gcn)`);
+  const seed = intFlag(v.seed as string | undefined, 'seed', 0, 0, 2 ** 32 - 1);
+  const nTrain = intFlag(v.train as string | undefined, 'train', 400, 2);
+  const nValid = intFlag(v.valid as string | undefined, 'valid', 50, 0);
+  const epochs = intFlag(v.epochs as string | undefined, 'epochs', 250, 1, 100000);
+  const threads = intFlag(v.threads as string | undefined, 'threads', defaultThreads(), 1, 2);
+  for (const n of ds.notes ?? []) io.err(`brp-nas latency train: note: ${n}`);
+  if (typeof v.save === 'string') prepareOutput(resolve(v.save), '--save');
+  if (typeof v.plot === 'string') prepareOutput(resolve(v.plot), '--plot');
+  if (nTrain + nValid >= ds.archs.length) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.archs.length} of ${ds.device}`);
+  const kernels = createKernels({ threads });
+  let exp;
+  try {
+    exp = trainSpaceLatencyPredictor(ds, {
+      kind,
+      seed,
+      train: nTrain,
+      valid: nValid,
+      kernels,
+      config: { epochs },
+      signal: interruptSignal,
+      onEpoch: (e) => {
+        if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s`);
+      },
+    });
+  } finally {
+    kernels.dispose();
+  }
+  const interrupted = !!exp.report?.interrupted;
+  const m = exp.metrics;
+  const result: Record<string, unknown> = { device: ds.device, space: ds.space.name, predictor: kind, seed, split: 'random', train_count: nTrain, valid_count: nValid, test_count: m.count, within1: m.within1, within5: m.within5, within10: m.within10, rmse_ms: m.rmse * 1e3, spearman: m.spearman, kendall: m.kendall, train_seconds: exp.trainSeconds, threads, source: ds.source, commit: provenance().commit };
+  if (exp.report) Object.assign(result, { epochs: exp.report.epochs, best_epoch: exp.report.bestEpoch + 1, steps: exp.report.steps, stopped_early: exp.report.stoppedEarly });
+  if (interrupted) result.interrupted = true;
+  if (typeof v.save === 'string') {
+    const path = resolve(v.save);
+    writeFileAtomic(path, exp.predictor.toArtifact({ device: ds.device, seed, train: nTrain, valid: nValid, metrics: result }));
+    result.model = path;
+  }
+  if (!v['no-plot']) {
+    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}-${ds.space.name}-${kind}-seed${seed}.svg`);
+    const ms = (a: Float64Array) => Float64Array.from(a, (x) => x * 1e3);
+    writeFileAtomic(path, await scatterSvg(ms(exp.testTrue), ms(exp.testPred), { title: `${ds.device} (${ds.space.title}): ${kind}, ${nTrain} training models, seed ${seed} (Spearman ${m.spearman.toFixed(3)})`, xLabel: 'measured latency (ms)', yLabel: 'predicted latency (ms)', identity: true }));
+    result.plot = path;
+  }
+  if (v.json) io.out(JSON.stringify(result));
+  else {
+    io.out(`${ds.device} (${ds.space.title}) ${kind} (seed ${seed}, random split: ${exp.split.train.length} train / ${exp.split.valid.length} valid / ${m.count} test), trained in ${exp.trainSeconds.toFixed(1)} s${interrupted ? ' (interrupted)' : ''}`);
+    io.out(`  within +-1% ${(m.within1 * 100).toFixed(1)}%  +-5% ${(m.within5 * 100).toFixed(1)}%  +-10% ${(m.within10 * 100).toFixed(1)}%  RMSE ${(m.rmse * 1e3).toFixed(4)} ms  Spearman ${m.spearman.toFixed(4)}  Kendall ${m.kendall.toFixed(4)}`);
+    if (result.model) io.out(`  model: ${result.model}`);
+    if (result.plot) io.out(`  plot: ${result.plot}`);
+  }
+  return interrupted ? EXIT_INTERRUPTED : 0;
+}
+
 async function predict(argv: string[], io: CliIo): Promise<number> {
   const { values: v } = parse('latency predict', argv, PREDICT_OPTIONS);
   if (v.help) {
@@ -166,8 +235,19 @@ async function predict(argv: string[], io: CliIo): Promise<number> {
   if (typeof v.model !== 'string') throw new UsageError('latency predict: --model is required');
   const archs = (v.arch as unknown as string[] | undefined) ?? [];
   if (archs.length === 0) throw new UsageError('latency predict: give at least one --arch');
+  const bytes = readInputFile(v.model, 'latency model');
+  const space = String(decodeArtifact(bytes, v.model).header.space ?? 'nb201');
+  if (space !== 'nb201') {
+    const p = loadSpaceLatencyPredictor(bytes, v.model);
+    const parsed = archs.map((a) => p.space.parse(a));
+    const ms = Float64Array.from(p.predictSeconds(parsed), (x) => x * 1e3);
+    const out = parsed.map((a, i) => ({ arch: p.space.format(a), latency_ms: ms[i] }));
+    if (v.json) io.out(JSON.stringify(out.length === 1 ? out[0] : out));
+    else for (const r of out) io.out(`${r.latency_ms.toFixed(4)} ms  ${r.arch}`);
+    return 0;
+  }
   const vectors = archs.map((a) => parseArch(a));
-  const predictor = loadLatencyPredictor(readInputFile(v.model, 'latency model'), v.model);
+  const predictor = loadLatencyPredictor(bytes, v.model);
   const pred = predictor.predictMs(vectors);
   const rows = vectors.map((vec, i) => ({ arch: vectorToArchString(vec), latency_ms: pred[i] }));
   if (v.json) io.out(JSON.stringify(rows.length === 1 ? rows[0] : rows));

@@ -1,7 +1,8 @@
 // A device's latencies from whichever file holds them: a LatBench pickle (by device name or path)
 // or a dataset measured by `brp-nas measure` (.jsonl).
 
-import { parseLatencyJsonl } from '../measure/dataset.js';
+import { datasetSpace, parseLatencyJsonl, parseSpaceLatencyJsonl } from '../measure/dataset.js';
+import type { SpaceLatencyDataset } from '../predictors/space-latency.js';
 import { DataError, readDataFile } from './files.js';
 import { parseLatBench, resolveLatBenchDevice } from './latbench.js';
 import type { LatencyDataset } from './latency-dataset.js';
@@ -18,4 +19,21 @@ export function loadLatBench(spec: string, dataDir: string): LatencyDataset {
     }
   }
   return parseLatBench(bytes, path);
+}
+
+/**
+ * A device's latencies of any space: NB201 (LatBench pickles, measured NB201 files) as a
+ * LatencyDataset, other spaces' measured files as a SpaceLatencyDataset.
+ */
+export function loadDeviceLatency(spec: string, dataDir: string): { nb201: LatencyDataset } | { other: SpaceLatencyDataset } {
+  const path = resolveLatBenchDevice(spec, dataDir);
+  if (path.endsWith('.jsonl')) {
+    const bytes = readDataFile(path);
+    try {
+      return datasetSpace(bytes, path) === 'nb201' ? { nb201: parseLatencyJsonl(bytes, path) } : { other: parseSpaceLatencyJsonl(bytes, path) };
+    } catch (e) {
+      throw new DataError((e as Error).message);
+    }
+  }
+  return { nb201: loadLatBench(spec, dataDir) };
 }

@@ -7,6 +7,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync,
 import { loadavg } from 'node:os';
 import { median } from '../eval/metrics.js';
 import type { LatencyDataset } from '../data/latency-dataset.js';
+import type { SpaceLatencyDataset } from '../predictors/space-latency.js';
 import { codeToVector, isValid, parseArch, vectorToCode } from '../spaces/nb201.js';
 import { getSpace } from '../spaces/registry.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -170,7 +171,7 @@ export function measurementNotes(p: Pick<Parsed, 'rows' | 'sessions'>, source: s
 export function parseLatencyJsonl(input: Uint8Array | string, source: string): LatencyDataset {
   const parsed = parseLines(input, source);
   const { header, rows } = parsed;
-  if (header.space !== 'nb201') throw new Error(`${source}: a ${header.space} latency dataset; latency predictors are trained on nb201 datasets only so far`);
+  if (header.space !== 'nb201') throw new Error(`${source}: a ${header.space} latency dataset, not nb201 (read it with parseSpaceLatencyJsonl)`);
   const seen = new Set<number>();
   for (const r of rows) {
     if (seen.has(r.code!)) throw new Error(`${source}: model ${r.arch} appears twice`);
@@ -178,6 +179,26 @@ export function parseLatencyJsonl(input: Uint8Array | string, source: string): L
   }
   if (rows.length === 0) throw new Error(`${source}: no measurements yet`);
   return { device: header.device, source, codes: Int32Array.from(rows, (r) => r.code!), seconds: Float64Array.from(rows, (r) => r.latency_s), notes: measurementNotes(parsed, source) };
+}
+
+/** A measured dataset of a space other than NB201, as the space's architectures and seconds. */
+export function parseSpaceLatencyJsonl(input: Uint8Array | string, source: string): SpaceLatencyDataset {
+  const parsed = parseLines(input, source);
+  const { header, rows } = parsed;
+  if (header.space === 'nb201') throw new Error(`${source}: an nb201 dataset; read it with parseLatencyJsonl`);
+  const space = getSpace(header.space);
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (seen.has(r.key!)) throw new Error(`${source}: model ${r.arch} appears twice`);
+    seen.add(r.key!);
+  }
+  if (rows.length === 0) throw new Error(`${source}: no measurements yet`);
+  return { device: header.device, source, space, archs: rows.map((r) => space.parse(r.arch)), seconds: Float64Array.from(rows, (r) => r.latency_s), notes: measurementNotes(parsed, source) };
+}
+
+/** The search space a measured dataset file holds. */
+export function datasetSpace(input: Uint8Array | string, source: string): string {
+  return parseLines(input, source).header.space;
 }
 
 /** The per-session summary and notes of a measured file (for reports), and its models' latencies. */

@@ -54,6 +54,12 @@ export interface SearchSpace<A = unknown> {
   /** Every architecture, one per key, when the space is finite and small enough to list. */
   enumerate?(): SpaceEnumeration<A>;
   cost(a: A): SpaceCost;
+  /**
+   * Features of a layer-wise latency model (a lookup table of per-layer latencies, fitted as a
+   * linear model): per layer type and position, a count or a size; names in `layerFeatureNames`.
+   */
+  layerFeatures?(a: A): number[];
+  readonly layerFeatureNames?: readonly string[];
 }
 
 export class UnknownSpaceError extends Error {}

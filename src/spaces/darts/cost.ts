@@ -9,7 +9,7 @@
 // DARTS' count_parameters_in_MB does: the auxiliary head is excluded. FLOPs: multiply-accumulates of
 // convolutions and the classifier (+ its bias), k*k per output element of a pooling window.
 
-import type { DartsCell, Genotype } from './genotype.js';
+import { DARTS_OPS, type DartsCell, type Genotype } from './genotype.js';
 
 export interface DartsNetworkConfig {
   /** Initial channels C. */
@@ -141,4 +141,19 @@ export function dartsCost(g: Genotype, cfg: DartsNetworkConfig = DARTS_EVAL_NETW
     t.flops += 768 * cfg.numClasses + cfg.numClasses;
   }
   return { params: t.params, flops: t.flops };
+}
+
+/** Layer-wise features: op counts of the normal cell, and of the reduce cell split by stride. */
+export const DARTS_LAYER_FEATURES: readonly string[] = [
+  ...DARTS_OPS.map((op) => `normal_${op}`),
+  ...DARTS_OPS.map((op) => `reduce_${op}_stride2`),
+  ...DARTS_OPS.map((op) => `reduce_${op}_stride1`),
+];
+
+export function dartsLayerFeatures(g: Genotype): number[] {
+  const f = new Array<number>(3 * DARTS_OPS.length).fill(0);
+  const K = DARTS_OPS.length;
+  g.normal.ops.forEach((op) => op < K && f[op]++);
+  g.reduce.ops.forEach((op, e) => op < K && f[(g.reduce.inputs[e] < 2 ? K : 2 * K) + op]++);
+  return f;
 }

@@ -2,7 +2,7 @@
 // rank a seeded sample or a given list.
 
 import type { SearchSpace } from '../space.js';
-import { dartsCost } from './cost.js';
+import { DARTS_LAYER_FEATURES, dartsCost, dartsLayerFeatures } from './cost.js';
 import { DARTS_ENC_FEATURES, DARTS_ENC_NODES, encodeDartsInto } from './encoding.js';
 import { formatDarts, parseDarts, type Genotype } from './genotype.js';
 import { dartsKey, dartsNeighbours } from './mutate.js';
@@ -30,4 +30,6 @@ export const dartsSpace: SearchSpace<Genotype> = {
     enumerable: false,
   }),
   cost: (g) => dartsCost(g),
+  layerFeatures: dartsLayerFeatures,
+  layerFeatureNames: DARTS_LAYER_FEATURES,
 };

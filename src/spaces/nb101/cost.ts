@@ -103,3 +103,37 @@ export function nb101Cost(c: Nb101Cell, cfg: Nb101NetworkConfig = NB101_NETWORK)
   flops += cin * cfg.numClasses + cfg.numClasses;
   return { params, flops };
 }
+
+export const NB101_LAYER_FEATURES: readonly string[] = [0, 1, 2].flatMap((s) => ['conv3x3', 'conv1x1', 'maxpool3x3', 'projection'].map((op) => `stack${s + 1}_${op}_mflops`));
+
+/**
+ * The layer-wise latency model's features: per stack, the MFLOPs of the network's conv3x3, conv1x1
+ * and max-pool vertices and of its input projections (the layers differ in width per cell, so a
+ * size, not a count, says what a layer costs).
+ */
+export function nb101LayerFeatures(c: Nb101Cell, cfg: Nb101NetworkConfig = NB101_NETWORK): number[] {
+  const f = new Array<number>(12).fill(0);
+  const { n, matrix: M } = c;
+  let hw = cfg.inputSize;
+  let channels = cfg.stemChannels;
+  let cin = channels;
+  for (let s = 0; s < cfg.stacks; s++) {
+    if (s > 0) {
+      hw /= 2;
+      channels *= 2;
+    }
+    for (let m = 0; m < cfg.cellsPerStack; m++) {
+      const ch = vertexChannels(c, cin, channels);
+      let feedsOut = 0;
+      for (let t = 1; t < n - 1; t++) {
+        if (M[t]) f[s * 4 + 3] += (hw * hw * cin * ch[t]) / 1e6;
+        const op = c.ops[t - 1];
+        f[s * 4 + op] += (hw * hw * ch[t] * ch[t] * (op === 0 ? 9 : op === 1 ? 1 : 9 / ch[t])) / 1e6;
+        if (M[t * n + n - 1]) feedsOut++;
+      }
+      if (feedsOut === 0 || M[n - 1]) f[s * 4 + 3] += (hw * hw * cin * channels) / 1e6;
+      cin = channels;
+    }
+  }
+  return f;
+}

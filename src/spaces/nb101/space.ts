@@ -2,7 +2,7 @@
 
 import type { SearchSpace } from '../space.js';
 import { NB101_TOTAL, formatNb101, parseNb101, type Nb101Cell } from './cell.js';
-import { nb101Cost } from './cost.js';
+import { NB101_LAYER_FEATURES, nb101Cost, nb101LayerFeatures } from './cost.js';
 import { NB101_ENC_FEATURES, NB101_ENC_NODES, encodeNb101Into } from './encoding.js';
 import { enumerateNb101, enumeratedCell, indexOfNb101 } from './enumerate.js';
 import { nb101Hash } from './hash.js';
@@ -24,4 +24,6 @@ export const nb101Space: SearchSpace<Nb101Cell> = {
     return { count: e.count, at: (i: number) => enumeratedCell(e, i), indexOf: (c: Nb101Cell) => indexOfNb101(e, c) };
   },
   cost: (c) => nb101Cost(c),
+  layerFeatures: (c) => nb101LayerFeatures(c),
+  layerFeatureNames: NB101_LAYER_FEATURES,
 };

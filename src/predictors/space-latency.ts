@@ -1,0 +1,160 @@
+// Latency predictors for the spaces beyond NB201 (NB101, DARTS): the GCN of BRP-NAS on the space's
+// graph encoding, a FLOPs fit and a layer-wise model (a linear fit over the space's per-layer
+// features, i.e. a fitted lookup table), trained on a measured dataset of the space. A dataset's
+// architectures are distinct networks (one row per key), so a seeded random split keeps isomorphic
+// twins on one side by construction. NB201 keeps its own path (latency.ts: LatBench, grouped split).
+
+import { regressionMetrics, type RegressionMetrics } from '../eval/metrics.js';
+import type { GcnConfig } from '../nn/gcn.js';
+import type { Kernels } from '../nn/kernels.js';
+import { createWasmKernels } from '../nn/kernels-wasm.js';
+import { encodeArchs } from '../search/domain.js';
+import { getSpace } from '../spaces/registry.js';
+import type { SearchSpace } from '../spaces/space.js';
+import { Rng } from '../util/rng.js';
+import type { StopSignal } from '../util/stop.js';
+import { decodeArtifact, encodeArtifact } from './artifact.js';
+import { leastSquares } from './baselines.js';
+import { GcnRegressor, LATENCY_TRAIN_CONFIG, type EpochInfo, type RegressorTrainConfig, type TrainReport } from './regressor.js';
+import { splitIndices, type Split } from './split.js';
+
+export const SPACE_LATENCY_PREDICTORS = ['gcn', 'flops', 'layerwise'] as const;
+export type SpaceLatencyKind = (typeof SPACE_LATENCY_PREDICTORS)[number];
+
+/** One device's measured latencies of one space's architectures. */
+export interface SpaceLatencyDataset {
+  device: string;
+  source: string;
+  space: SearchSpace;
+  archs: unknown[];
+  seconds: Float64Array;
+  notes?: string[];
+}
+
+export interface SpaceLatencyPredictor {
+  readonly kind: SpaceLatencyKind;
+  readonly space: SearchSpace;
+  /** Predicted milliseconds of architectures written in the space's notation. */
+  predictMs(archs: readonly string[]): Float64Array;
+  predictSeconds(archs: readonly unknown[]): Float64Array;
+  toArtifact(meta?: Record<string, unknown>): Uint8Array;
+}
+
+function features<A>(space: SearchSpace<A>, kind: 'flops' | 'layerwise', a: A): number[] {
+  if (kind === 'flops') return [space.cost(a).flops / 1e6, 1];
+  if (!space.layerFeatures) throw new Error(`${space.title} has no layer-wise features`);
+  return [...space.layerFeatures(a), 1];
+}
+
+class LinearSpacePredictor implements SpaceLatencyPredictor {
+  constructor(
+    readonly kind: 'flops' | 'layerwise',
+    readonly space: SearchSpace,
+    readonly weights: number[],
+  ) {}
+  predictSeconds(archs: readonly unknown[]): Float64Array {
+    return Float64Array.from(archs, (a) => features(this.space, this.kind, a).reduce((s, x, j) => s + x * this.weights[j], 0));
+  }
+  predictMs(archs: readonly string[]): Float64Array {
+    return Float64Array.from(this.predictSeconds(archs.map((a) => this.space.parse(a))), (s) => s * 1e3);
+  }
+  toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
+    return encodeArtifact({ kind: `latency-${this.kind}`, space: this.space.name, linear: { kind: this.kind, weights: this.weights, features: this.kind === 'flops' ? ['mflops', 'intercept'] : [...(this.space.layerFeatureNames ?? []), 'intercept'] }, meta });
+  }
+}
+
+class GcnSpacePredictor implements SpaceLatencyPredictor {
+  readonly kind = 'gcn';
+  constructor(
+    readonly space: SearchSpace,
+    readonly regressor: GcnRegressor,
+  ) {}
+  predictSeconds(archs: readonly unknown[]): Float64Array {
+    return this.regressor.predict(encodeArchs(this.space, archs), Int32Array.from(archs.keys()));
+  }
+  predictMs(archs: readonly string[]): Float64Array {
+    return Float64Array.from(this.predictSeconds(archs.map((a) => this.space.parse(a))), (s) => s * 1e3);
+  }
+  toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
+    return encodeArtifact({ kind: 'latency-gcn', space: this.space.name, gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
+  }
+}
+
+/** Restore a non-NB201 latency predictor from its artifact (the header names the space). */
+export function loadSpaceLatencyPredictor(bytes: Uint8Array, source = 'model', kernels?: Kernels): SpaceLatencyPredictor & { meta: Record<string, unknown> } {
+  const { header, params } = decodeArtifact(bytes, source);
+  const meta = (header.meta ?? {}) as Record<string, unknown>;
+  const space = getSpace(String(header.space));
+  const kind = String(header.kind).replace(/^latency-/, '');
+  if (kind === 'flops' || kind === 'layerwise') {
+    const lin = header.linear as { weights?: unknown };
+    if (!lin || !Array.isArray(lin.weights) || !lin.weights.every((w) => typeof w === 'number')) throw new Error(`${source}: malformed linear model`);
+    return Object.assign(new LinearSpacePredictor(kind, space, lin.weights as number[]), { meta });
+  }
+  if (kind !== 'gcn') throw new Error(`${source}: holds a ${header.kind} predictor, not a latency predictor for ${space.name}`);
+  const cfg = header.gcn as GcnConfig;
+  if (cfg.nodes !== space.encoding.nodes || cfg.features !== space.encoding.features) throw new Error(`${source}: a ${cfg.nodes} x ${cfg.features} GCN does not fit ${space.title}'s ${space.encoding.nodes} x ${space.encoding.features} encoding`);
+  const reg = new GcnRegressor(kernels ?? createWasmKernels(), cfg);
+  if (reg.model.paramCount !== params.length) throw new Error(`${source}: ${params.length} parameters, the configuration needs ${reg.model.paramCount}`);
+  reg.model.paramView().set(params);
+  const norm = header.norm as { min: number; max: number };
+  if (!norm || !Number.isFinite(norm.min) || !Number.isFinite(norm.max)) throw new Error(`${source}: missing target normalisation`);
+  reg.norm = norm;
+  return Object.assign(new GcnSpacePredictor(space, reg), { meta });
+}
+
+export interface SpaceLatencyExperiment {
+  predictor: SpaceLatencyPredictor;
+  device: string;
+  seed: number;
+  split: Split;
+  testTrue: Float64Array;
+  testPred: Float64Array;
+  metrics: RegressionMetrics;
+  trainSeconds: number;
+  report?: TrainReport;
+}
+
+export interface SpaceLatencyTrainOptions {
+  kind?: SpaceLatencyKind;
+  seed?: number;
+  train: number;
+  valid: number;
+  hidden?: number;
+  layers?: number;
+  dropout?: number;
+  config?: Partial<RegressorTrainConfig>;
+  kernels?: Kernels;
+  onEpoch?: (e: EpochInfo) => boolean | void;
+  signal?: StopSignal;
+}
+
+export function trainSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: SpaceLatencyTrainOptions): SpaceLatencyExperiment {
+  const kind = opts.kind ?? 'gcn';
+  const seed = opts.seed ?? 0;
+  const rng = new Rng(seed);
+  const split = splitIndices(ds.archs.length, opts.train, opts.valid, rng);
+  const secondsOf = (idx: Int32Array) => Float64Array.from(idx, (i) => ds.seconds[i]);
+  const t0 = performance.now();
+  let predictor: SpaceLatencyPredictor;
+  let report: TrainReport | undefined;
+  if (kind === 'flops' || kind === 'layerwise') {
+    const labelled = [...split.train, ...split.valid];
+    const rows = labelled.map((i) => features(ds.space, kind, ds.archs[i]));
+    const cols = rows[0].length;
+    const w = leastSquares(Float64Array.from(rows.flat()), labelled.map((i) => ds.seconds[i]), rows.length, cols);
+    predictor = new LinearSpacePredictor(kind, ds.space, Array.from(w));
+  } else {
+    const set = encodeArchs(ds.space, ds.archs);
+    const cfg: GcnConfig = { nodes: set.nodes, features: set.features, hidden: opts.hidden ?? 600, layers: opts.layers ?? 4, dropout: opts.dropout ?? 0.002, head: 'regression' };
+    const reg = new GcnRegressor(opts.kernels ?? createWasmKernels(), cfg);
+    const trainRng = rng.fork();
+    reg.init(trainRng, 'thomas');
+    report = reg.train(set, split.train, secondsOf(split.train), split.valid, secondsOf(split.valid), { ...LATENCY_TRAIN_CONFIG, ...opts.config }, trainRng, opts.onEpoch, opts.signal);
+    predictor = new GcnSpacePredictor(ds.space, reg);
+  }
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const testTrue = secondsOf(split.test);
+  const testPred = predictor.predictSeconds(Array.from(split.test, (i) => ds.archs[i]));
+  return { predictor, device: ds.device, seed, split, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), trainSeconds, report };
+}

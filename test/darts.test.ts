@@ -206,3 +206,25 @@ test('BRP training on a subset of models per step: trains, and the subset option
   assert.ok(Number.isFinite(sub.loss));
   assert.notDeepEqual(sub.params, run(undefined).params);
 });
+
+test('scoring many large graphs goes in chunks that agree with one pass (DARTS, 10,000 genotypes)', async () => {
+  const { BinaryRelationPredictor } = await import('../src/predictors/brp.js');
+  const { createWasmKernels } = await import('../src/nn/kernels-wasm.js');
+  const { encodeArchs } = await import('../src/search/domain.js');
+  const rng = new Rng(9);
+  const gs = Array.from({ length: 10000 }, () => dartsSpace.sample(rng));
+  const set = encodeArchs(dartsSpace, gs);
+  const k = createWasmKernels();
+  const p = new BinaryRelationPredictor(k, { nodes: 31, features: 10, hidden: 16, layers: 3, dropout: 0, head: 'binary' });
+  p.init(new Rng(3));
+  const all = p.scores(set, Int32Array.from(gs.keys())); // 310,000 nodes: chunked
+  const head = p.scores(set, Int32Array.from({ length: 300 }, (_, i) => i)); // one pass
+  const tail = p.scores(set, Int32Array.from({ length: 300 }, (_, i) => 9700 + i));
+  let spread = 0;
+  for (const x of all) spread = Math.max(spread, Math.abs(x));
+  assert.ok(spread > 0, 'scores are not all zero');
+  for (let i = 0; i < 300; i++) {
+    assert.ok(Math.abs(all[i] - head[i]) <= 1e-5 * spread, `graph ${i}: ${all[i]} vs ${head[i]}`);
+    assert.ok(Math.abs(all[9700 + i] - tail[i]) <= 1e-5 * spread, `graph ${9700 + i}`);
+  }
+});

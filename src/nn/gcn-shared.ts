@@ -87,7 +87,7 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
         const y = heap.f32(Y, nu * H);
         for (let r = 0; r < nu; r++) y.set(bias, r * H);
         sums.multiply(k, heap, S, Y, H, 1);
-      } else sums.compute(heap.all(), Y >> 2, S >> 2, H, model.ptr(`gc${l}.bias`) >> 2);
+      } else sums.compute(heap.all(), Y >>> 2, S >>> 2, H, model.ptr(`gc${l}.bias`) >>> 2);
       k.ln_relu_drop_fwd(Y, xhat, out, model.ptr(`ln${l}.weight`), model.ptr(`ln${l}.bias`), rstd, 0, nu, H, LN_EPS);
       rows = out;
       uniq = nu;
@@ -102,7 +102,7 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
     const ng = sums.count;
     const xagg = sparse ? heap.allocRaw(ng * din) : heap.alloc(ng * din);
     if (sparse) sums.multiply(k, heap, rows, xagg, din, 0);
-    else sums.compute(heap.all(), xagg >> 2, rows >> 2, din);
+    else sums.compute(heap.all(), xagg >>> 2, rows >>> 2, din);
     const raw = (n: number) => (sparse ? heap.allocRaw(n) : heap.alloc(n));
     const Y = raw(ng * H);
     k.gemm_nn(xagg, model.ptr(`gc${l}.weight`), Y, ng, din, H, 0);
@@ -180,13 +180,13 @@ class RowSums {
     const iv = heap.allI32();
     const fv = heap.all();
     let n = 0;
-    iv[ptr >> 2] = 0;
+    iv[ptr >>> 2] = 0;
     this.recipes.forEach(({ members, weights }, r) => {
       for (let t = 0; t < members.length; t++) {
-        iv[(idx >> 2) + n] = members[t];
-        fv[(val >> 2) + n++] = weights[t];
+        iv[(idx >>> 2) + n] = members[t];
+        fv[(val >>> 2) + n++] = weights[t];
       }
-      iv[(ptr >> 2) + r + 1] = n;
+      iv[(ptr >>> 2) + r + 1] = n;
     });
     k.gemm_nn_csr(ptr, idx, val, src, dst, M, width, acc);
   }

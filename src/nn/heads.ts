@@ -9,9 +9,9 @@ import type { Gcn } from './gcn.js';
 export function regressionHeadForward(model: Gcn, G: number, out: Float64Array): void {
   const H = model.cfg.hidden;
   const heap = model.k.heap.all();
-  const e = model.embPtr >> 2;
-  const w = model.ptr('fc.weight') >> 2;
-  const b = heap[model.ptr('fc.bias') >> 2];
+  const e = model.embPtr >>> 2;
+  const w = model.ptr('fc.weight') >>> 2;
+  const b = heap[model.ptr('fc.bias') >>> 2];
   for (let g = 0; g < G; g++) {
     let s = b;
     const eg = e + g * H;
@@ -24,8 +24,8 @@ export function regressionHeadForward(model: Gcn, G: number, out: Float64Array):
 export function regressionHeadOn(model: Gcn, E: Float32Array, n: number): Float64Array {
   const H = model.cfg.hidden;
   const heap = model.k.heap.all();
-  const w = heap.subarray(model.ptr('fc.weight') >> 2, (model.ptr('fc.weight') >> 2) + H);
-  const b = heap[model.ptr('fc.bias') >> 2];
+  const w = heap.subarray(model.ptr('fc.weight') >>> 2, (model.ptr('fc.weight') >>> 2) + H);
+  const b = heap[model.ptr('fc.bias') >>> 2];
   const out = new Float64Array(n);
   for (let g = 0; g < n; g++) {
     let s = b;
@@ -39,11 +39,11 @@ export function regressionHeadOn(model: Gcn, E: Float32Array, n: number): Float6
 export function regressionHeadBackward(model: Gcn, G: number, dy: Float64Array): void {
   const H = model.cfg.hidden;
   const heap = model.k.heap.all();
-  const e = model.embPtr >> 2;
-  const de = model.embGradPtr >> 2;
-  const w = model.ptr('fc.weight') >> 2;
-  const gw = model.ptr('fc.weight', true) >> 2;
-  const gb = model.ptr('fc.bias', true) >> 2;
+  const e = model.embPtr >>> 2;
+  const de = model.embGradPtr >>> 2;
+  const w = model.ptr('fc.weight') >>> 2;
+  const gw = model.ptr('fc.weight', true) >>> 2;
+  const gb = model.ptr('fc.bias', true) >>> 2;
   heap.fill(0, gw, gw + H);
   heap[gb] = 0;
   for (let g = 0; g < G; g++) {
@@ -72,8 +72,8 @@ export interface PairParts {
 export function pairHeadParts(model: Gcn, E: Float32Array, n: number): PairParts {
   const H = model.cfg.hidden;
   const heap = model.k.heap.all();
-  const w = model.ptr('fc.weight') >> 2; // (2H x 2) row-major
-  const b = model.ptr('fc.bias') >> 2;
+  const w = model.ptr('fc.weight') >>> 2; // (2H x 2) row-major
+  const b = model.ptr('fc.bias') >>> 2;
   const A0 = new Float64Array(n);
   const A1 = new Float64Array(n);
   const B0 = new Float64Array(n);
@@ -112,10 +112,10 @@ export interface PairGrads {
 export function pairHeadBackward(model: Gcn, E: Float32Array, n: number, d: PairGrads): void {
   const H = model.cfg.hidden;
   const heap = model.k.heap.all();
-  const w = model.ptr('fc.weight') >> 2;
-  const gw = model.ptr('fc.weight', true) >> 2;
-  const gb = model.ptr('fc.bias', true) >> 2;
-  const de = model.embGradPtr >> 2;
+  const w = model.ptr('fc.weight') >>> 2;
+  const gw = model.ptr('fc.weight', true) >>> 2;
+  const gb = model.ptr('fc.bias', true) >>> 2;
+  const de = model.embGradPtr >>> 2;
   const { dA0, dA1, dB0, dB1 } = d;
   heap.fill(0, gw, gw + 4 * H);
   heap[gb] = d.db0;

@@ -6,7 +6,7 @@ import { Heap } from './memory.js';
 
 export function createJsKernels(heap = new Heap(new WebAssembly.Memory({ initial: 1 }))): Kernels {
   const H = () => heap.all();
-  const w = (p: number) => p >> 2;
+  const w = (p: number) => p >>> 2;
   let i32 = new Int32Array(heap.memory.buffer);
   const I32 = () => (i32.buffer === heap.memory.buffer ? i32 : (i32 = new Int32Array(heap.memory.buffer)));
   const kernels: Kernels = {

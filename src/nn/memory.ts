@@ -42,7 +42,7 @@ export class Heap {
   /** A Float32Array view of n floats at ptr (valid until the next alloc that grows memory). */
   f32(ptr: number, n: number): Float32Array {
     if (this.viewCache.buffer !== this.memory.buffer) this.viewCache = new Float32Array(this.memory.buffer);
-    return this.viewCache.subarray(ptr >> 2, (ptr >> 2) + n);
+    return this.viewCache.subarray(ptr >>> 2, (ptr >>> 2) + n);
   }
 
   /** The whole memory as floats (index = ptr / 4). */

@@ -60,10 +60,13 @@ function assertFiniteValues(y: ArrayLike<number>): void {
   for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) throw new Error(`training value ${y[i]} is not a finite number`);
 }
 
-/** Graphs embedded in one pass, as before chunking existed (NB201's 15,625 cells, NB101 pools of 20k). */
-const ONE_PASS = 32768;
-/** Chunk size beyond that: distinct rows of weakly shared graphs (NB101) must fit the kernels' heap. */
-const SCORE_CHUNK = 4096;
+/**
+ * Graph nodes embedded in one pass, as before chunking existed (NB201's 15,625 cells, NB101 pools of
+ * 20k); beyond that, chunks of CHUNK_ROWS nodes: the distinct rows of weakly shared graphs (NB101,
+ * DARTS) must fit the kernels' heap.
+ */
+const ONE_PASS_ROWS = 32768 * 9;
+const CHUNK_ROWS = 4096 * 8;
 
 export class BinaryRelationPredictor {
   readonly model: Gcn;
@@ -188,11 +191,12 @@ export class BinaryRelationPredictor {
    */
   scores(set: GraphSet, ids: ArrayLike<number>): Float64Array {
     const n = ids.length;
-    if (n <= ONE_PASS) return this.scoresOf(set, ids);
+    if (n <= 32768 && n * set.nodes <= ONE_PASS_ROWS) return this.scoresOf(set, ids);
+    const chunk = Math.max(1, Math.floor(CHUNK_ROWS / set.nodes));
     const s = new Float64Array(n);
     // in chunks: the embeddings of a whole large space would not fit (NB101: 423,624 x H floats)
-    for (let from = 0; from < n; from += SCORE_CHUNK) {
-      const part = Array.prototype.slice.call(ids, from, Math.min(n, from + SCORE_CHUNK)) as number[];
+    for (let from = 0; from < n; from += chunk) {
+      const part = Array.prototype.slice.call(ids, from, Math.min(n, from + chunk)) as number[];
       s.set(this.scoresOf(set, part, true), from);
     }
     return s;

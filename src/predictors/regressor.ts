@@ -66,10 +66,13 @@ export interface Normalisation {
   max: number;
 }
 
-/** Graphs embedded in one pass, as before chunking existed (NB201's 15,625 cells, NB101 pools of 20k). */
-const ONE_PASS = 32768;
-/** Chunk size beyond that: distinct rows of weakly shared graphs (NB101) must fit the kernels' heap. */
-const EMBED_CHUNK = 4096;
+/**
+ * Graph nodes embedded in one pass, as before chunking existed (NB201's 15,625 cells, NB101 pools of
+ * 20k); beyond that, chunks of CHUNK_ROWS nodes: the distinct rows of weakly shared graphs (NB101,
+ * DARTS) must fit the kernels' heap.
+ */
+const ONE_PASS_ROWS = 32768 * 9;
+const CHUNK_ROWS = 4096 * 8;
 
 export class GcnRegressor {
   readonly model: Gcn;
@@ -119,11 +122,12 @@ export class GcnRegressor {
   /** Normalised predictions for graphs `ids` of the set (eval mode, shared-work forward). */
   predictNormalised(set: GraphSet, ids: ArrayLike<number>): Float64Array {
     const n = ids.length;
-    if (n <= ONE_PASS) return regressionHeadOn(this.model, this.model.embedShared(set, ids), n);
+    if (n <= 32768 && n * set.nodes <= ONE_PASS_ROWS) return regressionHeadOn(this.model, this.model.embedShared(set, ids), n);
+    const chunk = Math.max(1, Math.floor(CHUNK_ROWS / set.nodes));
     // in chunks: the embeddings of a whole large space would not fit (NB101: 423,624 x H floats)
     const out = new Float64Array(n);
-    for (let from = 0; from < n; from += EMBED_CHUNK) {
-      const part = Array.prototype.slice.call(ids, from, Math.min(n, from + EMBED_CHUNK)) as number[];
+    for (let from = 0; from < n; from += chunk) {
+      const part = Array.prototype.slice.call(ids, from, Math.min(n, from + chunk)) as number[];
       out.set(regressionHeadOn(this.model, this.model.embedShared(set, part, { sparseSums: true }), part.length), from);
     }
     return out;

@@ -228,3 +228,25 @@ test('scoring many large graphs goes in chunks that agree with one pass (DARTS, 
     assert.ok(Math.abs(all[9700 + i] - tail[i]) <= 1e-5 * spread, `graph ${9700 + i}`);
   }
 });
+
+test('ArchSearch on DARTS: a seeded candidate sample, DARTS strings in and out, rea and brp', async () => {
+  const { ArchSearch } = await import('../src/search/arch-search.js');
+  const objective = (arch: string) => -dartsCost(parseDarts(arch), DARTS_EVAL_NETWORK).params / 1e6; // prefer small networks
+  const run = (strategy: 'rea' | 'brp') => {
+    const s = new ArchSearch({ space: 'darts', strategy, budget: 20, seed: 5, sampleSize: 300, rounds: 2, brp: { hidden: 16, layers: 2, stepsPerRound: 3 } });
+    const seen = new Set<string>();
+    while (!s.done) for (const a of s.ask(4)) {
+      assert.ok(!seen.has(dartsKey(parseDarts(a))));
+      seen.add(dartsKey(parseDarts(a)));
+      s.tell(a, objective(a));
+    }
+    return s;
+  };
+  const a = run('rea');
+  assert.equal(a.history().length, 20);
+  assert.match(a.best()!.arch, /^Genotype\(normal=/);
+  assert.deepEqual(run('rea').history(), a.history());
+  const b = run('brp');
+  assert.equal(b.history().length, 20);
+  assert.throws(() => new ArchSearch({ space: 'darts', strategy: 'rea', budget: 10, sampleSize: 1 }), /sampleSize must be an integer >= 2/);
+});

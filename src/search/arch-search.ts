@@ -31,9 +31,11 @@ export interface ArchSearchOptions {
   rounds?: number;
   /**
    * The candidates (default: the whole space where it can be enumerated: all 15,284 valid NB201
-   * cells, all 423,624 NB101 cells).
+   * cells, all 423,624 NB101 cells; otherwise (DARTS) a seeded random sample of `sampleSize`).
    */
   candidates?: readonly ArchInput[];
+  /** Size of the seeded candidate sample of a space that cannot be enumerated (default 20,000). */
+  sampleSize?: number;
   /** Propose one cell per isomorphism class (default true). */
   dedupe?: boolean;
   /** Predictor searches take all last-round picks from the predicted best (default true). */
@@ -107,9 +109,27 @@ export class ArchSearch {
       if (new Set(keys).size !== keys.length) throw new Error('the candidates list an architecture twice (or two isomorphic ones)');
       this.domain = listDomain(space, archs, keys);
       codes = Int32Array.from(archs.keys());
-    } else {
+    } else if (space.size().enumerable) {
       this.domain = enumerationDomain(space);
       codes = Int32Array.from({ length: this.domain.size }, (_, i) => i);
+    } else {
+      const n = opts.sampleSize ?? 20000;
+      if (!Number.isInteger(n) || n < 2) throw new Error(`sampleSize must be an integer >= 2, got ${n}`);
+      // the candidate sample gets its own stream, so the strategy's choices do not depend on its size
+      const rng = new Rng(opts.seed ?? 0).fork();
+      const archs: unknown[] = [];
+      const keys: string[] = [];
+      const seen = new Set<string>();
+      while (archs.length < n) {
+        const a = space.sample(rng);
+        const k = space.key(a);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        archs.push(a);
+        keys.push(k);
+      }
+      this.domain = listDomain(space, archs, keys);
+      codes = Int32Array.from(archs.keys());
     }
     if (new Set(codes).size !== codes.length) throw new Error('the candidates list an architecture twice');
     if (codes.length < opts.budget) throw new Error(`${codes.length} candidates are fewer than the budget ${opts.budget}`);

@@ -35,7 +35,7 @@ test('space nb201 --arch describes one cell with its NB201 index', () => {
   assert.match(bad.err, /unknown NB201 arch string/);
 });
 
-test('data --json reports sources and per-device counts and medians', () => {
+test('data --json reports sources, per-device counts and medians, the NB101 pool and the DARTS data', () => {
   const r = cli(['data', '--json', '--data', dataDir()]);
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
@@ -46,6 +46,10 @@ test('data --json reports sources and per-device counts and medians', () => {
   assert.equal(cpu.count, 15284);
   assert.ok(cpu.median_ms > 4.7 && cpu.median_ms < 4.85);
   assert.equal(j.latbench['embedded-tpu-edgetpu-large'].count, 14802);
+  assert.equal(j.nb101.cells, 35591);
+  assert.deepEqual([j.nb101.columns.val108_1run, j.nb101.columns.test108_mean3, j.nb101.columns.params], [20001, 16661, 35524]);
+  assert.equal(j.darts['darts/naslib-zc-nasbench301.json'].genotypes, 725);
+  assert.equal(j.darts['darts/cdp-darts-dataset.pth.tar'].genotypes, 100);
 });
 
 test('BRPNAS_DATA selects the data directory; a bad one is a one-line error', () => {

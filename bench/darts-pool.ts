@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DARTS_FILES, loadNaslibDarts } from '../src/data/darts-data.js';
 import { resolveDataDir } from '../src/data/files.js';
+import { percentileOf } from '../src/eval/metrics.js';
 import { createKernels } from '../src/nn/backend.js';
 import { BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { GcnRegressor } from '../src/predictors/regressor.js';
@@ -71,16 +72,7 @@ try {
     log(`random ${n}: best ${p.scores[0].toFixed(3)}`);
   }
   const randomRef = reference!;
-  const pct = (s: number) => {
-    let lo = 0;
-    let hi = randomRef.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (randomRef[mid] <= s) lo = mid + 1;
-      else hi = mid;
-    }
-    return (100 * lo) / randomRef.length;
-  };
+  const pct = (s: number) => percentileOf(randomRef, s);
   for (const n of values.guided!.split(',').map(Number)) {
     const t = performance.now();
     const p = guidedPool(dartsSpace, brpScore, new Rng(20 + n), { initial: Number(values.initial), parents: Number(values.parents), budget: n }, exclude);

@@ -73,41 +73,44 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   }
   if (typeof v.device !== 'string') throw new UsageError('latency train: --device is required (a LatBench device name or a latency pickle)');
   const loaded = loadDeviceLatency(v.device, resolveDataDir(v.data as string | undefined));
-  if ('other' in loaded) return trainOther(loaded.other, v, io);
-  const kind = choiceFlag(v.predictor, 'predictor', LATENCY_PREDICTORS, 'gcn') as LatencyPredictorKind;
-  const split = choiceFlag(v.split, 'split', SPLITS, 'grouped');
+  // NB101 / DARTS datasets (measured by brp-nas) train the space's predictors on a random split
+  const other = 'other' in loaded ? loaded.other : null;
+  const nb201 = 'nb201' in loaded ? loaded.nb201 : null;
+  const kind = choiceFlag(v.predictor, 'predictor', other ? SPACE_LATENCY_PREDICTORS : LATENCY_PREDICTORS, 'gcn') as LatencyPredictorKind;
+  if (other && v.split !== undefined) throw new UsageError(`latency train: --split applies to nb201 datasets; a ${other.space.name} dataset is split at random (its architectures are distinct networks)`);
+  const split = other ? 'random' : choiceFlag(v.split, 'split', SPLITS, 'grouped');
   const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
-  const nTrain = intFlag(v.train, 'train', 900, 2);
-  const nValid = intFlag(v.valid, 'valid', 100, 0);
+  const nTrain = intFlag(v.train, 'train', other ? 400 : 900, 2);
+  const nValid = intFlag(v.valid, 'valid', other ? 50 : 100, 0);
   if (kind === 'flops' || kind === 'layerwise') {
     // a least-squares fit has no epochs and runs on one thread: such flags would be silently ignored
-    for (const flag of ['epochs', 'threads'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to gcn, mlp)`);
+    for (const flag of ['epochs', 'threads'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to ${other ? 'gcn' : 'gcn, mlp'})`);
   }
   const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
   const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
-  const ds = loaded.nb201;
+  const ds = other ? { device: other.device, source: other.source, count: other.archs.length, notes: other.notes } : { device: nb201!.device, source: nb201!.source, count: nb201!.codes.length, notes: nb201!.notes };
+  const title = other ? `${ds.device} (${other.space.title})` : ds.device;
   for (const n of ds.notes ?? []) io.err(`brp-nas latency train: note: ${n}`);
   // outputs are checked before minutes of training
   if (typeof v.save === 'string') prepareOutput(resolve(v.save), '--save');
   if (typeof v.plot === 'string') prepareOutput(resolve(v.plot), '--plot');
-  if (nTrain + nValid >= ds.codes.length) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.codes.length} of ${ds.device}`);
+  if (nTrain + nValid >= ds.count) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.count} of ${ds.device}`);
 
   let exp;
   const kernels = createKernels({ threads });
   try {
-    exp = trainLatencyPredictor(ds, {
+    const common = {
       kernels,
-      kind,
       seed,
       train: nTrain,
       valid: nValid,
-      split,
       config: { epochs },
       signal: interruptSignal,
-      onEpoch: (e) => {
+      onEpoch: (e: { epoch: number; trainLoss: number; validLoss: number; lr: number; seconds: number }) => {
         if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s`);
       },
-    });
+    };
+    exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference' });
   } finally {
     kernels.dispose();
   }
@@ -116,6 +119,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const m = exp.metrics;
   const result: Record<string, unknown> = {
     device: ds.device,
+    ...(other ? { space: other.space.name } : {}),
     predictor: kind,
     seed,
     split,
@@ -147,10 +151,10 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     result.model = path;
   }
   if (!v['no-plot']) {
-    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}-${kind}-seed${seed}.svg`);
+    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}${other ? `-${other.space.name}` : ''}-${kind}-seed${seed}.svg`);
     const ms = (a: Float64Array) => Float64Array.from(a, (x) => x * 1e3);
     const svg = await scatterSvg(ms(exp.testTrue), ms(exp.testPred), {
-      title: `${ds.device}: ${kind}, ${nTrain} training models, seed ${seed} (Spearman ${m.spearman.toFixed(3)})`,
+      title: `${title}: ${kind}, ${nTrain} training models, seed ${seed} (Spearman ${m.spearman.toFixed(3)})`,
       xLabel: 'measured latency (ms)',
       yLabel: 'predicted latency (ms)',
       identity: true,
@@ -160,65 +164,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   }
   if (v.json) io.out(JSON.stringify(result));
   else {
-    io.out(`${ds.device} ${kind} (seed ${seed}, ${split} split: ${exp.split.train.length} train / ${exp.split.valid.length} valid / ${m.count} test), trained in ${exp.trainSeconds.toFixed(1)} s${interrupted ? ' (interrupted)' : ''}`);
-    io.out(`  within +-1% ${(m.within1 * 100).toFixed(1)}%  +-5% ${(m.within5 * 100).toFixed(1)}%  +-10% ${(m.within10 * 100).toFixed(1)}%  RMSE ${(m.rmse * 1e3).toFixed(4)} ms  Spearman ${m.spearman.toFixed(4)}  Kendall ${m.kendall.toFixed(4)}`);
-    if (result.model) io.out(`  model: ${result.model}`);
-    if (result.plot) io.out(`  plot: ${result.plot}`);
-  }
-  return interrupted ? EXIT_INTERRUPTED : 0;
-}
-
-/** latency train on a measured NB101 / DARTS dataset. */
-async function trainOther(ds: import('../predictors/space-latency.js').SpaceLatencyDataset, v: Record<string, unknown>, io: CliIo): Promise<number> {
-  const kind = choiceFlag(v.predictor as string | undefined, 'predictor', SPACE_LATENCY_PREDICTORS, 'gcn', 'latency train');
-  if (v.split !== undefined) throw new UsageError(`latency train: --split applies to nb201 datasets; a ${ds.space.name} dataset is split at random (its architectures are distinct networks)`);
-  if (kind !== 'gcn') for (const flag of ['epochs', 'threads'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to gcn)`);
-  const seed = intFlag(v.seed as string | undefined, 'seed', 0, 0, 2 ** 32 - 1);
-  const nTrain = intFlag(v.train as string | undefined, 'train', 400, 2);
-  const nValid = intFlag(v.valid as string | undefined, 'valid', 50, 0);
-  const epochs = intFlag(v.epochs as string | undefined, 'epochs', 250, 1, 100000);
-  const threads = intFlag(v.threads as string | undefined, 'threads', defaultThreads(), 1, 2);
-  for (const n of ds.notes ?? []) io.err(`brp-nas latency train: note: ${n}`);
-  if (typeof v.save === 'string') prepareOutput(resolve(v.save), '--save');
-  if (typeof v.plot === 'string') prepareOutput(resolve(v.plot), '--plot');
-  if (nTrain + nValid >= ds.archs.length) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.archs.length} of ${ds.device}`);
-  const kernels = createKernels({ threads });
-  let exp;
-  try {
-    exp = trainSpaceLatencyPredictor(ds, {
-      kind,
-      seed,
-      train: nTrain,
-      valid: nValid,
-      kernels,
-      config: { epochs },
-      signal: interruptSignal,
-      onEpoch: (e) => {
-        if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s`);
-      },
-    });
-  } finally {
-    kernels.dispose();
-  }
-  const interrupted = !!exp.report?.interrupted;
-  const m = exp.metrics;
-  const result: Record<string, unknown> = { device: ds.device, space: ds.space.name, predictor: kind, seed, split: 'random', train_count: nTrain, valid_count: nValid, test_count: m.count, within1: m.within1, within5: m.within5, within10: m.within10, rmse_ms: m.rmse * 1e3, spearman: m.spearman, kendall: m.kendall, train_seconds: exp.trainSeconds, threads, source: ds.source, commit: provenance().commit };
-  if (exp.report) Object.assign(result, { epochs: exp.report.epochs, best_epoch: exp.report.bestEpoch + 1, steps: exp.report.steps, stopped_early: exp.report.stoppedEarly });
-  if (interrupted) result.interrupted = true;
-  if (typeof v.save === 'string') {
-    const path = resolve(v.save);
-    writeFileAtomic(path, exp.predictor.toArtifact({ device: ds.device, seed, train: nTrain, valid: nValid, metrics: result }));
-    result.model = path;
-  }
-  if (!v['no-plot']) {
-    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}-${ds.space.name}-${kind}-seed${seed}.svg`);
-    const ms = (a: Float64Array) => Float64Array.from(a, (x) => x * 1e3);
-    writeFileAtomic(path, await scatterSvg(ms(exp.testTrue), ms(exp.testPred), { title: `${ds.device} (${ds.space.title}): ${kind}, ${nTrain} training models, seed ${seed} (Spearman ${m.spearman.toFixed(3)})`, xLabel: 'measured latency (ms)', yLabel: 'predicted latency (ms)', identity: true }));
-    result.plot = path;
-  }
-  if (v.json) io.out(JSON.stringify(result));
-  else {
-    io.out(`${ds.device} (${ds.space.title}) ${kind} (seed ${seed}, random split: ${exp.split.train.length} train / ${exp.split.valid.length} valid / ${m.count} test), trained in ${exp.trainSeconds.toFixed(1)} s${interrupted ? ' (interrupted)' : ''}`);
+    io.out(`${title} ${kind} (seed ${seed}, ${split} split: ${exp.split.train.length} train / ${exp.split.valid.length} valid / ${m.count} test), trained in ${exp.trainSeconds.toFixed(1)} s${interrupted ? ' (interrupted)' : ''}`);
     io.out(`  within +-1% ${(m.within1 * 100).toFixed(1)}%  +-5% ${(m.within5 * 100).toFixed(1)}%  +-10% ${(m.within10 * 100).toFixed(1)}%  RMSE ${(m.rmse * 1e3).toFixed(4)} ms  Spearman ${m.spearman.toFixed(4)}  Kendall ${m.kendall.toFixed(4)}`);
     if (result.model) io.out(`  model: ${result.model}`);
     if (result.plot) io.out(`  plot: ${result.plot}`);

@@ -149,3 +149,15 @@ export function median(xs: ArrayLike<number>): number {
   const m = a.length >> 1;
   return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
 }
+
+/** Share (%) of the ascending-sorted values at or below v (100 = v is at least the largest). */
+export function percentileOf(sortedAscending: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = sortedAscending.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sortedAscending[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return (100 * lo) / sortedAscending.length;
+}

@@ -94,6 +94,11 @@ export function loadLatencyPredictor(bytes: Uint8Array, source = 'model', kernel
     if (!lin || !Array.isArray(lin.weights) || lin.kind !== kind) throw new Error(`${source}: malformed linear model`);
     return Object.assign(new LinearLatencyPredictor(kind, lin), { meta });
   }
+  return Object.assign(new NeuralLatencyPredictor(kind as 'gcn' | 'mlp', restoreRegressor(header, params, source, kernels)), { meta });
+}
+
+/** A GCN regressor from an artifact's header (configuration, target normalisation) and parameters. */
+export function restoreRegressor(header: Record<string, unknown>, params: Float32Array, source: string, kernels?: Kernels): GcnRegressor {
   const cfg = header.gcn as GcnConfig;
   const reg = new GcnRegressor(kernels ?? createWasmKernels(), cfg);
   if (reg.model.paramCount !== params.length) throw new Error(`${source}: ${params.length} parameters, the configuration needs ${reg.model.paramCount}`);
@@ -101,7 +106,7 @@ export function loadLatencyPredictor(bytes: Uint8Array, source = 'model', kernel
   const norm = header.norm as { min: number; max: number };
   if (!norm || !Number.isFinite(norm.min) || !Number.isFinite(norm.max)) throw new Error(`${source}: missing target normalisation`);
   reg.norm = norm;
-  return Object.assign(new NeuralLatencyPredictor(kind as 'gcn' | 'mlp', reg), { meta });
+  return reg;
 }
 
 export interface LatencyTrainOptions {

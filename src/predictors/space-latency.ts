@@ -15,6 +15,7 @@ import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
 import { decodeArtifact, encodeArtifact } from './artifact.js';
 import { leastSquares } from './baselines.js';
+import { restoreRegressor } from './latency.js';
 import { GcnRegressor, LATENCY_TRAIN_CONFIG, type EpochInfo, type RegressorTrainConfig, type TrainReport } from './regressor.js';
 import { splitIndices, type Split } from './split.js';
 
@@ -94,13 +95,7 @@ export function loadSpaceLatencyPredictor(bytes: Uint8Array, source = 'model', k
   if (kind !== 'gcn') throw new Error(`${source}: holds a ${header.kind} predictor, not a latency predictor for ${space.name}`);
   const cfg = header.gcn as GcnConfig;
   if (cfg.nodes !== space.encoding.nodes || cfg.features !== space.encoding.features) throw new Error(`${source}: a ${cfg.nodes} x ${cfg.features} GCN does not fit ${space.title}'s ${space.encoding.nodes} x ${space.encoding.features} encoding`);
-  const reg = new GcnRegressor(kernels ?? createWasmKernels(), cfg);
-  if (reg.model.paramCount !== params.length) throw new Error(`${source}: ${params.length} parameters, the configuration needs ${reg.model.paramCount}`);
-  reg.model.paramView().set(params);
-  const norm = header.norm as { min: number; max: number };
-  if (!norm || !Number.isFinite(norm.min) || !Number.isFinite(norm.max)) throw new Error(`${source}: missing target normalisation`);
-  reg.norm = norm;
-  return Object.assign(new GcnSpacePredictor(space, reg), { meta });
+  return Object.assign(new GcnSpacePredictor(space, restoreRegressor(header, params, source, kernels)), { meta });
 }
 
 export interface SpaceLatencyExperiment {

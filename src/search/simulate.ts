@@ -4,6 +4,7 @@
 // (the paper's oracle view: NB201's mean test accuracy) and the oracle value of the model a user
 // would pick, the one with the best revealed value. Strategies only ever see revealed values.
 
+import { percentileOf } from '../eval/metrics.js';
 import type { DisposableKernels } from '../nn/backend.js';
 import { InterruptedError, type StopSignal } from '../util/stop.js';
 import { Rng } from '../util/rng.js';
@@ -146,17 +147,7 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
   let globalBest = -Infinity;
   const poolValues = Float64Array.from(candidates, (c) => benchmark.oracle(c)).sort();
   for (const v of poolValues) globalBest = Math.max(globalBest, v);
-  /** Share of the pool at or below v (%). */
-  const percentile = (v: number) => {
-    let lo = 0;
-    let hi = poolValues.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (poolValues[mid] <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    return (100 * lo) / poolValues.length;
-  };
+  const percentile = (v: number) => percentileOf(poolValues, v);
 
   const needsKernels = opts.strategy === 'brp' || opts.strategy === 'gcn';
   const kernels = needsKernels ? (opts.kernels ?? (() => { throw new Error('kernels factory required'); }))() : null;

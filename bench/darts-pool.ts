@@ -83,7 +83,8 @@ try {
     r.best_percentile = pct(r.best as number);
     r.top10_percentile = pct(r.top10 as number);
   }
-  const sampleGcn = mean(gcnAcc(Array.from({ length: 2000 }, () => dartsSpace.sample(new Rng(99)))));
+  const sampleRng = new Rng(99);
+  const sampleGcn = mean(gcnAcc(Array.from({ length: 2000 }, () => dartsSpace.sample(sampleRng))));
   const result = { bench: 'darts-pool', labels: d.label, percentile_reference: `scores of the largest random sample (${randomRef.length})`, random_genotype_gcn_accuracy: sampleGcn, rows, options: values, provenance: provenance(), data: dataFiles([path]) };
   writeFileAtomic(values.out!, JSON.stringify(result, null, 1));
   console.log(`| method | genotypes scored | seconds | best BRP score (percentile of ${randomRef.length} random) | top-10 mean score (percentile) | top-10 accuracy by the independent GCN (%) |`);

@@ -129,8 +129,8 @@ export const measureCommand: CliCommand = {
           const id = group[i].code !== undefined ? { code: group[i].code } : { key: group[i].key };
           writer.append({ arch: r.arch, ...id, latency_s: r.stats.latency, median_s: r.stats.median, p10_s: r.stats.p10, p90_s: r.stats.p90, cv: r.stats.cv, runs: r.stats.runs });
           measuredNow++;
-          if (!v.quiet) io.err(`[${wanted.length - todo.length + measuredNow}/${wanted.length}] ${(r.stats.latency * 1e3).toFixed(3)} ms (p10-p90 ${(r.stats.p10 * 1e3).toFixed(3)}-${(r.stats.p90 * 1e3).toFixed(3)})  ${r.arch}`);
-          if (r.stats.cv > NOISY_CV) io.err(`brp-nas measure: warning: ${r.arch} varied ${(r.stats.cv * 100).toFixed(0)}% between rounds (more than ${NOISY_CV * 100}%): is the machine busy?`);
+          if (!v.quiet) io.err(`[${wanted.length - todo.length + measuredNow}/${wanted.length}] ${(r.stats.latency * 1e3).toFixed(3)} ms (p10-p90 ${(r.stats.p10 * 1e3).toFixed(3)}-${(r.stats.p90 * 1e3).toFixed(3)})  ${group[i].label}`);
+          if (r.stats.cv > NOISY_CV) io.err(`brp-nas measure: warning: ${group[i].label} varied ${(r.stats.cv * 100).toFixed(0)}% between rounds (more than ${NOISY_CV * 100}%): is the machine busy?`);
         }
       }
     } finally {

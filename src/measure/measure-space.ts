@@ -4,12 +4,12 @@
 
 import type { OnnxNetwork } from '../onnx/graph-builder.js';
 import { enumerateNb101, enumeratedCell } from '../spaces/nb101/enumerate.js';
-import { formatNb101 } from '../spaces/nb101/cell.js';
+import { compactNb101, formatNb101 } from '../spaces/nb101/cell.js';
 import { nb101Hash } from '../spaces/nb101/hash.js';
 import { buildNb101Onnx } from '../spaces/nb101/onnx.js';
 import { allCodes, codeToVector, vectorToArchString } from '../spaces/nb201.js';
 import { Rng } from '../util/rng.js';
-import { formatDarts, type Genotype } from '../spaces/darts/genotype.js';
+import { compactDarts, formatDarts, type Genotype } from '../spaces/darts/genotype.js';
 import { dartsKey } from '../spaces/darts/mutate.js';
 import { buildDartsOnnx } from '../spaces/darts/onnx.js';
 import { referenceSampler } from '../spaces/darts/sample.js';
@@ -17,6 +17,8 @@ import { buildNb201Onnx, type OnnxNetworkOptions } from './onnx-nb201.js';
 
 export interface MeasureItem {
   arch: string;
+  /** A short form for progress lines (NB101 adj_upper:ops, DARTS compact). */
+  label: string;
   /** NB201 only: the vector code. */
   code?: number;
   /** Other spaces: the space's key (isomorphic architectures share it). */
@@ -52,7 +54,8 @@ export function measureOrder(space: MeasureSpaceName, seed: number, network: Onn
       count: order.length,
       at: (i) => {
         const code = order[i];
-        return { arch: vectorToArchString(codeToVector(code)), code, build: () => buildNb201Onnx(codeToVector(code), network) };
+        const arch = vectorToArchString(codeToVector(code));
+        return { arch, label: arch, code, build: () => buildNb201Onnx(codeToVector(code), network) };
       },
     };
   }
@@ -71,7 +74,7 @@ export function measureOrder(space: MeasureSpaceName, seed: number, network: Onn
           drawn.push({ g, key });
         }
         const { g, key } = drawn[i];
-        return { arch: formatDarts(g), key, build: () => buildDartsOnnx(g, { batch: network.batch, seed: network.seed }) };
+        return { arch: formatDarts(g), label: compactDarts(g), key, build: () => buildDartsOnnx(g, { batch: network.batch, seed: network.seed }) };
       },
     };
   }
@@ -81,7 +84,7 @@ export function measureOrder(space: MeasureSpaceName, seed: number, network: Onn
     count: order.length,
     at: (i) => {
       const c = enumeratedCell(e, order[i]);
-      return { arch: formatNb101(c), key: nb101Hash(c), build: () => buildNb101Onnx(c, { batch: network.batch, seed: network.seed }) };
+      return { arch: formatNb101(c), label: compactNb101(c), key: nb101Hash(c), build: () => buildNb101Onnx(c, { batch: network.batch, seed: network.seed }) };
     },
   };
 }

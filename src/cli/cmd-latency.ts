@@ -203,7 +203,7 @@ async function predict(argv: string[], io: CliIo): Promise<number> {
 
 export const latencyCommand: CliCommand = {
   name: 'latency',
-  summary: 'train and use latency predictors (GCN, MLP, FLOPs, layer-wise) on LatBench',
+  summary: 'train and use latency predictors (GCN, MLP, FLOPs, layer-wise) on LatBench or measured NB201/NB101/DARTS data',
   subcommands: ['train', 'predict'],
   async run(argv, io) {
     const [sub, ...rest] = argv;

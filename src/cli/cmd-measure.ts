@@ -70,7 +70,7 @@ const OPTIONS = {
 
 export const measureCommand: CliCommand = {
   name: 'measure',
-  summary: 'measure network latencies (NAS-Bench-201, NAS-Bench-101) on this machine (ONNX Runtime)',
+  summary: 'measure network latencies (NAS-Bench-201, NAS-Bench-101, DARTS) on this machine or in Chromium (ONNX Runtime)',
   async run(argv, io) {
     const { values: v } = parse('measure', argv, OPTIONS);
     if (v.help) {

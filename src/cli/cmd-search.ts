@@ -35,7 +35,7 @@ reveals that column and the report judges by it too (there is one value per cell
 final_test_mean is then the mean over runs of the best revealed value among the trained cells, and
 final_percentile_mean that cell's percentile in the pool (100 = the pool's best).
 
-Options (a strategy in [brackets] is the only one an option applies to; others are refused):
+Options (strategies or spaces in [brackets] are the only ones an option applies to; elsewhere it is refused):
 ${searchOptionsHelp()}
   --threads 1|2                   kernel threads (default: 2 on two or more cores) [brp, gcn]
   --out FILE.json                 result file (default results/search/<name from the options>.json)

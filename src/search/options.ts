@@ -193,6 +193,7 @@ export function searchOptionsHelp(): string {
     const val = d.kind === 'bool' ? '' : ` ${d.value ?? (d.choices ? d.choices.join('|') : 'N')}`;
     const scope = (d.appliesTo === 'all' ? '' : ` [${d.appliesTo.join(', ')}]`) + (d.spaces ? ` [${d.spaces.join(', ')}]` : '');
     const def = dflt === undefined || dflt === null || dflt === false ? '' : ` (default ${dflt})`;
-    return `  --${d.flag}${val}`.padEnd(34) + `${d.help}${def}${scope}`;
+    const head = `  --${d.flag}${val}`;
+    return (head.length < 34 ? head.padEnd(34) : `${head}\n${' '.repeat(34)}`) + `${d.help}${def}${scope}`;
   }).join('\n');
 }

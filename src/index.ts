@@ -100,7 +100,7 @@ export { InterruptedError, type StopSignal } from './util/stop.js';
 // Measurement.
 export { buildNb201Onnx, type OnnxNetwork, type OnnxNetworkOptions } from './measure/onnx-nb201.js';
 export { latencyStats, iqrMean, DEFAULT_PROTOCOL, type MeasureProtocol } from './measure/protocol.js';
-export { DatasetWriter, parseLatencyJsonl, latBenchPickle } from './measure/dataset.js';
+export { DatasetWriter, parseLatencyJsonl, parseMeasuredDataset, latBenchPickle } from './measure/dataset.js';
 export { measureGroupNode, machineInfo, type NetworkToMeasure, type MeasuredModel } from './measure/ort-node.js';
 export { measureOrder, MEASURE_SPACES, type MeasureItem } from './measure/measure-space.js';
 export { startBrowserRunner, findChromium } from './measure/browser.js';

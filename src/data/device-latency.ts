@@ -1,7 +1,7 @@
 // A device's latencies from whichever file holds them: a LatBench pickle (by device name or path)
 // or a dataset measured by `brp-nas measure` (.jsonl).
 
-import { datasetSpace, parseLatencyJsonl, parseSpaceLatencyJsonl } from '../measure/dataset.js';
+import { parseLatencyJsonl, parseMeasuredDataset } from '../measure/dataset.js';
 import type { SpaceLatencyDataset } from '../predictors/space-latency.js';
 import { DataError, readDataFile } from './files.js';
 import { parseLatBench, resolveLatBenchDevice } from './latbench.js';
@@ -30,7 +30,7 @@ export function loadDeviceLatency(spec: string, dataDir: string): { nb201: Laten
   if (path.endsWith('.jsonl')) {
     const bytes = readDataFile(path);
     try {
-      return datasetSpace(bytes, path) === 'nb201' ? { nb201: parseLatencyJsonl(bytes, path) } : { other: parseSpaceLatencyJsonl(bytes, path) };
+      return parseMeasuredDataset(bytes, path);
     } catch (e) {
       throw new DataError((e as Error).message);
     }

@@ -54,6 +54,8 @@ export interface SessionRecord {
 interface Parsed {
   header: DatasetHeader;
   rows: (MeasurementRow & { session?: number })[];
+  /** Other spaces than NB201: each row's architecture, parsed while checking its key. */
+  archs: unknown[];
   sessions: SessionRecord[];
   /** Bytes up to the end of the last complete line. */
   goodBytes: number;
@@ -66,6 +68,7 @@ interface Parsed {
 function parseLines(input: Uint8Array | string, source: string): Parsed {
   const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const rows: Parsed['rows'] = [];
+  const archs: unknown[] = [];
   const sessions: SessionRecord[] = [];
   let header: DatasetHeader | null = null;
   let pos = 0;
@@ -107,20 +110,23 @@ function parseLines(input: Uint8Array | string, source: string): Parsed {
         if (vectorToCode(v) !== r.code) throw new Error(`${source}:${lineNo}: code ${r.code} does not match ${r.arch}`);
       } else {
         const space = getSpace(header.space);
+        let arch: unknown;
         let key: string;
         try {
-          key = space.key(space.parse(String(r.arch)));
+          arch = space.parse(String(r.arch));
+          key = space.key(arch);
         } catch (e) {
           throw new Error(`${source}:${lineNo}: ${(e as Error).message}`);
         }
         if (key !== r.key) throw new Error(`${source}:${lineNo}: key ${JSON.stringify(r.key)} does not match the architecture (its key is ${key})`);
+        archs.push(arch);
       }
       if (!(typeof r.latency_s === 'number' && Number.isFinite(r.latency_s) && r.latency_s > 0)) throw new Error(`${source}:${lineNo}: latency ${String(r.latency_s)} is not a positive number of seconds`);
       rows.push(r);
     }
   }
   if (!header) throw new Error(`${source}: empty latency dataset (no header line)`);
-  return { header, rows, sessions, goodBytes };
+  return { header, rows, archs, sessions, goodBytes };
 }
 
 /** Run-to-run variation above which a measurement is flagged as noisy (CV of the round means). */
@@ -167,38 +173,30 @@ export function measurementNotes(p: Pick<Parsed, 'rows' | 'sessions'>, source: s
   return notes;
 }
 
-/** Read a measured dataset as a LatencyDataset (measurement order; a duplicate model is an error). */
+/**
+ * Read a measured dataset of any space in one pass (measurement order; a duplicate model is an
+ * error): NB201 as a LatencyDataset, other spaces as a SpaceLatencyDataset.
+ */
+export function parseMeasuredDataset(input: Uint8Array | string, source: string): { nb201: LatencyDataset } | { other: SpaceLatencyDataset } {
+  const parsed = parseLines(input, source);
+  const { header, rows } = parsed;
+  const seen = new Set<number | string>();
+  for (const r of rows) {
+    if (seen.has(rowId(r))) throw new Error(`${source}: model ${r.arch} appears twice`);
+    seen.add(rowId(r));
+  }
+  if (rows.length === 0) throw new Error(`${source}: no measurements yet`);
+  const seconds = Float64Array.from(rows, (r) => r.latency_s);
+  const notes = measurementNotes(parsed, source);
+  if (header.space === 'nb201') return { nb201: { device: header.device, source, codes: Int32Array.from(rows, (r) => r.code!), seconds, notes } };
+  return { other: { device: header.device, source, space: getSpace(header.space), archs: parsed.archs, seconds, notes } };
+}
+
+/** Read a measured NB201 dataset as a LatencyDataset. */
 export function parseLatencyJsonl(input: Uint8Array | string, source: string): LatencyDataset {
-  const parsed = parseLines(input, source);
-  const { header, rows } = parsed;
-  if (header.space !== 'nb201') throw new Error(`${source}: a ${header.space} latency dataset, not nb201 (read it with parseSpaceLatencyJsonl)`);
-  const seen = new Set<number>();
-  for (const r of rows) {
-    if (seen.has(r.code!)) throw new Error(`${source}: model ${r.arch} appears twice`);
-    seen.add(r.code!);
-  }
-  if (rows.length === 0) throw new Error(`${source}: no measurements yet`);
-  return { device: header.device, source, codes: Int32Array.from(rows, (r) => r.code!), seconds: Float64Array.from(rows, (r) => r.latency_s), notes: measurementNotes(parsed, source) };
-}
-
-/** A measured dataset of a space other than NB201, as the space's architectures and seconds. */
-export function parseSpaceLatencyJsonl(input: Uint8Array | string, source: string): SpaceLatencyDataset {
-  const parsed = parseLines(input, source);
-  const { header, rows } = parsed;
-  if (header.space === 'nb201') throw new Error(`${source}: an nb201 dataset; read it with parseLatencyJsonl`);
-  const space = getSpace(header.space);
-  const seen = new Set<string>();
-  for (const r of rows) {
-    if (seen.has(r.key!)) throw new Error(`${source}: model ${r.arch} appears twice`);
-    seen.add(r.key!);
-  }
-  if (rows.length === 0) throw new Error(`${source}: no measurements yet`);
-  return { device: header.device, source, space, archs: rows.map((r) => space.parse(r.arch)), seconds: Float64Array.from(rows, (r) => r.latency_s), notes: measurementNotes(parsed, source) };
-}
-
-/** The search space a measured dataset file holds. */
-export function datasetSpace(input: Uint8Array | string, source: string): string {
-  return parseLines(input, source).header.space;
+  const d = parseMeasuredDataset(input, source);
+  if (!('nb201' in d)) throw new Error(`${source}: a ${d.other.space.name} latency dataset, not nb201 (read it with parseMeasuredDataset)`);
+  return d.nb201;
 }
 
 /** The per-session summary and notes of a measured file (for reports), and its models' latencies. */

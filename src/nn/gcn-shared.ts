@@ -22,6 +22,8 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
   if (set.nodes !== N || set.features !== F) throw new Error(`graphs have ${set.nodes} nodes x ${set.features} features, the model expects ${N} x ${F}`);
   const k = model.k;
   const heap = k.heap;
+  // buffers a kernel writes in full need no zero-fill (the one-pass path keeps its buffers as they were)
+  const raw = (n: number) => (sparse ? heap.allocRaw(n) : heap.alloc(n));
   const mark = heap.mark();
   const count = ids.length;
   try {
@@ -68,9 +70,9 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
       const S = heap.alloc(uniq * H);
       if (l === 0) k.gemm_nn(rows, model.ptr(`gc${l}.weight`), S, uniq, din, H, 0);
       else {
-        const ptr = sparse ? heap.allocRaw(uniq + 1) : heap.alloc(uniq + 1);
-        const idx = sparse ? heap.allocRaw(uniq * din) : heap.alloc(uniq * din);
-        const val = sparse ? heap.allocRaw(uniq * din) : heap.alloc(uniq * din);
+        const ptr = raw(uniq + 1);
+        const idx = raw(uniq * din);
+        const val = raw(uniq * din);
         k.nz_rows(rows, uniq, din, ptr, idx, val);
         k.gemm_nn_csr(ptr, idx, val, model.ptr(`gc${l}.weight`), S, uniq, H, 0);
       }
@@ -78,10 +80,10 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
       const nextId = new Int32Array(count * N);
       for (let g = 0; g < count; g++) for (let i = 0; i < N; i++) nextId[g * N + i] = sums.add(adjacency, ids[g] * N * N + i * N, N, rowId, g * N);
       const nu = sums.count;
-      const Y = sparse ? heap.allocRaw(nu * H) : heap.alloc(nu * H);
-      const xhat = sparse ? heap.allocRaw(nu * H) : heap.alloc(nu * H);
-      const rstd = sparse ? heap.allocRaw(nu) : heap.alloc(nu);
-      const out = sparse ? heap.allocRaw(nu * H) : heap.alloc(nu * H);
+      const Y = raw(nu * H);
+      const xhat = raw(nu * H);
+      const rstd = raw(nu);
+      const out = raw(nu * H);
       if (sparse) {
         const bias = heap.f32(model.ptr(`gc${l}.bias`), H);
         const y = heap.f32(Y, nu * H);
@@ -100,10 +102,9 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
     const graphId = new Int32Array(count);
     for (let g = 0; g < count; g++) graphId[g] = sums.add(adjacency, ids[g] * N * N, N, rowId, g * N);
     const ng = sums.count;
-    const xagg = sparse ? heap.allocRaw(ng * din) : heap.alloc(ng * din);
+    const xagg = raw(ng * din);
     if (sparse) sums.multiply(k, heap, rows, xagg, din, 0);
     else sums.compute(heap.all(), xagg >>> 2, rows >>> 2, din);
-    const raw = (n: number) => (sparse ? heap.allocRaw(n) : heap.alloc(n));
     const Y = raw(ng * H);
     k.gemm_nn(xagg, model.ptr(`gc${l}.weight`), Y, ng, din, H, 0);
     k.add_bias(Y, model.ptr(`gc${l}.bias`), ng, H);

@@ -141,6 +141,19 @@ export interface LatencyExperiment {
   report?: TrainReport;
 }
 
+/**
+ * Train a latency regressor (the GCN, or the MLP on flattened graphs) on a split of `set`, with the
+ * latency training schedule; every space's latency predictor trains through here.
+ */
+export function fitLatencyRegressor(set: GraphSet, split: Split, secondsOf: (idx: Int32Array) => Float64Array, rng: Rng, opts: Omit<LatencyTrainOptions, 'kind' | 'split' | 'seed' | 'train' | 'valid'>, init: 'thomas' | 'torch-linear'): { regressor: GcnRegressor; report: TrainReport } {
+  const cfg: GcnConfig = { nodes: set.nodes, features: set.features, hidden: opts.hidden ?? 600, layers: opts.layers ?? 4, dropout: opts.dropout ?? 0.002, head: 'regression' };
+  const regressor = new GcnRegressor(opts.kernels ?? createWasmKernels(), cfg);
+  const trainRng = rng.fork();
+  regressor.init(trainRng, init);
+  const report = regressor.train(set, split.train, secondsOf(split.train), split.valid, secondsOf(split.valid), { ...LATENCY_TRAIN_CONFIG, ...opts.config }, trainRng, opts.onEpoch, opts.signal);
+  return { regressor, report };
+}
+
 export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOptions = {}): LatencyExperiment {
   const kind = opts.kind ?? 'gcn';
   const seed = opts.seed ?? 0;
@@ -162,12 +175,9 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
   } else {
     let set = encodeNb201Codes(ds.codes);
     if (kind === 'mlp') set = flattenGraphs(set);
-    const cfg: GcnConfig = { nodes: set.nodes, features: set.features, hidden: opts.hidden ?? 600, layers: opts.layers ?? 4, dropout: opts.dropout ?? 0.002, head: 'regression' };
-    const reg = new GcnRegressor(opts.kernels ?? createWasmKernels(), cfg);
-    const trainRng = rng.fork();
-    reg.init(trainRng, kind === 'mlp' ? 'torch-linear' : 'thomas');
-    report = reg.train(set, split.train, secondsOf(split.train), split.valid, secondsOf(split.valid), { ...LATENCY_TRAIN_CONFIG, ...opts.config }, trainRng, opts.onEpoch, opts.signal);
-    predictor = new NeuralLatencyPredictor(kind, reg);
+    const fit = fitLatencyRegressor(set, split, secondsOf, rng, opts, kind === 'mlp' ? 'torch-linear' : 'thomas');
+    report = fit.report;
+    predictor = new NeuralLatencyPredictor(kind, fit.regressor);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const testCodes = codesOf(split.test);

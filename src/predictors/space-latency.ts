@@ -7,16 +7,14 @@
 import { regressionMetrics, type RegressionMetrics } from '../eval/metrics.js';
 import type { GcnConfig } from '../nn/gcn.js';
 import type { Kernels } from '../nn/kernels.js';
-import { createWasmKernels } from '../nn/kernels-wasm.js';
 import { encodeArchs } from '../search/domain.js';
 import { getSpace } from '../spaces/registry.js';
 import type { SearchSpace } from '../spaces/space.js';
 import { Rng } from '../util/rng.js';
-import type { StopSignal } from '../util/stop.js';
 import { decodeArtifact, encodeArtifact } from './artifact.js';
 import { leastSquares } from './baselines.js';
-import { restoreRegressor } from './latency.js';
-import { GcnRegressor, LATENCY_TRAIN_CONFIG, type EpochInfo, type RegressorTrainConfig, type TrainReport } from './regressor.js';
+import { fitLatencyRegressor, restoreRegressor, type LatencyTrainOptions } from './latency.js';
+import type { GcnRegressor, TrainReport } from './regressor.js';
 import { splitIndices, type Split } from './split.js';
 
 export const SPACE_LATENCY_PREDICTORS = ['gcn', 'flops', 'layerwise'] as const;
@@ -110,19 +108,8 @@ export interface SpaceLatencyExperiment {
   report?: TrainReport;
 }
 
-export interface SpaceLatencyTrainOptions {
-  kind?: SpaceLatencyKind;
-  seed?: number;
-  train: number;
-  valid: number;
-  hidden?: number;
-  layers?: number;
-  dropout?: number;
-  config?: Partial<RegressorTrainConfig>;
-  kernels?: Kernels;
-  onEpoch?: (e: EpochInfo) => boolean | void;
-  signal?: StopSignal;
-}
+/** The NB201 trainer's options, with this module's predictor kinds and required split sizes. */
+export type SpaceLatencyTrainOptions = Omit<LatencyTrainOptions, 'kind' | 'split' | 'train' | 'valid'> & { kind?: SpaceLatencyKind; train: number; valid: number };
 
 export function trainSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: SpaceLatencyTrainOptions): SpaceLatencyExperiment {
   const kind = opts.kind ?? 'gcn';
@@ -140,13 +127,9 @@ export function trainSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: SpaceL
     const w = leastSquares(Float64Array.from(rows.flat()), labelled.map((i) => ds.seconds[i]), rows.length, cols);
     predictor = new LinearSpacePredictor(kind, ds.space, Array.from(w));
   } else {
-    const set = encodeArchs(ds.space, ds.archs);
-    const cfg: GcnConfig = { nodes: set.nodes, features: set.features, hidden: opts.hidden ?? 600, layers: opts.layers ?? 4, dropout: opts.dropout ?? 0.002, head: 'regression' };
-    const reg = new GcnRegressor(opts.kernels ?? createWasmKernels(), cfg);
-    const trainRng = rng.fork();
-    reg.init(trainRng, 'thomas');
-    report = reg.train(set, split.train, secondsOf(split.train), split.valid, secondsOf(split.valid), { ...LATENCY_TRAIN_CONFIG, ...opts.config }, trainRng, opts.onEpoch, opts.signal);
-    predictor = new GcnSpacePredictor(ds.space, reg);
+    const fit = fitLatencyRegressor(encodeArchs(ds.space, ds.archs), split, secondsOf, rng, opts, 'thomas');
+    report = fit.report;
+    predictor = new GcnSpacePredictor(ds.space, fit.regressor);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const testTrue = secondsOf(split.test);

@@ -7,6 +7,7 @@
 import { createWasmKernels } from '../nn/kernels-wasm.js';
 import type { Kernels } from '../nn/kernels.js';
 import { getSpace, type SpaceName } from '../spaces/registry.js';
+import { sampleDistinct } from '../spaces/space.js';
 import { allCodes, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201.js';
 import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
@@ -117,19 +118,9 @@ export class ArchSearch {
       if (!Number.isInteger(n) || n < 2) throw new Error(`sampleSize must be an integer >= 2, got ${n}`);
       // the candidate sample gets its own stream, so the strategy's choices do not depend on its size
       const rng = new Rng(opts.seed ?? 0).fork();
-      const archs: unknown[] = [];
-      const keys: string[] = [];
-      const seen = new Set<string>();
-      while (archs.length < n) {
-        const a = space.sample(rng);
-        const k = space.key(a);
-        if (seen.has(k)) continue;
-        seen.add(k);
-        archs.push(a);
-        keys.push(k);
-      }
-      this.domain = listDomain(space, archs, keys);
-      codes = Int32Array.from(archs.keys());
+      const drawn = sampleDistinct(space, rng, n, new Set());
+      this.domain = listDomain(space, drawn.map((d) => d.arch), drawn.map((d) => d.key));
+      codes = Int32Array.from(drawn.keys());
     }
     if (new Set(codes).size !== codes.length) throw new Error('the candidates list an architecture twice');
     if (codes.length < opts.budget) throw new Error(`${codes.length} candidates are fewer than the budget ${opts.budget}`);

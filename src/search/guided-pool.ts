@@ -4,7 +4,7 @@
 // the best-scored architectures not yet expanded (a predictor-guided best-first search), until the
 // evaluation budget is spent. bench/darts-pool.ts measures it against plain random samples.
 
-import type { SearchSpace } from '../spaces/space.js';
+import { sampleDistinct, type SearchSpace } from '../spaces/space.js';
 import type { Rng } from '../util/rng.js';
 
 export interface GuidedPoolOptions {
@@ -35,17 +35,7 @@ export function guidedPool<A>(space: SearchSpace<A>, score: (archs: A[]) => Floa
     const s = score(batch.map((b) => b.arch));
     batch.forEach((b, i) => all.push({ ...b, score: s[i], expanded: false }));
   };
-  const randomBatch = (n: number) => {
-    const out: { arch: A; key: string }[] = [];
-    for (let tries = 0; out.length < n && tries < 100 * n; tries++) {
-      const a = space.sample(rng);
-      const key = space.key(a);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ arch: a, key });
-    }
-    return out;
-  };
+  const randomBatch = (n: number) => sampleDistinct(space, rng, n, seen, 100 * n);
   add(randomBatch(opts.initial));
   while (all.length < opts.budget) {
     const left = opts.budget - all.length;
@@ -81,14 +71,7 @@ export function randomPool<A>(space: SearchSpace<A>, score: (archs: A[]) => Floa
   const allScores = new Float64Array(n);
   let done = 0;
   while (done < n) {
-    const batch: { arch: A; key: string }[] = [];
-    while (batch.length < Math.min(chunk, n - done)) {
-      const a = space.sample(rng);
-      const k = space.key(a);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      batch.push({ arch: a, key: k });
-    }
+    const batch = sampleDistinct(space, rng, Math.min(chunk, n - done), seen);
     const s = score(batch.map((b) => b.arch));
     allScores.set(s, done);
     done += batch.length;

@@ -63,3 +63,19 @@ export interface SearchSpace<A = unknown> {
 }
 
 export class UnknownSpaceError extends Error {}
+
+/**
+ * Up to `n` random architectures whose keys are not in `seen` (added to it as they are drawn), in
+ * draw order; gives up after `maxTries` draws.
+ */
+export function sampleDistinct<A>(space: SearchSpace<A>, rng: Rng, n: number, seen: Set<string>, maxTries = Infinity): { arch: A; key: string }[] {
+  const out: { arch: A; key: string }[] = [];
+  for (let tries = 0; out.length < n && tries < maxTries; tries++) {
+    const arch = space.sample(rng);
+    const key = space.key(arch);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ arch, key });
+  }
+  return out;
+}

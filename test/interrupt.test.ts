@@ -9,8 +9,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT, cli, dataDir } from './helpers.js';
 
-/** Start the CLI, send SIGINT once stderr matches `ready`, and report exit code, output and the stop delay. */
-function interruptWhen(args: string[], ready: RegExp): Promise<{ code: number | null; out: string; err: string; stopSeconds: number }> {
+/**
+ * Start the CLI, send SIGINT once stderr matches `ready` (or `ready` milliseconds after the start),
+ * and report exit code, output and the stop delay.
+ */
+function interruptWhen(args: string[], ready: RegExp | number): Promise<{ code: number | null; out: string; err: string; stopSeconds: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/brp-nas.js'), ...args], { cwd: ROOT });
     let out = '';
@@ -20,13 +23,16 @@ function interruptWhen(args: string[], ready: RegExp): Promise<{ code: number | 
       child.kill('SIGKILL');
       reject(new Error(`no exit within 120 s; stderr:\n${err}`));
     }, 120_000);
+    const send = () => {
+      if (sentAt) return;
+      sentAt = performance.now();
+      child.kill('SIGINT');
+    };
+    if (typeof ready === 'number') setTimeout(send, ready);
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => {
       err += d;
-      if (!sentAt && ready.test(err)) {
-        sentAt = performance.now();
-        child.kill('SIGINT');
-      }
+      if (typeof ready !== 'number' && ready.test(err)) send();
     });
     child.on('exit', (code) => {
       clearTimeout(limit);
@@ -75,6 +81,42 @@ test('Ctrl-C in search: stops within seconds, keeps finished runs, exits 130; th
     assert.equal(full.runs, 3);
     assert.equal(full.interrupted, undefined);
     assert.deepEqual(full.per_run.slice(0, partial.runs).map((x: { trained: string[] }) => x.trained), partial.per_run.map((x: { trained: string[] }) => x.trained));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C in measure mid-group (NB101 networks, a long group): stops within 2 s, drops only the group in flight', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-int-'));
+  try {
+    const out = join(dir, 'm.jsonl');
+    // one group of 8 NB101 networks x 30 rounds x 10 runs takes far longer than 2 s
+    const args = ['measure', '--space', 'nb101', '--out', out, '--count', '8', '--rounds', '30', '--warmup', '1', '--json'];
+    const r = await interruptWhen(args, 4000);
+    assert.equal(r.code, 130, r.err);
+    console.log(`stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    assert.ok(r.stopSeconds < 2, `stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    assert.equal(JSON.parse(r.out).measured_now, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C in measure mid-group in Chromium (DARTS networks): stops within 2 s', async () => {
+  if (process.env.BRPNAS_SKIP_BROWSER === '1') {
+    console.log('browser interrupt test skipped on request (BRPNAS_SKIP_BROWSER=1)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'brp-int-'));
+  try {
+    const out = join(dir, 'm.jsonl');
+    // the page times one group of 8 DARTS networks x 30 rounds x 10 runs: minutes, unless stopped
+    const args = ['measure', '--space', 'darts', '--runtime', 'browser', '--out', out, '--count', '8', '--rounds', '30', '--warmup', '1', '--json'];
+    const r = await interruptWhen(args, 10000);
+    assert.equal(r.code, 130, r.err);
+    console.log(`stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    assert.ok(r.stopSeconds < 2, `stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    assert.equal(JSON.parse(r.out).measured_now, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

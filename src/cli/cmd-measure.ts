@@ -10,6 +10,7 @@ import type { NetworkToMeasure } from '../measure/ort-node.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { Rng } from '../util/rng.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
+import { InterruptedError, untilStopped } from '../util/stop.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
 
@@ -42,7 +43,7 @@ genotype's canonical key.
 
 The models are the first N of a seeded random order of the 15,284 valid cells (all with --count all).
 Each result is appended to --out and flushed to disk at once; a killed or interrupted run (Ctrl-C
-stops after the current group and exits 130) started again with the same options continues where
+stops within a timed run, drops the group in flight and exits 130) started again with the same options continues where
 it stopped, without duplicates. Each run is recorded as a session (start time, load average); a
 file that mixes sessions, or models whose rounds vary more than 10%, are reported. The file is a dataset
 that 'brp-nas latency train --device FILE.jsonl' accepts; --export-pickle also writes it in the
@@ -100,8 +101,8 @@ export const measureCommand: CliCommand = {
     if (typeof v['export-pickle'] === 'string') prepareOutput(resolve(v['export-pickle']), '--export-pickle');
     const runner =
       runtime === 'node'
-        ? { info: machineInfo(threads), measureGroup: (nets: NetworkToMeasure[], p: MeasureProtocol, r: Rng) => measureGroupNode(nets, threads, p, r), close: async () => {} }
-        : await startBrowserRunner(threads).then((b) => ({ ...b, info: { ...machineInfo(threads), ...b.info } }));
+        ? { info: machineInfo(threads), measureGroup: (nets: NetworkToMeasure[], p: MeasureProtocol, r: Rng) => measureGroupNode(nets, threads, p, r, interruptSignal), close: async () => {} }
+        : await startBrowserRunner(threads).then((b) => ({ ...b, measureGroup: (nets: NetworkToMeasure[], p: MeasureProtocol, r: Rng) => untilStopped(b.measureGroup(nets, p, r), interruptSignal), info: { ...machineInfo(threads), ...b.info } }));
     let writer: DatasetWriter;
     try {
       writer = DatasetWriter.open(out, {
@@ -124,7 +125,14 @@ export const measureCommand: CliCommand = {
     try {
       for (let s = 0; s < todo.length && !interruptSignal.stopped; s += protocol.interleave) {
         const group: MeasureItem[] = todo.slice(s, s + protocol.interleave);
-        const results = await runner.measureGroup(group.map((x) => ({ arch: x.arch, net: x.build() })), protocol, rng);
+        let results;
+        try {
+          results = await runner.measureGroup(group.map((x) => ({ arch: x.arch, net: x.build() })), protocol, rng);
+        } catch (e) {
+          // Ctrl-C mid-group: the group's partial timings are dropped, everything written stays
+          if (e instanceof InterruptedError) break;
+          throw e;
+        }
         for (const [i, r] of results.entries()) {
           const id = group[i].code !== undefined ? { code: group[i].code } : { key: group[i].key };
           writer.append({ arch: r.arch, ...id, latency_s: r.stats.latency, median_s: r.stats.median, p10_s: r.stats.p10, p90_s: r.stats.p90, cv: r.stats.cv, runs: r.stats.runs });

@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import ort from 'onnxruntime-node';
 import type { OnnxNetwork } from '../onnx/graph-builder.js';
 import type { Rng } from '../util/rng.js';
+import { throwIfStopped, type StopSignal } from '../util/stop.js';
 import { latencyStats, type LatencyStats, type MeasureProtocol } from './protocol.js';
 
 /** A network to time: its architecture string and its ONNX model. */
@@ -39,11 +40,16 @@ function randomInput(shape: number[], rng: Rng): ort.Tensor {
   return new ort.Tensor('float32', data, shape);
 }
 
-/** Measure a group of models, interleaved round by round. */
-export async function measureGroupNode(nets: NetworkToMeasure[], threads: number, protocol: MeasureProtocol, rng: Rng): Promise<MeasuredModel[]> {
+/**
+ * Measure a group of models, interleaved round by round. A stop from `signal` (polled between runs)
+ * throws InterruptedError: the group's partial timings are of no use, and large networks (NB101,
+ * DARTS) make a group long.
+ */
+export async function measureGroupNode(nets: NetworkToMeasure[], threads: number, protocol: MeasureProtocol, rng: Rng, signal?: StopSignal): Promise<MeasuredModel[]> {
   const models = [];
   try {
     for (const { arch, net } of nets) {
+      throwIfStopped(signal);
       const session = await ort.InferenceSession.create(net.bytes, {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
@@ -54,13 +60,17 @@ export async function measureGroupNode(nets: NetworkToMeasure[], threads: number
     }
     for (const m of models) {
       const feeds = { [m.net.inputName]: randomInput(m.net.inputShape, rng) };
-      for (let i = 0; i < protocol.warmup; i++) await m.session.run(feeds);
+      for (let i = 0; i < protocol.warmup; i++) {
+        throwIfStopped(signal);
+        await m.session.run(feeds);
+      }
     }
     for (let r = 0; r < protocol.rounds; r++) {
       for (const m of models) {
         const feeds = { [m.net.inputName]: randomInput(m.net.inputShape, rng) };
         const round: number[] = [];
         for (let i = 0; i < protocol.runsPerRound; i++) {
+          throwIfStopped(signal);
           const t0 = process.hrtime.bigint();
           await m.session.run(feeds);
           round.push(Number(process.hrtime.bigint() - t0) / 1e9);

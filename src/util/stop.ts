@@ -18,3 +18,28 @@ export class InterruptedError extends Error {
 export function throwIfStopped(signal: StopSignal | undefined): void {
   if (signal?.stopped) throw new InterruptedError();
 }
+
+/**
+ * `work`'s result, or InterruptedError as soon as `signal` says stop (polled every `pollMs`), for
+ * work that cannot poll the signal itself (a page measuring in a browser). A later failure of the
+ * abandoned work is ignored.
+ */
+export function untilStopped<T>(work: Promise<T>, signal: StopSignal, pollMs = 100): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (!signal.stopped) return;
+      clearInterval(timer);
+      reject(new InterruptedError());
+    }, pollMs);
+    work.then(
+      (x) => {
+        clearInterval(timer);
+        resolve(x);
+      },
+      (e) => {
+        clearInterval(timer);
+        reject(e);
+      },
+    );
+  });
+}

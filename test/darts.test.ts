@@ -252,3 +252,42 @@ test('ArchSearch on DARTS: a seeded candidate sample, DARTS strings in and out, 
   assert.equal(b.history().length, 20);
   assert.throws(() => new ArchSearch({ space: 'darts', strategy: 'rea', budget: 10, sampleSize: 1 }), /sampleSize must be an integer >= 2/);
 });
+
+test('guided and random candidate pools: budgets, distinct keys, exclusions, best first; guided beats random at equal cost', async () => {
+  const { guidedPool, randomPool } = await import('../src/search/guided-pool.js');
+  // a cheap stand-in for a predictor: more separable 3x3 convolutions in the normal cell is better
+  const score = (gs: { normal: { ops: readonly number[] } }[]) => Float64Array.from(gs, (g) => g.normal.ops.filter((o) => o === 3).length);
+  const exclude = new Set([dartsKey(referenceSampler(0)())]);
+  const g = guidedPool(dartsSpace, score, new Rng(1), { initial: 100, parents: 1, budget: 1500 }, exclude);
+  const r = randomPool(dartsSpace, score, new Rng(1), 1500, { keep: 50, exclude, chunk: 128 });
+  for (const p of [g, r]) {
+    assert.equal(new Set(p.keys).size, p.keys.length);
+    assert.ok(!p.keys.some((k) => exclude.has(k)));
+    for (let i = 1; i < p.scores.length; i++) assert.ok(p.scores[i] <= p.scores[i - 1]);
+    p.archs.forEach((a, i) => assert.equal(dartsKey(a as Genotype), p.keys[i]));
+  }
+  assert.equal(g.scored, 1500);
+  assert.equal(g.archs.length, 1500);
+  assert.equal(r.scored, 1500);
+  assert.equal(r.archs.length, 50);
+  assert.equal(r.allScores.length, 1500);
+  assert.equal(r.scores[0], Math.max(...r.allScores));
+  assert.equal(g.scores[0], 8); // the guided search reaches the optimum (all eight edges)
+  assert.ok(g.scores[0] > r.scores[0], `guided ${g.scores[0]} vs random ${r.scores[0]}`);
+  assert.throws(() => guidedPool(dartsSpace, score, new Rng(1), { initial: 10, parents: 1, budget: 5 }), /budget >= initial/);
+});
+
+test('space --arch describes an NB101 cell (hash, enumeration id, pool row) and a DARTS genotype (key, costs)', () => {
+  const a = cli(['space', 'nb101', '--arch', '1:', '--json']);
+  assert.equal(a.code, 0, a.err);
+  const j = JSON.parse(a.out);
+  assert.equal(j.hash, '043721b9c7fe8c5fad811d47d83132ec');
+  assert.equal(j.id, 0);
+  assert.equal(j.cost.params, 882570);
+  assert.equal(j.pool_row.params, 882570);
+  const d = cli(['space', 'darts', '--arch', DARTS_V2, '--json']);
+  assert.equal(d.code, 0, d.err);
+  const k = JSON.parse(d.out);
+  assert.equal(k.key, dartsKey(parseDarts(DARTS_V2)));
+  assert.equal(k.cost.eval_network.params, 3349342);
+});

@@ -40,7 +40,7 @@ const compile = (extra) => {
 // Two builds of the same kernels: own memory (single thread, any browser), and imported shared
 // memory (several threads working on one heap).
 const single = compile([]);
-const shared = compile(['--enable', 'threads', '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '16384']);
+const shared = compile(['--enable', 'threads', '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536']);
 mkdirSync(join(root, 'src/nn/generated'), { recursive: true });
 writeFileSync(
   join(root, 'src/nn/generated/kernels-wasm.ts'),

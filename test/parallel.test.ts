@@ -139,3 +139,16 @@ test('training with two threads reproduces single-thread training exactly', () =
     pk.dispose();
   }
 });
+
+test('the two-thread kernels heap grows past 1 GiB (a budget-300 NB101 BRP round needs more than the old 1 GiB maximum)', () => {
+  const pk = createParallelKernels();
+  try {
+    const n = (1.25 * 2 ** 30) / 4;
+    const ptr = pk.heap.allocRaw(n);
+    pk.heap.f32(ptr + (n - 1) * 4, 1)[0] = 3;
+    assert.equal(pk.heap.f32(ptr + (n - 1) * 4, 1)[0], 3);
+    assert.ok(pk.heap.all().length >= n);
+  } finally {
+    pk.dispose();
+  }
+});

@@ -43,7 +43,7 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
             const x = fd[at + f];
             if (x === 1 && F <= 30) key = (key as number) | (1 << f);
             else if (x !== 0 || F > 30) {
-              key = Array.prototype.join.call(fd.subarray(at, at + F), ',');
+              key = fd.subarray(at, at + F).join(',');
               break;
             }
           }

@@ -21,7 +21,7 @@ const MIN_SPLIT_WORK = 60000;
 
 export function createParallelKernels(): ParallelKernels {
   sharedModule ??= new WebAssembly.Module(sharedWasmBytes());
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 16384, shared: true });
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   const instance = new WebAssembly.Instance(sharedModule, { env: { memory } });
   const ex = instance.exports as unknown as KernelExports & Record<string, (...a: number[]) => void>;
   const base = kernelsFromExports(ex, memory);

@@ -17,9 +17,11 @@ import { lockOutput } from '../util/output-lock.js';
 import { dataFiles, provenance } from '../util/provenance.js';
 import { COMMON_OPTIONS, UsageError, intFlag, parse, plural } from './args.js';
 import type { CliCommand } from './command.js';
+import { REAL_SEARCH_HELP, runRealSearchCli, type RealFlags } from './search-real.js';
 
 const HELP = `Usage: brp-nas search --dataset cifar10|cifar100|imagenet16 --strategy brp|gcn|rea|random [options]
        brp-nas search --space nb101 [--pool FILE.csv] [--reveal val108_1run|test108_mean3] --strategy ... [options]
+       brp-nas search [--space nb201|nb101|darts] --strategy ... --budget N --trainer "CMD {arch}" --state DIR [--workers W]
 
 Simulate a neural architecture search on a benchmark table. On NAS-Bench-201 (the default space),
 training a model reveals one seed's validation accuracy (a seeded draw). Reports, over --runs
@@ -54,7 +56,9 @@ head alone for N full-pair steps. The last round takes all its picks from the pr
 The default result name holds every option that changes results, so different settings never
 overwrite each other; one process at a time writes a result (a lock file beside it). Finished runs
 are checkpointed beside the result: Ctrl-C stops within a training step, keeps the finished runs,
-writes the partial result and exits 130; the same command again resumes.`;
+writes the partial result and exits 130; the same command again resumes.
+
+${REAL_SEARCH_HELP}`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -65,7 +69,14 @@ const OPTIONS = {
   'no-plot': { type: 'boolean' },
   force: { type: 'boolean' },
   quiet: { type: 'boolean' },
+  trainer: { type: 'string' },
+  state: { type: 'string' },
+  workers: { type: 'string' },
+  timeout: { type: 'string' },
+  retries: { type: 'string' },
 } as const;
+
+const REAL_ONLY = ['state', 'workers', 'timeout', 'retries'] as const;
 
 export const searchCommand: CliCommand = {
   name: 'search',
@@ -78,6 +89,11 @@ export const searchCommand: CliCommand = {
     }
     let settings;
     try {
+      if (typeof v.trainer === 'string') {
+        for (const f of ['out', 'plot', 'no-plot', 'force']) if (v[f] !== undefined) throw new UsageError(`search: --${f} is for simulations; with --trainer everything goes to --state DIR`);
+        return await runRealSearchCli(searchSettingsFrom(v, 'search', 'real'), v as unknown as RealFlags, io);
+      }
+      for (const f of REAL_ONLY) if (v[f] !== undefined) throw new UsageError(`search: --${f} goes with --trainer (a search with real training)`);
       settings = searchSettingsFrom(v);
     } catch (e) {
       if (e instanceof SearchOptionError) throw new UsageError(e.message);

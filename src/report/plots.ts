@@ -127,3 +127,25 @@ export async function groupedBarsSvg(panels: { title: string; bars: Bar[]; domai
   };
   return renderSvg(spec);
 }
+
+/** Accuracy against latency of every trained candidate, the Pareto front drawn as a step line. */
+export async function paretoSvg(points: { latency_ms: number; accuracy: number; source: string }[], front: { latency_ms: number; accuracy: number }[], opts: { title: string; limitMs?: number | null }): Promise<string> {
+  const layers: object[] = [
+    {
+      data: { values: points },
+      mark: { type: 'circle', size: 30, opacity: 0.5 },
+      encoding: {
+        x: { field: 'latency_ms', type: 'quantitative', title: 'latency (ms)', scale: { zero: false } },
+        y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { zero: false } },
+        color: { field: 'source', type: 'nominal', title: 'latency' },
+      },
+    },
+    {
+      data: { values: front },
+      mark: { type: 'line', interpolate: 'step-after', color: '#d62728', point: { color: '#d62728', size: 40 } },
+      encoding: { x: { field: 'latency_ms', type: 'quantitative' }, y: { field: 'accuracy', type: 'quantitative' } },
+    },
+  ];
+  if (opts.limitMs) layers.push({ data: { values: [{ x: opts.limitMs }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'x', type: 'quantitative' } } });
+  return renderSvg({ $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: opts.title, width: 480, height: 320, layer: layers });
+}

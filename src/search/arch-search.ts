@@ -49,6 +49,8 @@ export interface ArchSearchOptions {
   kernels?: Kernels;
   /** Polled while the predictors train: a stop makes ask() throw InterruptedError. */
   signal?: StopSignal;
+  /** The strategy's random stream (default: new Rng(seed)); a real search passes the simulation's. */
+  rng?: Rng;
 }
 
 export interface Trial {
@@ -125,7 +127,7 @@ export class ArchSearch {
     if (new Set(codes).size !== codes.length) throw new Error('the candidates list an architecture twice');
     if (codes.length < opts.budget) throw new Error(`${codes.length} candidates are fewer than the budget ${opts.budget}`);
     this.allowed = new Set(codes);
-    this.strategy = createStrategy(opts, this.domain, codes, new Rng(opts.seed ?? 0));
+    this.strategy = createStrategy(opts, this.domain, codes, opts.rng ?? new Rng(opts.seed ?? 0));
   }
 
   /**
@@ -178,6 +180,11 @@ export class ArchSearch {
   /** Asked architectures without a result yet. */
   get pending(): string[] {
     return [...this.pendingCodes].map((c) => this.domain.format(c));
+  }
+
+  /** How many candidates the search chooses from. */
+  get candidateCount(): number {
+    return this.allowed.size;
   }
 
   /** True once `budget` architectures have results. */

@@ -6,7 +6,9 @@ import { NB201_DATASETS, type Nb201Dataset } from '../spaces/nb201-cost.js';
 
 /** Spaces a simulated search runs on (each needs a benchmark table). */
 export const SEARCH_SPACES = ['nb201', 'nb101'] as const;
-export type SearchSpaceName = (typeof SEARCH_SPACES)[number];
+/** Spaces a search with real training (--trainer) runs on: any space. */
+export const REAL_SEARCH_SPACES = ['nb201', 'nb101', 'darts'] as const;
+export type SearchSpaceName = (typeof REAL_SEARCH_SPACES)[number];
 
 export const STRATEGIES = ['brp', 'gcn', 'rea', 'random'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
@@ -92,7 +94,7 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
   { key: 'warmup', flag: 'warmup', kind: 'int', min: 0, max: 100000, appliesTo: ['brp'], spaces: ['nb201'], tag: (v: number) => `warmup${v}`, help: 'head-only warm-up steps after --transfer' },
-  { key: 'latLimitMs', flag: 'lat-limit', kind: 'num', value: 'MS', min: 0, appliesTo: 'all', spaces: ['nb201'], tag: (v: number) => `lat${v}`, help: 'latency limit in ms (with --latency-model)' },
+  { key: 'latLimitMs', flag: 'lat-limit', kind: 'num', value: 'MS', min: 0, appliesTo: 'all', tag: (v: number) => `lat${v}`, help: 'latency limit in ms: candidates a --latency-model predicts within it; with --trainer, also what the trainer measured (latency_ms)' },
   { key: 'latencyModel', flag: 'latency-model', kind: 'path', value: 'MODEL', appliesTo: 'all', spaces: ['nb201'], tag: (v: string) => base(v), help: 'latency predictor that enforces --lat-limit' },
 ];
 
@@ -114,17 +116,25 @@ const HEAD = new Set<keyof SearchSettings>(['space', 'dataset', 'reveal', 'strat
  * Settings from parsed flag values (strings and booleans, as node:util parseArgs gives them):
  * checks types and ranges, and refuses options that mean nothing for the chosen strategy.
  */
-export function searchSettingsFrom(values: Record<string, unknown>, command = 'search'): SearchSettings {
+export function searchSettingsFrom(values: Record<string, unknown>, command = 'search', mode: 'simulate' | 'real' = 'simulate'): SearchSettings {
   const fail = (m: string): never => {
     throw new SearchOptionError(`${command}: ${m}`);
   };
+  const spaces: readonly string[] = mode === 'real' ? REAL_SEARCH_SPACES : SEARCH_SPACES;
   const spaceArg = values.space ?? 'nb201';
-  if (typeof spaceArg !== 'string' || !(SEARCH_SPACES as readonly string[]).includes(spaceArg)) fail(`unknown search space ${JSON.stringify(spaceArg)}; known: ${SEARCH_SPACES.join(', ')}`);
+  if (typeof spaceArg !== 'string' || !spaces.includes(spaceArg)) {
+    if (spaceArg === 'darts') fail('--space darts has no benchmark table to simulate on: search it with real training (--trainer)');
+    fail(`unknown search space ${JSON.stringify(spaceArg)}; known: ${spaces.join(', ')}`);
+  }
   const space = spaceArg as SearchSpaceName;
   for (const d of SEARCH_OPTIONS) if (!inSpace(d, space) && values[d.flag] !== undefined && values[d.flag] !== false) fail(`--${d.flag} does not apply to --space ${space} (only to ${d.spaces!.join(', ')})`);
   let dataset: Nb201Dataset | null = null;
   let reveal: Nb101RevealColumn | null = null;
-  if (space === 'nb201') {
+  if (mode === 'real') {
+    // the trainer reveals accuracies: a pool table and its column belong to simulations
+    for (const f of ['pool', 'reveal']) if (values[f] !== undefined) fail(`--${f} selects what a simulation reveals; with --trainer the trainer reveals accuracies`);
+    if (values.dataset !== undefined) dataset = DATASET_ALIASES[values.dataset as string] ?? fail(`unknown dataset ${JSON.stringify(values.dataset)}; known: ${NB201_DATASETS.join(', ')}`);
+  } else if (space === 'nb201') {
     if (typeof values.dataset !== 'string') fail(`--dataset is required (${NB201_DATASETS.join(', ')})`);
     dataset = DATASET_ALIASES[values.dataset as string] ?? fail(`unknown dataset ${JSON.stringify(values.dataset)}; known: ${NB201_DATASETS.join(', ')}`);
   } else {
@@ -156,7 +166,9 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
     } else x = v;
     (out as unknown as Record<string, unknown>)[d.key] = x;
   }
-  if ((out.latLimitMs === null) !== (out.latencyModel === null)) fail('--lat-limit and --latency-model go together');
+  if (mode === 'simulate' && (out.latLimitMs === null) !== (out.latencyModel === null)) fail('--lat-limit and --latency-model go together');
+  if (mode === 'real' && values.runs !== undefined && out.runs !== 1) fail('a search with --trainer is one run (--runs 1)');
+  if (mode === 'real') out.runs = 1;
   if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
   return out;

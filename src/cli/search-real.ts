@@ -1,0 +1,212 @@
+// `brp-nas search --trainer ...`: a search that really trains its candidates, through the coordinator
+// (train/real-search.ts). This module only turns flags into a runner, a candidate list and options,
+// and writes what came out: the result JSON, the accuracy-latency Pareto front (JSON + SVG).
+
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { DataError, readInputFile, resolveDataDir } from '../data/files.js';
+import { loadNb201Benchmark } from '../data/nb201-bench.js';
+import { createKernels, defaultThreads } from '../nn/backend.js';
+import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';
+import { paretoSvg } from '../report/plots.js';
+import { nb201SimBenchmark } from '../search/benchmark.js';
+import { searchKey, type SearchSettings } from '../search/options.js';
+import { allCodes, codeToVector, parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201.js';
+import { paretoFront } from '../train/pareto.js';
+import { ProcessRunner } from '../train/process-runner.js';
+import { realSearchStreams, runRealSearch, TrainerFailingError, type CandidateReport, type SearchEvent } from '../train/real-search.js';
+import type { TrainerRunner } from '../train/runner.js';
+import { TABLE_TRAINERS, TableTrainer } from '../train/table-trainer.js';
+import { parseTrainerCommand, TrainerCommandError } from '../train/trainer-command.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
+import { provenance } from '../util/provenance.js';
+import { UsageError, intFlag, numFlag, plural } from './args.js';
+import type { CliIo } from './command.js';
+
+export const REAL_SEARCH_HELP = `With --trainer, the search trains its candidates for real:
+  --trainer "CMD {arch} ..."      the training command, run once per candidate without a shell; {arch}
+                                  becomes the architecture string (one argument, whatever it contains),
+                                  {out} a directory of the candidate's own, {index}, {seed}, {attempt}
+                                  likewise. Its last line of stdout is a JSON object: "accuracy" (required,
+                                  higher is better), "latency_ms" (optional) and any other metrics.
+                                  table:nb201 trains by looking up the NB201 table (needs --dataset): the
+                                  same choices and values as the simulation's first run with this seed
+  --state DIR                     where the journal, the per-candidate logs and the results go (required);
+                                  the same command again continues an interrupted or crashed search
+  --workers W                     candidates trained at once (default 1; may change between restarts)
+  --timeout SEC                   wall-clock limit per attempt (default none)
+  --retries N                     attempts after a failed one (timeout, non-zero exit, malformed
+                                  result) before the candidate is marked failed (default 2)
+  --lat-limit MS                  the selected model must measure (latency_ms) or be predicted
+                                  (--latency-model, which also restricts the candidates) within MS
+A search with --trainer is one run; the JSON adds "trained" and "failed" (distinct candidates).`;
+
+/** Resolve a program like a shell does, to refuse a typo before anything starts. */
+function checkProgram(program: string): void {
+  const executable = (p: string) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes('/')) {
+    if (!executable(resolve(program))) throw new UsageError(`search: the trainer program ${program} is not an executable file`);
+    return;
+  }
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && executable(join(dir, program))) return;
+  throw new UsageError(`search: the trainer program ${JSON.stringify(program)} is not on the PATH`);
+}
+
+export interface RealFlags {
+  trainer: string;
+  state?: string;
+  workers?: string;
+  timeout?: string;
+  retries?: string;
+  threads?: string;
+  data?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, io: CliIo): Promise<number> {
+  if (typeof v.state !== 'string') throw new UsageError('search: --trainer needs --state DIR (the journal and logs that make the search resumable)');
+  const workers = intFlag(v.workers, 'workers', 1, 1, 1024, 'search');
+  const retries = intFlag(v.retries, 'retries', 2, 0, 100, 'search');
+  const timeoutSec = v.timeout === undefined ? null : numFlag(v.timeout, 'timeout', 0, 0.001, 1e9, 'search');
+  const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2, 'search');
+  const stateDir = resolve(v.state);
+  if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) throw new UsageError(`search: --state ${stateDir} is a file; give a directory`);
+  const { strategy, budget, seed, space } = settings;
+  const dataDir = resolveDataDir(v.data);
+
+  let runner: TrainerRunner;
+  if (v.trainer.startsWith('table:')) {
+    if (!(TABLE_TRAINERS as readonly string[]).includes(v.trainer)) throw new UsageError(`search: unknown table trainer ${JSON.stringify(v.trainer)}; known: ${TABLE_TRAINERS.join(', ')}`);
+    if (space !== 'nb201') throw new UsageError(`search: --trainer ${v.trainer} trains NB201 cells, not --space ${space}`);
+    if (settings.dataset === null) throw new UsageError(`search: --trainer ${v.trainer} needs --dataset (which table column to reveal)`);
+    const bench = loadNb201Benchmark(dataDir, { devices: 'none' });
+    runner = new TableTrainer(nb201SimBenchmark(bench, settings.dataset), realSearchStreams(seed).reveal);
+  } else {
+    let cmd;
+    try {
+      cmd = parseTrainerCommand(v.trainer);
+    } catch (e) {
+      if (e instanceof TrainerCommandError) throw new UsageError(`search: --trainer: ${e.message}`);
+      throw e;
+    }
+    checkProgram(cmd.words[0]);
+    runner = new ProcessRunner(cmd, seed);
+  }
+
+  // a latency model predicts every NB201 cell once: it restricts the candidates and fills the Pareto front
+  let candidates: string[] | undefined;
+  let predictMs: ((arch: string) => number) | undefined;
+  if (settings.latencyModel !== null) {
+    const predictor = loadLatencyPredictor(readInputFile(settings.latencyModel, 'latency model'), settings.latencyModel);
+    const codes = allCodes({ validOnly: true });
+    const seconds = predictor.predictSecondsOfCodes(codes);
+    const byCode = new Map<number, number>();
+    codes.forEach((c, i) => byCode.set(c, seconds[i] * 1e3));
+    predictMs = (arch) => byCode.get(vectorToCode(parseArch(arch)))!;
+    if (settings.latLimitMs !== null) {
+      candidates = Array.from(codes).filter((c) => byCode.get(c)! <= settings.latLimitMs!).map((c) => vectorToArchString(codeToVector(c)));
+      if (candidates.length < budget) throw new DataError(`only ${candidates.length} cells are predicted within ${settings.latLimitMs} ms, fewer than the budget ${budget}`);
+    }
+  }
+  const transferBody = settings.transfer !== null ? latencyBody(readInputFile(settings.transfer, 'transfer model'), settings.transfer) : undefined;
+  const identity = { ...searchKey(settings), trainer: v.trainer };
+  const kernels = strategy === 'brp' || strategy === 'gcn' ? createKernels({ threads }) : undefined;
+  const progress = (e: SearchEvent) => {
+    if (v.quiet) return;
+    if (e.kind === 'resume') io.err(`brp-nas search: resuming ${stateDir}: ${plural(e.done, 'candidate')} finished, ${e.running} still training (adopted), from ${plural(e.records, 'journal record')}${e.repairedTail ? ' (a torn last record from a crash was dropped)' : ''}`);
+    else if (e.kind === 'result') io.err(`[${e.trained}/${e.budget}] #${e.index} accuracy ${e.accuracy}  ${e.arch}`);
+    else if (e.kind === 'error') io.err(`#${e.index} attempt ${e.attempt} failed (${e.reason}): ${e.detail}${e.willRetry ? '; retrying' : '; giving up on it'}`);
+  };
+  let outcome;
+  try {
+    outcome = await runRealSearch({
+      search: { space, strategy, budget, seed, rounds: settings.rounds, candidates, transferBody, kernels, brp: { targets: settings.targets, warmupSteps: settings.warmup }, exploitLastRound: !settings.referenceSelection },
+      runner,
+      stateDir,
+      workers,
+      retries,
+      timeoutMs: timeoutSec === null ? null : timeoutSec * 1000,
+      identity,
+      latLimitMs: settings.latLimitMs,
+      predictMs,
+      signal: interruptSignal,
+      onEvent: progress,
+    });
+  } catch (e) {
+    if (e instanceof TrainerFailingError) throw new DataError(e.message);
+    throw e;
+  } finally {
+    kernels?.dispose();
+  }
+
+  const limit = settings.latLimitMs;
+  const feasible = (c: CandidateReport) => limit === null || (c.latency_ms !== null && c.latency_ms <= limit);
+  const pick = (cs: CandidateReport[]) => cs.reduce<CandidateReport | null>((a, c) => (a === null || c.accuracy! > a.accuracy! ? c : a), null);
+  const selected = pick(outcome.trained.filter(feasible));
+  const best = pick(outcome.trained);
+  const testOf = (c: CandidateReport) => (typeof c.metrics.test_accuracy === 'number' ? c.metrics.test_accuracy : c.accuracy!);
+  const values = (c: CandidateReport | null) => (c ? { arch: c.arch, validation: c.accuracy!, test: testOf(c), percentile: null, latency_ms: c.latency_ms } : null);
+  // the best accuracy after each trained model, as the simulation's curves
+  const curve: number[] = [];
+  for (const c of outcome.trained) curve.push(Math.max(curve.length ? curve[curve.length - 1] : -Infinity, c.accuracy!));
+  const allHaveTest = outcome.trained.length > 0 && outcome.trained.every((c) => typeof c.metrics.test_accuracy === 'number');
+  const withLatency = outcome.trained.filter((c) => c.latency_ms !== null) as (CandidateReport & { latency_ms: number })[];
+  const front = paretoFront(withLatency.map((c) => ({ arch: c.arch, accuracy: c.accuracy!, latency_ms: c.latency_ms, latency_source: c.latency_source, index: c.index })));
+  const resultPath = join(stateDir, 'result.json');
+  const paretoPath = join(stateDir, 'pareto.json');
+  const paretoPlot = join(stateDir, 'pareto.svg');
+  const summary = {
+    space,
+    strategy,
+    dataset: settings.dataset,
+    budget,
+    runs: 1,
+    seed,
+    final_test_mean: selected?.accuracy ?? null,
+    final_test_se: 0,
+    final_selected_test_mean: selected ? testOf(selected) : null,
+    final_selected_test_se: 0,
+    global_best_test: null,
+    pool_size: outcome.candidates,
+    final_percentile_mean: null,
+    reached_global_best: null,
+    per_run: [{ selected: values(selected), best_found: values(best) }],
+    trained: outcome.trained.length,
+    failed: outcome.failed.length,
+    ...(outcome.pending.length ? { pending: outcome.pending.length } : {}),
+    ...(allHaveTest ? { oracle: { final_test_mean: Math.max(...outcome.trained.map(testOf)), final_selected_test_mean: best ? testOf(best) : null, note: 'test_accuracy as the trainer reported it (a table trainer: the benchmark mean test accuracy)' } } : {}),
+    ...(limit !== null ? { latency: { limit_ms: limit, feasible_trained: outcome.trained.filter(feasible).length } } : {}),
+    trainer: runner.describe,
+    workers,
+    state: stateDir,
+    result: resultPath,
+    ...(withLatency.length ? { pareto: paretoPath, pareto_plot: paretoPlot } : {}),
+    seconds: outcome.seconds,
+    ...(outcome.interrupted ? { interrupted: true } : {}),
+  };
+  writeFileAtomic(resultPath, JSON.stringify({ ...summary, options: identity, curve, candidates: [...outcome.trained, ...outcome.failed, ...outcome.pending].sort((a, b) => a.index - b.index), provenance: provenance() }, null, 1));
+  if (withLatency.length) {
+    writeFileAtomic(paretoPath, JSON.stringify({ options: identity, limit_ms: limit, front, points: withLatency.map((c) => ({ index: c.index, arch: c.arch, accuracy: c.accuracy, latency_ms: c.latency_ms, latency_source: c.latency_source })) }, null, 1));
+    writeFileAtomic(paretoPlot, await paretoSvg(withLatency.map((c) => ({ latency_ms: c.latency_ms, accuracy: c.accuracy!, source: c.latency_source ?? 'unknown' })), front, { title: `${strategy} on ${space}: ${plural(withLatency.length, 'trained model')}`, limitMs: limit }));
+  }
+  if (v.json) io.out(JSON.stringify(summary));
+  else {
+    io.out(`${strategy} on ${space}${settings.dataset ? ` (${settings.dataset})` : ''} with ${runner.describe}: ${plural(outcome.trained.length, 'candidate')} trained, ${outcome.failed.length} failed${outcome.interrupted ? ' (interrupted)' : ''}, ${outcome.seconds.toFixed(1)} s`);
+    if (selected) io.out(`  selected: ${selected.arch}  accuracy ${selected.accuracy}${selected.latency_ms !== null ? `  latency ${selected.latency_ms.toFixed(3)} ms (${selected.latency_source})` : ''}`);
+    io.out(`  result: ${resultPath}${withLatency.length ? `\n  Pareto front: ${paretoPath}, ${paretoPlot}` : ''}`);
+  }
+  if (outcome.interrupted) {
+    io.err(`brp-nas search: interrupted; the same command resumes from ${stateDir}`);
+    return EXIT_INTERRUPTED;
+  }
+  return 0;
+}

@@ -1,5 +1,5 @@
-// The test command (`npm test`): makes sure what the suite needs is on the machine, builds, and runs
-// node's test runner over dist/test/. The browser-measurement test needs Chromium: Debian's package
+// The test command (`npm test`): makes sure what the suite needs is on the machine (Chromium, and
+// redis-server for the queue tests), builds, and runs node's test runner over dist/test/. The browser-measurement test needs Chromium: Debian's package
 // is installed here when missing and this user is root (as CI runs); otherwise the run stops at once
 // with the command to run, instead of failing one test after minutes.
 import { spawnSync } from 'node:child_process';
@@ -22,7 +22,21 @@ function ensureChromium() {
   process.exit(1);
 }
 
+// the queue tests start a real redis-server (Debian's package) on 127.0.0.1
+function ensureRedis() {
+  if (have('redis-server') || existsSync('/usr/bin/redis-server')) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (root && have('apt-get')) {
+    console.error("npm test: installing Debian's redis-server for the queue tests (apt-get install redis-server)");
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    if (sh('apt-get', ['update', '-qq'], { env }).status === 0 && sh('apt-get', ['install', '-y', '-qq', 'redis-server'], { env, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0) return;
+  }
+  console.error('npm test: redis-server is missing and could not be installed here. Install it (sudo apt-get install redis-server): the queue tests start one on 127.0.0.1.');
+  process.exit(1);
+}
+
 ensureChromium();
+ensureRedis();
 const build = sh(process.execPath, [join(root, 'scripts/build.mjs')]);
 if (build.status !== 0) process.exit(build.status ?? 1);
 const t = sh(process.execPath, ['--test', '--test-concurrency=2', 'dist/test/']);

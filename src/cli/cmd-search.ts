@@ -70,6 +70,7 @@ const OPTIONS = {
   force: { type: 'boolean' },
   quiet: { type: 'boolean' },
   trainer: { type: 'string' },
+  queue: { type: 'string' },
   state: { type: 'string' },
   workers: { type: 'string' },
   timeout: { type: 'string' },
@@ -89,11 +90,11 @@ export const searchCommand: CliCommand = {
     }
     let settings;
     try {
-      if (typeof v.trainer === 'string') {
-        for (const f of ['out', 'plot', 'no-plot', 'force']) if (v[f] !== undefined) throw new UsageError(`search: --${f} is for simulations; with --trainer everything goes to --state DIR`);
+      if (typeof v.trainer === 'string' || typeof v.queue === 'string') {
+        for (const f of ['out', 'plot', 'no-plot', 'force']) if (v[f] !== undefined) throw new UsageError(`search: --${f} is for simulations; with --trainer or --queue everything goes to --state DIR`);
         return await runRealSearchCli(searchSettingsFrom(v, 'search', 'real'), v as unknown as RealFlags, io);
       }
-      for (const f of REAL_ONLY) if (v[f] !== undefined) throw new UsageError(`search: --${f} goes with --trainer (a search with real training)`);
+      for (const f of REAL_ONLY) if (v[f] !== undefined) throw new UsageError(`search: --${f} goes with --trainer or --queue (a search with real training)`);
       settings = searchSettingsFrom(v);
     } catch (e) {
       if (e instanceof SearchOptionError) throw new UsageError(e.message);

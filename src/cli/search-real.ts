@@ -17,6 +17,8 @@ import { ProcessRunner } from '../train/process-runner.js';
 import { realSearchStreams, runRealSearch, TrainerFailingError, type CandidateReport, type SearchEvent } from '../train/real-search.js';
 import type { TrainerRunner } from '../train/runner.js';
 import { TABLE_TRAINERS, TableTrainer } from '../train/table-trainer.js';
+import { QueueRunner } from '../train/queue-runner.js';
+import { parseQueueUrl, QueueUrlError } from '../train/queue-url.js';
 import { parseTrainerCommand, TrainerCommandError } from '../train/trainer-command.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
@@ -38,12 +40,16 @@ export const REAL_SEARCH_HELP = `With --trainer, the search trains its candidate
   --timeout SEC                   wall-clock limit per attempt (default none)
   --retries N                     attempts after a failed one (timeout, non-zero exit, malformed
                                   result) before the candidate is marked failed (default 2)
+  --queue redis://HOST:PORT[/DB][/NAME]
+                                  instead of --trainer: candidates become BullMQ jobs that 'brp-nas worker'
+                                  processes on any machine run (--workers then bounds the jobs in flight,
+                                  default 256)
   --lat-limit MS                  the selected model must measure (latency_ms) or be predicted
                                   (--latency-model, which also restricts the candidates) within MS
 A search with --trainer is one run; the JSON adds "trained" and "failed" (distinct candidates).`;
 
 /** Resolve a program like a shell does, to refuse a typo before anything starts. */
-function checkProgram(program: string): void {
+export function checkProgram(program: string, command = 'search'): void {
   const executable = (p: string) => {
     try {
       accessSync(p, constants.X_OK);
@@ -53,15 +59,16 @@ function checkProgram(program: string): void {
     }
   };
   if (program.includes('/')) {
-    if (!executable(resolve(program))) throw new UsageError(`search: the trainer program ${program} is not an executable file`);
+    if (!executable(resolve(program))) throw new UsageError(`${command}: the trainer program ${program} is not an executable file`);
     return;
   }
   for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && executable(join(dir, program))) return;
-  throw new UsageError(`search: the trainer program ${JSON.stringify(program)} is not on the PATH`);
+  throw new UsageError(`${command}: the trainer program ${JSON.stringify(program)} is not on the PATH`);
 }
 
 export interface RealFlags {
-  trainer: string;
+  trainer?: string;
+  queue?: string;
   state?: string;
   workers?: string;
   timeout?: string;
@@ -73,8 +80,10 @@ export interface RealFlags {
 }
 
 export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, io: CliIo): Promise<number> {
-  if (typeof v.state !== 'string') throw new UsageError('search: --trainer needs --state DIR (the journal and logs that make the search resumable)');
-  const workers = intFlag(v.workers, 'workers', 1, 1, 1024, 'search');
+  if (typeof v.state !== 'string') throw new UsageError('search: a search with real training needs --state DIR (the journal and logs that make it resumable)');
+  if (v.queue !== undefined && v.trainer !== undefined) throw new UsageError('search: with --queue the workers run the training command (brp-nas worker --trainer ...); leave --trainer out');
+  // with a queue, --workers bounds the jobs waiting or training at once
+  const workers = intFlag(v.workers, 'workers', v.queue !== undefined ? 256 : 1, 1, 100000, 'search');
   const retries = intFlag(v.retries, 'retries', 2, 0, 100, 'search');
   const timeoutSec = v.timeout === undefined ? null : numFlag(v.timeout, 'timeout', 0, 0.001, 1e9, 'search');
   const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2, 'search');
@@ -84,16 +93,29 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
   const dataDir = resolveDataDir(v.data);
 
   let runner: TrainerRunner;
-  if (v.trainer.startsWith('table:')) {
-    if (!(TABLE_TRAINERS as readonly string[]).includes(v.trainer)) throw new UsageError(`search: unknown table trainer ${JSON.stringify(v.trainer)}; known: ${TABLE_TRAINERS.join(', ')}`);
+  let trainerId: string;
+  if (v.queue !== undefined) {
+    let address;
+    try {
+      address = parseQueueUrl(v.queue);
+    } catch (e) {
+      if (e instanceof QueueUrlError) throw new UsageError(`search: ${e.message}`);
+      throw e;
+    }
+    runner = new QueueRunner(address, space, seed);
+    trainerId = 'queue';
+  } else if (v.trainer!.startsWith('table:')) {
+    trainerId = v.trainer!;
+    if (!(TABLE_TRAINERS as readonly string[]).includes(trainerId)) throw new UsageError(`search: unknown table trainer ${JSON.stringify(v.trainer)}; known: ${TABLE_TRAINERS.join(', ')}`);
     if (space !== 'nb201') throw new UsageError(`search: --trainer ${v.trainer} trains NB201 cells, not --space ${space}`);
     if (settings.dataset === null) throw new UsageError(`search: --trainer ${v.trainer} needs --dataset (which table column to reveal)`);
     const bench = loadNb201Benchmark(dataDir, { devices: 'none' });
     runner = new TableTrainer(nb201SimBenchmark(bench, settings.dataset), realSearchStreams(seed).reveal);
   } else {
+    trainerId = v.trainer!;
     let cmd;
     try {
-      cmd = parseTrainerCommand(v.trainer);
+      cmd = parseTrainerCommand(trainerId);
     } catch (e) {
       if (e instanceof TrainerCommandError) throw new UsageError(`search: --trainer: ${e.message}`);
       throw e;
@@ -118,7 +140,8 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     }
   }
   const transferBody = settings.transfer !== null ? latencyBody(readInputFile(settings.transfer, 'transfer model'), settings.transfer) : undefined;
-  const identity = { ...searchKey(settings), trainer: v.trainer };
+  // the queue's address may change between restarts (Redis moved); the kind of trainer may not
+  const identity = { ...searchKey(settings), trainer: trainerId };
   const kernels = strategy === 'brp' || strategy === 'gcn' ? createKernels({ threads }) : undefined;
   const progress = (e: SearchEvent) => {
     if (v.quiet) return;

@@ -321,7 +321,7 @@ export async function runRealSearch(o: RealSearchOptions): Promise<RealSearchOut
         if (out.ok) recordResult(c, attempt, out.result);
         else running.set(c.index, c);
       }
-      for (const c of running.values()) journal.append({ t: 'abandon', i: c.index, attempt: c.running!.attempt, why: 'interrupted' });
+      if (!o.runner.survivesCoordinator) for (const c of running.values()) journal.append({ t: 'abandon', i: c.index, attempt: c.running!.attempt, why: 'interrupted' });
     }
 
     const report = (c: Cand): CandidateReport => {
@@ -352,5 +352,6 @@ export async function runRealSearch(o: RealSearchOptions): Promise<RealSearchOut
     search.dispose();
     journal.close();
     release();
+    await o.runner.close?.();
   }
 }

@@ -47,4 +47,8 @@ export interface TrainerRunner {
   adopt?(spec: AttemptSpec, handle: AttemptHandle, done: (o: AttemptOutcome) => void): boolean;
   /** Stop every running attempt (an interrupt); their `done` callbacks are not called. */
   stopAll(): Promise<void>;
+  /** True when attempts go on without the coordinator (a queue): an interrupt leaves them to be adopted. */
+  readonly survivesCoordinator?: boolean;
+  /** Release connections at the end. */
+  close?(): Promise<void>;
 }

@@ -145,12 +145,13 @@ test('a worker refuses a forged job without running anything; Ctrl-C stops it mi
       const r1 = await w1.done;
       assert.equal(r1.code, 130, r1.err);
       assert.equal((await Job.fromId(q, 'x-2-1'))!.finishedOn, undefined);
-      const w2 = start(['worker', '--queue', url, '--trainer', cmd, '--dir', join(dir, 'w2'), '--lock-ms', '1000', '--max-jobs', '1'], {});
+      const w2 = start(['worker', '--queue', url, '--trainer', cmd, '--dir', join(dir, 'w2'), '--lock-ms', '1000', '--max-jobs', '1', '--measure-latency'], { TRAINER_NO_LATENCY: '1' });
       procs.push(w2);
       const j = await finished('x-2-1');
       assert.equal(j.failedReason, undefined);
       assert.equal(typeof j.returnvalue.accuracy, 'number');
       assert.equal(j.returnvalue.metrics.arch, arch);
+      assert.ok(j.returnvalue.latency_ms > 0); // measured by the worker on its own machine
       assert.equal((await w2.done).code, 0);
     } finally {
       await q.close();

@@ -119,6 +119,10 @@ test('contract: search --trainer table:nb201 (brp, budget 40, seed 1, 2 workers)
     assert.equal(real.per_run[0].selected.arch, sim.per_run[0].selected.arch);
     assert.equal(real.final_selected_test_mean, sim.final_selected_test_mean);
     assert.equal(real.oracle.final_test_mean, sim.final_test_mean);
+    // no latency known: the front is over the cost model's FLOPs
+    const pareto = JSON.parse(readFileSync(join(dir, 'state/pareto.json'), 'utf8'));
+    assert.match(pareto.cost, /^mflops/);
+    assert.ok(pareto.front.length >= 1 && pareto.points.length === 40 && pareto.points.every((p: { mflops: number }) => p.mflops > 0));
     const saved = JSON.parse(readFileSync(join(dir, 'state/result.json'), 'utf8'));
     assert.deepEqual(saved.candidates.map((c: { arch: string }) => c.arch), JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')).per_run[0].trained);
   } finally {
@@ -291,6 +295,31 @@ test('a BRP search killed during its predictor rounds resumes into the simulatio
     assert.equal(other.code, 1);
     assert.match(other.err, /holds a search of other options/);
     assert.deepEqual(readFileSync(join(state, 'journal.jsonl')), before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('latency in the loop: --lat-limit selects among trained models within it; --measure-latency times networks the trainer did not', () => {
+  const dir = tmp();
+  try {
+    const r = cli(['search', '--strategy', 'random', '--budget', '12', '--trainer', cmd, '--workers', '3', '--state', join(dir, 'limit'), '--lat-limit', '4', '--json', '--quiet']);
+    assert.equal(r.code, 0, r.err);
+    const res = JSON.parse(r.out);
+    const all = JSON.parse(readFileSync(join(dir, 'limit/result.json'), 'utf8')).candidates;
+    const within = all.filter((c: { latency_ms: number }) => c.latency_ms <= 4);
+    assert.ok(within.length > 0 && within.length < all.length, 'the test needs models on both sides of the limit');
+    assert.equal(res.final_test_mean, Math.max(...within.map((c: { accuracy: number }) => c.accuracy)));
+    assert.ok(res.per_run[0].selected.latency_ms <= 4);
+    assert.equal(res.latency.feasible_trained, within.length);
+    const m = cli(['search', '--strategy', 'random', '--budget', '2', '--trainer', cmd, '--state', join(dir, 'measure'), '--measure-latency', '--json', '--quiet'], { TRAINER_NO_LATENCY: '1' });
+    assert.equal(m.code, 0, m.err);
+    for (const c of JSON.parse(readFileSync(join(dir, 'measure/result.json'), 'utf8')).candidates) {
+      assert.ok(c.latency_ms > 0, JSON.stringify(c));
+      assert.equal(c.latency_source, 'measured');
+      assert.match(c.metrics.latency_measured_by, /onnxruntime-node/);
+    }
+    assert.match(JSON.parse(readFileSync(join(dir, 'measure/pareto.json'), 'utf8')).cost, /^latency_ms/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -71,13 +71,14 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   trainer: { type: 'string' },
   queue: { type: 'string' },
+  'measure-latency': { type: 'boolean' },
   state: { type: 'string' },
   workers: { type: 'string' },
   timeout: { type: 'string' },
   retries: { type: 'string' },
 } as const;
 
-const REAL_ONLY = ['state', 'workers', 'timeout', 'retries'] as const;
+const REAL_ONLY = ['state', 'workers', 'timeout', 'retries', 'measure-latency'] as const;
 
 export const searchCommand: CliCommand = {
   name: 'search',

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseTrainerCommand, TrainerCommandError } from '../train/trainer-command.js';
 import { parseQueueUrl, QueueUrlError } from '../train/queue-url.js';
 import { runQueueWorker } from '../train/queue-worker.js';
+import { ortLatencyProbe } from '../train/latency-probe.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, intFlag, numFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
@@ -22,6 +23,8 @@ Options:
   --concurrency N      jobs trained at once by this worker (default 1)
   --lock-ms MS         a job whose worker is silent this long goes to another worker (default 30000)
   --max-jobs N         exit after N jobs (default: run until Ctrl-C)
+  --measure-latency    time each trained network on this machine (onnxruntime-node, 1 thread, the
+                       protocol of 'brp-nas measure') when the trainer prints no latency_ms
   --quiet              no per-job lines on stderr
 
 Ctrl-C kills the trainings in flight; their jobs go back to the queue for other workers.`;
@@ -30,7 +33,7 @@ export const workerCommand: CliCommand = {
   name: 'worker',
   summary: 'train the jobs of searches on a queue (search --queue)',
   async run(argv, io) {
-    const { values: v } = parse('worker', argv, { ...COMMON_OPTIONS, queue: { type: 'string' }, trainer: { type: 'string' }, dir: { type: 'string' }, concurrency: { type: 'string' }, 'lock-ms': { type: 'string' }, 'max-jobs': { type: 'string' }, quiet: { type: 'boolean' } });
+    const { values: v } = parse('worker', argv, { ...COMMON_OPTIONS, queue: { type: 'string' }, trainer: { type: 'string' }, dir: { type: 'string' }, concurrency: { type: 'string' }, 'lock-ms': { type: 'string' }, 'max-jobs': { type: 'string' }, quiet: { type: 'boolean' }, 'measure-latency': { type: 'boolean' } });
     if (v.help) {
       io.out(HELP);
       return 0;
@@ -51,7 +54,7 @@ export const workerCommand: CliCommand = {
     const lockMs = numFlag(v['lock-ms'] as string | undefined, 'lock-ms', 30000, 500, 86400000, 'worker');
     const maxJobs = v['max-jobs'] === undefined ? undefined : intFlag(v['max-jobs'] as string, 'max-jobs', 1, 1, 1e9, 'worker');
     if (!v.quiet) io.err(`brp-nas worker: training jobs from ${address.display} (${concurrency} at a time); Ctrl-C to stop`);
-    const r = await runQueueWorker({ address, command, dir: resolve(typeof v.dir === 'string' ? v.dir : 'brp-nas-worker'), concurrency, lockMs, maxJobs, signal: interruptSignal, onEvent: v.quiet ? undefined : (l) => io.err(l) });
+    const r = await runQueueWorker({ address, command, dir: resolve(typeof v.dir === 'string' ? v.dir : 'brp-nas-worker'), concurrency, lockMs, maxJobs, probe: v['measure-latency'] ? ortLatencyProbe(1) : undefined, signal: interruptSignal, onEvent: v.quiet ? undefined : (l) => io.err(l) });
     if (v.json) io.out(JSON.stringify({ jobs: r.jobs, interrupted: r.interrupted }));
     return r.interrupted ? EXIT_INTERRUPTED : 0;
   },

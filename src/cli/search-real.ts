@@ -13,11 +13,13 @@ import { nb201SimBenchmark } from '../search/benchmark.js';
 import { searchKey, type SearchSettings } from '../search/options.js';
 import { allCodes, codeToVector, parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201.js';
 import { paretoFront } from '../train/pareto.js';
+import { getSpace } from '../spaces/registry.js';
 import { ProcessRunner } from '../train/process-runner.js';
 import { realSearchStreams, runRealSearch, TrainerFailingError, type CandidateReport, type SearchEvent } from '../train/real-search.js';
 import type { TrainerRunner } from '../train/runner.js';
 import { TABLE_TRAINERS, TableTrainer } from '../train/table-trainer.js';
 import { QueueRunner } from '../train/queue-runner.js';
+import { ortLatencyProbe, probingRunner } from '../train/latency-probe.js';
 import { parseQueueUrl, QueueUrlError } from '../train/queue-url.js';
 import { parseTrainerCommand, TrainerCommandError } from '../train/trainer-command.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -44,6 +46,9 @@ export const REAL_SEARCH_HELP = `With --trainer, the search trains its candidate
                                   instead of --trainer: candidates become BullMQ jobs that 'brp-nas worker'
                                   processes on any machine run (--workers then bounds the jobs in flight,
                                   default 256)
+  --measure-latency               time each trained candidate's network with onnxruntime-node where it was
+                                  trained (here; with --queue, on the worker: 'worker --measure-latency')
+                                  when the trainer prints no latency_ms
   --lat-limit MS                  the selected model must measure (latency_ms) or be predicted
                                   (--latency-model, which also restricts the candidates) within MS
 A search with --trainer is one run; the JSON adds "trained" and "failed" (distinct candidates).`;
@@ -77,6 +82,7 @@ export interface RealFlags {
   data?: string;
   json?: boolean;
   quiet?: boolean;
+  'measure-latency'?: boolean;
 }
 
 export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, io: CliIo): Promise<number> {
@@ -124,6 +130,11 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     runner = new ProcessRunner(cmd, seed);
   }
 
+  if (v['measure-latency']) {
+    if (v.queue !== undefined) throw new UsageError("search: with --queue the workers measure latency on their own devices: start them with 'brp-nas worker --measure-latency'");
+    if (trainerId.startsWith('table:')) throw new UsageError('search: --measure-latency needs networks that were trained here, not a table trainer');
+    runner = probingRunner(runner, ortLatencyProbe(1), space);
+  }
   // a latency model predicts every NB201 cell once: it restricts the candidates and fills the Pareto front
   let candidates: string[] | undefined;
   let predictMs: ((arch: string) => number) | undefined;
@@ -183,7 +194,11 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
   for (const c of outcome.trained) curve.push(Math.max(curve.length ? curve[curve.length - 1] : -Infinity, c.accuracy!));
   const allHaveTest = outcome.trained.length > 0 && outcome.trained.every((c) => typeof c.metrics.test_accuracy === 'number');
   const withLatency = outcome.trained.filter((c) => c.latency_ms !== null) as (CandidateReport & { latency_ms: number })[];
-  const front = paretoFront(withLatency.map((c) => ({ arch: c.arch, accuracy: c.accuracy!, latency_ms: c.latency_ms, latency_source: c.latency_source, index: c.index })));
+  // the front is over latency where any is known (measured or predicted); otherwise over the cost model's FLOPs
+  const spaceDef = getSpace(space);
+  const byLatency = withLatency.length > 0;
+  const points = (byLatency ? withLatency : outcome.trained).map((c) => ({ index: c.index, arch: c.arch, accuracy: c.accuracy!, latency_ms: byLatency ? c.latency_ms! : spaceDef.cost(spaceDef.parse(c.arch)).flops / 1e6, latency_source: byLatency ? c.latency_source : 'flops' }));
+  const front = paretoFront(points);
   const resultPath = join(stateDir, 'result.json');
   const paretoPath = join(stateDir, 'pareto.json');
   const paretoPlot = join(stateDir, 'pareto.svg');
@@ -212,20 +227,22 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     workers,
     state: stateDir,
     result: resultPath,
-    ...(withLatency.length ? { pareto: paretoPath, pareto_plot: paretoPlot } : {}),
+    ...(points.length ? { pareto: paretoPath, pareto_plot: paretoPlot } : {}),
     seconds: outcome.seconds,
     ...(outcome.interrupted ? { interrupted: true } : {}),
   };
   writeFileAtomic(resultPath, JSON.stringify({ ...summary, options: identity, curve, candidates: [...outcome.trained, ...outcome.failed, ...outcome.pending].sort((a, b) => a.index - b.index), provenance: provenance() }, null, 1));
-  if (withLatency.length) {
-    writeFileAtomic(paretoPath, JSON.stringify({ options: identity, limit_ms: limit, front, points: withLatency.map((c) => ({ index: c.index, arch: c.arch, accuracy: c.accuracy, latency_ms: c.latency_ms, latency_source: c.latency_source })) }, null, 1));
-    writeFileAtomic(paretoPlot, await paretoSvg(withLatency.map((c) => ({ latency_ms: c.latency_ms, accuracy: c.accuracy!, source: c.latency_source ?? 'unknown' })), front, { title: `${strategy} on ${space}: ${plural(withLatency.length, 'trained model')}`, limitMs: limit }));
+  if (points.length) {
+    const cost = byLatency ? 'latency_ms' : 'mflops';
+    const rename = (p: (typeof points)[number]) => ({ index: p.index, arch: p.arch, accuracy: p.accuracy, [cost]: p.latency_ms, ...(byLatency ? { latency_source: p.latency_source } : {}) });
+    writeFileAtomic(paretoPath, JSON.stringify({ options: identity, cost: byLatency ? 'latency_ms (measured by the trainer or brp-nas, or predicted by --latency-model)' : `mflops: the ${spaceDef.title} cost model's multiply-accumulates (no latency was measured or predicted)`, limit_ms: limit, front: front.map(rename), points: points.map(rename) }, null, 1));
+    writeFileAtomic(paretoPlot, await paretoSvg(points.map((p) => ({ latency_ms: p.latency_ms, accuracy: p.accuracy, source: p.latency_source ?? 'unknown' })), front, { title: `${strategy} on ${space}: ${plural(points.length, 'trained model')}`, limitMs: byLatency ? limit : null, xLabel: byLatency ? 'latency (ms)' : 'MFLOPs (no latency known)' }));
   }
   if (v.json) io.out(JSON.stringify(summary));
   else {
     io.out(`${strategy} on ${space}${settings.dataset ? ` (${settings.dataset})` : ''} with ${runner.describe}: ${plural(outcome.trained.length, 'candidate')} trained, ${outcome.failed.length} failed${outcome.interrupted ? ' (interrupted)' : ''}, ${outcome.seconds.toFixed(1)} s`);
     if (selected) io.out(`  selected: ${selected.arch}  accuracy ${selected.accuracy}${selected.latency_ms !== null ? `  latency ${selected.latency_ms.toFixed(3)} ms (${selected.latency_source})` : ''}`);
-    io.out(`  result: ${resultPath}${withLatency.length ? `\n  Pareto front: ${paretoPath}, ${paretoPlot}` : ''}`);
+    io.out(`  result: ${resultPath}${points.length ? `\n  Pareto front (${byLatency ? 'latency' : 'MFLOPs'}): ${paretoPath}, ${paretoPlot}` : ''}`);
   }
   if (outcome.interrupted) {
     io.err(`brp-nas search: interrupted; the same command resumes from ${stateDir}`);

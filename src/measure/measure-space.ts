@@ -7,7 +7,9 @@ import { enumerateNb101, enumeratedCell } from '../spaces/nb101/enumerate.js';
 import { compactNb101, formatNb101 } from '../spaces/nb101/cell.js';
 import { nb101Hash } from '../spaces/nb101/hash.js';
 import { buildNb101Onnx } from '../spaces/nb101/onnx.js';
-import { allCodes, codeToVector, vectorToArchString } from '../spaces/nb201.js';
+import { allCodes, codeToVector, parseArch, vectorToArchString } from '../spaces/nb201.js';
+import { nb101Space } from '../spaces/nb101/space.js';
+import { dartsSpace } from '../spaces/darts/space.js';
 import { Rng } from '../util/rng.js';
 import { compactDarts, formatDarts, type Genotype } from '../spaces/darts/genotype.js';
 import { dartsKey } from '../spaces/darts/mutate.js';
@@ -87,4 +89,11 @@ export function measureOrder(space: MeasureSpaceName, seed: number, network: Onn
       return { arch: formatNb101(c), label: compactNb101(c), key: nb101Hash(c), build: () => buildNb101Onnx(c, { batch: network.batch, seed: network.seed }) };
     },
   };
+}
+
+/** The ONNX network `measure` times for one architecture string of a space. */
+export function buildSpaceOnnx(space: MeasureSpaceName, arch: string, network: OnnxNetworkOptions = {}): OnnxNetwork {
+  if (space === 'nb201') return buildNb201Onnx(parseArch(arch), network);
+  if (space === 'nb101') return buildNb101Onnx(nb101Space.parse(arch), { batch: network.batch, seed: network.seed });
+  return buildDartsOnnx(dartsSpace.parse(arch), { batch: network.batch, seed: network.seed });
 }

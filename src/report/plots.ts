@@ -129,13 +129,13 @@ export async function groupedBarsSvg(panels: { title: string; bars: Bar[]; domai
 }
 
 /** Accuracy against latency of every trained candidate, the Pareto front drawn as a step line. */
-export async function paretoSvg(points: { latency_ms: number; accuracy: number; source: string }[], front: { latency_ms: number; accuracy: number }[], opts: { title: string; limitMs?: number | null }): Promise<string> {
+export async function paretoSvg(points: { latency_ms: number; accuracy: number; source: string }[], front: { latency_ms: number; accuracy: number }[], opts: { title: string; limitMs?: number | null; xLabel?: string }): Promise<string> {
   const layers: object[] = [
     {
       data: { values: points },
       mark: { type: 'circle', size: 30, opacity: 0.5 },
       encoding: {
-        x: { field: 'latency_ms', type: 'quantitative', title: 'latency (ms)', scale: { zero: false } },
+        x: { field: 'latency_ms', type: 'quantitative', title: opts.xLabel ?? 'latency (ms)', scale: { zero: false } },
         y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { zero: false } },
         color: { field: 'source', type: 'nominal', title: 'latency' },
       },

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { StopSignal } from '../util/stop.js';
 import { ProcessRunner } from './process-runner.js';
+import { withLatency, type LatencyProbe } from './latency-probe.js';
 import { checkJobData, type JobData } from './queue-job.js';
 import type { QueueAddress } from './queue-url.js';
 import type { TrainerCommand } from './trainer-command.js';
@@ -25,6 +26,8 @@ export interface QueueWorkerOptions {
   /** Stop after this many jobs (tests, batch machines); default: run until stopped. */
   maxJobs?: number;
   onEvent?: (line: string) => void;
+  /** Time each trained network on this device when the trainer reports no latency_ms. */
+  probe?: LatencyProbe;
 }
 
 export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ jobs: number; interrupted: boolean }> {
@@ -58,8 +61,9 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ jobs: num
           (out) => (out.ok ? resolve(out.result) : reject(new Error(`${out.reason}: ${out.detail}`))),
         );
       });
-      o.onEvent?.(`job ${job.id}: accuracy ${result.accuracy}`);
-      return result;
+      const full = await withLatency(result, o.probe, data.space, data.arch);
+      o.onEvent?.(`job ${job.id}: accuracy ${full.accuracy}${full.latency_ms !== undefined ? `, latency ${full.latency_ms.toFixed(3)} ms` : ''}`);
+      return full;
     } catch (e) {
       o.onEvent?.(`job ${job.id}: failed: ${(e as Error).message}`);
       throw e;

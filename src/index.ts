@@ -107,3 +107,16 @@ export { startBrowserRunner, findChromium } from './measure/browser.js';
 
 // Reports.
 export { scatterSvg, curvesSvg, groupedBarsSvg, type Bar } from './report/plots.js';
+export { runRealSearch, realSearchStreams, TrainerFailingError, JOURNAL_FILE, type RealSearchOptions, type RealSearchOutcome, type CandidateReport, type SearchEvent } from './train/real-search.js';
+export type { TrainerRunner, AttemptSpec, AttemptOutcome, AttemptHandle } from './train/runner.js';
+export { ProcessRunner } from './train/process-runner.js';
+export { TableTrainer, TABLE_TRAINERS } from './train/table-trainer.js';
+export { QueueRunner } from './train/queue-runner.js';
+export { runQueueWorker, type QueueWorkerOptions } from './train/queue-worker.js';
+export { parseQueueUrl, type QueueAddress } from './train/queue-url.js';
+export { checkJobData, checkJobResult, JOB_NAME, JOB_FORMAT, JOB_VERSION, type JobData } from './train/queue-job.js';
+export { parseTrainerCommand, trainerArgv, TRAINER_PLACEHOLDERS, type TrainerCommand } from './train/trainer-command.js';
+export { parseTrainerOutput, type TrainerResult } from './train/trainer-output.js';
+export { Journal, type JournalRecord } from './train/journal.js';
+export { paretoFront, type ParetoPoint } from './train/pareto.js';
+export { ortLatencyProbe, probingRunner, type LatencyProbe } from './train/latency-probe.js';

@@ -84,7 +84,7 @@ test('--help works on every command; unknown commands and flags exit non-zero wi
   assert.equal(cli([]).code, 2);
 });
 
-test('demo runs on the default data: best cells, latency predictors, searches', () => {
+test('demo runs on the default data: best cells, latency predictors, searches, the real-training path', () => {
   const r = cli(['demo', '--epochs', '1', '--runs', '0', '--data', dataDir()]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /15284 valid/);
@@ -92,7 +92,9 @@ test('demo runs on the default data: best cells, latency predictors, searches', 
   assert.match(r.out, /gcn +within \+-10%/);
   assert.match(r.out, /rea +\d+\.\d+% \/ \d+\.\d+%/);
   // progress on stderr, and the conclusions in words
-  assert.match(r.err, /\[demo \d+ s\] 2\/3 latency predictors/);
+  assert.match(r.err, /\[demo \d+ s\] 2\/4 latency predictors/);
+  // the real-training path, through the coordinator, equals the simulation
+  assert.match(r.out, /100 candidates trained through the journaled coordinator \(4 at a time\); the same choices as the simulation's first REA run: yes/);
   assert.match(r.out, /What this shows:/);
   assert.match(r.out, /isomorphism classes: cells that differ on paper yet compute the same network/);
   assert.match(r.out, /"oracle" is the best true test accuracy among the trained models/);

@@ -278,13 +278,13 @@ test('a BRP search killed during its predictor rounds resumes into the simulatio
   const dir = tmp();
   try {
     const state = join(dir, 'state');
-    const args = ['search', '--dataset', 'cifar10', '--strategy', 'brp', '--budget', '30', '--seed', '3', '--trainer', 'table:nb201', '--state', state, '--json', '--quiet'];
+    const args = ['search', '--dataset', 'cifar10', '--strategy', 'brp', '--budget', '20', '--seed', '3', '--trainer', 'table:nb201', '--state', state, '--json', '--quiet'];
     let r = await runCli(args, {}, 2500);
     assert.equal(r.signal, 'SIGKILL');
-    r = await runCli(args, {}, 5000);
+    r = await runCli(args, {}, 4000);
     r = r.signal === 'SIGKILL' ? await runCli(args, {}, null) : r;
     assert.equal(r.code, 0, r.err);
-    const sim = cli(['search', '--dataset', 'cifar10', '--strategy', 'brp', '--budget', '30', '--seed', '3', '--runs', '1', '--out', join(dir, 'sim.json'), '--no-plot', '--quiet']);
+    const sim = cli(['search', '--dataset', 'cifar10', '--strategy', 'brp', '--budget', '20', '--seed', '3', '--runs', '1', '--out', join(dir, 'sim.json'), '--no-plot', '--quiet']);
     assert.equal(sim.code, 0, sim.err);
     const saved = JSON.parse(readFileSync(join(state, 'result.json'), 'utf8'));
     const simRun = JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')).per_run[0];

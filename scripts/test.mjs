@@ -10,14 +10,18 @@ const root = new URL('..', import.meta.url).pathname;
 const sh = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
+/** Install a Debian package when this user is root and apt-get exists; true when it worked. */
+function aptInstall(pkg, why) {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || !have('apt-get')) return false;
+  console.error(`npm test: installing Debian's ${pkg} for ${why} (apt-get install ${pkg})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  return sh('apt-get', ['update', '-qq'], { env }).status === 0 && sh('apt-get', ['install', '-y', '-qq', pkg], { env, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+}
+
 function ensureChromium() {
   if (process.env.BRPNAS_SKIP_BROWSER === '1' || process.env.BRPNAS_CHROMIUM || have('chromium') || existsSync('/usr/bin/chromium')) return;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (root && have('apt-get')) {
-    console.error("npm test: installing Debian's chromium for the browser-measurement test (apt-get install chromium)");
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (sh('apt-get', ['update', '-qq'], { env }).status === 0 && sh('apt-get', ['install', '-y', '-qq', 'chromium'], { env, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0) return;
-  }
+  if (aptInstall('chromium', 'the browser-measurement test')) return;
   console.error('npm test: Chromium is missing and could not be installed here. Install it (sudo apt-get install chromium), point $BRPNAS_CHROMIUM at a Chromium binary, or set BRPNAS_SKIP_BROWSER=1 to skip the browser-measurement test explicitly.');
   process.exit(1);
 }
@@ -25,12 +29,7 @@ function ensureChromium() {
 // the queue tests start a real redis-server (Debian's package) on 127.0.0.1
 function ensureRedis() {
   if (have('redis-server') || existsSync('/usr/bin/redis-server')) return;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (root && have('apt-get')) {
-    console.error("npm test: installing Debian's redis-server for the queue tests (apt-get install redis-server)");
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (sh('apt-get', ['update', '-qq'], { env }).status === 0 && sh('apt-get', ['install', '-y', '-qq', 'redis-server'], { env, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0) return;
-  }
+  if (aptInstall('redis-server', 'the queue tests')) return;
   console.error('npm test: redis-server is missing and could not be installed here. Install it (sudo apt-get install redis-server): the queue tests start one on 127.0.0.1.');
   process.exit(1);
 }

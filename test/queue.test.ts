@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Job, Queue } from 'bullmq';
 import { checkJobData, checkJobResult, failureOf, jobIdOf } from '../src/train/queue-job.js';
 import { parseQueueUrl } from '../src/train/queue-url.js';
 import { ROOT, cli } from './helpers.js';
-import { RedisServer, freePort } from './redis-helpers.js';
+import { withRedis } from './redis-helpers.js';
 
 const TRAINER = join(ROOT, 'test/fixtures/trainer.mjs');
 const cmd = `node ${TRAINER} --arch {arch} --attempt {attempt} --out {out}`;
@@ -54,12 +53,8 @@ test('jobs and results on the queue are checked: a forged or foreign job is refu
 });
 
 test('many machines on BullMQ: workers join and die, the coordinator and Redis restart mid-search, and the trained set and results are exactly those of a local run', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'brpnas-queue-'));
-  const port = await freePort();
-  const redis = new RedisServer(port, dir);
-  const procs: ChildProcess[] = [];
-  try {
-    await redis.start();
+  await withRedis(async (redis, dir, procs) => {
+    const port = redis.port;
     const url = `redis://127.0.0.1:${port}/0/test`;
     const env = { TRAINER_SLEEP_MS: '300', TRAINER_LOG: join(dir, 'trainings.log') };
     const worker = (i: number) => {
@@ -106,20 +101,12 @@ test('many machines on BullMQ: workers join and die, the coordinator and Redis r
     } finally {
       await q.close();
     }
-  } finally {
-    for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
-    await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a worker refuses a forged job without running anything; Ctrl-C stops it mid-training and another worker takes the job over', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'brpnas-queue-'));
-  const port = await freePort();
-  const redis = new RedisServer(port, dir);
-  const procs: ReturnType<typeof start>[] = [];
-  try {
-    await redis.start();
+  await withRedis(async (redis, dir, procs) => {
+    const port = redis.port;
     const url = `redis://127.0.0.1:${port}/forged`;
     const q = new Queue('forged', { connection: { host: '127.0.0.1', port } });
     const finished = async (id: string) => {
@@ -156,9 +143,5 @@ test('a worker refuses a forged job without running anything; Ctrl-C stops it mi
     } finally {
       await q.close();
     }
-  } finally {
-    for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
-    await redis.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -3,6 +3,9 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export function redisServerPath(): string {
   const r = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
@@ -59,5 +62,20 @@ export class RedisServer {
       p.kill('SIGTERM');
     });
     this.proc = null;
+  }
+}
+
+/** Run `fn` with a fresh redis-server in a temporary directory; everything is removed afterwards. */
+export async function withRedis(fn: (redis: RedisServer, dir: string, procs: ChildProcess[]) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-queue-'));
+  const redis = new RedisServer(await freePort(), dir);
+  const procs: ChildProcess[] = [];
+  try {
+    await redis.start();
+    await fn(redis, dir, procs);
+  } finally {
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import QRCode from 'qrcode';
+import { startLab } from '../lab/lab-server.js';
+import { MEASURE_SPACES, type MeasureSpaceName } from '../measure/measure-space.js';
+import { DEFAULT_PROTOCOL } from '../measure/protocol.js';
+import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
+import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
+import type { CliCommand } from './command.js';
+
+const HELP = `Usage: brp-nas lab --dir DIR [--host 127.0.0.1] [--port 8642] [--space nb201|nb101|darts] [options]
+
+Serve a latency lab: any device that opens the printed URL (a phone on the same network, a laptop,
+headless Chromium) becomes a worker. It times the networks the lab assigns it with onnxruntime-web
+(WebAssembly SIMD, threads when the page is cross-origin isolated, WebGPU where the browser has it,
+recorded per device) with the protocol of 'brp-nas measure', and posts each result at once. Each
+device's results go to DIR/devices/<device>.jsonl, a dataset in the measure format ('brp-nas latency
+train --device FILE' reads it); a reload or a dropped connection resumes where it stopped. The page
+plots the device's latency against FLOPs as it goes; when a device has measured --train-at networks,
+the lab trains its latency predictor and the page offers it for download. /dashboard lists devices,
+counts and predictor quality.
+
+The lab binds to 127.0.0.1 unless --host says otherwise (--host 0.0.0.0 for phones on your network);
+every request needs the lab's token (in the URL; kept in DIR/lab.json, so a restarted lab keeps it).
+
+Options:
+  --dir DIR                     where datasets, models and the device registry go (required)
+  --host H / --port P           address to listen on (default 127.0.0.1:8642; --port 0 picks a free one)
+  --space nb201|nb101|darts     networks to measure (default nb201)
+  --count N                     networks per device (default 200)
+  --seed S                      seed of the measurement order, the same for every device (default 0)
+  --warmup/--rounds/--runs-per-round/--interleave   the measure protocol (defaults ${DEFAULT_PROTOCOL.warmup}/${DEFAULT_PROTOCOL.rounds}/${DEFAULT_PROTOCOL.runsPerRound}/${DEFAULT_PROTOCOL.interleave})
+  --train-at N,N,...            train a device's predictor when it reaches these counts (default 100,200)
+  --predictor gcn|layerwise|flops   the predictor trained (default gcn)
+  --no-qr                       no QR code in the terminal
+
+Runs until Ctrl-C (exit 130); every result is already on disk.`;
+
+export const labCommand: CliCommand = {
+  name: 'lab',
+  summary: 'serve a latency lab that any phone or browser joins by opening a URL',
+  async run(argv, io) {
+    const { values: v } = parse('lab', argv, { ...COMMON_OPTIONS, dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, space: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, 'runs-per-round': { type: 'string' }, interleave: { type: 'string' }, 'train-at': { type: 'string' }, predictor: { type: 'string' }, 'no-qr': { type: 'boolean' }, quiet: { type: 'boolean' } });
+    if (v.help) {
+      io.out(HELP);
+      return 0;
+    }
+    if (typeof v.dir !== 'string') throw new UsageError('lab: --dir DIR is required (datasets, models and the device registry go there)');
+    const space = choiceFlag(v.space as string | undefined, 'space', MEASURE_SPACES, 'nb201', 'lab') as MeasureSpaceName;
+    const trainAt = String(v['train-at'] ?? '100,200').split(',').map((x) => {
+      const n = Number(x);
+      if (!Number.isInteger(n) || n < 5) throw new UsageError(`lab: --train-at takes counts of at least 5, got ${JSON.stringify(x)}`);
+      return n;
+    });
+    const host = typeof v.host === 'string' ? v.host : '127.0.0.1';
+    const lab = await startLab({
+      dir: resolve(v.dir),
+      host,
+      port: intFlag(v.port as string | undefined, 'port', 8642, 0, 65535, 'lab'),
+      space,
+      seed: intFlag(v.seed as string | undefined, 'seed', 0, 0, 2 ** 32 - 1, 'lab'),
+      count: intFlag(v.count as string | undefined, 'count', 200, 1, 1000000, 'lab'),
+      protocol: {
+        warmup: intFlag(v.warmup as string | undefined, 'warmup', DEFAULT_PROTOCOL.warmup, 0, 100000, 'lab'),
+        rounds: intFlag(v.rounds as string | undefined, 'rounds', DEFAULT_PROTOCOL.rounds, 1, 1000, 'lab'),
+        runsPerRound: intFlag(v['runs-per-round'] as string | undefined, 'runs-per-round', DEFAULT_PROTOCOL.runsPerRound, 1, 1000, 'lab'),
+        interleave: intFlag(v.interleave as string | undefined, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 64, 'lab'),
+      },
+      trainAt,
+      predictor: choiceFlag(v.predictor as string | undefined, 'predictor', ['gcn', 'layerwise', 'flops'] as const, 'gcn', 'lab'),
+      onEvent: v.quiet ? undefined : (l) => io.err(`brp-nas lab: ${l}`),
+    });
+    io.out(`brp-nas lab: open ${lab.url} on any device (dashboard: ${lab.url.replace('/?', '/dashboard?')})`);
+    if (host === '0.0.0.0' || host === '::') io.out('  (HOST: this machine\'s address on your network)');
+    if (!v['no-qr']) io.out(await QRCode.toString(lab.url, { type: 'terminal', small: true }));
+    await new Promise<void>((r) => {
+      const t = setInterval(() => {
+        if (!interruptSignal.stopped) return;
+        clearInterval(t);
+        r();
+      }, 200);
+    });
+    await lab.close();
+    return EXIT_INTERRUPTED;
+  },
+};

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { findChromium } from '../src/measure/browser.js';
+import { ROOT, cli } from './helpers.js';
+
+// a lab run as the contract says: `brp-nas lab --port P --dir DIR`, the URL read from its output
+async function startLab(dir: string, extra: string[] = []) {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/brp-nas.js'), 'lab', '--port', '0', '--dir', dir, '--count', '6', '--warmup', '1', '--rounds', '2', '--runs-per-round', '3', '--interleave', '2', '--train-at', '5', '--predictor', 'layerwise', ...extra], { cwd: ROOT });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  for (let i = 0; i < 200 && !/http:\/\/\S+token=\S+/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+  const url = /(http:\/\/\S+\?token=[0-9a-f]+)/.exec(out)?.[1];
+  assert.ok(url, `no URL printed: ${out} ${err}`);
+  const base = url.slice(0, url.indexOf('/?'));
+  const token = url.slice(url.indexOf('token=') + 6);
+  return { child, url, base, token, out: () => out, err: () => err, stop: () => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : (child.on('exit', (c) => r(c)), child.kill('SIGINT')))) };
+}
+
+const skipBrowser = () => {
+  if (process.env.BRPNAS_SKIP_BROWSER === '1') {
+    console.log('lab browser test skipped on request (BRPNAS_SKIP_BROWSER=1)');
+    return true;
+  }
+  assert.ok(findChromium(), 'Chromium is not installed: apt-get install chromium (.ci/run does), or set BRPNAS_SKIP_BROWSER=1 to skip this test explicitly');
+  return false;
+};
+
+const rowsOf = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => typeof r.latency_s === 'number');
+
+test('lab: two browsers measure at once into their own datasets; a reload mid-measurement loses and duplicates nothing; each gets its predictor', async () => {
+  if (skipBrowser()) return;
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
+  const lab = await startLab(dir);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: findChromium()!, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    assert.match(lab.out(), /open http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32} on any device/);
+    const pages = [];
+    for (const name of ['phone A', 'laptop B']) {
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(lab.url);
+      await page.fill('#name', name);
+      await page.click('#start');
+      pages.push({ page, errors, name });
+    }
+    // reload the first device as soon as it has posted something, while it measures more
+    const first = pages[0].page;
+    await first.waitForFunction(() => /^[1-5] of 6/.test(document.getElementById('status')!.textContent ?? '') || /; [1-5] of 6 measured/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 60000 });
+    await first.reload();
+    for (const { page, errors, name } of pages) {
+      await page.waitForFunction(() => (document.getElementById('status')!.textContent ?? '').includes('6 of 6 networks measured'), undefined, { timeout: 90000 });
+      assert.deepEqual(errors, [], name);
+      // the predictor is offered for download once the lab has trained it
+      await page.waitForSelector('#model a', { timeout: 30000 }).catch(() => page.reload().then(() => page.waitForSelector('#model a', { timeout: 30000 })));
+      const href = await page.getAttribute('#model a', 'href');
+      const r = await page.request.get(lab.base + href!);
+      assert.equal(r.status(), 200);
+      assert.ok((await r.body()).length > 100);
+    }
+    const files = readdirSync(join(dir, 'devices')).filter((f) => f.endsWith('.jsonl'));
+    assert.equal(files.length, 2);
+    for (const f of files) {
+      const rows = rowsOf(join(dir, 'devices', f));
+      assert.equal(rows.length, 6, f);
+      assert.equal(new Set(rows.map((r) => r.code)).size, 6, `${f}: a network was recorded twice`);
+      assert.ok(rows.every((r) => r.latency_s > 0 && r.runs === 6));
+      // the file is a measure dataset: latency train reads it
+      const t = cli(['latency', 'train', '--device', join(dir, 'devices', f), '--predictor', 'flops', '--train', '3', '--valid', '1', '--no-plot', '--json', '--quiet']);
+      assert.equal(t.code, 0, t.err);
+    }
+    // both devices measured the same architectures (the lab's seeded order)
+    assert.deepEqual(rowsOf(join(dir, 'devices', files[0])).map((r) => r.code).sort(), rowsOf(join(dir, 'devices', files[1])).map((r) => r.code).sort());
+    // the dashboard lists both
+    const ctx = await browser.newContext();
+    const dash = await ctx.newPage();
+    await dash.goto(lab.url.replace('/?', '/dashboard?'));
+    await dash.waitForFunction(() => document.querySelectorAll('#rows tr').length === 2, undefined, { timeout: 10000 });
+    assert.match((await dash.textContent('#rows'))!, /phone A[\s\S]*6 \/ 6/);
+  } finally {
+    await browser.close();
+    assert.equal(await lab.stop(), 130);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lab: a missing or wrong token is refused; forged results (unassigned architecture, oversized body, NaN, unknown fields, another device) change no dataset', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
+  const lab = await startLab(dir);
+  try {
+    assert.equal((await fetch(lab.base + '/')).status, 401);
+    assert.equal((await fetch(lab.base + '/?token=' + '0'.repeat(32))).status, 403);
+    assert.equal((await fetch(lab.base + '/api/devices', { headers: { Authorization: 'Bearer nope' } })).status, 403);
+    const page = await fetch(lab.url);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('set-cookie') ?? '', /HttpOnly/);
+    assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin');
+    const auth = { Authorization: `Bearer ${lab.token}`, 'Content-Type': 'application/json' };
+    const post = (path: string, body: unknown) => fetch(lab.base + path, { method: 'POST', headers: auth, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const join_ = async (name: string) => (await (await post('/api/join', { name, userAgent: 'test', hardwareConcurrency: 2, crossOriginIsolated: true, ep: 'wasm', threads: 1 })).json()) as { device: string; key: string };
+    const a = await join_('device a');
+    const b = await join_('device b');
+    assert.notEqual(a.device, b.device);
+    const next = (await (await fetch(`${lab.base}/api/next?device=${a.device}&key=${a.key}`, { headers: auth })).json()) as { assignment: string; items: { item: number; arch: string }[] };
+    assert.equal(next.items.length, 2);
+    const times = [[0.01, 0.011, 0.012], [0.01, 0.011, 0.013]];
+    const good = { device: a.device, key: a.key, assignment: next.assignment, item: next.items[0].item, arch: next.items[0].arch, times };
+    const fileA = join(dir, 'devices', `${a.device}.jsonl`);
+    const fileB = join(dir, 'devices', `${b.device}.jsonl`);
+    const before = [readFileSync(fileA), readFileSync(fileB)];
+    const cases: [unknown, number][] = [
+      [{ ...good, arch: '|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|nor_conv_3x3~2|' }, 409], // not assigned
+      [{ ...good, item: 7 }, 409],
+      [{ ...good, assignment: 'feed' }, 409],
+      [{ ...good, times: [[0.01, NaN, 0.01], [0.01, 0.01, 0.01]] }, 422], // JSON has no NaN: null
+      [{ ...good, times: [[0.01, -1, 0.01], [0.01, 0.01, 0.01]] }, 422],
+      [{ ...good, times: [[0.01, 0.01], [0.01, 0.01]] }, 422],
+      [{ ...good, extra: 1 }, 400],
+      [{ ...good, key: b.key }, 403], // device b's key for device a's dataset
+      [{ ...good, device: b.device, key: b.key }, 409], // device b posting device a's assignment
+      [{ ...good, times: Array.from({ length: 2 }, () => Array.from({ length: 40000 }, () => 0.0123456789)) }, 413],
+      ['{not json', 400],
+    ];
+    for (const [body, status] of cases) {
+      const r = await post('/api/result', body);
+      assert.equal(r.status, status, `${JSON.stringify(body).slice(0, 120)}: ${await r.text()}`);
+    }
+    const noAuth = await fetch(lab.base + '/api/result', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(good) });
+    assert.equal(noAuth.status, 401);
+    assert.deepEqual([readFileSync(fileA), readFileSync(fileB)], before);
+    // the genuine result is accepted, once
+    assert.equal((await post('/api/result', good)).status, 200);
+    assert.equal((await post('/api/result', good)).status, 409);
+    assert.equal(rowsOf(fileA).length, 1);
+    assert.equal(rowsOf(fileB).length, 0);
+    // nothing in a request reaches a path: a device id with a path in it is just unknown
+    assert.equal((await fetch(`${lab.base}/api/next?device=../../etc/passwd&key=x`, { headers: auth })).status, 403);
+    assert.equal((await fetch(`${lab.base}/ort/../../package.json`, { headers: auth })).status, 404);
+    assert.ok(!existsSync(join(dir, 'devices', '..', '..', 'etc')));
+  } finally {
+    await lab.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lab: binds to 127.0.0.1 unless --host says otherwise, and refuses bad flags', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
+  try {
+    const lab = await startLab(dir, ['--no-qr']);
+    assert.match(lab.url, /^http:\/\/127\.0\.0\.1:/);
+    await lab.stop();
+    for (const [args, msg] of [
+      [['lab'], /--dir DIR is required/],
+      [['lab', '--dir', dir, '--space', 'x'], /--space/],
+      [['lab', '--dir', dir, '--train-at', '2'], /--train-at/],
+      [['lab', '--dir', dir, '--port', '70000'], /--port/],
+    ] as const) {
+      const r = cli([...args]);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, msg);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

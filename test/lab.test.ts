@@ -8,8 +8,8 @@ import { findChromium } from '../src/measure/browser.js';
 import { ROOT, cli } from './helpers.js';
 
 // a lab run as the contract says: `brp-nas lab --port P --dir DIR`, the URL read from its output
-async function startLab(dir: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/brp-nas.js'), 'lab', '--port', '0', '--dir', dir, '--count', '6', '--warmup', '1', '--rounds', '2', '--runs-per-round', '3', '--interleave', '2', '--train-at', '5', '--predictor', 'layerwise', ...extra], { cwd: ROOT });
+async function startLab(dir: string, extra: string[] = [], port = 0) {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/brp-nas.js'), 'lab', '--port', String(port), '--dir', dir, '--count', '6', '--warmup', '1', '--rounds', '2', '--runs-per-round', '3', '--interleave', '2', '--train-at', '5', '--predictor', 'layerwise', ...extra], { cwd: ROOT });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -168,6 +168,35 @@ test('lab: binds to 127.0.0.1 unless --host says otherwise, and refuses bad flag
       assert.match(r.err, msg);
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lab: the lab restarted while a device measures (a dropped connection): the page retries, resumes, and the dataset ends exact', async () => {
+  if (skipBrowser()) return;
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
+  let lab = await startLab(dir, ['--no-qr']);
+  const port = Number(/:(\d+)\//.exec(lab.url)![1]);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: findChromium()!, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(lab.url);
+    await page.fill('#name', 'flaky wifi');
+    await page.click('#start');
+    await page.waitForFunction(() => /; [1-5] of 6 measured/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 60000 });
+    await lab.stop();
+    await page.waitForFunction(() => (document.getElementById('status')!.textContent ?? '').includes('connection lost'), undefined, { timeout: 30000 });
+    lab = await startLab(dir, ['--no-qr'], port); // same port, same token (DIR/lab.json)
+    await page.waitForFunction(() => (document.getElementById('status')!.textContent ?? '').includes('6 of 6 networks measured'), undefined, { timeout: 90000 });
+    const files = readdirSync(join(dir, 'devices')).filter((f) => f.endsWith('.jsonl'));
+    assert.equal(files.length, 1);
+    const rows = rowsOf(join(dir, 'devices', files[0]));
+    assert.equal(rows.length, 6);
+    assert.equal(new Set(rows.map((r) => r.code)).size, 6);
+  } finally {
+    await browser.close();
+    await lab.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -39,7 +39,7 @@ $('info').textContent = ep + ', ' + threads + ' thread(s), ' + navigator.userAge
 async function api(path, body) {
   const r = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   const j = await r.json().catch(() => ({ error: r.statusText }));
-  if (!r.ok) throw new Error(j.error || r.statusText);
+  if (!r.ok) throw Object.assign(new Error(j.error || r.statusText), { status: r.status });
   return j;
 }
 function fill(n, state) {
@@ -100,7 +100,7 @@ function show(s) {
   $('fill').style.width = (100 * s.measured / s.count).toFixed(1) + '%';
   $('status').textContent = s.measured + ' of ' + s.count + ' networks measured' + (s.done ? ': finished, thank you' : '');
   draw(s.points);
-  $('model').innerHTML = s.predictor ? '<a class="dl" href="/api/predictor?device=' + encodeURIComponent(me.device) + '&key=' + encodeURIComponent(me.key) + '" download="' + me.device + '.model">Download this device\\'s latency predictor</a> (' + s.predictor.predictor + ' on ' + s.predictor.measured + ' networks; test Spearman ' + s.predictor.spearman.toFixed(3) + ')' : '';
+  $('model').innerHTML = s.predictor ? '<a class="dl" href="/api/predictor?device=' + encodeURIComponent(me.device) + '&key=' + encodeURIComponent(me.key) + '" download="' + me.device + '.model">Download this device\\'s latency predictor</a> (' + s.predictor.predictor + ' on ' + s.predictor.measured + ' networks; test Spearman ' + (s.predictor.spearman === null ? 'n/a' : s.predictor.spearman.toFixed(3)) + ')' : '';
 }
 let me = JSON.parse(localStorage.getItem(STORE) || 'null');
 let running = false;
@@ -116,7 +116,17 @@ async function run() {
     show(joined.status);
     for (;;) {
       const a = await api('/api/next?device=' + encodeURIComponent(me.device) + '&key=' + encodeURIComponent(me.key));
-      if (a.done) { show(a.status); break; }
+      if (a.done) {
+        show(a.status);
+        // the lab may still be training this device's predictor: wait for the download link
+        let st = a.status;
+        while (st.training) {
+          await new Promise((r) => setTimeout(r, 2000));
+          st = (await api('/api/next?device=' + encodeURIComponent(me.device) + '&key=' + encodeURIComponent(me.key))).status;
+          show(st);
+        }
+        break;
+      }
       $('status').textContent = 'measuring ' + a.items.length + ' network(s); ' + a.status.measured + ' of ' + a.status.count + ' measured so far';
       const times = await measure(a.items, a.protocol, a.seed);
       let s;
@@ -124,7 +134,11 @@ async function run() {
       show(s);
     }
   } catch (e) {
-    $('status').textContent = 'stopped: ' + e.message + ' (reload to retry)';
+    if (e.status === undefined) {
+      // the connection dropped (Wi-Fi, the lab restarted): try again; the lab hands back the open assignment
+      $('status').textContent = 'connection lost (' + e.message + '); retrying in 3 s';
+      setTimeout(run, 3000);
+    } else $('status').textContent = 'stopped: ' + e.message + ' (reload to retry)';
   } finally {
     running = false;
     $('start').disabled = false;
@@ -148,7 +162,7 @@ async function tick() {
   if (!r.ok) return;
   const j = await r.json();
   document.getElementById('meta').textContent = j.space + ' networks, ' + j.count + ' per device; datasets in ' + j.dir;
-  document.getElementById('rows').innerHTML = j.devices.map((d) => '<tr><td><b>' + esc(d.name) + '</b><br><span class="ua">' + esc(d.id) + '</span></td><td>' + esc(d.ep) + ', ' + d.threads + ' thread(s)<br><span class="ua">' + esc(d.userAgent) + '</span></td><td>' + d.measured + ' / ' + d.count + '</td><td>' + (d.median_ms === null ? '-' : d.median_ms.toFixed(3) + ' ms') + '</td><td>' + (d.predictor ? esc(d.predictor.predictor) + ' on ' + d.predictor.measured + ': ' + d.predictor.spearman.toFixed(3) + ', ' + (100 * d.predictor.within10).toFixed(0) + '%' : (d.training ? 'training...' : '-')) + '</td><td>' + (d.last ? esc(new Date(d.last).toLocaleTimeString()) : '-') + '</td></tr>').join('');
+  document.getElementById('rows').innerHTML = j.devices.map((d) => '<tr><td><b>' + esc(d.name) + '</b><br><span class="ua">' + esc(d.id) + '</span></td><td>' + esc(d.ep) + ', ' + d.threads + ' thread(s)<br><span class="ua">' + esc(d.userAgent) + '</span></td><td>' + d.measured + ' / ' + d.count + '</td><td>' + (d.median_ms === null ? '-' : d.median_ms.toFixed(3) + ' ms') + '</td><td>' + (d.predictor ? esc(d.predictor.predictor) + ' on ' + d.predictor.measured + ': ' + (d.predictor.spearman === null ? 'n/a' : d.predictor.spearman.toFixed(3) + ', ' + (100 * d.predictor.within10).toFixed(0) + '%') : (d.training ? 'training...' : '-')) + '</td><td>' + (d.last ? esc(new Date(d.last).toLocaleTimeString()) : '-') + '</td></tr>').join('');
 }
 tick();
 setInterval(tick, 2000);

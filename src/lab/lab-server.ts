@@ -67,7 +67,7 @@ interface Live {
   assignment: { id: string; items: MeasureItem[]; posted: boolean[]; bytes: Map<number, Uint8Array>; seed: number } | null;
   last: string | null;
   training: boolean;
-  predictor: { predictor: string; measured: number; spearman: number; within10: number; kendall: number; test_count: number; path: string } | null;
+  predictor: { predictor: string; measured: number; spearman: number | null; within10: number | null; kendall: number | null; test_count: number; path: string } | null;
 }
 
 class HttpError extends Error {
@@ -183,7 +183,7 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     live.set(d.id, l);
     return l;
   };
-  const status = (d: Device, l: Live) => ({ device: d.id, name: d.name, measured: l.writer.measured.size, count, done: l.writer.measured.size >= count, points: l.points.map(({ ms, mflops }) => ({ ms, mflops })), predictor: l.predictor ? { predictor: l.predictor.predictor, measured: l.predictor.measured, spearman: l.predictor.spearman, within10: l.predictor.within10 } : null });
+  const status = (d: Device, l: Live) => ({ device: d.id, name: d.name, measured: l.writer.measured.size, count, done: l.writer.measured.size >= count, training: l.training, points: l.points.map(({ ms, mflops }) => ({ ms, mflops })), predictor: l.predictor ? { predictor: l.predictor.predictor, measured: l.predictor.measured, spearman: l.predictor.spearman, within10: l.predictor.within10 } : null });
 
   const auth = (req: IncomingMessage, url: URL): void => {
     const cookie = /(?:^|;\s*)brpnas_lab=([0-9a-f]+)/.exec(req.headers.cookie ?? '')?.[1];
@@ -205,7 +205,8 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     if (due === undefined || l.training || (l.predictor && l.predictor.measured >= due)) return;
     l.training = true;
     const model = join(o.dir, 'models', `${d.id}.model`);
-    const train = Math.max(2, Math.floor(n * 0.7));
+    // 60% to train, 10% to stop early, the rest (at least 30%) to report the quality on
+    const train = Math.max(2, Math.floor(n * 0.6));
     const valid = Math.max(1, Math.floor(n * 0.1));
     const args = [BIN, 'latency', 'train', '--device', datasetPath(d.id), '--predictor', o.predictor, '--train', String(train), '--valid', String(valid), '--seed', '0', '--save', `${model}.tmp`, '--no-plot', '--quiet', '--json'];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -221,7 +222,7 @@ export async function startLab(o: LabOptions): Promise<Lab> {
         renameSync(`${model}.tmp`, model);
         l.predictor = { predictor: o.predictor, measured: n, spearman: r.spearman, within10: r.within10, kendall: r.kendall, test_count: r.test_count, path: model };
         writeFileAtomic(join(o.dir, 'models', `${d.id}.json`), JSON.stringify(l.predictor, null, 1));
-        o.onEvent?.(`${d.id}: ${o.predictor} latency predictor on ${n} networks, test Spearman ${r.spearman.toFixed(3)}`);
+        o.onEvent?.(`${d.id}: ${o.predictor} latency predictor on ${n} networks, test Spearman ${typeof r.spearman === 'number' ? r.spearman.toFixed(3) : 'n/a'} (${r.test_count} test networks)`);
       } catch (e) {
         o.onEvent?.(`${d.id}: training its predictor failed: ${(e as Error).message}`);
       }

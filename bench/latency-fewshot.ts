@@ -7,6 +7,8 @@
 //   basis      log-latency of the new device as a ridge-regularised linear map of the other devices'
 //              log-latencies of the same cell (the other devices as a hardware basis, fitted on K)
 //   nearest    the other device whose latencies rank the K cells most like the new one, scaled
+//   adapt-loo  src/predictors/fewshot.ts: the basis map with the ridge strength chosen by leave-one-out
+//              over the K measurements; adapt: its default, 0.01 (what design seeds 100-104 favoured)
 // `basis` and `nearest` use the other devices' measured latencies of every cell; for a space without
 // such tables a model trained on them (the pretrained GCN) would stand in.
 //   node dist/bench/latency-fewshot.js [--ks 5,10,20,50] [--seeds 0,1,2,3,4] [--out results/bench/latency-fewshot.json]
@@ -17,6 +19,7 @@ import { listLatBenchDevices } from '../src/data/latbench.js';
 import { median, spearman, kendallTau, withinShare } from '../src/eval/metrics.js';
 import { fitFlops, fitLayerwise, leastSquares, predictLinear } from '../src/predictors/baselines.js';
 import { Rng } from '../src/util/rng.js';
+import { adaptLatency, buildLatencyBasis, predictAdapted } from '../src/predictors/fewshot.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { provenance } from '../src/util/provenance.js';
 
@@ -35,7 +38,7 @@ const lat = sets.map((s) => {
 const DESKTOP = names.filter((n) => n.startsWith('desktop-'));
 const ks = values.ks!.split(',').map(Number);
 const seeds = values.seeds!.split(',').map(Number);
-const methods = ['flops', 'layerwise', 'basis', 'nearest'] as const;
+const methods = ['flops', 'layerwise', 'basis', 'nearest', 'adapt-loo', 'adapt'] as const;
 type Row = { device: string; k: number; seed: number; method: string; spearman: number; kendall: number; within10: number };
 const rows: Row[] = [];
 const t0 = performance.now();
@@ -43,6 +46,7 @@ const t0 = performance.now();
 for (let d = 0; d < names.length; d++) {
   const others = names.map((_, i) => i).filter((i) => i !== d && !(DESKTOP.includes(names[d]) && DESKTOP.includes(names[i])));
   const logOther = others.map((i) => Float64Array.from(lat[i], Math.log));
+  const basis = buildLatencyBasis(others.map((i) => sets[i]));
   for (const k of ks) {
     for (const seed of seeds) {
       const rng = new Rng(seed * 1000 + k);
@@ -69,6 +73,13 @@ for (let d = 0; d < names.length; d++) {
           return Math.exp(s);
         });
         score('basis', pred);
+      }
+      {
+        const kc = Int32Array.from(train, (i) => codes[i]);
+        const ks_ = Float64Array.from(yTrain, (x) => x / 1e3);
+        const tc = Int32Array.from(test, (i) => codes[i]);
+        score('adapt-loo', Float64Array.from(predictAdapted(adaptLatency(basis, kc, ks_, { lambda: 'loo' }), tc), (x) => x * 1e3));
+        score('adapt', Float64Array.from(predictAdapted(adaptLatency(basis, kc, ks_), tc), (x) => x * 1e3));
       }
       // nearest: the other device ranking the K cells best, mapped by a log-linear fit
       {

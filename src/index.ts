@@ -120,3 +120,4 @@ export { parseTrainerOutput, type TrainerResult } from './train/trainer-output.j
 export { Journal, type JournalRecord } from './train/journal.js';
 export { paretoFront, type ParetoPoint } from './train/pareto.js';
 export { ortLatencyProbe, probingRunner, type LatencyProbe } from './train/latency-probe.js';
+export { buildLatencyBasis, adaptLatency, predictAdapted, DEFAULT_RIDGE, type LatencyBasis, type AdaptedLatency } from './predictors/fewshot.js';

@@ -1,0 +1,106 @@
+// A new device's latency from K of its measurements, with known devices as a hardware basis: the new
+// device's log-latency of a cell is fitted as a ridge-regularised linear map of the known devices'
+// log-latencies of the same cell (HELP's idea of describing hardware by how it times reference
+// networks, in closed form). The ridge strength defaults to 0.01 (of the mean diagonal), chosen on
+// the K-choice seeds 100-104 of bench/latency-fewshot.ts (leave-one-out over the K measurements,
+// 'loo', did about as well: 0.936 vs 0.944 median Spearman at K = 10, 0.962 vs 0.960 at K = 50). Issue 15 groundwork: NB201, basis devices with (nearly) complete tables; cells a
+// basis device lacks are filled by its own layer-wise fit.
+
+import type { LatencyDataset } from '../data/latency-dataset.js';
+import { NB201_SIZE, codeToVector, isValid } from '../spaces/nb201.js';
+import { fitLayerwise, leastSquares, predictLinear } from './baselines.js';
+
+export interface LatencyBasis {
+  devices: string[];
+  /** Per basis device, ln(ms) of every NB201 code (measured, else its layer-wise fit). */
+  logMs: Float64Array[];
+}
+
+export interface AdaptedLatency {
+  basis: LatencyBasis;
+  /** One weight per basis device, then the intercept (ln ms). */
+  weights: Float64Array;
+  lambda: number;
+  samples: number;
+}
+
+export const RIDGE_GRID = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3] as const;
+
+export function buildLatencyBasis(sets: readonly LatencyDataset[]): LatencyBasis {
+  if (sets.length === 0) throw new Error('a latency basis needs at least one device');
+  const all = Int32Array.from({ length: NB201_SIZE }, (_, i) => i);
+  const logMs = sets.map((s) => {
+    for (const x of s.seconds) if (!(x > 0) || !Number.isFinite(x)) throw new Error(`${s.device}: latencies must be finite and positive`);
+    const fill = predictLinear(fitLayerwise(s.codes, Float64Array.from(s.seconds, (x) => x * 1e3)), all);
+    const out = Float64Array.from(fill, (x) => Math.log(Math.max(x, 1e-6)));
+    s.codes.forEach((c, i) => (out[c] = Math.log(s.seconds[i] * 1e3)));
+    return out;
+  });
+  return { devices: sets.map((s) => s.device), logMs };
+}
+
+function design(basis: LatencyBasis, codes: ArrayLike<number>): Float64Array {
+  const D = basis.logMs.length;
+  const cols = D + 1;
+  const X = new Float64Array(codes.length * cols);
+  for (let r = 0; r < codes.length; r++) {
+    for (let j = 0; j < D; j++) X[r * cols + j] = basis.logMs[j][codes[r]];
+    X[r * cols + D] = 1;
+  }
+  return X;
+}
+
+function predictLog(basis: LatencyBasis, w: Float64Array, code: number): number {
+  const D = basis.logMs.length;
+  let s = w[D];
+  for (let j = 0; j < D; j++) s += w[j] * basis.logMs[j][code];
+  return s;
+}
+
+export const DEFAULT_RIDGE = 0.01;
+
+/** Fit the map from K measured cells (codes, seconds). `lambda`: a ridge strength (default 0.01), or 'loo'. */
+export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, opts: { lambda?: number | 'loo' } = {}): AdaptedLatency {
+  const K = codes.length;
+  if (K !== seconds.length) throw new Error('codes and latencies differ in length');
+  if (K < 2) throw new Error(`adapting needs at least 2 measured architectures, got ${K}`);
+  const seen = new Set<number>();
+  for (let i = 0; i < K; i++) {
+    const c = codes[i];
+    if (!Number.isInteger(c) || c < 0 || c >= NB201_SIZE || !isValid(codeToVector(c))) throw new Error(`measurement ${i + 1}: not a valid NB201 cell (code ${c})`);
+    if (seen.has(c)) throw new Error(`measurement ${i + 1}: cell ${c} is measured twice`);
+    seen.add(c);
+    if (!(seconds[i] > 0) || !Number.isFinite(seconds[i])) throw new Error(`measurement ${i + 1}: latency ${seconds[i]} is not finite and positive`);
+  }
+  const cols = basis.logMs.length + 1;
+  const X = design(basis, codes);
+  const y = Float64Array.from(seconds, (s) => Math.log(s * 1e3));
+  let lambda: number;
+  if (opts.lambda === undefined) lambda = DEFAULT_RIDGE;
+  else if (typeof opts.lambda === 'number') lambda = opts.lambda;
+  else {
+    // leave-one-out squared error in log space for each ridge strength of the grid
+    let best = Infinity;
+    lambda = RIDGE_GRID[0];
+    for (const l of RIDGE_GRID) {
+      let err = 0;
+      for (let out = 0; out < K; out++) {
+        const keep = Array.from({ length: K }, (_, i) => i).filter((i) => i !== out);
+        const Xk = new Float64Array((K - 1) * cols);
+        keep.forEach((i, r) => Xk.set(X.subarray(i * cols, (i + 1) * cols), r * cols));
+        const w = leastSquares(Xk, keep.map((i) => y[i]), K - 1, cols, l);
+        err += (predictLog(basis, w, codes[out]) - y[out]) ** 2;
+      }
+      if (err < best) {
+        best = err;
+        lambda = l;
+      }
+    }
+  }
+  return { basis, weights: leastSquares(X, y, K, cols, lambda), lambda, samples: K };
+}
+
+/** Predicted seconds for NB201 codes. */
+export function predictAdapted(m: AdaptedLatency, codes: ArrayLike<number>): Float64Array {
+  return Float64Array.from(codes, (c) => Math.exp(predictLog(m.basis, m.weights, c)) / 1e3);
+}

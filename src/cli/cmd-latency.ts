@@ -13,8 +13,9 @@ import { provenance } from '../util/provenance.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand, CliIo } from './command.js';
+import { FEWSHOT_HELP, adapt, pretrain } from './latency-fewshot.js';
 
-const HELP = `Usage: brp-nas latency <train|predict> [options]
+const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
 
   brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
                         [--predictor gcn|mlp|flops|layerwise] [--epochs 250] [--split grouped|reference]
@@ -41,7 +42,9 @@ const HELP = `Usage: brp-nas latency <train|predict> [options]
   brp-nas latency predict --model MODEL --arch ARCH [--arch ARCH ...] [--json]
       Predict the latency of architectures in milliseconds: NB201 cells (arch string, tuple or six
       op digits; a disconnected cell is refused, it is not a network), or NB101 / DARTS
-      architectures for a model trained on such a dataset.`;
+      architectures for a model trained on such a dataset.
+
+${FEWSHOT_HELP}`;
 
 const TRAIN_OPTIONS = {
   ...COMMON_OPTIONS,
@@ -204,7 +207,7 @@ async function predict(argv: string[], io: CliIo): Promise<number> {
 export const latencyCommand: CliCommand = {
   name: 'latency',
   summary: 'train and use latency predictors (GCN, MLP, FLOPs, layer-wise) on LatBench or measured NB201/NB101/DARTS data',
-  subcommands: ['train', 'predict'],
+  subcommands: ['train', 'predict', 'pretrain', 'adapt'],
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === '--help' || sub === '-h') {
@@ -213,6 +216,8 @@ export const latencyCommand: CliCommand = {
     }
     if (sub === 'train') return train(rest, io);
     if (sub === 'predict') return predict(rest, io);
-    throw new UsageError(`latency: unknown subcommand ${JSON.stringify(sub)}; use train or predict`);
+    if (sub === 'pretrain') return pretrain(rest, io);
+    if (sub === 'adapt') return adapt(rest, io);
+    throw new UsageError(`latency: unknown subcommand ${JSON.stringify(sub)}; use train, predict, pretrain or adapt`);
   },
 };

@@ -8,6 +8,7 @@
 
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import { NB201_SIZE, codeToVector, isValid } from '../spaces/nb201.js';
+import { encodeArtifact, decodeArtifact } from './artifact.js';
 import { fitLayerwise, leastSquares, predictLinear } from './baselines.js';
 
 export interface LatencyBasis {
@@ -103,4 +104,55 @@ export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seco
 /** Predicted seconds for NB201 codes. */
 export function predictAdapted(m: AdaptedLatency, codes: ArrayLike<number>): Float64Array {
   return Float64Array.from(codes, (c) => Math.exp(predictLog(m.basis, m.weights, c)) / 1e3);
+}
+
+/** The basis as an artifact ('latency-basis'): device names in the header, ln ms as float32 params. */
+export function basisToArtifact(b: LatencyBasis, meta: Record<string, unknown> = {}): Uint8Array {
+  const params = new Float32Array(b.logMs.length * NB201_SIZE);
+  b.logMs.forEach((x, j) => params.set(x, j * NB201_SIZE));
+  return encodeArtifact({ kind: 'latency-basis', space: 'nb201', devices: b.devices, cells: NB201_SIZE, meta }, params);
+}
+
+function basisFrom(header: Record<string, unknown>, params: Float32Array, source: string): LatencyBasis {
+  const devices = header.devices;
+  if (!Array.isArray(devices) || devices.length === 0 || !devices.every((d) => typeof d === 'string')) throw new Error(`${source}: malformed basis (no device names)`);
+  if (header.space !== 'nb201' || header.cells !== NB201_SIZE) throw new Error(`${source}: a basis of another space (${String(header.space)}); this brp-nas adapts NB201 bases`);
+  if (params.length < devices.length * NB201_SIZE) throw new Error(`${source}: truncated basis`);
+  const logMs = devices.map((_, j) => Float64Array.from(params.subarray(j * NB201_SIZE, (j + 1) * NB201_SIZE)));
+  for (const x of logMs) for (const v of x) if (!Number.isFinite(v)) throw new Error(`${source}: the basis holds a non-finite latency`);
+  return { devices: devices as string[], logMs };
+}
+
+export function loadLatencyBasis(bytes: Uint8Array, source = 'base'): LatencyBasis {
+  const { header, params } = decodeArtifact(bytes, source);
+  if (header.kind !== 'latency-basis') throw new Error(`${source}: holds a ${header.kind}, not a latency base (brp-nas latency pretrain --save)`);
+  return basisFrom(header, params, source);
+}
+
+/** The basis without some devices (the one being adapted to must not describe itself). */
+export function withoutDevices(b: LatencyBasis, drop: (name: string) => boolean): LatencyBasis {
+  const keep = b.devices.map((d, j) => [d, j] as const).filter(([d]) => !drop(d));
+  if (keep.length === 0) throw new Error('no basis device is left to adapt from');
+  return { devices: keep.map(([d]) => d), logMs: keep.map(([, j]) => b.logMs[j]) };
+}
+
+/** An adapted model as a latency predictor: `latency predict` and `search --latency-model` load it. */
+export class FewShotLatencyPredictor {
+  readonly kind = 'fewshot' as const;
+  constructor(readonly model: AdaptedLatency) {}
+  predictSecondsOfCodes(codes: ArrayLike<number>): Float64Array {
+    return predictAdapted(this.model, codes);
+  }
+  toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
+    const b = this.model.basis;
+    const params = new Float32Array(b.logMs.length * NB201_SIZE);
+    b.logMs.forEach((x, j) => params.set(x, j * NB201_SIZE));
+    return encodeArtifact({ kind: 'latency-fewshot', space: 'nb201', devices: b.devices, cells: NB201_SIZE, weights: Array.from(this.model.weights), lambda: this.model.lambda, samples: this.model.samples, meta }, params);
+  }
+  static fromArtifact(header: Record<string, unknown>, params: Float32Array, source: string): FewShotLatencyPredictor {
+    const basis = basisFrom(header, params, source);
+    const w = header.weights;
+    if (!Array.isArray(w) || w.length !== basis.devices.length + 1 || !w.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new Error(`${source}: malformed adapted model`);
+    return new FewShotLatencyPredictor({ basis, weights: Float64Array.from(w as number[]), lambda: Number(header.lambda), samples: Number(header.samples) });
+  }
 }

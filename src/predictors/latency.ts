@@ -14,6 +14,7 @@ import { twinGroups } from '../spaces/nb201-twins.js';
 import { isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201.js';
 import { groupedSplitIndices, splitIndices, type Split, type SplitKind } from './split.js';
 import { decodeArtifact, encodeArtifact } from './artifact.js';
+import { FewShotLatencyPredictor } from './fewshot.js';
 import { fitFlops, fitLayerwise, predictLinear, type LinearModel } from './baselines.js';
 import { GcnRegressor, LATENCY_TRAIN_CONFIG, type EpochInfo, type RegressorTrainConfig, type TrainReport } from './regressor.js';
 
@@ -21,7 +22,8 @@ export const LATENCY_PREDICTORS = ['gcn', 'mlp', 'flops', 'layerwise'] as const;
 export type LatencyPredictorKind = (typeof LATENCY_PREDICTORS)[number];
 
 export interface LatencyPredictor {
-  readonly kind: LatencyPredictorKind;
+  /** How it was made: trained on one device, or adapted from a base in a few measurements ('fewshot'). */
+  readonly kind: LatencyPredictorKind | 'fewshot';
   /**
    * Predicted latency in milliseconds of NB201 cells as users write them (arch strings, tuples,
    * six op digits or vectors). A disconnected cell has no network to time and is refused.
@@ -34,7 +36,7 @@ export interface LatencyPredictor {
 }
 
 /** predictMs on top of predictSecondsOfCodes, shared by every predictor kind. */
-function predictMsOf(p: LatencyPredictor, archs: readonly (string | Nb201Vector)[]): Float64Array {
+function predictMsOf(p: Pick<LatencyPredictor, 'predictSecondsOfCodes'>, archs: readonly (string | Nb201Vector)[]): Float64Array {
   const codes = archs.map((a) => {
     const v = parseArch(a);
     if (!isValid(v)) throw new Error(`${vectorToArchString(v)} is a disconnected cell (no path from input to output): it is not a network and has no latency`);
@@ -88,6 +90,11 @@ export function loadLatencyPredictor(bytes: Uint8Array, source = 'model', kernel
   const { header, params } = decodeArtifact(bytes, source);
   const meta = (header.meta ?? {}) as Record<string, unknown>;
   const kind = String(header.kind).replace(/^latency-/, '');
+  if (kind === 'fewshot') {
+    const f = FewShotLatencyPredictor.fromArtifact(header, params, source);
+    return Object.assign({ kind: 'fewshot' as const, predictMs: (archs: readonly (string | Nb201Vector)[]) => predictMsOf(f, archs), predictSecondsOfCodes: (c: ArrayLike<number>) => f.predictSecondsOfCodes(c), toArtifact: (m?: Record<string, unknown>) => f.toArtifact(m) }, { meta });
+  }
+  if (header.kind === 'latency-basis') throw new Error(`${source}: holds a latency base (from latency pretrain): adapt it to a device first (brp-nas latency adapt --base ${source} --device ...)`);
   if (!header.kind.startsWith('latency-') || !(LATENCY_PREDICTORS as readonly string[]).includes(kind)) throw new Error(`${source}: holds a ${header.kind} predictor, not a latency predictor`);
   if (kind === 'flops' || kind === 'layerwise') {
     const lin = header.linear as LinearModel;

@@ -206,7 +206,7 @@ async function predict(argv: string[], io: CliIo): Promise<number> {
 
 export const latencyCommand: CliCommand = {
   name: 'latency',
-  summary: 'train and use latency predictors (GCN, MLP, FLOPs, layer-wise) on LatBench or measured NB201/NB101/DARTS data',
+  summary: 'train and use latency predictors (GCN, MLP, FLOPs, layer-wise) on LatBench or measured NB201/NB101/DARTS data; adapt to a new device from a few measurements',
   subcommands: ['train', 'predict', 'pretrain', 'adapt'],
   async run(argv, io) {
     const [sub, ...rest] = argv;

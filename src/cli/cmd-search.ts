@@ -82,7 +82,7 @@ const REAL_ONLY = ['state', 'workers', 'timeout', 'retries', 'measure-latency'] 
 
 export const searchCommand: CliCommand = {
   name: 'search',
-  summary: 'simulate BRP-NAS and baseline searches on NAS-Bench-201 or a NAS-Bench-101 pool',
+  summary: 'BRP-NAS and baseline searches: simulated on NAS-Bench-201 or a NAS-Bench-101 pool, or training for real (--trainer, --queue)',
   async run(argv, io) {
     const { values: v } = parse('search', argv, OPTIONS as never);
     if (v.help) {

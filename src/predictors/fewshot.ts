@@ -1,7 +1,8 @@
 // A new device's latency from K of its measurements, with known devices as a hardware basis: the new
 // device's log-latency of a cell is fitted as a ridge-regularised linear map of the known devices'
 // log-latencies of the same cell (HELP's idea of describing hardware by how it times reference
-// networks, in closed form). The ridge strength defaults to 0.01 (of the mean diagonal), chosen on
+// networks, in closed form), with non-negative weights on the base devices. The ridge strength
+// defaults to 0.01 (of the mean diagonal), chosen on
 // the K-choice seeds 100-104 of bench/latency-fewshot.ts (leave-one-out over the K measurements,
 // 'loo', did about as well: 0.936 vs 0.944 median Spearman at K = 10, 0.962 vs 0.960 at K = 50). Issue 15 groundwork: NB201, basis devices with (nearly) complete tables; cells a
 // basis device lacks are filled by its own layer-wise fit.
@@ -9,7 +10,7 @@
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import { NB201_SIZE, codeToVector, isValid } from '../spaces/nb201.js';
 import { encodeArtifact, decodeArtifact } from './artifact.js';
-import { fitLayerwise, leastSquares, predictLinear } from './baselines.js';
+import { fitLayerwise, predictLinear } from './baselines.js';
 
 export interface LatencyBasis {
   devices: string[];
@@ -60,6 +61,42 @@ function predictLog(basis: LatencyBasis, w: Float64Array, code: number): number 
 
 export const DEFAULT_RIDGE = 0.01;
 
+/**
+ * Ridge regression with non-negative weights on every column but the last (the intercept), by
+ * coordinate descent on the normal equations (the designs are small: one column per base device).
+ * The ridge term is `lambda` times the mean diagonal of X'X, as in leastSquares. Non-negative,
+ * because a device that times a cell slower should never make the new one predict it faster: with
+ * few noisy measurements an unconstrained fit can invert the ranking.
+ */
+export function nonNegativeRidge(X: Float64Array, y: ArrayLike<number>, rows: number, cols: number, lambda: number): Float64Array {
+  const A = new Float64Array(cols * cols);
+  const b = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < cols; i++) {
+      const xi = X[r * cols + i];
+      b[i] += xi * y[r];
+      for (let j = 0; j < cols; j++) A[i * cols + j] += xi * X[r * cols + j];
+    }
+  }
+  let trace = 0;
+  for (let i = 0; i < cols; i++) trace += A[i * cols + i];
+  const mu = lambda * (trace / cols + 1e-30);
+  const w = new Float64Array(cols);
+  for (let sweep = 0; sweep < 10000; sweep++) {
+    let change = 0;
+    for (let j = 0; j < cols; j++) {
+      let g = b[j];
+      for (let k = 0; k < cols; k++) if (k !== j) g -= A[j * cols + k] * w[k];
+      let next = g / (A[j * cols + j] + mu);
+      if (j < cols - 1 && next < 0) next = 0;
+      change = Math.max(change, Math.abs(next - w[j]));
+      w[j] = next;
+    }
+    if (change < 1e-12) break;
+  }
+  return w;
+}
+
 /** Fit the map from K measured cells (codes, seconds). `lambda`: a ridge strength (default 0.01), or 'loo'. */
 export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, opts: { lambda?: number | 'loo' } = {}): AdaptedLatency {
   const K = codes.length;
@@ -89,7 +126,7 @@ export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seco
         const keep = Array.from({ length: K }, (_, i) => i).filter((i) => i !== out);
         const Xk = new Float64Array((K - 1) * cols);
         keep.forEach((i, r) => Xk.set(X.subarray(i * cols, (i + 1) * cols), r * cols));
-        const w = leastSquares(Xk, keep.map((i) => y[i]), K - 1, cols, l);
+        const w = nonNegativeRidge(Xk, keep.map((i) => y[i]), K - 1, cols, l);
         err += (predictLog(basis, w, codes[out]) - y[out]) ** 2;
       }
       if (err < best) {
@@ -98,7 +135,7 @@ export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seco
       }
     }
   }
-  return { basis, weights: leastSquares(X, y, K, cols, lambda), lambda, samples: K };
+  return { basis, weights: nonNegativeRidge(X, y, K, cols, lambda), lambda, samples: K };
 }
 
 /** Predicted seconds for NB201 codes. */

@@ -2,10 +2,10 @@
 // device's log-latency of a cell is fitted as a ridge-regularised linear map of the known devices'
 // log-latencies of the same cell (HELP's idea of describing hardware by how it times reference
 // networks, in closed form), with non-negative weights on the base devices. The ridge strength
-// defaults to 0.01 (of the mean diagonal), chosen on
-// the K-choice seeds 100-104 of bench/latency-fewshot.ts (leave-one-out over the K measurements,
-// 'loo', did about as well: 0.936 vs 0.944 median Spearman at K = 10, 0.962 vs 0.960 at K = 50). Issue 15 groundwork: NB201, basis devices with (nearly) complete tables; cells a
-// basis device lacks are filled by its own layer-wise fit.
+// defaults to 0.01 (of the mean diagonal), chosen on the K-choice seeds 100-104 of
+// bench/latency-fewshot.ts; choosing it by leave-one-out over the K measurements ('loo') did about
+// as well. Issue 15 groundwork: NB201, base devices with (nearly) complete tables; cells a base
+// device lacks are filled by its own layer-wise fit.
 
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import { NB201_SIZE, codeToVector, isValid } from '../spaces/nb201.js';

@@ -2,8 +2,11 @@
 // live plot of this device's latency against FLOPs, and the predictor to download once the server has
 // trained one. It times networks with onnxruntime-web exactly as `measure --runtime browser` does
 // (warm-up, rounds of back-to-back runs on fresh seeded inputs, models of a group interleaved round
-// by round) and posts each group's raw timings; the server computes the statistics. Its identity
-// (device id and key) lives in localStorage, so a reload resumes where it stopped.
+// by round; src/measure/page-timing.ts, shared with that runner) and posts each group's raw timings;
+// the server computes the statistics. Its identity (device id and key) lives in localStorage, so a
+// reload resumes where it stopped.
+
+import { PAGE_TIMING_JS } from '../measure/page-timing.js';
 
 export const DEVICE_PAGE = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>brp-nas lab</title>
@@ -42,41 +45,7 @@ async function api(path, body) {
   if (!r.ok) throw Object.assign(new Error(j.error || r.statusText), { status: r.status });
   return j;
 }
-function fill(n, state) {
-  const a = new Float32Array(n);
-  let s = state.s;
-  for (let i = 0; i < n; i++) { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; a[i] = s / 4294967296; }
-  state.s = s;
-  return a;
-}
-async function measure(items, protocol, seed) {
-  const state = { s: (seed >>> 0) || 1 };
-  const sessions = [];
-  try {
-    for (const m of items) {
-      const bytes = new Uint8Array(await (await fetch(m.url)).arrayBuffer());
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' });
-      sessions.push({ session, input: m.input, shape: m.shape, times: [] });
-    }
-    const feed = (x) => ({ [x.input]: new ort.Tensor('float32', fill(x.shape.reduce((a, b) => a * b, 1), state), x.shape) });
-    for (const x of sessions) { const f = feed(x); for (let i = 0; i < protocol.warmup; i++) await x.session.run(f); }
-    for (let r = 0; r < protocol.rounds; r++) {
-      for (const x of sessions) {
-        const f = feed(x);
-        const round = [];
-        for (let i = 0; i < protocol.runsPerRound; i++) {
-          const t0 = performance.now();
-          await x.session.run(f);
-          round.push((performance.now() - t0) / 1000);
-        }
-        x.times.push(round);
-      }
-    }
-    return sessions.map((x) => x.times);
-  } finally {
-    for (const x of sessions) await x.session.release();
-  }
-}
+${PAGE_TIMING_JS}
 function draw(points) {
   const c = $('plot'), g = c.getContext('2d');
   g.clearRect(0, 0, c.width, c.height);
@@ -128,7 +97,7 @@ async function run() {
         break;
       }
       $('status').textContent = 'measuring ' + a.items.length + ' network(s); ' + a.status.measured + ' of ' + a.status.count + ' measured so far';
-      const times = await measure(a.items, a.protocol, a.seed);
+      const times = await timeGroup(a.items, a.protocol, a.seed, ep);
       let s;
       for (let k = 0; k < a.items.length; k++) s = await api('/api/result', { device: me.device, key: me.key, assignment: a.assignment, item: a.items[k].item, arch: a.items[k].arch, times: times[k] });
       show(s);

@@ -13,6 +13,7 @@ import { dirname, join, normalize } from 'node:path';
 import type { Rng } from '../util/rng.js';
 import type { MeasuredModel, NetworkToMeasure } from './ort-node.js';
 import { latencyStats, type MeasureProtocol } from './protocol.js';
+import { PAGE_TIMING_JS } from './page-timing.js';
 
 export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -28,42 +29,8 @@ import * as ort from '/ort/ort.wasm.min.mjs';
 ort.env.wasm.wasmPaths = '/ort/';
 const params = new URLSearchParams(location.search);
 ort.env.wasm.numThreads = Number(params.get('threads') || 1);
-// seeded inputs (xorshift32): latency does not depend on the values, reproducibility does
-function fill(n, state) {
-  const a = new Float32Array(n);
-  let s = state.s;
-  for (let i = 0; i < n; i++) { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; a[i] = s / 4294967296; }
-  state.s = s;
-  return a;
-}
-window.measure = async (models, protocol, seed) => {
-  const state = { s: (seed >>> 0) || 1 };
-  const sessions = [];
-  try {
-    for (const m of models) {
-      const bytes = new Uint8Array(await (await fetch(m.url)).arrayBuffer());
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-      sessions.push({ session, input: m.input, shape: m.shape, times: [] });
-    }
-    const feed = (x) => ({ [x.input]: new ort.Tensor('float32', fill(x.shape.reduce((a, b) => a * b, 1), state), x.shape) });
-    for (const x of sessions) { const f = feed(x); for (let i = 0; i < protocol.warmup; i++) await x.session.run(f); }
-    for (let r = 0; r < protocol.rounds; r++) {
-      for (const x of sessions) {
-        const f = feed(x);
-        const round = [];
-        for (let i = 0; i < protocol.runsPerRound; i++) {
-          const t0 = performance.now();
-          await x.session.run(f);
-          round.push((performance.now() - t0) / 1000);
-        }
-        x.times.push(round);
-      }
-    }
-    return sessions.map((x) => x.times);
-  } finally {
-    for (const x of sessions) await x.session.release();
-  }
-};
+${PAGE_TIMING_JS}
+window.measure = (models, protocol, seed) => timeGroup(models, protocol, seed, 'wasm');
 window.info = () => ({ userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated: self.crossOriginIsolated, threads: ort.env.wasm.numThreads });
 window.ready = true;
 </script></body></html>`;

@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import ort from 'onnxruntime-node';
 import type { OnnxNetwork } from '../onnx/graph-builder.js';
 import type { Rng } from '../util/rng.js';
-import { throwIfStopped, type StopSignal } from '../util/stop.js';
+import { InterruptedError, throwIfStopped, untilStopped, type StopSignal } from '../util/stop.js';
 import { latencyStats, type LatencyStats, type MeasureProtocol } from './protocol.js';
 
 /** A network to time: its architecture string and its ONNX model. */
@@ -50,12 +50,21 @@ export async function measureGroupNode(nets: NetworkToMeasure[], threads: number
   try {
     for (const { arch, net } of nets) {
       throwIfStopped(signal);
-      const session = await ort.InferenceSession.create(net.bytes, {
+      const creating = ort.InferenceSession.create(net.bytes, {
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
       });
+      // building a large network's session takes seconds on a busy machine and cannot be
+      // interrupted: a stop abandons it (and releases it once it exists) instead of waiting
+      let session;
+      try {
+        session = signal ? await untilStopped(creating, signal) : await creating;
+      } catch (e) {
+        if (e instanceof InterruptedError) creating.then((x) => x.release()).catch(() => {});
+        throw e;
+      }
       models.push({ arch, net, session, times: [] as number[][] });
     }
     for (const m of models) {

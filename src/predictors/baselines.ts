@@ -4,8 +4,11 @@
 import { macroConfigFor, nb201Cost } from '../spaces/nb201-cost.js';
 import { codeToVector, liveEdges } from '../spaces/nb201.js';
 
-/** Least squares with a small ridge term (keeps collinear designs solvable); rows x cols design. */
-export function leastSquares(X: Float64Array, y: ArrayLike<number>, rows: number, cols: number, ridge = 1e-9): Float64Array {
+/**
+ * The ridge-regularised normal equations of a rows x cols design: A = X'X + ridge * mean(diag X'X) I,
+ * b = X'y (the ridge scales with the design, so one strength suits any units).
+ */
+export function normalEquations(X: Float64Array, y: ArrayLike<number>, rows: number, cols: number, ridge: number): { A: Float64Array; b: Float64Array } {
   const A = new Float64Array(cols * cols);
   const b = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
@@ -19,6 +22,12 @@ export function leastSquares(X: Float64Array, y: ArrayLike<number>, rows: number
   let trace = 0;
   for (let i = 0; i < cols; i++) trace += A[i * cols + i];
   for (let i = 0; i < cols; i++) A[i * cols + i] += ridge * (trace / cols + 1e-30);
+  return { A, b };
+}
+
+/** Least squares with a small ridge term (keeps collinear designs solvable); rows x cols design. */
+export function leastSquares(X: Float64Array, y: ArrayLike<number>, rows: number, cols: number, ridge = 1e-9): Float64Array {
+  const { A, b } = normalEquations(X, y, rows, cols, ridge);
   // Cholesky solve
   const L = new Float64Array(cols * cols);
   for (let i = 0; i < cols; i++) {

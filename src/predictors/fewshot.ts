@@ -10,7 +10,7 @@
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import { NB201_SIZE, codeToVector, isValid } from '../spaces/nb201.js';
 import { encodeArtifact, decodeArtifact } from './artifact.js';
-import { fitLayerwise, predictLinear } from './baselines.js';
+import { fitLayerwise, normalEquations, predictLinear } from './baselines.js';
 
 export interface LatencyBasis {
   devices: string[];
@@ -69,25 +69,14 @@ export const DEFAULT_RIDGE = 0.01;
  * few noisy measurements an unconstrained fit can invert the ranking.
  */
 export function nonNegativeRidge(X: Float64Array, y: ArrayLike<number>, rows: number, cols: number, lambda: number): Float64Array {
-  const A = new Float64Array(cols * cols);
-  const b = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    for (let i = 0; i < cols; i++) {
-      const xi = X[r * cols + i];
-      b[i] += xi * y[r];
-      for (let j = 0; j < cols; j++) A[i * cols + j] += xi * X[r * cols + j];
-    }
-  }
-  let trace = 0;
-  for (let i = 0; i < cols; i++) trace += A[i * cols + i];
-  const mu = lambda * (trace / cols + 1e-30);
+  const { A, b } = normalEquations(X, y, rows, cols, lambda);
   const w = new Float64Array(cols);
   for (let sweep = 0; sweep < 10000; sweep++) {
     let change = 0;
     for (let j = 0; j < cols; j++) {
       let g = b[j];
       for (let k = 0; k < cols; k++) if (k !== j) g -= A[j * cols + k] * w[k];
-      let next = g / (A[j * cols + j] + mu);
+      let next = g / A[j * cols + j];
       if (j < cols - 1 && next < 0) next = 0;
       change = Math.max(change, Math.abs(next - w[j]));
       w[j] = next;
@@ -144,10 +133,15 @@ export function predictAdapted(m: AdaptedLatency, codes: ArrayLike<number>): Flo
 }
 
 /** The basis as an artifact ('latency-basis'): device names in the header, ln ms as float32 params. */
-export function basisToArtifact(b: LatencyBasis, meta: Record<string, unknown> = {}): Uint8Array {
+/** The basis tables as artifact parameters: device after device, every NB201 code. */
+function basisParams(b: LatencyBasis): Float32Array {
   const params = new Float32Array(b.logMs.length * NB201_SIZE);
   b.logMs.forEach((x, j) => params.set(x, j * NB201_SIZE));
-  return encodeArtifact({ kind: 'latency-basis', space: 'nb201', devices: b.devices, cells: NB201_SIZE, meta }, params);
+  return params;
+}
+
+export function basisToArtifact(b: LatencyBasis, meta: Record<string, unknown> = {}): Uint8Array {
+  return encodeArtifact({ kind: 'latency-basis', space: 'nb201', devices: b.devices, cells: NB201_SIZE, meta }, basisParams(b));
 }
 
 function basisFrom(header: Record<string, unknown>, params: Float32Array, source: string): LatencyBasis {
@@ -182,9 +176,7 @@ export class FewShotLatencyPredictor {
   }
   toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
     const b = this.model.basis;
-    const params = new Float32Array(b.logMs.length * NB201_SIZE);
-    b.logMs.forEach((x, j) => params.set(x, j * NB201_SIZE));
-    return encodeArtifact({ kind: 'latency-fewshot', space: 'nb201', devices: b.devices, cells: NB201_SIZE, weights: Array.from(this.model.weights), lambda: this.model.lambda, samples: this.model.samples, meta }, params);
+    return encodeArtifact({ kind: 'latency-fewshot', space: 'nb201', devices: b.devices, cells: NB201_SIZE, weights: Array.from(this.model.weights), lambda: this.model.lambda, samples: this.model.samples, meta }, basisParams(b));
   }
   static fromArtifact(header: Record<string, unknown>, params: Float32Array, source: string): FewShotLatencyPredictor {
     const basis = basisFrom(header, params, source);

@@ -6,6 +6,7 @@
 
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { processAlive } from '../util/output-lock.js';
 import { MalformedResultError, parseTrainerOutput } from './trainer-output.js';
 import type { AttemptHandle, AttemptOutcome, AttemptSpec, TrainerRunner } from './runner.js';
 import { trainerArgv, type TrainerCommand } from './trainer-command.js';
@@ -45,12 +46,7 @@ function alive(h: AttemptHandle): boolean {
     const st = procStat(h.pid);
     return st !== null && !st.zombie && (h.starttime === undefined || st.starttime === h.starttime);
   }
-  try {
-    process.kill(h.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return processAlive(h.pid);
 }
 
 /** Linux: the process whose environment holds BRPNAS_ATTEMPT_ID=tag (our trainers are their group's leaders). */
@@ -83,6 +79,12 @@ function killGroup(pid: number, sig: NodeJS.Signals): void {
   } catch {
     // the group is gone already
   }
+}
+
+/** SIGTERM to the training's process group, SIGKILL after the grace period; returns the SIGKILL timer. */
+function terminateGroup(pid: number): NodeJS.Timeout {
+  killGroup(pid, 'SIGTERM');
+  return setTimeout(() => killGroup(pid, 'SIGKILL'), GRACE_MS);
 }
 
 function judge(spec: AttemptSpec, exitCode: number | null, signal: string | null): AttemptOutcome {
@@ -166,8 +168,7 @@ export class ProcessRunner implements TrainerRunner {
     if (spec.timeoutMs !== null) {
       timer = setTimeout(() => {
         timedOut = true;
-        killGroup(pid, 'SIGTERM');
-        killer = setTimeout(() => killGroup(pid, 'SIGKILL'), GRACE_MS);
+        killer = terminateGroup(pid);
       }, spec.timeoutMs);
     }
     return { pid, starttime: procStat(pid)?.starttime, started };
@@ -193,8 +194,7 @@ export class ProcessRunner implements TrainerRunner {
       if (alive(handle)) {
         if (!timedOut && spec.timeoutMs !== null && Date.now() - handle.started > spec.timeoutMs) {
           timedOut = true;
-          killGroup(pid, 'SIGTERM');
-          setTimeout(() => killGroup(pid, 'SIGKILL'), GRACE_MS).unref();
+          terminateGroup(pid).unref();
         }
         return;
       }

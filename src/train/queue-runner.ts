@@ -52,8 +52,9 @@ export class QueueRunner implements TrainerRunner {
     this.timer = setInterval(() => this.check(), CHECK_MS);
   }
 
-  private search(spec: AttemptSpec): string {
-    return spec.tag.split('/')[0];
+  /** The job of an attempt (its search id is the first part of the attempt's tag). */
+  private jobData(spec: AttemptSpec): JobData {
+    return { format: JOB_FORMAT, version: JOB_VERSION, search: spec.tag.split('/')[0], index: spec.index, attempt: spec.attempt, space: this.space, arch: spec.arch, seed: this.seed, timeout_ms: spec.timeoutMs };
   }
 
   private enqueue(id: string, w: Watched): void {
@@ -61,9 +62,8 @@ export class QueueRunner implements TrainerRunner {
   }
 
   start(spec: AttemptSpec, done: (o: AttemptOutcome) => void): AttemptHandle {
-    const data: JobData = { format: JOB_FORMAT, version: JOB_VERSION, search: this.search(spec), index: spec.index, attempt: spec.attempt, space: this.space, arch: spec.arch, seed: this.seed, timeout_ms: spec.timeoutMs };
     const id = jobIdOf(spec.tag);
-    const w = { spec, done, data };
+    const w = { spec, done, data: this.jobData(spec) };
     this.watched.set(id, w);
     this.enqueue(id, w);
     return { started: Date.now() };
@@ -71,8 +71,7 @@ export class QueueRunner implements TrainerRunner {
 
   /** A job of an earlier coordinator: watched again (enqueued again if it never reached Redis). */
   adopt(spec: AttemptSpec, _handle: AttemptHandle, done: (o: AttemptOutcome) => void): boolean {
-    const data: JobData = { format: JOB_FORMAT, version: JOB_VERSION, search: this.search(spec), index: spec.index, attempt: spec.attempt, space: this.space, arch: spec.arch, seed: this.seed, timeout_ms: spec.timeoutMs };
-    this.watched.set(jobIdOf(spec.tag), { spec, done, data });
+    this.watched.set(jobIdOf(spec.tag), { spec, done, data: this.jobData(spec) });
     this.check();
     return true;
   }

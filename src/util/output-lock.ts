@@ -5,7 +5,8 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { DataError } from '../data/files.js';
 
-function alive(pid: number): boolean {
+/** True when a process with this pid exists (EPERM: it exists but is not ours). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -26,7 +27,7 @@ export function lockOutput(path: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new DataError(`cannot create the lock ${lock}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       const pid = Number(readFileSync(lock, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new DataError(`another brp-nas process (pid ${pid}) is writing ${path}; wait for it, or use another --out`);
+      if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) throw new DataError(`another brp-nas process (pid ${pid}) is writing ${path}; wait for it, or use another --out`);
       rmSync(lock, { force: true }); // stale: its owner died
     }
   }

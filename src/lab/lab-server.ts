@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { DatasetWriter } from '../measure/dataset.js';
 import { itemId, measureOrder, type MeasureItem, type MeasureSpaceName } from '../measure/measure-space.js';
 import { latencyStats, type MeasureProtocol } from '../measure/protocol.js';
+import type { OnnxNetwork } from '../onnx/graph-builder.js';
 import { getSpace } from '../spaces/registry.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { DASHBOARD_PAGE, DEVICE_PAGE } from './lab-page.js';
@@ -64,7 +65,8 @@ interface Device {
 interface Live {
   writer: DatasetWriter;
   points: { arch: string; ms: number; mflops: number }[];
-  assignment: { id: string; items: MeasureItem[]; posted: boolean[]; bytes: Map<number, Uint8Array>; seed: number } | null;
+  /** The open assignment; its networks are built once (a reload gets the same ones again). */
+  assignment: { id: string; items: MeasureItem[]; posted: boolean[]; nets: Map<number, OnnxNetwork>; seed: number } | null;
   last: string | null;
   training: boolean;
   predictor: { predictor: string; measured: number; spearman: number | null; within10: number | null; kendall: number | null; test_count: number; path: string } | null;
@@ -285,15 +287,14 @@ export async function startLab(o: LabOptions): Promise<Lab> {
           if (!l.writer.measured.has(itemId(it))) next.push(it);
         }
         if (next.length === 0) return json(res, 200, { done: true, status: status(d, l) });
-        l.assignment = { id: randomBytes(8).toString('hex'), items: next, posted: next.map(() => false), bytes: new Map(), seed: randomBytes(4).readUInt32LE(0) };
+        l.assignment = { id: randomBytes(8).toString('hex'), items: next, posted: next.map(() => false), nets: new Map(), seed: randomBytes(4).readUInt32LE(0) };
       }
       // a reload gets the same assignment again: nothing measured is lost, nothing measured twice
       const a = l.assignment;
       const open_ = a.items.map((it, i) => ({ it, i })).filter(({ i }) => !a.posted[i]);
       const nets = open_.map(({ it, i }) => {
-        const net = it.build();
-        a.bytes.set(i, net.bytes);
-        return net;
+        if (!a.nets.has(i)) a.nets.set(i, it.build());
+        return a.nets.get(i)!;
       });
       json(res, 200, { assignment: a.id, seed: a.seed, protocol: o.protocol, items: open_.map(({ it, i }, k) => ({ item: i, arch: it.arch, url: `/api/model?device=${encodeURIComponent(d.id)}&key=${encodeURIComponent(d.key)}&assignment=${a.id}&item=${i}`, input: nets[k].inputName, shape: nets[k].inputShape })), status: status(d, l) });
       return;
@@ -302,9 +303,9 @@ export async function startLab(o: LabOptions): Promise<Lab> {
       const d = device(url.searchParams.get('device'), url.searchParams.get('key'));
       const a = open(d).assignment;
       const i = Number(url.searchParams.get('item'));
-      if (!a || url.searchParams.get('assignment') !== a.id || !a.bytes.has(i)) throw new HttpError(404, 'no such assigned network');
+      if (!a || url.searchParams.get('assignment') !== a.id || !a.nets.has(i)) throw new HttpError(404, 'no such assigned network');
       res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream' });
-      res.end(a.bytes.get(i));
+      res.end(a.nets.get(i)!.bytes);
       return;
     }
     if (req.method === 'POST' && p === '/api/result') {
@@ -372,7 +373,12 @@ export async function startLab(o: LabOptions): Promise<Lab> {
     url: `http://${shownHost}:${port}/?token=${token}`,
     token,
     port,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    // a connected device keeps its connection alive: close those too, or Ctrl-C would wait for them
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 

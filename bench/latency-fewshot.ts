@@ -21,7 +21,7 @@ import { fitFlops, fitLayerwise, leastSquares, predictLinear } from '../src/pred
 import { Rng } from '../src/util/rng.js';
 import { adaptLatency, buildLatencyBasis, predictAdapted } from '../src/predictors/fewshot.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
-import { provenance } from '../src/util/provenance.js';
+import { dataFiles, provenance } from '../src/util/provenance.js';
 
 const { values } = parseArgs({ options: { ks: { type: 'string', default: '5,10,20,50' }, seeds: { type: 'string', default: '0,1,2,3,4' }, out: { type: 'string', default: 'results/bench/latency-fewshot.json' }, data: { type: 'string' } } });
 const dataDir = resolveDataDir(values.data);
@@ -116,4 +116,4 @@ console.log('\nPer device, K = 10 (median over seeds: Spearman / within +-10%):\
 console.log(`| device | ${methods.join(' | ')} |`);
 console.log(`|---|${methods.map(() => '---').join('|')}|`);
 for (const n of names) console.log(`| ${n} | ${methods.map((m) => { const rs = rows.filter((r) => r.device === n && r.k === 10 && r.method === m); return `${median(rs.map((r) => r.spearman)).toFixed(3)} / ${(100 * median(rs.map((r) => r.within10))).toFixed(0)}%`; }).join(' | ')} |`);
-writeFileAtomic(values.out!, JSON.stringify({ bench: 'latency-fewshot', provenance: provenance(), devices: names, common_cells: codes.length, ks, seeds, rows }, null, 0));
+writeFileAtomic(values.out!, JSON.stringify({ bench: 'latency-fewshot', provenance: provenance(), data: { dir: dataDir, files: dataFiles(sets.map((x) => x.source)) }, devices: names, common_cells: codes.length, ks, seeds, rows }, null, 0));

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { TableTrainer } from '../src/train/table-trainer.js';
 import { parseTrainerCommand, trainerArgv } from '../src/train/trainer-command.js';
 import { parseTrainerOutput } from '../src/train/trainer-output.js';
 import { Rng } from '../src/util/rng.js';
-import { ROOT, cli, dataDir } from './helpers.js';
+import { ROOT, cli, dataDir, spawnCli, type CliRun } from './helpers.js';
 
 const TRAINER = join(ROOT, 'test/fixtures/trainer.mjs');
 const cmd = `node ${TRAINER} --arch {arch} --attempt {attempt} --out {out}`;
@@ -123,7 +122,12 @@ test('contract: search --trainer table:nb201 (brp, budget 40, seed 1, 2 workers)
     const pareto = JSON.parse(readFileSync(join(dir, 'state/pareto.json'), 'utf8'));
     assert.match(pareto.cost, /^mflops/);
     assert.ok(pareto.front.length >= 1 && pareto.points.length === 40 && pareto.points.every((p: { mflops: number }) => p.mflops > 0));
+    assert.equal(typeof pareto.provenance.commit, 'string');
     const saved = JSON.parse(readFileSync(join(dir, 'state/result.json'), 'utf8'));
+    // the result says what made it: options, commit, and the table's files
+    assert.equal(saved.options.seed, 1);
+    assert.equal(typeof saved.provenance.commit, 'string');
+    assert.ok(saved.data.files.length > 0 && saved.data.files.every((f: { bytes: number }) => f.bytes > 0));
     assert.deepEqual(saved.candidates.map((c: { arch: string }) => c.arch), JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')).per_run[0].trained);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -222,19 +226,13 @@ test('bad arguments are refused before anything starts', () => {
   }
 });
 
-function runCli(args: string[], env: NodeJS.ProcessEnv, killAfterMs: number | null): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/brp-nas.js'), ...args], { env: { ...process.env, ...env }, cwd: ROOT });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = killAfterMs === null ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, out, err });
-    });
-  });
+/** The CLI, killed with SIGKILL after `killAfterMs` unless it has ended (null: never). */
+async function runCli(args: string[], env: NodeJS.ProcessEnv, killAfterMs: number | null): Promise<CliRun> {
+  const child = spawnCli(args, env);
+  const timer = killAfterMs === null ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  const r = await child.done;
+  clearTimeout(timer);
+  return r;
 }
 
 test('kill -9 the coordinator again and again: the search continues, loses no result, trains no candidate twice, and makes the uninterrupted run\'s choices', async () => {

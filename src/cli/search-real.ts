@@ -24,7 +24,7 @@ import { parseQueueUrl, QueueUrlError } from '../train/queue-url.js';
 import { parseTrainerCommand, TrainerCommandError } from '../train/trainer-command.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
-import { provenance } from '../util/provenance.js';
+import { dataFiles, provenance } from '../util/provenance.js';
 import { UsageError, intFlag, numFlag, plural } from './args.js';
 import type { CliIo } from './command.js';
 
@@ -100,6 +100,8 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
 
   let runner: TrainerRunner;
   let trainerId: string;
+  // benchmark files a result depends on (the table trainer's; a latency model's is in the options)
+  const dataFileList: string[] = [];
   if (v.queue !== undefined) {
     let address;
     try {
@@ -116,6 +118,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     if (space !== 'nb201') throw new UsageError(`search: --trainer ${v.trainer} trains NB201 cells, not --space ${space}`);
     if (settings.dataset === null) throw new UsageError(`search: --trainer ${v.trainer} needs --dataset (which table column to reveal)`);
     const bench = loadNb201Benchmark(dataDir, { devices: 'none' });
+    dataFileList.push(...bench.sources.map((x) => join(dataDir, x.file)));
     runner = new TableTrainer(nb201SimBenchmark(bench, settings.dataset), realSearchStreams(seed).reveal);
   } else {
     trainerId = v.trainer!;
@@ -231,11 +234,11 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     seconds: outcome.seconds,
     ...(outcome.interrupted ? { interrupted: true } : {}),
   };
-  writeFileAtomic(resultPath, JSON.stringify({ ...summary, options: identity, curve, candidates: [...outcome.trained, ...outcome.failed, ...outcome.pending].sort((a, b) => a.index - b.index), provenance: provenance() }, null, 1));
+  writeFileAtomic(resultPath, JSON.stringify({ ...summary, options: identity, curve, candidates: [...outcome.trained, ...outcome.failed, ...outcome.pending].sort((a, b) => a.index - b.index), provenance: provenance(), ...(dataFileList.length ? { data: { dir: dataDir, files: dataFiles(dataFileList) } } : {}) }, null, 1));
   if (points.length) {
     const cost = byLatency ? 'latency_ms' : 'mflops';
     const rename = (p: (typeof points)[number]) => ({ index: p.index, arch: p.arch, accuracy: p.accuracy, [cost]: p.latency_ms, ...(byLatency ? { latency_source: p.latency_source } : {}) });
-    writeFileAtomic(paretoPath, JSON.stringify({ options: identity, cost: byLatency ? 'latency_ms (measured by the trainer or brp-nas, or predicted by --latency-model)' : `mflops: the ${spaceDef.title} cost model's multiply-accumulates (no latency was measured or predicted)`, limit_ms: limit, front: front.map(rename), points: points.map(rename) }, null, 1));
+    writeFileAtomic(paretoPath, JSON.stringify({ options: identity, provenance: provenance(), cost: byLatency ? 'latency_ms (measured by the trainer or brp-nas, or predicted by --latency-model)' : `mflops: the ${spaceDef.title} cost model's multiply-accumulates (no latency was measured or predicted)`, limit_ms: limit, front: front.map(rename), points: points.map(rename) }, null, 1));
     writeFileAtomic(paretoPlot, await paretoSvg(points.map((p) => ({ latency_ms: p.latency_ms, accuracy: p.accuracy, source: p.latency_source ?? 'unknown' })), front, { title: `${strategy} on ${space}: ${plural(points.length, 'trained model')}`, limitMs: byLatency ? limit : null, xLabel: byLatency ? 'latency (ms)' : 'MFLOPs (no latency known)' }));
   }
   if (v.json) io.out(JSON.stringify(summary));

@@ -86,22 +86,27 @@ test('Ctrl-C in search: stops within seconds, keeps finished runs, exits 130; th
   }
 });
 
-test('Ctrl-C in measure mid-group (NB101 networks, a long group): stops within seconds, drops only the group in flight', async () => {
+/**
+ * Ctrl-C after `afterMs` of a measure run whose one group takes minutes: it must exit 130 within
+ * 5 s, having dropped the group in flight (nothing measured). 5 s, not 2: on a busy 2-core machine
+ * the last step before a stop can take seconds (2.99 s seen).
+ */
+async function expectMidGroupStop(args: string[], afterMs: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'brp-int-'));
   try {
-    const out = join(dir, 'm.jsonl');
-    // one group of 8 NB101 networks x 30 rounds x 10 runs takes far longer than 2 s
-    const args = ['measure', '--space', 'nb101', '--out', out, '--count', '8', '--rounds', '30', '--warmup', '1', '--json'];
-    const r = await interruptWhen(args, 4000);
+    const r = await interruptWhen([...args, '--out', join(dir, 'm.jsonl')], afterMs);
     assert.equal(r.code, 130, r.err);
     console.log(`stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
-    // the group takes far longer; 5 s, not 2: an onnxruntime session being built cannot be
-    // interrupted, and on a busy 2-core machine building a large network's takes seconds (2.99 s seen)
     assert.ok(r.stopSeconds < 5, `stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
     assert.equal(JSON.parse(r.out).measured_now, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('Ctrl-C in measure mid-group (NB101 networks, a long group): stops within seconds, drops only the group in flight', async () => {
+  // one group of 8 NB101 networks x 30 rounds x 10 runs takes far longer than 5 s
+  await expectMidGroupStop(['measure', '--space', 'nb101', '--count', '8', '--rounds', '30', '--warmup', '1', '--json'], 4000);
 });
 
 test('Ctrl-C in measure mid-group in Chromium (DARTS networks): stops within seconds', async () => {
@@ -109,21 +114,8 @@ test('Ctrl-C in measure mid-group in Chromium (DARTS networks): stops within sec
     console.log('browser interrupt test skipped on request (BRPNAS_SKIP_BROWSER=1)');
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'brp-int-'));
-  try {
-    const out = join(dir, 'm.jsonl');
-    // the page times one group of 8 DARTS networks x 30 rounds x 10 runs: minutes, unless stopped
-    const args = ['measure', '--space', 'darts', '--runtime', 'browser', '--out', out, '--count', '8', '--rounds', '30', '--warmup', '1', '--json'];
-    const r = await interruptWhen(args, 10000);
-    assert.equal(r.code, 130, r.err);
-    console.log(`stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
-    // the group takes far longer; 5 s, not 2: an onnxruntime session being built cannot be
-    // interrupted, and on a busy 2-core machine building a large network's takes seconds (2.99 s seen)
-    assert.ok(r.stopSeconds < 5, `stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
-    assert.equal(JSON.parse(r.out).measured_now, 0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  // the page times one group of 8 DARTS networks x 30 rounds x 10 runs: minutes, unless stopped
+  await expectMidGroupStop(['measure', '--space', 'darts', '--runtime', 'browser', '--count', '8', '--rounds', '30', '--warmup', '1', '--json'], 10000);
 });
 
 test('Ctrl-C in measure: stops after the group in flight, keeps every measurement, exits 130; the same command continues in a new session', async () => {

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Job, Queue } from 'bullmq';
 import { checkJobData, checkJobResult, failureOf, jobIdOf } from '../src/train/queue-job.js';
 import { parseQueueUrl } from '../src/train/queue-url.js';
-import { ROOT, cli } from './helpers.js';
+import { ROOT, cli, spawnCli } from './helpers.js';
 import { withRedis } from './redis-helpers.js';
 
 const TRAINER = join(ROOT, 'test/fixtures/trainer.mjs');
 const cmd = `node ${TRAINER} --arch {arch} --attempt {attempt} --out {out}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess & { done: Promise<{ code: number | null; signal: string | null; out: string; err: string }> } {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/brp-nas.js'), ...args], { env: { ...process.env, ...env }, cwd: ROOT });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const done = new Promise<{ code: number | null; signal: string | null; out: string; err: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })));
-  return Object.assign(child, { done });
-}
 
 test('queue URLs: host, port, db and queue name; anything else refused', () => {
   assert.deepEqual(parseQueueUrl('redis://127.0.0.1:6400/2/exp-1'), { connection: { host: '127.0.0.1', port: 6400, db: 2 }, name: 'exp-1', display: 'redis://127.0.0.1:6400/2/exp-1' });
@@ -58,7 +47,7 @@ test('many machines on BullMQ: workers join and die, the coordinator and Redis r
     const url = `redis://127.0.0.1:${port}/0/test`;
     const env = { TRAINER_SLEEP_MS: '300', TRAINER_LOG: join(dir, 'trainings.log') };
     const worker = (i: number) => {
-      const w = start(['worker', '--queue', url, '--trainer', cmd, '--dir', join(dir, `w${i}`), '--lock-ms', '1500', '--concurrency', '2'], env);
+      const w = spawnCli(['worker', '--queue', url, '--trainer', cmd, '--dir', join(dir, `w${i}`), '--lock-ms', '1500', '--concurrency', '2'], env);
       procs.push(w);
       return w;
     };
@@ -66,7 +55,7 @@ test('many machines on BullMQ: workers join and die, the coordinator and Redis r
     worker(2);
     worker(3);
     const search = ['search', '--strategy', 'rea', '--budget', '30', '--seed', '4', '--queue', url, '--state', join(dir, 'state'), '--json', '--quiet'];
-    let coord = start(search);
+    let coord = spawnCli(search);
     procs.push(coord);
     await sleep(1800);
     w1.kill('SIGKILL'); // mid-job: its jobs stall and go to other workers
@@ -74,7 +63,7 @@ test('many machines on BullMQ: workers join and die, the coordinator and Redis r
     await sleep(700);
     coord.kill('SIGKILL');
     await coord.done;
-    coord = start(search);
+    coord = spawnCli(search);
     procs.push(coord);
     await sleep(800);
     await redis.stop(); // jobs in flight while Redis is down
@@ -121,7 +110,7 @@ test('a worker refuses a forged job without running anything; Ctrl-C stops it mi
       const marker = join(dir, 'ran');
       await q.add('train', { format: 'brp-nas-job', version: 1, search: 'x', index: 1, attempt: 1, space: 'nb201', arch: '$(touch ' + marker + ')', seed: 0, timeout_ms: null }, { jobId: 'x-1-1' });
       const log = join(dir, 'trainings.log');
-      const w1 = start(['worker', '--queue', url, '--trainer', cmd, '--dir', join(dir, 'w1'), '--lock-ms', '1000'], { TRAINER_MODE: 'hang', TRAINER_LOG: log });
+      const w1 = spawnCli(['worker', '--queue', url, '--trainer', cmd, '--dir', join(dir, 'w1'), '--lock-ms', '1000'], { TRAINER_MODE: 'hang', TRAINER_LOG: log });
       procs.push(w1);
       assert.match((await finished('x-1-1')).failedReason, /^refused: /);
       assert.equal(existsSync(marker), false);
@@ -132,7 +121,7 @@ test('a worker refuses a forged job without running anything; Ctrl-C stops it mi
       const r1 = await w1.done;
       assert.equal(r1.code, 130, r1.err);
       assert.equal((await Job.fromId(q, 'x-2-1'))!.finishedOn, undefined);
-      const w2 = start(['worker', '--queue', url, '--trainer', cmd, '--dir', join(dir, 'w2'), '--lock-ms', '1000', '--max-jobs', '1', '--measure-latency'], { TRAINER_NO_LATENCY: '1' });
+      const w2 = spawnCli(['worker', '--queue', url, '--trainer', cmd, '--dir', join(dir, 'w2'), '--lock-ms', '1000', '--max-jobs', '1', '--measure-latency'], { TRAINER_NO_LATENCY: '1' });
       procs.push(w2);
       const j = await finished('x-2-1');
       assert.equal(j.failedReason, undefined);

@@ -10,7 +10,7 @@ import type { NetworkToMeasure } from '../measure/ort-node.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { Rng } from '../util/rng.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
-import { InterruptedError, untilStopped } from '../util/stop.js';
+import { InterruptedError, throwIfStopped, untilStopped } from '../util/stop.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
 
@@ -127,7 +127,13 @@ export const measureCommand: CliCommand = {
         const group: MeasureItem[] = todo.slice(s, s + protocol.interleave);
         let results;
         try {
-          results = await runner.measureGroup(group.map((x) => ({ arch: x.arch, net: x.build() })), protocol, rng);
+          // building a large network takes up to a second (NB101: tens of MB of ONNX), so a group's
+          // builds are where a stop can otherwise wait longest: look for it before each
+          const nets = group.map((x) => {
+            throwIfStopped(interruptSignal);
+            return { arch: x.arch, net: x.build() };
+          });
+          results = await runner.measureGroup(nets, protocol, rng);
         } catch (e) {
           // Ctrl-C mid-group: the group's partial timings are dropped, everything written stays
           if (e instanceof InterruptedError) break;

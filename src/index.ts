@@ -27,6 +27,8 @@ export {
   allCodes,
   sampleCodes,
   randomVector,
+  NB201_CELL_MODES,
+  type Nb201CellMode,
   type Nb201Vector,
   type GraphEncoding,
 } from './spaces/nb201.js';
@@ -120,4 +122,5 @@ export { parseTrainerOutput, type TrainerResult } from './train/trainer-output.j
 export { Journal, type JournalRecord } from './train/journal.js';
 export { paretoFront, type ParetoPoint } from './train/pareto.js';
 export { ortLatencyProbe, probingRunner, type LatencyProbe } from './train/latency-probe.js';
-export { buildLatencyBasis, adaptLatency, predictAdapted, DEFAULT_RIDGE, type LatencyBasis, type AdaptedLatency } from './predictors/fewshot.js';
+export { buildLatencyBasis, adaptLatency, predictAdapted, unadaptedLatency, DEFAULT_RIDGE, type LatencyBasis, type AdaptedLatency } from './predictors/fewshot.js';
+export { chooseFewshotCells, FEWSHOT_CHOICES, type FewshotChoice } from './predictors/fewshot-select.js';

@@ -3,7 +3,12 @@ import { test } from 'node:test';
 import { loadLatBench } from '../src/data/device-latency.js';
 import { listLatBenchDevices } from '../src/data/latbench.js';
 import { spearman } from '../src/eval/metrics.js';
-import { adaptLatency, buildLatencyBasis, predictAdapted } from '../src/predictors/fewshot.js';
+import { adaptLatency, buildLatencyBasis, predictAdapted, unadaptedLatency } from '../src/predictors/fewshot.js';
+import { chooseFewshotCells } from '../src/predictors/fewshot-select.js';
+import { encodeArtifact } from '../src/predictors/artifact.js';
+import { flopsFeature } from '../src/predictors/baselines.js';
+import { encodeNb201Codes } from '../src/nn/graphs.js';
+import { parseArch, vectorToCode } from '../src/spaces/nb201.js';
 import { Rng } from '../src/util/rng.js';
 import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201.js';
 import { cli, dataDir } from './helpers.js';
@@ -25,6 +30,9 @@ test('few-shot latency: 20 measurements of a held-out LatBench device, the other
   const rho = spearman(pred, Float64Array.from(test_, (i) => ds.seconds[i]));
   assert.ok(rho > 0.9, `Spearman ${rho}`);
   assert.ok(pred.every((x) => x > 0 && Number.isFinite(x)));
+  // adapting beats the base without adaptation (the mean of the other devices) on this device
+  const rho0 = spearman(predictAdapted(unadaptedLatency(basis, Int32Array.from(train, (i) => ds.codes[i]), Float64Array.from(train, (i) => ds.seconds[i])), Int32Array.from(test_, (i) => ds.codes[i])), Float64Array.from(test_, (i) => ds.seconds[i]));
+  assert.ok(rho > rho0, `adapted ${rho} vs unadapted ${rho0}`);
   // and the scale: the median relative error is small (the basis devices run 0.5-250 ms)
   const rel = Array.from(pred, (p, k) => Math.abs(p / ds.seconds[test_[k]] - 1)).sort((a, b) => a - b);
   assert.ok(rel[rel.length >> 1] < 0.25, `median relative error ${rel[rel.length >> 1]}`);
@@ -64,17 +72,111 @@ test('latency pretrain and adapt on the command line: a base, a predictor from 1
     // bad input: K < 2, a base of the wrong kind, too few measurements; nothing written
     const out = join(dir, 'none.model');
     const small = join(dir, 'small.jsonl');
+    const nanLat = join(dir, 'nan.jsonl');
+    const rowsOf = (lat: (i: number) => number) => Array.from(allCodes({ validOnly: true }).slice(0, 5)).map((c, i) => JSON.stringify({ arch: vectorToArchString(codeToVector(c)), code: c, latency_s: lat(i), median_s: 0.001, p10_s: 0.001, p90_s: 0.001, cv: 0.01, runs: 10 }));
+    writeFileSync(nanLat, [JSON.stringify({ format: 'brp-nas-latency', version: 1, device: 'nan', space: 'nb201', setup: {} }), ...rowsOf((i) => (i === 2 ? -0.001 : 0.001 * (i + 1)))].join('\n') + '\n');
+    // a base in the first format (no version): refused with the reason
+    const oldBase = join(dir, 'old.bin');
+    writeFileSync(oldBase, encodeArtifact({ kind: 'latency-basis', space: 'nb201', devices: ['x'], cells: 15625, meta: {} }, new Float32Array(15625)));
     writeFileSync(small, [JSON.stringify({ format: 'brp-nas-latency', version: 1, device: 'tiny', space: 'nb201', setup: {} }), ...Array.from(allCodes({ validOnly: true }).slice(0, 5)).map((c, i) => JSON.stringify({ arch: vectorToArchString(codeToVector(c)), code: c, latency_s: 0.001 * (i + 1), median_s: 0.001, p10_s: 0.001, p90_s: 0.001, cv: 0.01, runs: 10 }))].join('\n') + '\n');
     for (const [args, msg] of [
       [['--base', base, '--device', '855-adreno', '--samples', '1'], /at least 2/],
       [['--base', model, '--device', '855-adreno', '--samples', '5'], /not a latency base/],
-      [['--base', base, '--device', small, '--samples', '5'], /usable measurements|at least/],
+      [['--base', base, '--device', small, '--samples', '6'], /5 usable measurements/],
+      [['--base', base, '--device', nanLat, '--samples', '2'], /not a positive number/],
+      [['--base', oldBase, '--device', '855-adreno', '--samples', '5'], /format version 1/],
+      [['--base', base, '--device', '855-adreno', '--samples', '5', '--choice', 'best'], /--choice/],
     ] as const) {
       r = cli(['latency', 'adapt', ...args, '--save', out]);
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.err}`);
       assert.match(r.err, msg);
       assert.equal(existsSync(out), false);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('few-shot latency: scale-free (LatBench latencies x1000 give the same ranking) and whole-millisecond ties work', () => {
+  const names = listLatBenchDevices(dataDir()).filter((n) => !n.endsWith('-large'));
+  const target = 'embedded-gpu-jetson-nano-fp32';
+  const basis = buildLatencyBasis(names.filter((n) => n !== target).map((n) => loadLatBench(n, dataDir())));
+  const ds = loadLatBench(target, dataDir());
+  const order = new Rng(3).shuffle(Int32Array.from(ds.codes.keys()));
+  const tr = Int32Array.from(order.subarray(0, 20), (i) => ds.codes[i]);
+  const te = Int32Array.from(order.subarray(20, 3020), (i) => ds.codes[i]);
+  const ms = Float64Array.from(order.subarray(0, 20), (i) => ds.seconds[i] * 1e3);
+  const truth = Float64Array.from(order.subarray(20, 3020), (i) => ds.seconds[i]);
+  const a = predictAdapted(adaptLatency(basis, tr, Float64Array.from(ms, (x) => x / 1e3)), te);
+  const b = predictAdapted(adaptLatency(basis, tr, Float64Array.from(ms, (x) => x)), te); // 1000x slower device
+  assert.deepEqual(Array.from(b, (x, i) => Math.abs(x / a[i] / 1000 - 1) < 1e-6), Array.from(b, () => true));
+  // a device that reports whole milliseconds (this one runs ~5-20 ms): heavy ties, still a good ranking
+  const whole = Float64Array.from(ms, (x) => Math.max(1, Math.round(x)) / 1e3);
+  const rho = spearman(predictAdapted(adaptLatency(basis, tr, whole), te), truth);
+  assert.ok(rho > 0.85, `Spearman from whole-ms measurements ${rho}`);
+});
+
+test('whole-cell devices: the encoding and baselines see dead edges with cell full, and the few-shot base learns such a device', () => {
+  // |conv3~0|+|none~0|conv3~1|+|conv3~0|none~1|conv3~2|: edge 1->2 is dead only... use a cell with a dead conv
+  const dead = vectorToCode(parseArch('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|none~1|none~2|'));
+  const live = vectorToCode(parseArch('|nor_conv_3x3~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|'));
+  // pruned: both cells are just the input->output conv; full: the first runs three more convolutions
+  const p = encodeNb201Codes([dead, live], 'pruned');
+  assert.deepEqual(Array.from(p.featureData.subarray(0, 54)), Array.from(p.featureData.subarray(54)));
+  const f = encodeNb201Codes([dead, live], 'full');
+  assert.notDeepEqual(Array.from(f.featureData.subarray(0, 54)), Array.from(f.featureData.subarray(54)));
+  assert.equal(flopsFeature(dead, 'pruned'), flopsFeature(live, 'pruned'));
+  assert.ok(flopsFeature(dead, 'full') > flopsFeature(live, 'full'));
+  // this project's whole-cell measurements as a new device, 20 cells chosen 'spread': the base adapts
+  const ds = loadLatBench('results/measured/nb201-full-ort-node-cpu-t1.jsonl', dataDir());
+  assert.equal(ds.cell, 'full');
+  const names = listLatBenchDevices(dataDir()).filter((n) => !n.endsWith('-large'));
+  const basis = buildLatencyBasis(names.map((n) => loadLatBench(n, dataDir())));
+  const codes = Int32Array.from(ds.codes);
+  const chosen = chooseFewshotCells(codes, 20, new Rng(0), 'spread', 'full');
+  assert.equal(new Set(chosen).size, 20);
+  const secs = new Map(Array.from(codes, (c, i) => [c, ds.seconds[i]] as const));
+  const m = adaptLatency(basis, chosen, Float64Array.from(chosen, (c) => secs.get(c)!));
+  const rest = Array.from(codes).filter((c) => !chosen.includes(c));
+  const rho = spearman(predictAdapted(m, rest), Float64Array.from(rest, (c) => secs.get(c)!));
+  // the LatBench devices alone (pruned cells) rank this device at about 0.7; with whole-cell columns about 0.94
+  const rho0 = spearman(predictAdapted(unadaptedLatency(basis, chosen, Float64Array.from(chosen, (c) => secs.get(c)!)), rest), Float64Array.from(rest, (c) => secs.get(c)!));
+  assert.ok(rho > 0.9 && rho > rho0 + 0.1, `adapted ${rho}, unadapted ${rho0}`);
+  // the spread choice covers the FLOPs range: its cells span most of it
+  const fl = Array.from(chosen, (c) => flopsFeature(c, 'full')).sort((a, b) => a - b);
+  const all = Array.from(codes, (c) => flopsFeature(c, 'full')).sort((a, b) => a - b);
+  assert.ok(fl[0] <= all[Math.floor(all.length * 0.05)] && fl[19] >= all[Math.floor(all.length * 0.95)]);
+});
+
+test('measure --select spread --count K picks the cells latency adapt then uses whole; adapt evaluates on --test FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-select-'));
+  try {
+    const file = join(dir, 'k6.jsonl');
+    let r = cli(['measure', '--select', 'spread', '--count', '6', '--seed', '4', '--cell', 'pruned', '--warmup', '0', '--rounds', '2', '--runs-per-round', '1', '--out', file, '--quiet', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const ds = loadLatBench(file, dataDir());
+    assert.equal(ds.cell, 'pruned');
+    const expected = chooseFewshotCells(allCodes({ validOnly: true }), 6, new Rng(4), 'spread', 'pruned');
+    assert.deepEqual(Array.from(ds.codes).sort((a, b) => a - b), Array.from(expected).sort((a, b) => a - b));
+    const base = join(dir, 'base.bin');
+    r = cli(['latency', 'pretrain', '--devices', 'all', '--save', base, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const model = join(dir, 'k6.model');
+    r = cli(['latency', 'adapt', '--base', base, '--device', file, '--samples', '6', '--save', model, '--test', 'results/measured/nb201-pruned-ort-node-cpu-t1.jsonl', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const o = JSON.parse(r.out);
+    assert.equal(o.samples, 6);
+    assert.ok(o.test_count >= 490, `${o.test_count}`);
+    assert.ok(o.spearman > 0.8, `Spearman ${o.spearman} on the 500 cells measured earlier on this machine`);
+    // without --test the file has nothing left to evaluate on: said, not invented
+    r = cli(['latency', 'adapt', '--base', base, '--device', file, '--samples', '6', '--json']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).test_count, 0);
+    assert.equal(JSON.parse(r.out).spearman, null);
+    // whole-cell test data for a pruned-cell device file: refused
+    r = cli(['latency', 'adapt', '--base', base, '--device', file, '--samples', '6', '--test', 'results/measured/nb201-full-ort-node-cpu-t1.jsonl']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /not the same kind of measurement/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@ import { decodeArtifact } from '../predictors/artifact.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { LATENCY_PREDICTORS, loadLatencyPredictor, trainLatencyPredictor, type LatencyPredictorKind } from '../predictors/latency.js';
 import { scatterSvg } from '../report/plots.js';
-import { parseArch, vectorToArchString } from '../spaces/nb201.js';
+import { NB201_CELL_MODES, parseArch, vectorToArchString } from '../spaces/nb201.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { SPLITS } from '../predictors/split.js';
 import { provenance } from '../util/provenance.js';
@@ -19,8 +19,8 @@ const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
 
   brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
                         [--predictor gcn|mlp|flops|layerwise] [--epochs 250] [--split grouped|reference]
-                        [--save MODEL] [--plot FILE.svg | --no-plot] [--threads 1|2]
-                        [--quiet] [--json]
+                        [--cell pruned|full] [--save MODEL] [--plot FILE.svg | --no-plot]
+                        [--threads 1|2] [--quiet] [--json]
       Train a latency predictor on one LatBench device (a device name, an official LatBench name,
       an unambiguous part of one, or a path to a latency pickle), on a seeded split: --train
       models, --valid validation models, every other measured model as the test set. The default
@@ -32,6 +32,10 @@ const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
       predicted-vs-measured scatter plot (default results/latency/<device>-<predictor>-seed<S>.svg)
       and, with --save, the trained predictor. Progress goes to stderr; Ctrl-C stops training
       within a step, still evaluates and saves the best weights so far, and exits 130.
+      --cell says what the device ran of each cell, and every predictor encodes cells that way:
+      pruned (only ops on input-output paths, as LatBench timed) or full (every op, dead edges
+      included, as brp-nas measure's default networks). Default: what the dataset says (LatBench:
+      pruned; a measured file: its --cell).
 
       A dataset measured on NB101 or DARTS networks (brp-nas measure --space nb101|darts) trains the
       same way with --predictor gcn|flops|layerwise (default --train 400 --valid 50): a seeded random
@@ -60,6 +64,7 @@ const TRAIN_OPTIONS = {
   'no-plot': { type: 'boolean' },
   quiet: { type: 'boolean' },
   threads: { type: 'string' },
+  cell: { type: 'string' },
 } as const;
 
 const PREDICT_OPTIONS = {
@@ -82,6 +87,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const kind = choiceFlag(v.predictor, 'predictor', other ? SPACE_LATENCY_PREDICTORS : LATENCY_PREDICTORS, 'gcn') as LatencyPredictorKind;
   if (other && v.split !== undefined) throw new UsageError(`latency train: --split applies to nb201 datasets; a ${other.space.name} dataset is split at random (its architectures are distinct networks)`);
   const split = other ? 'random' : choiceFlag(v.split, 'split', SPLITS, 'grouped');
+  if (other && v.cell !== undefined) throw new UsageError(`latency train: --cell applies to nb201 datasets, not ${other.space.name}`);
+  const cell = other ? undefined : choiceFlag(v.cell, 'cell', NB201_CELL_MODES, nb201!.cell ?? 'pruned');
   const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
   const nTrain = intFlag(v.train, 'train', other ? 400 : 900, 2);
   const nValid = intFlag(v.valid, 'valid', other ? 50 : 100, 0);
@@ -113,7 +120,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
         if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s`);
       },
     };
-    exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference' });
+    exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell });
   } finally {
     kernels.dispose();
   }
@@ -126,6 +133,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     predictor: kind,
     seed,
     split,
+    ...(cell ? { cell } : {}),
     train_count: nTrain,
     valid_count: nValid,
     test_count: m.count,

@@ -13,11 +13,12 @@ import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { InterruptedError, throwIfStopped, untilStopped } from '../util/stop.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
+import { FEWSHOT_CHOICES } from '../predictors/fewshot-select.js';
 
 const HELP = `Usage: brp-nas measure [--space nb201|nb101|darts] --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
                        [--runtime node|browser] [--device NAME] [--warmup 10] [--rounds 20]
                        [--runs-per-round 10] [--interleave 8] [--batch 1] [--channels 16]
-                       [--cell full|pruned]
+                       [--cell full|pruned] [--select spread|random]
                        [--export-pickle FILE.pickle] [--quiet] [--json]
 
 Measure the latency of NAS-Bench-201 networks on this machine: each network (the CIFAR macro
@@ -42,6 +43,9 @@ head) of the genotypes the reference's sampler draws with --seed, each network o
 genotype's canonical key.
 
 The models are the first N of a seeded random order of the 15,284 valid cells (all with --count all).
+--select spread|random --count K picks the K cells to measure on a new device for 'latency adapt'
+(NB201): spread (recommended) cuts the cells, sorted by FLOPs as the device runs them (--cell), into K
+strata and takes one seeded random cell of each; random is the first K of the seeded order.
 Each result is appended to --out and flushed to disk at once; a killed or interrupted run (Ctrl-C
 stops within a timed run, drops the group in flight and exits 130) started again with the same options continues where
 it stopped, without duplicates. Each run is recorded as a session (start time, load average); a
@@ -65,6 +69,7 @@ const OPTIONS = {
   batch: { type: 'string' },
   channels: { type: 'string' },
   cell: { type: 'string' },
+  select: { type: 'string' },
   'export-pickle': { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
@@ -91,7 +96,10 @@ export const measureCommand: CliCommand = {
       interleave: intFlag(v.interleave, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 1000),
     };
     const network = { batch: intFlag(v.batch, 'batch', 1, 1, 4096), channels: intFlag(v.channels, 'channels', 16, 1, 1024), cell: choiceFlag(v.cell, 'cell', ['full', 'pruned'] as const, 'full') };
-    const order = measureOrder(space, seed, network);
+    if (v.select !== undefined && space !== 'nb201') throw new UsageError(`measure: --select applies to --space nb201 (latency adapt), not ${space}`);
+    if (v.select !== undefined && (v.count === undefined || v.count === 'all')) throw new UsageError('measure: --select needs --count K (how many cells to choose)');
+    const select = v.select === undefined ? undefined : { how: choiceFlag(v.select, 'select', FEWSHOT_CHOICES, 'spread'), count: intFlag(v.count, 'count', 10, 1, 15284) };
+    const order = measureOrder(space, seed, network, select);
     if (space === 'darts' && (v.count === undefined || v.count === 'all')) throw new UsageError('measure: --space darts needs --count N (the space has no end)');
     const count = v.count === undefined || v.count === 'all' ? order.count : intFlag(v.count, 'count', order.count, 1, order.count);
     const wanted = Array.from({ length: count }, (_, i) => order.at(i));
@@ -110,7 +118,7 @@ export const measureCommand: CliCommand = {
         version: 1,
         device,
         space,
-        setup: { runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', threads, protocol, network: space === 'nb201' ? network : { batch: network.batch }, order_seed: seed },
+        setup: { runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', threads, protocol, network: space === 'nb201' ? network : { batch: network.batch }, order_seed: seed, ...(select ? { select: select.how } : {}) },
         machine: runner.info,
       });
     } catch (e) {

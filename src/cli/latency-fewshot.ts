@@ -7,25 +7,32 @@ import { loadLatBench } from '../data/device-latency.js';
 import { listLatBenchDevices } from '../data/latbench.js';
 import { regressionMetrics } from '../eval/metrics.js';
 import { adaptLatency, basisToArtifact, buildLatencyBasis, DEFAULT_RIDGE, FewShotLatencyPredictor, loadLatencyBasis, predictAdapted, withoutDevices } from '../predictors/fewshot.js';
-import { codeToVector, isValid } from '../spaces/nb201.js';
+import { codeToVector, isValid, vectorToArchString } from '../spaces/nb201.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { provenance } from '../util/provenance.js';
 import { Rng } from '../util/rng.js';
-import { COMMON_OPTIONS, UsageError, intFlag, parse } from './args.js';
+import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
+import { FEWSHOT_CHOICES, chooseFewshotCells } from '../predictors/fewshot-select.js';
+import type { LatencyDataset } from '../data/latency-dataset.js';
 import type { CliIo } from './command.js';
 
 export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,...|FILE,... --save BASE [--json]
       A base for new devices: the latencies of known devices (LatBench names, NB201 latency pickles
-      or measured .jsonl files) on every NB201 cell, each device's missing cells filled by its own
-      layer-wise fit. 'all' is the 13 LatBench devices.
+      or measured .jsonl files, pruned or whole cells) on every NB201 cell, each device's missing
+      cells and the other kind of cell filled by its own layer-wise fit. 'all' is the 13 LatBench
+      devices.
 
-  brp-nas latency adapt --base BASE --device FILE|NAME --samples K [--seed 0] [--lambda 0.01|loo]
-                        [--save MODEL] [--json]
-      A predictor for a new device from K of its measured cells (a seeded random choice): its
-      log-latency as a ridge-regularised linear map of the base devices' (the device itself is left
-      out of the base when it is in it). Evaluated on all its other measured cells; prints the keys of
-      'latency train --json' plus samples. The saved model works with 'latency predict' and
-      'search --latency-model'. (First version: NB201; see BENCHMARKS.md, few-shot latency.)`;
+  brp-nas latency adapt --base BASE --device FILE|NAME --samples K [--seed 0] [--choice spread|random]
+                        [--lambda 0.1|loo] [--test FILE] [--save MODEL] [--json]
+      A predictor for a new device from K of its measured cells: its log-latency as a non-negative
+      ridge map of the base devices' (as they ran cells and had they run the other kind) and of the
+      cells' FLOPs, shrunk toward the base devices' mean (the device itself is left out of the base
+      when it is in it). The K cells are chosen among the file's cells as 'measure --select' chooses
+      (spread: one seeded random cell per FLOPs stratum; random: a seeded random choice), so a file
+      measured with 'measure --select spread --count K' is used whole. Evaluated on the file's other
+      cells, or on --test FILE's cells (another measurement of the same device) that are not among
+      the K; prints the keys of 'latency train --json' plus samples. The saved model works with
+      'latency predict' and 'search --latency-model'. (NB201; see BENCHMARKS.md, few-shot latency.)`;
 
 export async function pretrain(argv: string[], io: CliIo): Promise<number> {
   const { values: v } = parse('latency pretrain', argv, { ...COMMON_OPTIONS, devices: { type: 'string' }, save: { type: 'string' } });
@@ -50,14 +57,14 @@ export async function pretrain(argv: string[], io: CliIo): Promise<number> {
     throw new DataError((e as Error).message);
   }
   writeFileAtomic(save, basisToArtifact(basis, { provenance: provenance() }));
-  const out = { devices: basis.devices, count: basis.devices.length, seconds: (performance.now() - t0) / 1000, save };
+  const out = { devices: basis.devices, cells: basis.cells, count: basis.devices.length, seconds: (performance.now() - t0) / 1000, save };
   if (v.json) io.out(JSON.stringify(out));
   else io.out(`latency base of ${out.count} devices written to ${save} (${out.seconds.toFixed(1)} s)`);
   return 0;
 }
 
 export async function adapt(argv: string[], io: CliIo): Promise<number> {
-  const { values: v } = parse('latency adapt', argv, { ...COMMON_OPTIONS, base: { type: 'string' }, device: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, lambda: { type: 'string' }, save: { type: 'string' } });
+  const { values: v } = parse('latency adapt', argv, { ...COMMON_OPTIONS, base: { type: 'string' }, device: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, lambda: { type: 'string' }, choice: { type: 'string' }, test: { type: 'string' }, save: { type: 'string' } });
   if (v.help) {
     io.out(FEWSHOT_HELP);
     return 0;
@@ -68,6 +75,7 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
   const k = intFlag(v.samples as string, 'samples', 10, 0, 100000, 'latency adapt');
   if (k < 2) throw new DataError(`--samples ${k}: adapting needs at least 2 measured architectures`);
   const seed = intFlag(v.seed as string | undefined, 'seed', 0, 0, 2 ** 32 - 1, 'latency adapt');
+  const choice = choiceFlag(v.choice, 'choice', FEWSHOT_CHOICES, 'spread', 'latency adapt');
   let lambda: number | 'loo' = DEFAULT_RIDGE;
   if (v.lambda !== undefined) {
     const n = Number(v.lambda);
@@ -85,25 +93,57 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
     throw new DataError((e as Error).message);
   }
   const ds = loadLatBench(v.device, dataDir);
-  const usable = Array.from(ds.codes.keys()).filter((i) => isValid(codeToVector(ds.codes[i])) && ds.seconds[i] > 0 && Number.isFinite(ds.seconds[i]));
-  if (usable.length < k + 2) throw new DataError(`${ds.device}: ${usable.length} usable measurements; adapting from ${k} and testing on the rest needs at least ${k + 2}`);
+  const usable = usableCells(ds);
+  if (usable.codes.length < k) throw new DataError(`${ds.device}: ${usable.codes.length} usable measurements (connected cells), fewer than --samples ${k}`);
+  const testSet = typeof v.test === 'string' ? loadLatBench(v.test, dataDir) : ds;
+  if (testSet !== ds && (testSet.cell ?? 'pruned') !== (ds.cell ?? 'pruned')) throw new DataError(`--test ${v.test}: its networks ran ${testSet.cell ?? 'pruned'} cells, the device file's ran ${ds.cell ?? 'pruned'} cells: not the same kind of measurement`);
   let basis;
   try {
-    basis = withoutDevices(base, (d) => d === ds.device);
+    basis = withoutDevices(base, (d) => d === ds.device || d === testSet.device);
   } catch (e) {
     throw new DataError((e as Error).message);
   }
-  const order = new Rng(seed).shuffle(Int32Array.from(usable));
-  const train = order.subarray(0, k);
-  const test = order.subarray(k);
+  const chosen = chooseFewshotCells(usable.codes, k, new Rng(seed), choice, ds.cell ?? 'pruned');
+  const secondsOf = new Map(Array.from(usable.codes, (c, i) => [c, usable.seconds[i]] as const));
   const t0 = performance.now();
-  const model = adaptLatency(basis, Int32Array.from(train, (i) => ds.codes[i]), Float64Array.from(train, (i) => ds.seconds[i]), { lambda });
+  const model = adaptLatency(basis, chosen, Float64Array.from(chosen, (c) => secondsOf.get(c)!), { lambda });
   const trainSeconds = (performance.now() - t0) / 1000;
-  const pred = predictAdapted(model, Int32Array.from(test, (i) => ds.codes[i]));
-  const m = regressionMetrics(pred, Float64Array.from(test, (i) => ds.seconds[i]));
-  if (save) writeFileAtomic(save, new FewShotLatencyPredictor(model).toArtifact({ device: ds.device, samples: k, seed, provenance: provenance() }));
-  const out = { device: ds.device, base_devices: basis.devices.length, samples: k, seed, lambda: model.lambda, within1: m.within1, within5: m.within5, within10: m.within10, rmse_ms: m.rmse * 1e3, spearman: m.spearman, kendall: m.kendall, train_seconds: trainSeconds, test_count: m.count, ...(save ? { save } : {}) };
+  const taken = new Set(chosen);
+  const rest = usableCells(testSet);
+  const testIdx = Array.from(rest.codes.keys()).filter((i) => !taken.has(rest.codes[i]));
+  const m = testIdx.length >= 2 ? regressionMetrics(predictAdapted(model, Int32Array.from(testIdx, (i) => rest.codes[i])), Float64Array.from(testIdx, (i) => rest.seconds[i])) : null;
+  if (save) writeFileAtomic(save, new FewShotLatencyPredictor(model).toArtifact({ device: ds.device, samples: k, seed, choice, cells: Array.from(chosen), provenance: provenance() }));
+  const out = {
+    device: ds.device,
+    base_devices: basis.devices.length,
+    samples: k,
+    seed,
+    choice,
+    lambda: model.lambda,
+    within1: m?.within1 ?? null,
+    within5: m?.within5 ?? null,
+    within10: m?.within10 ?? null,
+    rmse_ms: m ? m.rmse * 1e3 : null,
+    spearman: m?.spearman ?? null,
+    kendall: m?.kendall ?? null,
+    train_seconds: trainSeconds,
+    test_count: m?.count ?? 0,
+    ...(testSet !== ds ? { test_source: testSet.source } : {}),
+    ...(save ? { save } : {}),
+  };
   if (v.json) io.out(JSON.stringify(out));
-  else io.out(`${ds.device}: adapted from ${k} measurements (${basis.devices.length} base devices, ridge ${model.lambda}); on ${m.count} others: within +-10% ${(m.within10 * 100).toFixed(1)}%, Spearman ${m.spearman.toFixed(4)}, Kendall ${m.kendall.toFixed(4)}${save ? `\n  model: ${save}` : ''}`);
+  else {
+    const evalLine = m ? `on ${m.count} others: within +-10% ${(m.within10 * 100).toFixed(1)}%, Spearman ${m.spearman.toFixed(4)}, Kendall ${m.kendall.toFixed(4)}` : 'no other measured cells to evaluate on (give --test FILE)';
+    io.out(`${ds.device}: adapted from ${k} measurements (${basis.devices.length} base devices, ridge ${model.lambda}); ${evalLine}${save ? `\n  model: ${save}` : ''}`);
+  }
   return 0;
+}
+
+/** A device's measurements of connected cells; a latency that is not finite and positive is an error. */
+function usableCells(ds: LatencyDataset): { codes: Int32Array; seconds: Float64Array } {
+  ds.seconds.forEach((x, i) => {
+    if (!(x > 0) || !Number.isFinite(x)) throw new DataError(`${ds.source}: cell ${vectorToArchString(codeToVector(ds.codes[i]))} has latency ${x}; latencies must be finite and positive`);
+  });
+  const idx = Array.from(ds.codes.keys()).filter((i) => isValid(codeToVector(ds.codes[i])));
+  return { codes: Int32Array.from(idx, (i) => ds.codes[i]), seconds: Float64Array.from(idx, (i) => ds.seconds[i]) };
 }

@@ -8,6 +8,11 @@ export interface LatencyDataset {
   codes: Int32Array;
   /** Latency in seconds, same order as `codes`. */
   seconds: Float64Array;
+  /**
+   * What the device ran of each cell: 'pruned' (LatBench; absent means this) or 'full' (brp-nas
+   * measure's default --cell full, the device lab): the predictors encode cells the same way.
+   */
+  cell?: 'pruned' | 'full';
   /** Notes about how the data were measured that a user should see (mixed sessions, noise). */
   notes?: string[];
 }

@@ -174,6 +174,15 @@ export function measurementNotes(p: Pick<Parsed, 'rows' | 'sessions'>, source: s
 }
 
 /**
+ * What a measured NB201 file's networks ran: its setup's network.cell; files that do not say (the
+ * device lab, files from before --cell) built whole cells, measure's default.
+ */
+export function measuredCellMode(header: DatasetHeader): 'pruned' | 'full' {
+  const network = header.setup.network as { cell?: unknown } | undefined;
+  return network?.cell === 'pruned' ? 'pruned' : 'full';
+}
+
+/**
  * Read a measured dataset of any space in one pass (measurement order; a duplicate model is an
  * error): NB201 as a LatencyDataset, other spaces as a SpaceLatencyDataset.
  */
@@ -188,7 +197,7 @@ export function parseMeasuredDataset(input: Uint8Array | string, source: string)
   if (rows.length === 0) throw new Error(`${source}: no measurements yet`);
   const seconds = Float64Array.from(rows, (r) => r.latency_s);
   const notes = measurementNotes(parsed, source);
-  if (header.space === 'nb201') return { nb201: { device: header.device, source, codes: Int32Array.from(rows, (r) => r.code!), seconds, notes } };
+  if (header.space === 'nb201') return { nb201: { device: header.device, source, codes: Int32Array.from(rows, (r) => r.code!), seconds, cell: measuredCellMode(header), notes } };
   return { other: { device: header.device, source, space: getSpace(header.space), archs: parsed.archs, seconds, notes } };
 }
 

@@ -16,6 +16,7 @@ import { dartsKey } from '../spaces/darts/mutate.js';
 import { buildDartsOnnx } from '../spaces/darts/onnx.js';
 import { referenceSampler } from '../spaces/darts/sample.js';
 import { buildNb201Onnx, type OnnxNetworkOptions } from './onnx-nb201.js';
+import { chooseFewshotCells, type FewshotChoice } from '../predictors/fewshot-select.js';
 
 export interface MeasureItem {
   arch: string;
@@ -49,9 +50,11 @@ export const itemId = (x: { code?: number; key?: string }): number | string => x
  * DARTS genotypes as the reference samples them with this seed, each network once (the evaluation
  * network: 36 channels, 20 cells).
  */
-export function measureOrder(space: MeasureSpaceName, seed: number, network: OnnxNetworkOptions = {}): MeasureOrder {
+export function measureOrder(space: MeasureSpaceName, seed: number, network: OnnxNetworkOptions = {}, select?: { how: FewshotChoice; count: number }): MeasureOrder {
+  if (select && space !== 'nb201') throw new Error(`choosing cells for latency adapt (--select) applies to nb201, not ${space}`);
   if (space === 'nb201') {
-    const order = new Rng(seed).shuffle(allCodes({ validOnly: true }));
+    // --select: the K cells latency adapt would choose (random: this order's first K, so the same)
+    const order = select ? chooseFewshotCells(allCodes({ validOnly: true }), select.count, new Rng(seed), select.how, network.cell ?? 'full') : new Rng(seed).shuffle(allCodes({ validOnly: true }));
     return {
       count: order.length,
       at: (i) => {

@@ -1,7 +1,7 @@
 // Packed graph encodings: many graphs' adjacency and feature matrices in two flat arrays, the input
 // format of the GCN body.
 
-import { ENC_FEATURES, ENC_NODES, NB201_SIZE, codeToVector, encodeInto } from '../spaces/nb201.js';
+import { ENC_FEATURES, ENC_NODES, NB201_SIZE, codeToVector, encodeInto, type Nb201CellMode } from '../spaces/nb201.js';
 
 export interface GraphSet {
   nodes: number;
@@ -13,13 +13,13 @@ export interface GraphSet {
   featureData: Float32Array;
 }
 
-/** Encode NB201 cells given by vector code (graph i = codes[i]). */
-export function encodeNb201Codes(codes: ArrayLike<number>): GraphSet {
+/** Encode NB201 cells given by vector code (graph i = codes[i]); `cell` 'full' keeps dead ops. */
+export function encodeNb201Codes(codes: ArrayLike<number>, cell: Nb201CellMode = 'pruned'): GraphSet {
   const N = ENC_NODES;
   const F = ENC_FEATURES;
   const adjacency = new Float32Array(codes.length * N * N);
   const featureData = new Float32Array(codes.length * N * F);
-  for (let i = 0; i < codes.length; i++) encodeInto(codeToVector(codes[i]), adjacency, i * N * N, featureData, i * N * F);
+  for (let i = 0; i < codes.length; i++) encodeInto(codeToVector(codes[i]), adjacency, i * N * N, featureData, i * N * F, cell);
   return { nodes: N, features: F, count: codes.length, adjacency, featureData };
 }
 

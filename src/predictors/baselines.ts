@@ -2,7 +2,7 @@
 // layer-wise model that sums a fitted latency per (cell position, operation) over the live edges.
 
 import { macroConfigFor, nb201Cost } from '../spaces/nb201-cost.js';
-import { codeToVector, liveEdges } from '../spaces/nb201.js';
+import { codeToVector, liveEdges, type Nb201CellMode } from '../spaces/nb201.js';
 
 /**
  * The ridge-regularised normal equations of a rows x cols design: A = X'X + ridge * mean(diag X'X) I,
@@ -58,47 +58,57 @@ export function leastSquares(X: Float64Array, y: ArrayLike<number>, rows: number
 export interface LinearModel {
   kind: string;
   weights: number[];
+  /** What the device runs of a cell (absent: 'pruned', as LatBench and models saved before 'full'). */
+  cell?: Nb201CellMode;
 }
 
-/** FLOPs of the pruned inference graph (what a deployed network runs), CIFAR-100 head as LatBench. */
-export function flopsFeature(code: number): number {
-  return nb201Cost(codeToVector(code), macroConfigFor('cifar100')).flopsEffective;
+/**
+ * FLOPs of the network a device runs, CIFAR-100 head as LatBench: the pruned inference graph
+ * (default, what LatBench timed), or every op of the cell ('full').
+ */
+export function flopsFeature(code: number, cell: Nb201CellMode = 'pruned'): number {
+  const c = nb201Cost(codeToVector(code), macroConfigFor('cifar100'));
+  return cell === 'full' ? c.flops : c.flopsEffective;
 }
 
-export function fitFlops(codes: ArrayLike<number>, y: ArrayLike<number>): LinearModel {
+export function fitFlops(codes: ArrayLike<number>, y: ArrayLike<number>, cell: Nb201CellMode = 'pruned'): LinearModel {
   const X = new Float64Array(codes.length * 2);
   for (let i = 0; i < codes.length; i++) {
-    X[i * 2] = flopsFeature(codes[i]) / 1e6;
+    X[i * 2] = flopsFeature(codes[i], cell) / 1e6;
     X[i * 2 + 1] = 1;
   }
-  return { kind: 'flops', weights: Array.from(leastSquares(X, y, codes.length, 2)) };
+  return { kind: 'flops', weights: Array.from(leastSquares(X, y, codes.length, 2)), ...(cell === 'full' ? { cell } : {}) };
 }
 
 const LAYERWISE_COLS = 6 * 4 + 1;
 
-/** One indicator per (position, op) for live edges, plus an intercept (the fixed stem/head cost). */
-export function layerwiseFeatures(code: number, out = new Float64Array(LAYERWISE_COLS)): Float64Array {
+/**
+ * One indicator per (position, op) for the edges the device runs (live edges; with cell 'full' every
+ * edge but 'none'), plus an intercept (the fixed stem/head cost).
+ */
+export function layerwiseFeatures(code: number, out = new Float64Array(LAYERWISE_COLS), cell: Nb201CellMode = 'pruned'): Float64Array {
   out.fill(0);
   const v = codeToVector(code);
-  const live = liveEdges(v);
+  const live = cell === 'full' ? v.map((op) => op !== 0) : liveEdges(v);
   for (let k = 0; k < 6; k++) if (live[k]) out[k * 4 + (v[k] - 1)] = 1;
   out[LAYERWISE_COLS - 1] = 1;
   return out;
 }
 
-export function fitLayerwise(codes: ArrayLike<number>, y: ArrayLike<number>): LinearModel {
+export function fitLayerwise(codes: ArrayLike<number>, y: ArrayLike<number>, cell: Nb201CellMode = 'pruned'): LinearModel {
   const X = new Float64Array(codes.length * LAYERWISE_COLS);
-  for (let i = 0; i < codes.length; i++) layerwiseFeatures(codes[i], X.subarray(i * LAYERWISE_COLS, (i + 1) * LAYERWISE_COLS));
-  return { kind: 'layerwise', weights: Array.from(leastSquares(X, y, codes.length, LAYERWISE_COLS)) };
+  for (let i = 0; i < codes.length; i++) layerwiseFeatures(codes[i], X.subarray(i * LAYERWISE_COLS, (i + 1) * LAYERWISE_COLS), cell);
+  return { kind: 'layerwise', weights: Array.from(leastSquares(X, y, codes.length, LAYERWISE_COLS)), ...(cell === 'full' ? { cell } : {}) };
 }
 
 export function predictLinear(model: LinearModel, codes: ArrayLike<number>): Float64Array {
   const out = new Float64Array(codes.length);
   const f = new Float64Array(LAYERWISE_COLS);
+  const cell = model.cell ?? 'pruned';
   for (let i = 0; i < codes.length; i++) {
-    if (model.kind === 'flops') out[i] = model.weights[0] * (flopsFeature(codes[i]) / 1e6) + model.weights[1];
+    if (model.kind === 'flops') out[i] = model.weights[0] * (flopsFeature(codes[i], cell) / 1e6) + model.weights[1];
     else if (model.kind === 'layerwise') {
-      layerwiseFeatures(codes[i], f);
+      layerwiseFeatures(codes[i], f, cell);
       let s = 0;
       for (let j = 0; j < LAYERWISE_COLS; j++) s += f[j] * model.weights[j];
       out[i] = s;

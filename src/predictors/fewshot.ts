@@ -1,92 +1,163 @@
-// A new device's latency from K of its measurements, with known devices as a hardware basis: the new
-// device's log-latency of a cell is fitted as a ridge-regularised linear map of the known devices'
-// log-latencies of the same cell (HELP's idea of describing hardware by how it times reference
-// networks, in closed form), with non-negative weights on the base devices. The ridge strength
-// defaults to 0.01 (of the mean diagonal), chosen on the K-choice seeds 100-104 of
-// bench/latency-fewshot.ts; choosing it by leave-one-out over the K measurements ('loo') did about
-// as well. Issue 15 groundwork: NB201, base devices with (nearly) complete tables; cells a base
-// device lacks are filled by its own layer-wise fit.
+// A new device's latency from K of its measurements, with known devices as a hardware basis (HELP's
+// idea of describing hardware by how it times reference networks, in closed form). The new device's
+// ln(ms) of a cell is fitted as a linear map of columns that every cell has:
+//   - each base device's ln(ms) as it ran the cell (pruned cells for LatBench, whole cells for a
+//     `measure --cell full` file), measured where it was, else its own layer-wise fit;
+//   - each base device's ln(ms) had it run the other kind of cell, from its layer-wise per-(edge, op)
+//     costs, because a device that times whole cells pays for dead edges that LatBench never timed;
+//   - the cost model's ln(MFLOPs), of the pruned and of the whole cell.
+// The fit is a ridge regression on centred columns with non-negative weights, shrunk toward a prior:
+// the plain mean of the base devices as they ran (what the base predicts with no adaptation), and an
+// unpenalised intercept (the device's speed). Non-negative, because a device that times a cell slower
+// should never make the new one predict it faster. The ridge strength 0.1 (of the mean centred
+// column variance) and this column set were chosen on the K-choice seeds 100-104 of
+// bench/latency-fewshot.ts (leave-one-device-out over LatBench, and the project's own measured
+// devices); an uncentred ridge toward zero, the basis without the whole-cell and FLOPs columns, and
+// choosing among column sets by leave-one-out error all did worse there.
 
 import type { LatencyDataset } from '../data/latency-dataset.js';
-import { NB201_SIZE, codeToVector, isValid } from '../spaces/nb201.js';
+import { NB201_SIZE, codeToVector, isValid, type Nb201CellMode } from '../spaces/nb201.js';
+import { macroConfigFor, nb201Cost } from '../spaces/nb201-cost.js';
 import { encodeArtifact, decodeArtifact } from './artifact.js';
-import { fitLayerwise, normalEquations, predictLinear } from './baselines.js';
+import { fitLayerwise, predictLinear } from './baselines.js';
+
+export const BASIS_FORMAT_VERSION = 2;
 
 export interface LatencyBasis {
   devices: string[];
-  /** Per basis device, ln(ms) of every NB201 code (measured, else its layer-wise fit). */
+  /** What each base device ran of a cell (LatBench: pruned). */
+  cells: Nb201CellMode[];
+  /** Per base device, ln(ms) of every NB201 code as it ran cells (measured, else its layer-wise fit). */
   logMs: Float64Array[];
+  /** Per base device, ln(ms) of every code had it run the other kind of cell (layer-wise). */
+  otherMs: Float64Array[];
 }
 
 export interface AdaptedLatency {
   basis: LatencyBasis;
-  /** One weight per basis device, then the intercept (ln ms). */
+  /** One weight per column (see columns()), then the intercept (ln ms). */
   weights: Float64Array;
   lambda: number;
   samples: number;
 }
 
-export const RIDGE_GRID = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3] as const;
+export const RIDGE_GRID = [0.01, 0.03, 0.1, 0.3, 1] as const;
+export const DEFAULT_RIDGE = 0.1;
+
+const ALL_CODES = Int32Array.from({ length: NB201_SIZE }, (_, i) => i);
+
+/** ln(ms) table of a fitted layer-wise model for cells run as `cell`. */
+function layerwiseTable(codes: Int32Array, ms: Float64Array, fitCell: Nb201CellMode, predictCell: Nb201CellMode): Float64Array {
+  const model = { ...fitLayerwise(codes, ms, fitCell), cell: predictCell };
+  return Float64Array.from(predictLinear(model, ALL_CODES), (x) => Math.log(Math.max(x, 1e-6)));
+}
 
 export function buildLatencyBasis(sets: readonly LatencyDataset[]): LatencyBasis {
   if (sets.length === 0) throw new Error('a latency basis needs at least one device');
-  const all = Int32Array.from({ length: NB201_SIZE }, (_, i) => i);
-  const logMs = sets.map((s) => {
+  const logMs: Float64Array[] = [];
+  const otherMs: Float64Array[] = [];
+  for (const s of sets) {
     for (const x of s.seconds) if (!(x > 0) || !Number.isFinite(x)) throw new Error(`${s.device}: latencies must be finite and positive`);
-    const fill = predictLinear(fitLayerwise(s.codes, Float64Array.from(s.seconds, (x) => x * 1e3)), all);
-    const out = Float64Array.from(fill, (x) => Math.log(Math.max(x, 1e-6)));
-    s.codes.forEach((c, i) => (out[c] = Math.log(s.seconds[i] * 1e3)));
-    return out;
-  });
-  return { devices: sets.map((s) => s.device), logMs };
-}
-
-function design(basis: LatencyBasis, codes: ArrayLike<number>): Float64Array {
-  const D = basis.logMs.length;
-  const cols = D + 1;
-  const X = new Float64Array(codes.length * cols);
-  for (let r = 0; r < codes.length; r++) {
-    for (let j = 0; j < D; j++) X[r * cols + j] = basis.logMs[j][codes[r]];
-    X[r * cols + D] = 1;
+    const cell = s.cell ?? 'pruned';
+    const other: Nb201CellMode = cell === 'pruned' ? 'full' : 'pruned';
+    const ms = Float64Array.from(s.seconds, (x) => x * 1e3);
+    const own = layerwiseTable(s.codes, ms, cell, cell);
+    s.codes.forEach((c, i) => (own[c] = Math.log(ms[i])));
+    logMs.push(own);
+    otherMs.push(layerwiseTable(s.codes, ms, cell, other));
   }
-  return X;
+  return { devices: sets.map((s) => s.device), cells: sets.map((s) => s.cell ?? 'pruned'), logMs, otherMs };
 }
 
-function predictLog(basis: LatencyBasis, w: Float64Array, code: number): number {
-  const D = basis.logMs.length;
+/** ln(MFLOPs) of every code, pruned and whole cell (the CIFAR-100 network, as LatBench). */
+let flopsTables: [Float64Array, Float64Array] | null = null;
+function costColumns(): [Float64Array, Float64Array] {
+  if (!flopsTables) {
+    const cfg = macroConfigFor('cifar100');
+    const p = new Float64Array(NB201_SIZE);
+    const f = new Float64Array(NB201_SIZE);
+    for (let c = 0; c < NB201_SIZE; c++) {
+      const k = nb201Cost(codeToVector(c), cfg);
+      p[c] = Math.log(k.flopsEffective / 1e6);
+      f[c] = Math.log(k.flops / 1e6);
+    }
+    flopsTables = [p, f];
+  }
+  return flopsTables;
+}
+
+/** The fit's columns: devices as they ran, devices the other way, the two FLOPs counts. */
+function columns(b: LatencyBasis): Float64Array[] {
+  return [...b.logMs, ...b.otherMs, ...costColumns()];
+}
+
+/** The prior weights: the mean of the base devices as they ran, nothing on the other columns. */
+function prior(b: LatencyBasis): Float64Array {
+  const D = b.devices.length;
+  const w = new Float64Array(2 * D + 2);
+  w.fill(1 / D, 0, D);
+  return w;
+}
+
+function predictLog(cols: readonly Float64Array[], w: Float64Array, code: number): number {
+  const D = cols.length;
   let s = w[D];
-  for (let j = 0; j < D; j++) s += w[j] * basis.logMs[j][code];
+  for (let j = 0; j < D; j++) s += w[j] * cols[j][code];
   return s;
 }
 
-export const DEFAULT_RIDGE = 0.01;
-
 /**
- * Ridge regression with non-negative weights on every column but the last (the intercept), by
- * coordinate descent on the normal equations (the designs are small: one column per base device).
- * The ridge term is `lambda` times the mean diagonal of X'X, as in leastSquares. Non-negative,
- * because a device that times a cell slower should never make the new one predict it faster: with
- * few noisy measurements an unconstrained fit can invert the ranking.
+ * Ridge regression of y on centred columns with non-negative weights shrunk toward `w0`, by
+ * coordinate descent on the normal equations (one column per base device and kind, so small); the
+ * intercept is unpenalised. The ridge term is `lambda` times the mean centred diagonal, so one
+ * strength suits any units and any K. Returns the weights, then the intercept.
  */
-export function nonNegativeRidge(X: Float64Array, y: ArrayLike<number>, rows: number, cols: number, lambda: number): Float64Array {
-  const { A, b } = normalEquations(X, y, rows, cols, lambda);
-  const w = new Float64Array(cols);
+export function centredNonNegativeRidge(cols: readonly Float64Array[], codes: ArrayLike<number>, y: ArrayLike<number>, w0: Float64Array, lambda: number): Float64Array {
+  const K = codes.length;
+  const D = cols.length;
+  const X = cols.map((t) => Float64Array.from(codes, (c) => t[c]));
+  const mx = X.map((x) => x.reduce((a, b) => a + b, 0) / K);
+  let my = 0;
+  for (let r = 0; r < K; r++) my += y[r] / K;
+  const A = new Float64Array(D * D);
+  const b = new Float64Array(D);
+  for (let i = 0; i < D; i++) {
+    for (let j = i; j < D; j++) {
+      let s = 0;
+      for (let r = 0; r < K; r++) s += (X[i][r] - mx[i]) * (X[j][r] - mx[j]);
+      A[i * D + j] = A[j * D + i] = s;
+    }
+    let s = 0;
+    for (let r = 0; r < K; r++) s += (X[i][r] - mx[i]) * (y[r] - my);
+    b[i] = s;
+  }
+  let trace = 0;
+  for (let i = 0; i < D; i++) trace += A[i * D + i];
+  const l = lambda * Math.max(trace / D, 1e-12);
+  for (let i = 0; i < D; i++) {
+    A[i * D + i] += l;
+    b[i] += l * w0[i];
+  }
+  const w = new Float64Array(D + 1);
+  w.set(w0.subarray(0, D));
   for (let sweep = 0; sweep < 10000; sweep++) {
     let change = 0;
-    for (let j = 0; j < cols; j++) {
+    for (let j = 0; j < D; j++) {
       let g = b[j];
-      for (let k = 0; k < cols; k++) if (k !== j) g -= A[j * cols + k] * w[k];
-      let next = g / A[j * cols + j];
-      if (j < cols - 1 && next < 0) next = 0;
+      for (let k = 0; k < D; k++) if (k !== j) g -= A[j * D + k] * w[k];
+      const next = Math.max(0, g / A[j * D + j]);
       change = Math.max(change, Math.abs(next - w[j]));
       w[j] = next;
     }
     if (change < 1e-12) break;
   }
+  let b0 = my;
+  for (let j = 0; j < D; j++) b0 -= w[j] * mx[j];
+  w[D] = b0;
   return w;
 }
 
-/** Fit the map from K measured cells (codes, seconds). `lambda`: a ridge strength (default 0.01), or 'loo'. */
+/** Fit the map from K measured cells (codes, seconds). `lambda`: a ridge strength (default 0.1), or 'loo'. */
 export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, opts: { lambda?: number | 'loo' } = {}): AdaptedLatency {
   const K = codes.length;
   if (K !== seconds.length) throw new Error('codes and latencies differ in length');
@@ -99,8 +170,8 @@ export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seco
     seen.add(c);
     if (!(seconds[i] > 0) || !Number.isFinite(seconds[i])) throw new Error(`measurement ${i + 1}: latency ${seconds[i]} is not finite and positive`);
   }
-  const cols = basis.logMs.length + 1;
-  const X = design(basis, codes);
+  const cols = columns(basis);
+  const w0 = prior(basis);
   const y = Float64Array.from(seconds, (s) => Math.log(s * 1e3));
   let lambda: number;
   if (opts.lambda === undefined) lambda = DEFAULT_RIDGE;
@@ -113,10 +184,8 @@ export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seco
       let err = 0;
       for (let out = 0; out < K; out++) {
         const keep = Array.from({ length: K }, (_, i) => i).filter((i) => i !== out);
-        const Xk = new Float64Array((K - 1) * cols);
-        keep.forEach((i, r) => Xk.set(X.subarray(i * cols, (i + 1) * cols), r * cols));
-        const w = nonNegativeRidge(Xk, keep.map((i) => y[i]), K - 1, cols, l);
-        err += (predictLog(basis, w, codes[out]) - y[out]) ** 2;
+        const w = centredNonNegativeRidge(cols, keep.map((i) => codes[i]), keep.map((i) => y[i]), w0, l);
+        err += (predictLog(cols, w, codes[out]) - y[out]) ** 2;
       }
       if (err < best) {
         best = err;
@@ -124,34 +193,61 @@ export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seco
       }
     }
   }
-  return { basis, weights: nonNegativeRidge(X, y, K, cols, lambda), lambda, samples: K };
+  return { basis, weights: centredNonNegativeRidge(cols, codes, y, w0, lambda), lambda, samples: K };
 }
 
 /** Predicted seconds for NB201 codes. */
 export function predictAdapted(m: AdaptedLatency, codes: ArrayLike<number>): Float64Array {
-  return Float64Array.from(codes, (c) => Math.exp(predictLog(m.basis, m.weights, c)) / 1e3);
+  const cols = columns(m.basis);
+  return Float64Array.from(codes, (c) => Math.exp(predictLog(cols, m.weights, c)) / 1e3);
 }
 
-/** The basis as an artifact ('latency-basis'): device names in the header, ln ms as float32 params. */
-/** The basis tables as artifact parameters: device after device, every NB201 code. */
+/**
+ * The base with no adaptation at all: the prior's mean of the base devices, scaled by the K
+ * measurements' mean ratio (the baseline "pretrained, not adapted").
+ */
+export function unadaptedLatency(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>): AdaptedLatency {
+  const cols = columns(basis);
+  const w = new Float64Array(cols.length + 1);
+  w.set(prior(basis));
+  let shift = 0;
+  for (let i = 0; i < codes.length; i++) shift += (Math.log(seconds[i] * 1e3) - predictLog(cols, w, codes[i])) / codes.length;
+  w[cols.length] = shift;
+  return { basis, weights: w, lambda: Infinity, samples: codes.length };
+}
+
+/** The basis tables as artifact parameters: per device its own table then its other-cell table. */
 function basisParams(b: LatencyBasis): Float32Array {
-  const params = new Float32Array(b.logMs.length * NB201_SIZE);
-  b.logMs.forEach((x, j) => params.set(x, j * NB201_SIZE));
+  const params = new Float32Array(2 * b.logMs.length * NB201_SIZE);
+  b.logMs.forEach((x, j) => {
+    params.set(x, 2 * j * NB201_SIZE);
+    params.set(b.otherMs[j], (2 * j + 1) * NB201_SIZE);
+  });
   return params;
 }
 
+function basisHeader(b: LatencyBasis): Record<string, unknown> {
+  return { space: 'nb201', basis_version: BASIS_FORMAT_VERSION, devices: b.devices, device_cells: b.cells, cells: NB201_SIZE };
+}
+
+/** The basis as an artifact ('latency-basis'): device names and cell kinds in the header, ln ms as float32 params. */
 export function basisToArtifact(b: LatencyBasis, meta: Record<string, unknown> = {}): Uint8Array {
-  return encodeArtifact({ kind: 'latency-basis', space: 'nb201', devices: b.devices, cells: NB201_SIZE, meta }, basisParams(b));
+  return encodeArtifact({ kind: 'latency-basis', ...basisHeader(b), meta }, basisParams(b));
 }
 
 function basisFrom(header: Record<string, unknown>, params: Float32Array, source: string): LatencyBasis {
+  if (header.space !== 'nb201' || header.cells !== NB201_SIZE) throw new Error(`${source}: a base of another space (${String(header.space)}); this brp-nas adapts NB201 bases`);
+  if (header.basis_version !== BASIS_FORMAT_VERSION) throw new Error(`${source}: a base of format version ${String(header.basis_version ?? 1)}; this brp-nas reads version ${BASIS_FORMAT_VERSION} (run latency pretrain again)`);
   const devices = header.devices;
-  if (!Array.isArray(devices) || devices.length === 0 || !devices.every((d) => typeof d === 'string')) throw new Error(`${source}: malformed basis (no device names)`);
-  if (header.space !== 'nb201' || header.cells !== NB201_SIZE) throw new Error(`${source}: a basis of another space (${String(header.space)}); this brp-nas adapts NB201 bases`);
-  if (params.length < devices.length * NB201_SIZE) throw new Error(`${source}: truncated basis`);
-  const logMs = devices.map((_, j) => Float64Array.from(params.subarray(j * NB201_SIZE, (j + 1) * NB201_SIZE)));
-  for (const x of logMs) for (const v of x) if (!Number.isFinite(v)) throw new Error(`${source}: the basis holds a non-finite latency`);
-  return { devices: devices as string[], logMs };
+  const cells = header.device_cells;
+  if (!Array.isArray(devices) || devices.length === 0 || !devices.every((d) => typeof d === 'string')) throw new Error(`${source}: malformed base (no device names)`);
+  if (!Array.isArray(cells) || cells.length !== devices.length || !cells.every((c) => c === 'pruned' || c === 'full')) throw new Error(`${source}: malformed base (device cell kinds)`);
+  if (params.length !== 2 * devices.length * NB201_SIZE) throw new Error(`${source}: truncated base`);
+  const table = (k: number) => Float64Array.from(params.subarray(k * NB201_SIZE, (k + 1) * NB201_SIZE));
+  const logMs = devices.map((_, j) => table(2 * j));
+  const otherMs = devices.map((_, j) => table(2 * j + 1));
+  for (const x of [...logMs, ...otherMs]) for (const v of x) if (!Number.isFinite(v)) throw new Error(`${source}: the base holds a non-finite latency`);
+  return { devices: devices as string[], cells: cells as Nb201CellMode[], logMs, otherMs };
 }
 
 export function loadLatencyBasis(bytes: Uint8Array, source = 'base'): LatencyBasis {
@@ -164,7 +260,7 @@ export function loadLatencyBasis(bytes: Uint8Array, source = 'base'): LatencyBas
 export function withoutDevices(b: LatencyBasis, drop: (name: string) => boolean): LatencyBasis {
   const keep = b.devices.map((d, j) => [d, j] as const).filter(([d]) => !drop(d));
   if (keep.length === 0) throw new Error('no basis device is left to adapt from');
-  return { devices: keep.map(([d]) => d), logMs: keep.map(([, j]) => b.logMs[j]) };
+  return { devices: keep.map(([d]) => d), cells: keep.map(([, j]) => b.cells[j]), logMs: keep.map(([, j]) => b.logMs[j]), otherMs: keep.map(([, j]) => b.otherMs[j]) };
 }
 
 /** An adapted model as a latency predictor: `latency predict` and `search --latency-model` load it. */
@@ -176,12 +272,12 @@ export class FewShotLatencyPredictor {
   }
   toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
     const b = this.model.basis;
-    return encodeArtifact({ kind: 'latency-fewshot', space: 'nb201', devices: b.devices, cells: NB201_SIZE, weights: Array.from(this.model.weights), lambda: this.model.lambda, samples: this.model.samples, meta }, basisParams(b));
+    return encodeArtifact({ kind: 'latency-fewshot', ...basisHeader(b), weights: Array.from(this.model.weights), lambda: this.model.lambda, samples: this.model.samples, meta }, basisParams(b));
   }
   static fromArtifact(header: Record<string, unknown>, params: Float32Array, source: string): FewShotLatencyPredictor {
     const basis = basisFrom(header, params, source);
     const w = header.weights;
-    if (!Array.isArray(w) || w.length !== basis.devices.length + 1 || !w.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new Error(`${source}: malformed adapted model`);
+    if (!Array.isArray(w) || w.length !== columns(basis).length + 1 || !w.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new Error(`${source}: malformed adapted model`);
     return new FewShotLatencyPredictor({ basis, weights: Float64Array.from(w as number[]), lambda: Number(header.lambda), samples: Number(header.samples) });
   }
 }

@@ -11,7 +11,7 @@ import { createWasmKernels } from '../nn/kernels-wasm.js';
 import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
 import { twinGroups } from '../spaces/nb201-twins.js';
-import { isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201.js';
+import { NB201_CELL_MODES, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201CellMode, type Nb201Vector } from '../spaces/nb201.js';
 import { groupedSplitIndices, splitIndices, type Split, type SplitKind } from './split.js';
 import { decodeArtifact, encodeArtifact } from './artifact.js';
 import { FewShotLatencyPredictor } from './fewshot.js';
@@ -49,10 +49,12 @@ class NeuralLatencyPredictor implements LatencyPredictor {
   constructor(
     readonly kind: 'gcn' | 'mlp',
     readonly regressor: GcnRegressor,
+    /** The encoding it was trained on: what its device runs of a cell. */
+    readonly cell: Nb201CellMode = 'pruned',
   ) {}
 
   graphs(codes: ArrayLike<number>): GraphSet {
-    const set = encodeNb201Codes(codes);
+    const set = encodeNb201Codes(codes, this.cell);
     return this.kind === 'mlp' ? flattenGraphs(set) : set;
   }
 
@@ -65,7 +67,7 @@ class NeuralLatencyPredictor implements LatencyPredictor {
   }
 
   toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
-    return encodeArtifact({ kind: `latency-${this.kind}`, space: 'nb201', gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
+    return encodeArtifact({ kind: `latency-${this.kind}`, space: 'nb201', ...(this.cell === 'full' ? { cell: 'full' } : {}), gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
   }
 }
 
@@ -101,7 +103,8 @@ export function loadLatencyPredictor(bytes: Uint8Array, source = 'model', kernel
     if (!lin || !Array.isArray(lin.weights) || lin.kind !== kind) throw new Error(`${source}: malformed linear model`);
     return Object.assign(new LinearLatencyPredictor(kind, lin), { meta });
   }
-  return Object.assign(new NeuralLatencyPredictor(kind as 'gcn' | 'mlp', restoreRegressor(header, params, source, kernels)), { meta });
+  if (header.cell !== undefined && !(NB201_CELL_MODES as readonly unknown[]).includes(header.cell)) throw new Error(`${source}: unknown cell encoding ${JSON.stringify(header.cell)}`);
+  return Object.assign(new NeuralLatencyPredictor(kind as 'gcn' | 'mlp', restoreRegressor(header, params, source, kernels), (header.cell as Nb201CellMode | undefined) ?? 'pruned'), { meta });
 }
 
 /** A GCN regressor from an artifact's header (configuration, target normalisation) and parameters. */
@@ -131,6 +134,8 @@ export interface LatencyTrainOptions {
   onEpoch?: (e: EpochInfo) => boolean | void;
   /** Polled every training step: a stop ends training with the best weights so far. */
   signal?: StopSignal;
+  /** How the predictors see a cell; default: what the dataset says its device ran (LatBench: pruned). */
+  cell?: Nb201CellMode;
 }
 
 export interface LatencyExperiment {
@@ -170,6 +175,7 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
   const split = (opts.split ?? 'grouped') === 'grouped' ? groupedSplitIndices(twinGroups(ds.codes), nTrain, nValid, rng) : splitIndices(ds.codes.length, nTrain, nValid, rng);
   const codesOf = (idx: Int32Array) => Int32Array.from(idx, (i) => ds.codes[i]);
   const secondsOf = (idx: Int32Array) => Float64Array.from(idx, (i) => ds.seconds[i]);
+  const cell = opts.cell ?? ds.cell ?? 'pruned';
   const t0 = performance.now();
   let predictor: LatencyPredictor;
   let report: TrainReport | undefined;
@@ -177,14 +183,14 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
     // the baselines see every labelled cell the GCN sees: its training and its early-stopping cells
     const labelled = Int32Array.from([...split.train, ...split.valid]);
     const trCodes = codesOf(labelled);
-    const model = kind === 'flops' ? fitFlops(trCodes, secondsOf(labelled)) : fitLayerwise(trCodes, secondsOf(labelled));
+    const model = kind === 'flops' ? fitFlops(trCodes, secondsOf(labelled), cell) : fitLayerwise(trCodes, secondsOf(labelled), cell);
     predictor = new LinearLatencyPredictor(kind, model);
   } else {
-    let set = encodeNb201Codes(ds.codes);
+    let set = encodeNb201Codes(ds.codes, cell);
     if (kind === 'mlp') set = flattenGraphs(set);
     const fit = fitLatencyRegressor(set, split, secondsOf, rng, opts, kind === 'mlp' ? 'torch-linear' : 'thomas');
     report = fit.report;
-    predictor = new NeuralLatencyPredictor(kind, fit.regressor);
+    predictor = new NeuralLatencyPredictor(kind, fit.regressor, cell);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const testCodes = codesOf(split.test);

@@ -187,10 +187,19 @@ const TEMPLATE_EDGES: readonly (readonly [number, number])[] = [
 ];
 
 /**
- * Edge-as-node DAG with ops applied and dead nodes pruned (keep_dims): 8x8 row-major matrix and labels
- * (null = no feature; otherwise the op id 2..4, or 'input'/'output').
+ * What a device runs of a cell: 'pruned', only the ops on input-output paths (LatBench, the reference
+ * encoding), or 'full', every op, as the benchmark's PyTorch network and brp-nas's default ONNX
+ * export do (a dead edge's convolution still costs time).
  */
-export function prunedEdgeDag(v: Nb201Vector): { matrix: Uint8Array; labels: (number | 'input' | 'output' | null)[] } {
+export type Nb201CellMode = 'pruned' | 'full';
+export const NB201_CELL_MODES: readonly Nb201CellMode[] = ['pruned', 'full'];
+
+/**
+ * Edge-as-node DAG with ops applied and dead nodes pruned (keep_dims): 8x8 row-major matrix and labels
+ * (null = no feature; otherwise the op id 2..4, or 'input'/'output'). With cell 'full' the dead op
+ * nodes stay (with their edges), because a whole-cell runtime executes them.
+ */
+export function prunedEdgeDag(v: Nb201Vector, cell: Nb201CellMode = 'pruned'): { matrix: Uint8Array; labels: (number | 'input' | 'output' | null)[] } {
   checkVector(v);
   const n = 8;
   const M = new Uint8Array(n * n);
@@ -224,7 +233,7 @@ export function prunedEdgeDag(v: Nb201Vector): { matrix: Uint8Array; labels: (nu
   for (let j = n - 1; j >= 0; j--) if (bwd[j]) for (let i = 0; i < n; i++) if (M[i * n + j]) bwd[i] = 1;
   const connected = fwd[n - 1] === 1;
   for (let x = 0; x < n; x++) {
-    if (!connected || !(fwd[x] && bwd[x])) {
+    if (!connected || (cell === 'pruned' && !(fwd[x] && bwd[x]))) {
       for (let i = 0; i < n; i++) M[i * n + x] = M[x * n + i] = 0;
       labels[x] = null;
     }
@@ -233,8 +242,8 @@ export function prunedEdgeDag(v: Nb201Vector): { matrix: Uint8Array; labels: (nu
 }
 
 /** Encode into caller-provided arrays at the given offsets (for packing many graphs). */
-export function encodeInto(v: Nb201Vector, adj: Float32Array, adjOffset: number, feat: Float32Array, featOffset: number): void {
-  const { matrix: M, labels } = prunedEdgeDag(v);
+export function encodeInto(v: Nb201Vector, adj: Float32Array, adjOffset: number, feat: Float32Array, featOffset: number, cell: Nb201CellMode = 'pruned'): void {
+  const { matrix: M, labels } = prunedEdgeDag(v, cell);
   const N = ENC_NODES;
   const F = ENC_FEATURES;
   adj.fill(0, adjOffset, adjOffset + N * N);

@@ -77,6 +77,8 @@ test('latency pretrain and adapt on the command line: a base, a predictor from 1
     writeFileSync(nanLat, [JSON.stringify({ format: 'brp-nas-latency', version: 1, device: 'nan', space: 'nb201', setup: {} }), ...rowsOf((i) => (i === 2 ? -0.001 : 0.001 * (i + 1)))].join('\n') + '\n');
     // a base in the first format (no version): refused with the reason
     const oldBase = join(dir, 'old.bin');
+    const otherSpace = join(dir, 'nb101.bin');
+    writeFileSync(otherSpace, encodeArtifact({ kind: 'latency-basis', space: 'nb101', basis_version: 2, devices: ['x'], device_cells: ['pruned'], cells: 423624, meta: {} }, new Float32Array(4)));
     writeFileSync(oldBase, encodeArtifact({ kind: 'latency-basis', space: 'nb201', devices: ['x'], cells: 15625, meta: {} }, new Float32Array(15625)));
     writeFileSync(small, [JSON.stringify({ format: 'brp-nas-latency', version: 1, device: 'tiny', space: 'nb201', setup: {} }), ...Array.from(allCodes({ validOnly: true }).slice(0, 5)).map((c, i) => JSON.stringify({ arch: vectorToArchString(codeToVector(c)), code: c, latency_s: 0.001 * (i + 1), median_s: 0.001, p10_s: 0.001, p90_s: 0.001, cv: 0.01, runs: 10 }))].join('\n') + '\n');
     for (const [args, msg] of [
@@ -85,6 +87,7 @@ test('latency pretrain and adapt on the command line: a base, a predictor from 1
       [['--base', base, '--device', small, '--samples', '6'], /5 usable measurements/],
       [['--base', base, '--device', nanLat, '--samples', '2'], /not a positive number/],
       [['--base', oldBase, '--device', '855-adreno', '--samples', '5'], /format version 1/],
+      [['--base', otherSpace, '--device', '855-adreno', '--samples', '5'], /another space \(nb101\)/],
       [['--base', base, '--device', '855-adreno', '--samples', '5', '--choice', 'best'], /--choice must be one of spread, random/],
     ] as const) {
       r = cli(['latency', 'adapt', ...args, '--save', out]);

@@ -185,3 +185,34 @@ test('measure --select spread --count K picks the cells latency adapt then uses 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('latency train on a whole-cell dataset encodes whole cells (the file says so; --cell overrides), and the saved model keeps that', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-cell-'));
+  try {
+    const file = 'results/measured/nb201-full-ort-node-cpu-t1.jsonl';
+    // two cells a pruned encoding cannot tell apart: the first runs three more (dead) convolutions
+    const dead = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|none~1|none~2|';
+    const live = '|nor_conv_3x3~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|';
+    const predict = (model: string) => {
+      const r = cli(['latency', 'predict', '--model', model, '--arch', dead, '--arch', live, '--json']);
+      assert.equal(r.code, 0, r.err);
+      return (JSON.parse(r.out) as { latency_ms: number }[]).map((x) => x.latency_ms);
+    };
+    for (const [predictor, extra] of [['gcn', ['--epochs', '2', '--train', '40', '--valid', '10']], ['layerwise', ['--train', '270', '--valid', '30']], ['flops', ['--train', '270', '--valid', '30']]] as const) {
+      for (const cell of ['full', 'pruned'] as const) {
+        const model = join(dir, `${predictor}-${cell}.model`);
+        const r = cli(['latency', 'train', '--device', file, '--predictor', predictor, ...extra, ...(cell === 'pruned' ? ['--cell', 'pruned'] : []), '--save', model, '--no-plot', '--quiet', '--json']);
+        assert.equal(r.code, 0, r.err);
+        assert.equal(JSON.parse(r.out).cell, cell);
+        const [a, b] = predict(model);
+        if (cell === 'pruned') assert.equal(a, b, `${predictor}, pruned: the two cells are one network`);
+        else assert.notEqual(a, b, `${predictor}, full: the dead convolutions count`);
+      }
+    }
+    const r = cli(['latency', 'train', '--device', file, '--cell', 'whole']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--cell must be one of pruned, full/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

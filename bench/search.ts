@@ -7,7 +7,7 @@
 // interrupted bench resumes. Prints a markdown table and writes one curve plot per dataset.
 //   node dist/bench/search.js [--space nb201|nb101] [--datasets cifar10,cifar100,imagenet16 | val108_1run,test108_mean3] [--strategies brp,gcn,rea,random]
 //                             [--runs 25] [--budget 100] [--seed 0] [--threads 2]
-//                             [--reference-selection] [--targets rank|minmax] [--rounds 5]
+//                             [--reference-selection] [--targets rank|minmax] [--rounds 5] [--first N] [--warm-start random|params]
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,7 @@ import { curvesSvg } from '../src/report/plots.js';
 import { simulateCheckpointed } from '../src/search/checkpoint.js';
 import { nb101SimBenchmark, nb201SimBenchmark } from '../src/search/benchmark.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../src/data/nb101-pool.js';
-import { SEARCH_DEFAULTS, SEARCH_PROTOCOL, searchKey, searchResultName, searchSettingsFrom, type SearchSettings } from '../src/search/options.js';
+import { SEARCH_DEFAULTS, SEARCH_PROTOCOL, searchKey, searchResultName, searchSettingsFrom, strategyKnobs, type SearchSettings } from '../src/search/options.js';
 import type { SimulationResult } from '../src/search/simulate.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     budget: { type: 'string' },
     seed: { type: 'string', default: String(SEARCH_DEFAULTS.seed) },
     rounds: { type: 'string' },
+    first: { type: 'string' },
+    'warm-start': { type: 'string' },
     'reference-selection': { type: 'boolean', default: false },
     targets: { type: 'string' },
     threads: { type: 'string', default: '2' },
@@ -66,6 +68,8 @@ function settingsFor(dataset: string, strategy: string): SearchSettings {
       budget: values.budget,
       seed: values.seed,
       ...(predictor && values.rounds ? { rounds: values.rounds } : {}),
+      ...(predictor && values.first ? { first: values.first } : {}),
+      ...(predictor && values['warm-start'] ? { 'warm-start': values['warm-start'] } : {}),
       ...(predictor && values['reference-selection'] ? { 'reference-selection': true } : {}),
       ...(strategy === 'brp' && values.targets ? { targets: values.targets } : {}),
     },
@@ -100,9 +104,7 @@ for (const dataset of values.datasets!.split(',')) {
           budget: s.budget,
           runs: s.runs,
           seed: s.seed,
-          rounds: s.rounds,
-          exploitLastRound: !s.referenceSelection,
-          brp: { targets: s.targets },
+          ...strategyKnobs(s),
           kernels: () => createKernels({ threads: Number(values.threads) }),
         },
         { overwrite: true, onRun: (i, x) => console.error(`${dataset} ${name} run ${i + 1}/${s.runs}: ${x.bestTest[s.budget - 1].toFixed(2)}% (${x.seconds.toFixed(1)} s)`) },
@@ -113,7 +115,7 @@ for (const dataset of values.datasets!.split(',')) {
     perDataset.push({ ...r, label });
     results.push({ ...r, label });
   }
-  const tags = `${values['reference-selection'] ? '-refsel' : ''}${values.targets && values.targets !== SEARCH_DEFAULTS.targets ? `-${values.targets}` : ''}${values.rounds ? `-rounds${values.rounds}` : ''}`;
+  const tags = `${values['reference-selection'] ? '-refsel' : ''}${values.targets && values.targets !== SEARCH_DEFAULTS.targets ? `-${values.targets}` : ''}${values.rounds ? `-rounds${values.rounds}` : ''}${values.first ? `-first${values.first}` : ''}${values['warm-start'] && values['warm-start'] !== 'random' ? `-warm-${values['warm-start']}` : ''}`;
   const svg = await curvesSvg(
     perDataset.map((r) => ({ name: r.label, mean: r.curve_mean, se: r.curve_se })),
     nb101

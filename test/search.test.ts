@@ -255,3 +255,38 @@ test('every strategy proposes one cell per isomorphism class', async () => {
     assert.equal(new Set(seen.map(isoClass)).size, 300);
   }
 });
+
+test('iterative search: --first sets the first round, the rest share the later rounds; --warm-start params picks it as a predictor would (half the largest, half from the larger half)', () => {
+  const candidates = allCodes({ validOnly: true });
+  const params = (c: number) => nb201Domain.params(c);
+  const fits: number[] = [];
+  const learner = { fit: (codes: number[]) => void fits.push(codes.length), scores: (ids: Int32Array) => Float64Array.from(ids, (c) => -c) };
+  const s = new IterativePredictorSearch('t', candidates, new Rng(5), learner, { budget: 40, rounds: 4, first: 10, warmScores: (ids) => Float64Array.from(ids, params), classOf: nb201Domain.classOf });
+  const sizes: number[] = [];
+  const first = s.ask(1000);
+  sizes.push(first.length);
+  // half the first round: the largest networks, in order (one per isomorphism class)
+  const byParams = Array.from(candidates).sort((a, b) => params(b) - params(a));
+  assert.equal(params(first[0]), params(byParams[0]));
+  assert.ok(first.slice(0, 5).every((c) => params(c) >= params(byParams[40])), 'top half of the round: among the largest');
+  // the other half: from the larger half by parameters, not the top
+  const median = params(byParams[byParams.length >> 1]);
+  assert.ok(first.slice(5).every((c) => params(c) > median));
+  s.tell(first.map((code) => ({ code, value: 1 })));
+  for (let r = 0; r < 3; r++) {
+    const next = s.ask(1000);
+    sizes.push(next.length);
+    s.tell(next.map((code) => ({ code, value: 1 })));
+  }
+  assert.deepEqual(sizes, [10, 10, 10, 10]);
+  assert.deepEqual(fits, [10, 20, 30]);
+  assert.deepEqual(s.ask(1000), []);
+  assert.throws(() => new IterativePredictorSearch('t', candidates, new Rng(5), learner, { budget: 40, rounds: 1, first: 10 }), /at least 2 rounds/);
+  // on the command line: --first beyond the budget, or without rounds to share the rest, is refused
+  let r = cli(['search', '--dataset', 'cifar10', '--strategy', 'brp', '--budget', '20', '--first', '30', '--runs', '1', '--json']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--first 30 is more than the budget/);
+  r = cli(['search', '--dataset', 'cifar10', '--strategy', 'rea', '--budget', '20', '--warm-start', 'params', '--runs', '1', '--json']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--warm-start does not apply to --strategy rea/);
+});

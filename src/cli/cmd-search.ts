@@ -7,7 +7,7 @@ import { createKernels, defaultThreads } from '../nn/backend.js';
 import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';
 import { curvesSvg } from '../report/plots.js';
 import { simulateCheckpointed, CheckpointMismatchError } from '../search/checkpoint.js';
-import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom } from '../search/options.js';
+import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom, strategyKnobs } from '../search/options.js';
 import { NB201_SIZE } from '../spaces/nb201.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../data/nb101-pool.js';
 import { nb101SimBenchmark, nb201SimBenchmark, type SimBenchmark } from '../search/benchmark.js';
@@ -171,11 +171,9 @@ export const searchCommand: CliCommand = {
             budget,
             runs,
             seed,
-            rounds: settings.rounds,
+            ...strategyKnobs(settings),
             constraint,
             transferBody,
-            brp: { targets: settings.targets, warmupSteps: settings.warmup },
-            exploitLastRound: !settings.referenceSelection,
             kernels: () => createKernels({ threads }),
             signal: interruptSignal,
           },

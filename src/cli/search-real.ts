@@ -10,7 +10,7 @@ import { createKernels, defaultThreads } from '../nn/backend.js';
 import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';
 import { paretoSvg } from '../report/plots.js';
 import { nb201SimBenchmark } from '../search/benchmark.js';
-import { searchKey, type SearchSettings } from '../search/options.js';
+import { searchKey, strategyKnobs, type SearchSettings } from '../search/options.js';
 import { allCodes, codeToVector, parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201.js';
 import { paretoFront } from '../train/pareto.js';
 import { getSpace } from '../spaces/registry.js';
@@ -166,7 +166,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
   let outcome;
   try {
     outcome = await runRealSearch({
-      search: { space, strategy, budget, seed, rounds: settings.rounds, candidates, transferBody, kernels, brp: { targets: settings.targets, warmupSteps: settings.warmup }, exploitLastRound: !settings.referenceSelection },
+      search: { space, strategy, budget, seed, ...strategyKnobs(settings), candidates, transferBody, kernels },
       runner,
       stateDir,
       workers,

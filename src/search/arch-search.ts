@@ -13,7 +13,7 @@ import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
 import { IterativePredictorSearch } from './iterative.js';
 import { BRP_LEARNER_DEFAULTS, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
-import { SEARCH_DEFAULTS, STRATEGIES, type StrategyName } from './options.js';
+import { SEARCH_DEFAULTS, STRATEGIES, type StrategyName, type WarmStart } from './options.js';
 import { RandomSearch } from './random.js';
 import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
 import { enumerationDomain, listDomain, nb201Domain, type SearchDomain } from './domain.js';
@@ -41,6 +41,10 @@ export interface ArchSearchOptions {
   dedupe?: boolean;
   /** Predictor searches take all last-round picks from the predicted best (default true). */
   exploitLastRound?: boolean;
+  /** Models in the first round of a predictor search (default budget / rounds). */
+  first?: number;
+  /** How a predictor search chooses its first round (default random). */
+  warmStart?: WarmStart;
   brp?: Partial<BrpLearnerOptions>;
   gcn?: Partial<GcnLearnerOptions>;
   /** Body parameters to start the BRP from (a GCN latency predictor's, see latencyBody). */
@@ -65,7 +69,9 @@ export interface Trial {
 export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'seed' | 'space'>, domain: SearchDomain, candidates: Int32Array, rng: Rng): SearchStrategy {
   const rounds = opts.rounds ?? SEARCH_DEFAULTS.rounds;
   const classOf = opts.dedupe === false ? undefined : domain.classOf;
-  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound };
+  // a zero-cost score for the first round: the parameter count of the network (the space's cost model)
+  const warmScores = opts.warmStart === 'params' ? (ids: Int32Array) => Float64Array.from(ids, (id) => domain.params(id)) : undefined;
+  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first: opts.first, warmScores };
   const kernels = () => opts.kernels ?? createWasmKernels();
   switch (opts.strategy) {
     case 'random':
@@ -73,7 +79,8 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
     case 'rea':
       return new RegularizedEvolution(candidates, rng, domain.neighbours, REA_DEFAULTS, classOf);
     case 'brp':
-      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), domain.graphs(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...opts.brp, signal: opts.signal }, opts.transferBody), iterative);
+      // rounds of another size (--first) train 3 steps per measured model: the default schedule's rate
+      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), domain.graphs(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...(opts.first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, signal: opts.signal }, opts.transferBody), iterative);
     case 'gcn':
       return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels(), domain.graphs(), rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal }), iterative);
     default:

@@ -24,6 +24,8 @@ export interface SearchDomain {
   neighbours(id: number): number[];
   /** Graph encodings of all ids (graph i = id i), built on first use. */
   graphs(): GraphSet;
+  /** Trainable parameters of the id's network (the space's cost model): a zero-cost score. */
+  params(id: number): number;
 }
 
 /** NB201 with vector codes as ids; neighbours keep REA's original order (invalid ones are never candidates). */
@@ -35,6 +37,7 @@ export const nb201Domain: SearchDomain = {
   classOf: isoClass,
   neighbours: (id) => nb201Mutations(codeToVector(id)).map(vectorToCode),
   graphs: nb201GraphsByCode,
+  params: (id) => nb201Space.cost(codeToVector(id)).params,
 };
 
 /** Encode many architectures of a space into one packed graph set. */
@@ -82,6 +85,7 @@ export function listDomain<A>(space: SearchSpace<A>, archs: readonly A[], keys?:
       return n;
     },
     graphs: () => (graphs ??= encodeArchs(space, archs)),
+    params: (id) => space.cost(archs[id]).params,
   };
 }
 
@@ -101,6 +105,7 @@ export function enumerationDomain<A>(space: SearchSpace<A>): SearchDomain {
     lookup: (arch) => e.indexOf(space.parse(arch)),
     classOf: (id) => String(id),
     neighbours: (id) => space.neighbours(e.at(id)).map((b) => e.indexOf(b)),
+    params: (id) => space.cost(e.at(id)).params,
     graphs() {
       if (!graphs) {
         const { nodes: N, features: F } = space.encoding;

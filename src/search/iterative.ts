@@ -1,7 +1,9 @@
 // Predictor-guided search with the iterative data selection of BRP-NAS (reference spec section 5,
 // `--iter K --sample_best2`): first a random round; then, in each later round, retrain the predictor
 // (warm-started) on everything measured so far, rank all candidates, and propose half the round from
-// the predicted best and half at random from the top |C| / 2^i of the ranking.
+// the predicted best and half at random from the top |C| / 2^i of the ranking. Options (issue 14):
+// the first round's size, and a zero-cost score (e.g. the parameter count) that chooses the first
+// round the way a trained predictor chooses the later ones, instead of all at random.
 
 import type { Rng } from '../util/rng.js';
 import { ClassSet, type ClassOf, type Observation, type SearchStrategy } from './strategy.js';
@@ -26,6 +28,10 @@ export interface IterativeOptions {
    * later round to learn from the exploration, it only costs (default true; false = the reference).
    */
   exploitLastRound?: boolean;
+  /** Models in the first round (default: budget / rounds, like every round); the rest share the other rounds. */
+  first?: number;
+  /** Scores (higher = better) that choose the first round as a predictor would; absent: a random first round. */
+  warmScores?: (candidates: Int32Array) => Float64Array;
 }
 
 export class IterativePredictorSearch implements SearchStrategy {
@@ -50,8 +56,10 @@ export class IterativePredictorSearch implements SearchStrategy {
     private readonly opts: IterativeOptions,
   ) {
     if (opts.rounds < 1 || opts.budget < 2) throw new Error('iterative search needs rounds >= 1 and budget >= 2');
+    if (opts.first !== undefined && (!Number.isInteger(opts.first) || opts.first < 1 || opts.first > opts.budget)) throw new Error(`the first round must have between 1 and ${opts.budget} models, got ${opts.first}`);
+    if (opts.first !== undefined && opts.rounds < 2 && opts.first < opts.budget) throw new Error('a first round smaller than the budget needs at least 2 rounds');
     this.candidates = Int32Array.from(candidates);
-    this.perRound = Math.max(2, Math.ceil(opts.budget / opts.rounds));
+    this.perRound = opts.first === undefined ? Math.max(2, Math.ceil(opts.budget / opts.rounds)) : Math.max(1, Math.ceil((opts.budget - opts.first) / Math.max(1, opts.rounds - 1)));
     this.classes = new ClassSet(opts.classOf);
   }
 
@@ -65,7 +73,7 @@ export class IterativePredictorSearch implements SearchStrategy {
 
   private planRound(): void {
     const left = this.opts.budget - this.codes.length;
-    const want = Math.min(this.perRound, left);
+    const want = Math.min(this.round === 0 && this.opts.first !== undefined ? this.opts.first : this.perRound, left);
     if (want <= 0) return;
     const fresh = (c: number) => !this.proposed.has(c) && !this.classes.has(c);
     /** Up to k random picks from `pool` (in a seeded order), one per new class. */
@@ -76,12 +84,16 @@ export class IterativePredictorSearch implements SearchStrategy {
       }
     };
     const picks: number[] = [];
-    if (this.round === 0) {
+    if (this.round === 0 && !this.opts.warmScores) {
       randomPicks(Array.from(this.candidates).filter(fresh), want, picks);
     } else {
       const t0 = performance.now();
-      this.learner.fit(this.codes, this.values, this.round);
-      const scores = this.learner.scores(this.candidates);
+      let scores: Float64Array;
+      if (this.round === 0) scores = this.opts.warmScores!(this.candidates);
+      else {
+        this.learner.fit(this.codes, this.values, this.round);
+        scores = this.learner.scores(this.candidates);
+      }
       this.modelSeconds += (performance.now() - t0) / 1000;
       const order = Array.from(this.candidates.keys()).sort((a, b) => scores[b] - scores[a]);
       const last = this.codes.length + want >= this.opts.budget;

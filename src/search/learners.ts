@@ -35,6 +35,11 @@ export interface BrpLearnerOptions {
   dropout: number;
   /** Steps of round i (i >= 1) = stepsPerRound * i: the schedule grows with the data, like the reference's epochs. */
   stepsPerRound: number;
+  /**
+   * When set, a round's steps are this many per measured model instead (rounds of any size: with
+   * the default rounds of 20, 3 per model is the per-round schedule above).
+   */
+  stepsPerModel?: number;
   train: Omit<BrpTrainConfig, 'steps'>;
   targets: TargetScaling;
   /**
@@ -79,7 +84,8 @@ export class BrpLearner implements RankingLearner {
     const targets = scaleTargets(values, this.opts.targets);
     // round 1 is the first training round (round 0 is random), the reference's iteration 0
     if (round === 1 && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng, this.opts.signal);
-    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps: this.opts.stepsPerRound * round }, this.rng, undefined, this.opts.signal);
+    const steps = this.opts.stepsPerModel !== undefined ? Math.round(this.opts.stepsPerModel * codes.length) : this.opts.stepsPerRound * round;
+    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps }, this.rng, undefined, this.opts.signal);
   }
 
   scores(candidates: Int32Array): Float64Array {

@@ -14,6 +14,9 @@ export const STRATEGIES = ['brp', 'gcn', 'rea', 'random'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 export const TARGET_SCALINGS = ['rank', 'minmax'] as const;
 export type TargetScaling = (typeof TARGET_SCALINGS)[number];
+/** How the first round of a predictor search is chosen: at random, or by a zero-cost score. */
+export const WARM_STARTS = ['random', 'params'] as const;
+export type WarmStart = (typeof WARM_STARTS)[number];
 
 export const DATASET_ALIASES: Record<string, Nb201Dataset> = { cifar10: 'cifar10', 'cifar10-valid': 'cifar10', cifar100: 'cifar100', imagenet16: 'imagenet16', imagenet: 'imagenet16', 'imagenet16-120': 'imagenet16', 'ImageNet16-120': 'imagenet16' };
 
@@ -31,6 +34,10 @@ export interface SearchSettings {
   seed: number;
   /** Rounds of the iterative selection (brp, gcn). */
   rounds: number;
+  /** Models in the first round (null: budget / rounds, as every round). */
+  first: number | null;
+  /** How the first round is chosen (brp, gcn). */
+  warmStart: WarmStart;
   /** How the BRP scales measured accuracies before its soft pair targets. */
   targets: TargetScaling;
   /** The reference's half-random last round instead of an all-exploit one (brp, gcn). */
@@ -60,6 +67,11 @@ export interface SearchOptionDef {
   spaces?: readonly SearchSpaceName[];
   /** Short tag for result file names when the value differs from the default. */
   tag?: (v: never) => string;
+  /**
+   * In result keys only when set to something other than the default: options added after results
+   * were made, so those results (made with the default) stay valid.
+   */
+  keyWhenSet?: true;
   help: string;
 }
 
@@ -71,6 +83,8 @@ export const SEARCH_DEFAULTS: Omit<SearchSettings, 'dataset' | 'strategy' | 'spa
   runs: 25,
   seed: 0,
   rounds: 5,
+  first: null,
+  warmStart: 'random',
   targets: 'rank',
   referenceSelection: false,
   warmup: 0,
@@ -90,6 +104,8 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'runs', flag: 'runs', kind: 'int', min: 1, max: 100000, appliesTo: 'all', help: 'independent runs (more runs extend an earlier result)' },
   { key: 'seed', flag: 'seed', kind: 'int', min: 0, max: 2 ** 32 - 1, appliesTo: 'all', tag: (v: number) => `seed${v}`, help: 'seed of the first run (the others derive from it)' },
   { key: 'rounds', flag: 'rounds', kind: 'int', min: 1, max: 1000, appliesTo: PREDICTOR, tag: (v: number) => `rounds${v}`, help: 'rounds of the iterative data selection' },
+  { key: 'first', flag: 'first', kind: 'int', min: 1, max: 1e6, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `first${v}`, help: 'models in the first round; the rest share the other rounds (default: budget / rounds)' },
+  { key: 'warmStart', flag: 'warm-start', kind: 'choice', choices: WARM_STARTS, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `warm-${v}`, help: "how the first round is chosen: random, or params (half the largest by parameter count, half at random from the larger half: a zero-cost score in a predictor's place)" },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
@@ -171,6 +187,8 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (mode === 'real') out.runs = 1;
   if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
+  if (out.first !== null && out.first > out.budget) fail(`--first ${out.first} is more than the budget (${out.budget})`);
+  if (out.first !== null && out.first < out.budget && out.rounds < 2) fail('--first needs --rounds 2 or more (the rest of the budget goes to the later rounds)');
   return out;
 }
 
@@ -178,8 +196,17 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
 export function searchKey(s: SearchSettings): Record<string, unknown> {
   // NB201 keys are those of the results made before other spaces existed (they stay valid)
   const key: Record<string, unknown> = s.space === 'nb201' ? { protocol: SEARCH_PROTOCOL, dataset: s.dataset, strategy: s.strategy } : { protocol: SEARCH_PROTOCOL, space: s.space, reveal: s.reveal, strategy: s.strategy };
-  for (const d of SEARCH_OPTIONS) if (!HEAD.has(d.key) && d.key !== 'runs' && applies(d, s.strategy) && inSpace(d, s.space)) key[d.key] = s[d.key];
+  for (const d of SEARCH_OPTIONS) {
+    if (HEAD.has(d.key) || d.key === 'runs' || !applies(d, s.strategy) || !inSpace(d, s.space)) continue;
+    if (d.keyWhenSet && s[d.key] === (SEARCH_DEFAULTS as Record<string, unknown>)[d.key]) continue;
+    key[d.key] = s[d.key];
+  }
   return key;
+}
+
+/** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
+export function strategyKnobs(s: SearchSettings): { rounds: number; first?: number; warmStart?: WarmStart; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
+  return { rounds: s.rounds, ...(s.first !== null ? { first: s.first } : {}), ...(s.warmStart !== 'random' ? { warmStart: s.warmStart } : {}), exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
 }
 
 /**

@@ -52,7 +52,11 @@ test('latency pretrain and adapt on the command line: a base, a predictor from 1
   try {
     const base = join(dir, 'base.bin');
     const names = listLatBenchDevices(dataDir()).filter((n) => !n.endsWith('-large') && !n.includes('855-adreno'));
-    let r = cli(['latency', 'pretrain', '--devices', names.join(','), '--save', base, '--json']);
+    let r = cli(['latency', 'pretrain', '--devices', names.join(','), '--space', 'nb101', '--save', base, '--json']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /few-shot adaptation covers nb201/);
+    assert.equal(existsSync(base), false);
+    r = cli(['latency', 'pretrain', '--devices', names.join(','), '--space', 'nb201', '--save', base, '--json']);
     assert.equal(r.code, 0, r.err);
     assert.equal(JSON.parse(r.out).count, 12);
     const model = join(dir, 'adreno.model');

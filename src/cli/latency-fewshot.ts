@@ -16,13 +16,13 @@ import { FEWSHOT_CHOICES, chooseFewshotCells } from '../predictors/fewshot-selec
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import type { CliIo } from './command.js';
 
-export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,...|FILE,... --save BASE [--json]
+export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,...|FILE,... [--space nb201] --save BASE [--json]
       A base for new devices: the latencies of known devices (LatBench names, NB201 latency pickles
       or measured .jsonl files, pruned or whole cells) on every NB201 cell, each device's missing
       cells and the other kind of cell filled by its own layer-wise fit. 'all' is the 13 LatBench
       devices.
 
-  brp-nas latency adapt --base BASE --device FILE|NAME --samples K [--seed 0] [--choice spread|random]
+  brp-nas latency adapt --base BASE --device FILE|NAME --samples K [--space nb201] [--seed 0] [--choice spread|random]
                         [--lambda 0.1|loo] [--test FILE] [--save MODEL] [--json]
       A predictor for a new device from K of its measured cells: its log-latency as a non-negative
       ridge map of the base devices' (as they ran cells and had they run the other kind) and of the
@@ -35,11 +35,12 @@ export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,
       'latency predict' and 'search --latency-model'. (NB201; see BENCHMARKS.md, few-shot latency.)`;
 
 export async function pretrain(argv: string[], io: CliIo): Promise<number> {
-  const { values: v } = parse('latency pretrain', argv, { ...COMMON_OPTIONS, devices: { type: 'string' }, save: { type: 'string' } });
+  const { values: v } = parse('latency pretrain', argv, { ...COMMON_OPTIONS, devices: { type: 'string' }, save: { type: 'string' }, space: { type: 'string' } });
   if (v.help) {
     io.out(FEWSHOT_HELP);
     return 0;
   }
+  checkSpace(v.space, 'latency pretrain');
   if (typeof v.devices !== 'string' || v.devices.trim() === '') throw new UsageError('latency pretrain: --devices all|NAME,...|FILE,... is required');
   if (typeof v.save !== 'string') throw new UsageError('latency pretrain: --save BASE is required');
   const save = resolve(v.save);
@@ -64,11 +65,12 @@ export async function pretrain(argv: string[], io: CliIo): Promise<number> {
 }
 
 export async function adapt(argv: string[], io: CliIo): Promise<number> {
-  const { values: v } = parse('latency adapt', argv, { ...COMMON_OPTIONS, base: { type: 'string' }, device: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, lambda: { type: 'string' }, choice: { type: 'string' }, test: { type: 'string' }, save: { type: 'string' } });
+  const { values: v } = parse('latency adapt', argv, { ...COMMON_OPTIONS, base: { type: 'string' }, device: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, lambda: { type: 'string' }, choice: { type: 'string' }, test: { type: 'string' }, save: { type: 'string' }, space: { type: 'string' } });
   if (v.help) {
     io.out(FEWSHOT_HELP);
     return 0;
   }
+  checkSpace(v.space, 'latency adapt');
   if (typeof v.base !== 'string') throw new UsageError('latency adapt: --base BASE is required (from latency pretrain --save)');
   if (typeof v.device !== 'string') throw new UsageError('latency adapt: --device FILE|NAME is required');
   if (v.samples === undefined) throw new UsageError('latency adapt: --samples K is required (the measured architectures it adapts from)');
@@ -137,6 +139,15 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
     io.out(`${ds.device}: adapted from ${k} measurements (${basis.devices.length} base devices, ridge ${model.lambda}); ${evalLine}${save ? `\n  model: ${save}` : ''}`);
   }
   return 0;
+}
+
+/**
+ * The base is a latency table per device over every cell, which NB201 (15,625 cells, 13 LatBench
+ * devices) has; the other spaces have neither tables nor enough devices (their measured datasets
+ * train one-device predictors with latency train).
+ */
+function checkSpace(space: unknown, command: string): void {
+  if (space !== undefined && space !== 'nb201') throw new UsageError(`${command}: --space ${String(space)}: few-shot adaptation covers nb201 (its devices' latency tables); train a predictor on a ${String(space)} device's measurements with latency train`);
 }
 
 /** A device's measurements of connected cells; a latency that is not finite and positive is an error. */

@@ -18,7 +18,7 @@ import { curvesSvg } from '../src/report/plots.js';
 import { simulateCheckpointed } from '../src/search/checkpoint.js';
 import { nb101SimBenchmark, nb201SimBenchmark } from '../src/search/benchmark.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../src/data/nb101-pool.js';
-import { SEARCH_DEFAULTS, SEARCH_PROTOCOL, searchKey, searchResultName, searchSettingsFrom, strategyKnobs, type SearchSettings } from '../src/search/options.js';
+import { SEARCH_DEFAULTS, SEARCH_PROTOCOL, searchKey, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs, type SearchSettings } from '../src/search/options.js';
 import type { SimulationResult } from '../src/search/simulate.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
@@ -88,7 +88,7 @@ for (const dataset of values.datasets!.split(',')) {
     let r: SimulationResult | undefined;
     if (existsSync(file)) {
       const saved = JSON.parse(readFileSync(file, 'utf8'));
-      const fresh = JSON.stringify(saved.options) === key && saved.runs === s.runs && !saved.interrupted && saved.provenance?.commit !== undefined;
+      const fresh = saved.options && sameSearchKey(saved.options, key) && saved.runs === s.runs && !saved.interrupted && saved.provenance?.commit !== undefined;
       if (fresh) r = saved;
       else console.error(`${file}: stale (other options, protocol or runs than this bench asks for); recomputing`);
     }

@@ -290,3 +290,11 @@ test('iterative search: --first sets the first round, the rest share the later r
   assert.equal(r.code, 2);
   assert.match(r.err, /--warm-start does not apply to --strategy rea/);
 });
+
+test('result keys: an unset (null) option equals an absent one, anything else must match', async () => {
+  const { sameSearchKey } = await import('../src/search/options.js');
+  assert.ok(sameSearchKey({ protocol: 2, space: 'nb101', rounds: 5 }, JSON.stringify({ protocol: 2, space: 'nb101', rounds: 5, latLimitMs: null })));
+  assert.ok(!sameSearchKey({ protocol: 2, rounds: 5 }, { protocol: 2, rounds: 6 }));
+  assert.ok(!sameSearchKey({ protocol: 2, rounds: 5 }, { protocol: 2, rounds: 5, latLimitMs: 3 }));
+  assert.ok(!sameSearchKey('not json', { protocol: 2 }));
+});

@@ -7,7 +7,7 @@ import { createKernels, defaultThreads } from '../nn/backend.js';
 import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';
 import { curvesSvg } from '../report/plots.js';
 import { simulateCheckpointed, CheckpointMismatchError } from '../search/checkpoint.js';
-import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom, strategyKnobs } from '../search/options.js';
+import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs } from '../search/options.js';
 import { NB201_SIZE } from '../spaces/nb201.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../data/nb101-pool.js';
 import { nb101SimBenchmark, nb201SimBenchmark, type SimBenchmark } from '../search/benchmark.js';
@@ -122,7 +122,7 @@ export const searchCommand: CliCommand = {
       } catch {
         // unreadable: treated as a result of other options
       }
-      if (JSON.stringify(old.options) !== key) throw new DataError(`${out} holds a result of other options; use another --out, or --force to replace it`);
+      if (!old.options || typeof old.options !== 'object' || !sameSearchKey(old.options as Record<string, unknown>, key)) throw new DataError(`${out} holds a result of other options; use another --out, or --force to replace it`);
       if (typeof old.runs === 'number' && old.runs > runs) throw new DataError(`${out} holds ${plural(old.runs, 'run')}; --runs ${runs} would replace it with fewer (ask for ${old.runs} or more, or pass --force)`);
     }
     const dataDir = resolveDataDir(v.data as string | undefined);

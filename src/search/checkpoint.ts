@@ -4,6 +4,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { sameSearchKey } from './options.js';
 import { type RunResult, type SimulationOptions, type SimulationResult, simulateSearch } from './simulate.js';
 
 export class CheckpointMismatchError extends Error {}
@@ -18,7 +19,7 @@ export function loadRunCheckpoint(path: string, key: string, overwrite = false):
     if (overwrite) return [];
     throw new CheckpointMismatchError(`${path} is not a readable checkpoint (${(e as Error).message}); remove it or pass --force`);
   }
-  if (saved.key !== key || !Array.isArray(saved.runs)) {
+  if (typeof saved.key !== 'string' || !sameSearchKey(saved.key, key) || !Array.isArray(saved.runs)) {
     if (overwrite) return [];
     throw new CheckpointMismatchError(`${path} holds runs of other options (${saved.key}); use another --out, or --force to discard them`);
   }

@@ -204,6 +204,23 @@ export function searchKey(s: SearchSettings): Record<string, unknown> {
   return key;
 }
 
+/**
+ * Whether two result keys (objects or their JSON) describe the same search. An option that is unset
+ * (null) is the same as an option the key does not name: keys made before an option applied to a
+ * space (--lat-limit on NB101 since the real search) stay valid.
+ */
+export function sameSearchKey(a: string | Record<string, unknown>, b: string | Record<string, unknown>): boolean {
+  const canon = (k: string | Record<string, unknown>) => {
+    const o = typeof k === 'string' ? (JSON.parse(k) as Record<string, unknown>) : k;
+    return JSON.stringify(Object.entries(o).filter(([, v]) => v !== null));
+  };
+  try {
+    return canon(a) === canon(b);
+  } catch {
+    return false;
+  }
+}
+
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
 export function strategyKnobs(s: SearchSettings): { rounds: number; first?: number; warmStart?: WarmStart; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
   return { rounds: s.rounds, ...(s.first !== null ? { first: s.first } : {}), ...(s.warmStart !== 'random' ? { warmStart: s.warmStart } : {}), exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };

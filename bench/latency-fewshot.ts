@@ -62,6 +62,8 @@ const seeds = values.seeds!.split(',').map(Number);
 type Row = { device: string; k: number; seed: number; method: string; spearman: number; kendall: number; within10: number; seconds: number };
 const rows: Row[] = [];
 const kernels = createKernels({ threads: 1 });
+// the code that runs is the tree at the start (a commit made while it runs must not be credited)
+const prov = provenance();
 const t0 = performance.now();
 
 for (let d = 0; d < sets.length; d++) {
@@ -148,4 +150,4 @@ for (const k of ks.filter((x) => x === 10 || x === 20)) {
 }
 const adaptTimes = rows.filter((r) => r.method === 'adapt').map((r) => r.seconds);
 if (adaptTimes.length) console.log(`\nadapt: median ${median(adaptTimes).toFixed(4)} s, max ${Math.max(...adaptTimes).toFixed(4)} s per fit (1 thread)`);
-writeFileAtomic(values.out!, JSON.stringify({ bench: 'latency-fewshot', provenance: provenance(), options: { ks, seeds, choice, methods }, data: { dir: dataDir, files: dataFiles(sets.map((x) => x.source)) }, devices: names, rows }, null, 0));
+writeFileAtomic(values.out!, JSON.stringify({ bench: 'latency-fewshot', provenance: prov, options: { ks, seeds, choice, methods }, data: { dir: dataDir, files: dataFiles(sets.map((x) => x.source)) }, devices: names, rows }, null, 0));

@@ -54,6 +54,7 @@ const pool = nb101 ? loadNb101Pool(poolPath) : null;
 const benchmarkFor = (s: SearchSettings) => (nb101 ? nb101SimBenchmark(pool!, s.reveal!) : nb201SimBenchmark(bench!, s.dataset!));
 mkdirSync(values.dir!, { recursive: true });
 const files = dataFiles(nb101 ? [poolPath] : bench!.sources.map((s) => join(dataDir, s.file)));
+// the code that runs is the tree at the start (a commit made while the bench runs must not be credited)
 const prov = provenance();
 if (prov.dirty) console.error('note: the working tree has uncommitted changes; the results will say so (provenance.dirty)');
 
@@ -109,7 +110,7 @@ for (const dataset of values.datasets!.split(',')) {
         },
         { overwrite: true, onRun: (i, x) => console.error(`${dataset} ${name} run ${i + 1}/${s.runs}: ${x.bestTest[s.budget - 1].toFixed(2)}% (${x.seconds.toFixed(1)} s)`) },
       );
-      writeFileAtomic(file, JSON.stringify({ ...r, options: searchKey(s), protocol: SEARCH_PROTOCOL, threads: Number(values.threads), provenance: provenance(), data: { dir: dataDir, files } }));
+      writeFileAtomic(file, JSON.stringify({ ...r, options: searchKey(s), protocol: SEARCH_PROTOCOL, threads: Number(values.threads), provenance: prov, data: { dir: dataDir, files } }));
     }
     const label = name.replace(nb101 ? `nb101-${dataset}-` : `${dataset}-`, '').replace(/-b\d+-seed\d+/, '');
     perDataset.push({ ...r, label });

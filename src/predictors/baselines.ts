@@ -8,7 +8,7 @@ import { codeToVector, liveEdges, type Nb201CellMode } from '../spaces/nb201.js'
  * The ridge-regularised normal equations of a rows x cols design: A = X'X + ridge * mean(diag X'X) I,
  * b = X'y (the ridge scales with the design, so one strength suits any units).
  */
-export function normalEquations(X: Float64Array, y: ArrayLike<number>, rows: number, cols: number, ridge: number): { A: Float64Array; b: Float64Array } {
+function normalEquations(X: Float64Array, y: ArrayLike<number>, rows: number, cols: number, ridge: number): { A: Float64Array; b: Float64Array } {
   const A = new Float64Array(cols * cols);
   const b = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {

@@ -5,18 +5,11 @@
 // --select` picks the same cells that `adapt` later expects to find measured.
 
 import { flopsFeature } from './baselines.js';
-import { NB201_SIZE, codeToVector, isValid, type Nb201CellMode } from '../spaces/nb201.js';
+import type { Nb201CellMode } from '../spaces/nb201.js';
 import type { Rng } from '../util/rng.js';
 
 export const FEWSHOT_CHOICES = ['spread', 'random'] as const;
 export type FewshotChoice = (typeof FEWSHOT_CHOICES)[number];
-
-/** Every connected NB201 cell's code (the candidates `measure --select` picks from). */
-export function validNb201Codes(): Int32Array {
-  const out: number[] = [];
-  for (let c = 0; c < NB201_SIZE; c++) if (isValid(codeToVector(c))) out.push(c);
-  return Int32Array.from(out);
-}
 
 /**
  * K of the candidate codes, in the order they were chosen. The same (candidates, K, seed, cell)

@@ -160,7 +160,7 @@ test('measure --select spread --count K picks the cells latency adapt then uses 
   const dir = mkdtempSync(join(tmpdir(), 'brpnas-select-'));
   try {
     const file = join(dir, 'k6.jsonl');
-    let r = cli(['measure', '--select', 'spread', '--count', '6', '--seed', '4', '--cell', 'pruned', '--warmup', '0', '--rounds', '2', '--runs-per-round', '1', '--out', file, '--quiet', '--json']);
+    let r = cli(['measure', '--select', 'spread', '--count', '6', '--seed', '4', '--cell', 'pruned', '--warmup', '5', '--rounds', '5', '--runs-per-round', '5', '--out', file, '--quiet', '--json']);
     assert.equal(r.code, 0, r.err);
     const ds = loadLatBench(file, dataDir());
     assert.equal(ds.cell, 'pruned');

@@ -219,7 +219,7 @@ test('ArchSearch guards the protocol: only asked architectures, once, finite val
   const { vectorToArchString } = await import('../src/spaces/nb201.js');
   const acc = (a: string) => quality(vectorToCode(parseArch(a)));
   for (const strategy of ['random', 'rea', 'brp'] as const) {
-    const s = new ArchSearch({ strategy, budget: 24, seed: 3, rounds: 2, brp: { hidden: 16, layers: 2, stepsPerRound: 2 } });
+    const s = new ArchSearch({ strategy, budget: 24, seed: 3, rounds: 2, first: null, brp: { hidden: 16, layers: 2, stepsPerRound: 2 } });
     const first = s.ask(12);
     assert.equal(first.length, 12);
     assert.ok(first.every((a) => a.startsWith('|')));
@@ -291,6 +291,25 @@ test('iterative search: --first sets the first round, the rest share the later r
   assert.match(r.err, /--warm-start does not apply to --strategy rea/);
 });
 
+test('search defaults (issue 14): 10 rounds, the first of 10 chosen by parameter count; names and keys stay relative to the first release, so its results keep their names', async () => {
+  const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
+  const d = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' });
+  assert.deepEqual([d.rounds, d.first, d.warmStart], [10, 10, 'params']);
+  assert.equal(searchResultName(d), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params');
+  assert.deepEqual(searchKey(d), { protocol: 2, dataset: 'cifar100', strategy: 'brp', budget: 100, seed: 0, rounds: 10, first: 10, warmStart: 'params', targets: 'rank', referenceSelection: false, transfer: null, warmup: 0, latLimitMs: null, latencyModel: null });
+  // BRP-NAS's selection: the first release's default, under its old name and key
+  const ref = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', rounds: '5', first: 'auto', 'warm-start': 'random' });
+  assert.equal(ref.first, null);
+  assert.equal(searchResultName(ref), 'cifar100-brp-b100-seed0');
+  assert.ok(!('first' in searchKey(ref)) && !('warmStart' in searchKey(ref)));
+  // a small budget shrinks the default first round; a single round takes the whole budget; an asked-for one is checked
+  assert.equal(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', budget: '6' }).first, 6);
+  assert.equal(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', rounds: '1' }).first, 100);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', budget: '6', first: '7' }), /--first 7 is more than the budget/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', first: 'some' }), /--first must be an integer between 1 and 1000000 or auto, got "some"/);
+  // strategies without rounds keep their names
+  assert.equal(searchResultName(searchSettingsFrom({ dataset: 'cifar100', strategy: 'rea' })), 'cifar100-rea-b100-seed0');
+});
 test('result keys: an unset (null) option equals an absent one, anything else must match', async () => {
   const { sameSearchKey } = await import('../src/search/options.js');
   assert.ok(sameSearchKey({ protocol: 2, space: 'nb101', rounds: 5 }, JSON.stringify({ protocol: 2, space: 'nb101', rounds: 5, latLimitMs: null })));

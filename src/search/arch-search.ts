@@ -41,9 +41,12 @@ export interface ArchSearchOptions {
   dedupe?: boolean;
   /** Predictor searches take all last-round picks from the predicted best (default true). */
   exploitLastRound?: boolean;
-  /** Models in the first round of a predictor search (default budget / rounds). */
-  first?: number;
-  /** How a predictor search chooses its first round (default random). */
+  /**
+   * Models in the first round of a predictor search (default SEARCH_DEFAULTS.first, at most the
+   * budget; null: budget / rounds, every round alike, on the reference's training schedule).
+   */
+  first?: number | null;
+  /** How a predictor search chooses its first round (default SEARCH_DEFAULTS.warmStart). */
   warmStart?: WarmStart;
   brp?: Partial<BrpLearnerOptions>;
   gcn?: Partial<GcnLearnerOptions>;
@@ -68,10 +71,11 @@ export interface Trial {
 /** Build a strategy over a domain's ids (shared by ArchSearch and the simulation). */
 export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'seed' | 'space'>, domain: SearchDomain, candidates: Int32Array, rng: Rng): SearchStrategy {
   const rounds = opts.rounds ?? SEARCH_DEFAULTS.rounds;
+  const first = opts.first === undefined ? Math.min(SEARCH_DEFAULTS.first!, opts.budget) : (opts.first ?? undefined);
   const classOf = opts.dedupe === false ? undefined : domain.classOf;
   // a zero-cost score for the first round: the parameter count of the network (the space's cost model)
-  const warmScores = opts.warmStart === 'params' ? (ids: Int32Array) => Float64Array.from(ids, (id) => domain.params(id)) : undefined;
-  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first: opts.first, warmScores };
+  const warmScores = (opts.warmStart ?? SEARCH_DEFAULTS.warmStart) === 'params' ? (ids: Int32Array) => Float64Array.from(ids, (id) => domain.params(id)) : undefined;
+  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores };
   const kernels = () => opts.kernels ?? createWasmKernels();
   switch (opts.strategy) {
     case 'random':
@@ -80,7 +84,7 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
       return new RegularizedEvolution(candidates, rng, domain.neighbours, REA_DEFAULTS, classOf);
     case 'brp':
       // rounds of another size (--first) train 3 steps per measured model: the default schedule's rate
-      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), domain.graphs(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...(opts.first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, signal: opts.signal }, opts.transferBody), iterative);
+      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), domain.graphs(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...(first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, signal: opts.signal }, opts.transferBody), iterative);
     case 'gcn':
       return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels(), domain.graphs(), rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal }), iterative);
     default:

@@ -65,11 +65,13 @@ export interface SearchOptionDef {
   appliesTo: readonly StrategyName[] | 'all';
   /** Spaces the option means something for (default all). */
   spaces?: readonly SearchSpaceName[];
-  /** Short tag for result file names when the value differs from the default. */
+  /** An int option that also takes `auto` (null: a value derived from the others). */
+  auto?: true;
+  /** Short tag for result file names when the value differs from its SEARCH_BASELINE value. */
   tag?: (v: never) => string;
   /**
-   * In result keys only when set to something other than the default: options added after results
-   * were made, so those results (made with the default) stay valid.
+   * In result keys only when set to something other than its SEARCH_BASELINE value: options added
+   * after results were made, so those results (made with the baseline) stay valid.
    */
   keyWhenSet?: true;
   help: string;
@@ -78,13 +80,40 @@ export interface SearchOptionDef {
 const PREDICTOR: readonly StrategyName[] = ['brp', 'gcn'];
 const base = (p: string) => p.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]+/g, '_');
 
-export const SEARCH_DEFAULTS: Omit<SearchSettings, 'dataset' | 'strategy' | 'space' | 'pool' | 'reveal'> = {
+type OptionValues = Omit<SearchSettings, 'dataset' | 'strategy' | 'space' | 'pool' | 'reveal'>;
+
+/**
+ * What result names and keys are relative to, fixed for good so that a file's name keeps its meaning
+ * when a default changes: the defaults of the first release (BRP-NAS's 5 rounds of equal size, the
+ * first at random). A name tags every option that differs from it.
+ */
+export const SEARCH_BASELINE: OptionValues = {
   budget: 100,
   runs: 25,
   seed: 0,
   rounds: 5,
   first: null,
   warmStart: 'random',
+  targets: 'rank',
+  referenceSelection: false,
+  warmup: 0,
+  transfer: null,
+  latLimitMs: null,
+  latencyModel: null,
+};
+
+/**
+ * What a search uses when a flag is not given. Issue 14 (chosen on CIFAR-10 with seeds 100-124, see
+ * BENCHMARKS.md): 10 rounds of 10, the first chosen by parameter count; --first is at most the budget.
+ * BRP-NAS's own selection: --rounds 5 --first auto --warm-start random.
+ */
+export const SEARCH_DEFAULTS: OptionValues = {
+  budget: 100,
+  runs: 25,
+  seed: 0,
+  rounds: 10,
+  first: 10,
+  warmStart: 'params',
   targets: 'rank',
   referenceSelection: false,
   warmup: 0,
@@ -104,7 +133,7 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'runs', flag: 'runs', kind: 'int', min: 1, max: 100000, appliesTo: 'all', help: 'independent runs (more runs extend an earlier result)' },
   { key: 'seed', flag: 'seed', kind: 'int', min: 0, max: 2 ** 32 - 1, appliesTo: 'all', tag: (v: number) => `seed${v}`, help: 'seed of the first run (the others derive from it)' },
   { key: 'rounds', flag: 'rounds', kind: 'int', min: 1, max: 1000, appliesTo: PREDICTOR, tag: (v: number) => `rounds${v}`, help: 'rounds of the iterative data selection' },
-  { key: 'first', flag: 'first', kind: 'int', min: 1, max: 1e6, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `first${v}`, help: 'models in the first round; the rest share the other rounds (default: budget / rounds)' },
+  { key: 'first', flag: 'first', kind: 'int', value: 'N|auto', min: 1, max: 1e6, auto: true, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number | null) => (v === null ? 'firstauto' : `first${v}`), help: 'models in the first round, at most the budget; the rest share the other rounds, the BRP trained 3 steps per measured model (auto: budget / rounds each, on the reference schedule of 60 steps times the round)' },
   { key: 'warmStart', flag: 'warm-start', kind: 'choice', choices: WARM_STARTS, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `warm-${v}`, help: "how the first round is chosen: random, or params (half the largest by parameter count, half at random from the larger half: a zero-cost score in a predictor's place)" },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
@@ -171,9 +200,10 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
     let x: unknown;
     if (d.kind === 'bool') x = true;
     else if (typeof v !== 'string') fail(`--${d.flag} needs a value`);
+    else if (d.auto && v === 'auto') x = null;
     else if (d.kind === 'int' || d.kind === 'num') {
       const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n) || (d.kind === 'int' && !Number.isInteger(n))) fail(`--${d.flag} must be ${d.kind === 'int' ? 'an integer' : 'a number'} ${range()}, got ${JSON.stringify(v)}`);
+      if (v.trim() === '' || !Number.isFinite(n) || (d.kind === 'int' && !Number.isInteger(n))) fail(`--${d.flag} must be ${d.kind === 'int' ? 'an integer' : 'a number'} ${range()}${d.auto ? ' or auto' : ''}, got ${JSON.stringify(v)}`);
       if ((d.min !== undefined && n < d.min) || (d.max !== undefined && n > d.max)) fail(`--${d.flag} must be ${range()}, got ${n}`);
       x = n;
     } else if (d.kind === 'choice') {
@@ -187,6 +217,8 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (mode === 'real') out.runs = 1;
   if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
+  // the default first round shrinks to a small budget; one asked for does not
+  if (values.first === undefined && out.first !== null) out.first = out.rounds < 2 ? out.budget : Math.min(out.first, out.budget);
   if (out.first !== null && out.first > out.budget) fail(`--first ${out.first} is more than the budget (${out.budget})`);
   if (out.first !== null && out.first < out.budget && out.rounds < 2) fail('--first needs --rounds 2 or more (the rest of the budget goes to the later rounds)');
   return out;
@@ -198,7 +230,7 @@ export function searchKey(s: SearchSettings): Record<string, unknown> {
   const key: Record<string, unknown> = s.space === 'nb201' ? { protocol: SEARCH_PROTOCOL, dataset: s.dataset, strategy: s.strategy } : { protocol: SEARCH_PROTOCOL, space: s.space, reveal: s.reveal, strategy: s.strategy };
   for (const d of SEARCH_OPTIONS) {
     if (HEAD.has(d.key) || d.key === 'runs' || !applies(d, s.strategy) || !inSpace(d, s.space)) continue;
-    if (d.keyWhenSet && s[d.key] === (SEARCH_DEFAULTS as Record<string, unknown>)[d.key]) continue;
+    if (d.keyWhenSet && s[d.key] === (SEARCH_BASELINE as Record<string, unknown>)[d.key]) continue;
     key[d.key] = s[d.key];
   }
   return key;
@@ -222,13 +254,13 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first?: number; warmStart?: WarmStart; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
-  return { rounds: s.rounds, ...(s.first !== null ? { first: s.first } : {}), ...(s.warmStart !== 'random' ? { warmStart: s.warmStart } : {}), exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
 }
 
 /**
  * A result file's base name: dataset and strategy, budget and seed always, then a tag for every
- * other option that applies and differs from its default, so no two settings share a name (the
+ * other option that applies and differs from its baseline value, so no two settings share a name (the
  * number of runs is left out: a longer search extends a shorter one).
  */
 export function searchResultName(s: SearchSettings): string {
@@ -237,7 +269,7 @@ export function searchResultName(s: SearchSettings): string {
     if (!d.tag || !applies(d, s.strategy) || !inSpace(d, s.space)) continue;
     const v = s[d.key];
     const always = d.key === 'budget' || d.key === 'seed';
-    if (always || (v !== null && v !== (SEARCH_DEFAULTS as Record<string, unknown>)[d.key])) parts.push((d.tag as (x: unknown) => string)(v));
+    if (always || (v ?? null) !== ((SEARCH_BASELINE as Record<string, unknown>)[d.key] ?? null)) parts.push((d.tag as (x: unknown) => string)(v));
   }
   return parts.join('-');
 }

@@ -33,8 +33,8 @@ export interface SimulationOptions {
   dedupe?: boolean;
   /** Predictor searches take all last-round picks from the predicted best (default true). */
   exploitLastRound?: boolean;
-  /** Models in the first round of a predictor search, and how it is chosen (issue 14). */
-  first?: number;
+  /** Models in the first round of a predictor search, and how it is chosen (issue 14; see ArchSearchOptions). */
+  first?: number | null;
   warmStart?: WarmStart;
   /** Latency constraint: predicted seconds per id (candidates need pred <= limit), true seconds per id (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };

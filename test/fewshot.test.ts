@@ -190,6 +190,38 @@ test('measure --select spread --count K picks the cells latency adapt then uses 
   }
 });
 
+test('latency train --prior layerwise: the GCN learns what the layer-wise sum leaves; the saved model adds the two back', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-prior-'));
+  try {
+    const file = 'results/measured/nb201-full-ort-node-cpu-t1.jsonl';
+    const model = join(dir, 'gcn-prior.model');
+    const split = ['--train', '270', '--valid', '30', '--split', 'reference', '--epochs', '2', '--threads', '1', '--no-plot', '--quiet', '--json'];
+    let r = cli(['latency', 'train', '--device', file, '--predictor', 'gcn', '--prior', 'layerwise', ...split, '--save', model]);
+    assert.equal(r.code, 0, r.err);
+    const withPrior = JSON.parse(r.out);
+    assert.equal(withPrior.prior, 'layerwise');
+    r = cli(['latency', 'train', '--device', file, '--predictor', 'gcn', ...split]);
+    assert.equal(r.code, 0, r.err);
+    const plain = JSON.parse(r.out);
+    assert.equal(plain.prior, undefined);
+    // two epochs teach a GCN little; on a device whose latency is nearly a sum of op costs the prior carries the ranking
+    assert.ok(withPrior.spearman > 0.9 && withPrior.spearman > plain.spearman, `prior ${withPrior.spearman} vs plain ${plain.spearman}`);
+    // the saved model is the sum: far from what the GCN part alone would say (the residual is near zero)
+    r = cli(['latency', 'predict', '--model', model, '--arch', '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|', '--arch', '|avg_pool_3x3~0|+|skip_connect~0|none~1|+|skip_connect~0|none~1|none~2|', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const [big, small] = (JSON.parse(r.out) as { latency_ms: number }[]).map((x) => x.latency_ms);
+    assert.ok(big > 2 * small && small > 0, `${big} ms vs ${small} ms`);
+    r = cli(['latency', 'train', '--device', file, '--predictor', 'flops', '--prior', 'layerwise']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--prior applies to --predictor gcn or mlp/);
+    r = cli(['latency', 'train', '--device', file, '--prior', 'lookup']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--prior must be one of none, layerwise/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('latency train on a whole-cell dataset encodes whole cells (the file says so; --cell overrides), and the saved model keeps that', () => {
   const dir = mkdtempSync(join(tmpdir(), 'brpnas-cell-'));
   try {

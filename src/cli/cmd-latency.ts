@@ -4,7 +4,7 @@ import { loadDeviceLatency } from '../data/device-latency.js';
 import { SPACE_LATENCY_PREDICTORS, loadSpaceLatencyPredictor, trainSpaceLatencyPredictor } from '../predictors/space-latency.js';
 import { decodeArtifact } from '../predictors/artifact.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
-import { LATENCY_PREDICTORS, loadLatencyPredictor, trainLatencyPredictor, type LatencyPredictorKind } from '../predictors/latency.js';
+import { LATENCY_PREDICTORS, LATENCY_PRIORS, loadLatencyPredictor, trainLatencyPredictor, type LatencyPredictorKind, type LatencyPrior } from '../predictors/latency.js';
 import { scatterSvg } from '../report/plots.js';
 import { NB201_CELL_MODES, parseArch, vectorToArchString } from '../spaces/nb201.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
@@ -19,7 +19,7 @@ const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
 
   brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
                         [--predictor gcn|mlp|flops|layerwise] [--epochs 250] [--split grouped|reference]
-                        [--cell pruned|full] [--save MODEL] [--plot FILE.svg | --no-plot]
+                        [--cell pruned|full] [--prior none|layerwise] [--save MODEL] [--plot FILE.svg | --no-plot]
                         [--threads 1|2] [--quiet] [--json]
       Train a latency predictor on one LatBench device (a device name, an official LatBench name,
       an unambiguous part of one, or a path to a latency pickle), on a seeded split: --train
@@ -36,6 +36,9 @@ const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
       pruned (only ops on input-output paths, as LatBench timed) or full (every op, dead edges
       included, as brp-nas measure's default networks). Default: what the dataset says (LatBench:
       pruned; a measured file: its --cell).
+      --prior layerwise (gcn, mlp): fit the layer-wise sum on the training models first and train
+      the network on what it leaves; the prediction is their sum. The network then learns only what
+      per-op costs miss (on a device whose latency is nearly a sum of op costs, that is little).
 
       A dataset measured on NB101 or DARTS networks (brp-nas measure --space nb101|darts) trains the
       same way with --predictor gcn|flops|layerwise (default --train 400 --valid 50): a seeded random
@@ -65,6 +68,7 @@ const TRAIN_OPTIONS = {
   quiet: { type: 'boolean' },
   threads: { type: 'string' },
   cell: { type: 'string' },
+  prior: { type: 'string' },
 } as const;
 
 const PREDICT_OPTIONS = {
@@ -96,6 +100,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     // a least-squares fit has no epochs and runs on one thread: such flags would be silently ignored
     for (const flag of ['epochs', 'threads'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to ${other ? 'gcn' : 'gcn, mlp'})`);
   }
+  if (v.prior !== undefined && (other || (kind !== 'gcn' && kind !== 'mlp'))) throw new UsageError(`latency train: --prior applies to --predictor gcn or mlp on nb201 datasets`);
+  const prior = choiceFlag(v.prior, 'prior', LATENCY_PRIORS, 'none') as LatencyPrior;
   const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
   const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
   const ds = other ? { device: other.device, source: other.source, count: other.archs.length, notes: other.notes } : { device: nb201!.device, source: nb201!.source, count: nb201!.codes.length, notes: nb201!.notes };
@@ -120,7 +126,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
         if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s`);
       },
     };
-    exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell });
+    exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell, prior });
   } finally {
     kernels.dispose();
   }
@@ -134,6 +140,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     seed,
     split,
     ...(cell ? { cell } : {}),
+    ...(prior !== 'none' ? { prior } : {}),
     train_count: nTrain,
     valid_count: nValid,
     test_count: m.count,
@@ -162,7 +169,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     result.model = path;
   }
   if (!v['no-plot']) {
-    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}${other ? `-${other.space.name}` : ''}-${kind}-seed${seed}.svg`);
+    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}${other ? `-${other.space.name}` : ''}-${kind}${prior !== 'none' ? `-prior-${prior}` : ''}-seed${seed}.svg`);
     const ms = (a: Float64Array) => Float64Array.from(a, (x) => x * 1e3);
     const svg = await scatterSvg(ms(exp.testTrue), ms(exp.testPred), {
       title: `${title}: ${kind}, ${nTrain} training models, seed ${seed} (Spearman ${m.spearman.toFixed(3)})`,

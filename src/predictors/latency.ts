@@ -51,6 +51,8 @@ class NeuralLatencyPredictor implements LatencyPredictor {
     readonly regressor: GcnRegressor,
     /** The encoding it was trained on: what its device runs of a cell. */
     readonly cell: Nb201CellMode = 'pruned',
+    /** A linear fit the network's output is added to (it learned the residual), if any. */
+    readonly prior: LinearModel | null = null,
   ) {}
 
   graphs(codes: ArrayLike<number>): GraphSet {
@@ -63,11 +65,16 @@ class NeuralLatencyPredictor implements LatencyPredictor {
   }
 
   predictSecondsOfCodes(codes: ArrayLike<number>): Float64Array {
-    return this.regressor.predict(this.graphs(codes), Int32Array.from({ length: codes.length }, (_, i) => i));
+    const out = this.regressor.predict(this.graphs(codes), Int32Array.from({ length: codes.length }, (_, i) => i));
+    if (this.prior) {
+      const base = predictLinear(this.prior, codes);
+      for (let i = 0; i < out.length; i++) out[i] += base[i];
+    }
+    return out;
   }
 
   toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
-    return encodeArtifact({ kind: `latency-${this.kind}`, space: 'nb201', ...(this.cell === 'full' ? { cell: 'full' } : {}), gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
+    return encodeArtifact({ kind: `latency-${this.kind}`, space: 'nb201', ...(this.cell === 'full' ? { cell: 'full' } : {}), ...(this.prior ? { prior: this.prior } : {}), gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
   }
 }
 
@@ -104,7 +111,9 @@ export function loadLatencyPredictor(bytes: Uint8Array, source = 'model', kernel
     return Object.assign(new LinearLatencyPredictor(kind, lin), { meta });
   }
   if (header.cell !== undefined && !(NB201_CELL_MODES as readonly unknown[]).includes(header.cell)) throw new Error(`${source}: unknown cell encoding ${JSON.stringify(header.cell)}`);
-  return Object.assign(new NeuralLatencyPredictor(kind as 'gcn' | 'mlp', restoreRegressor(header, params, source, kernels), (header.cell as Nb201CellMode | undefined) ?? 'pruned'), { meta });
+  const prior = header.prior as LinearModel | undefined;
+  if (prior !== undefined && (!prior || prior.kind !== 'layerwise' || !Array.isArray(prior.weights) || !prior.weights.every(Number.isFinite))) throw new Error(`${source}: malformed layer-wise prior`);
+  return Object.assign(new NeuralLatencyPredictor(kind as 'gcn' | 'mlp', restoreRegressor(header, params, source, kernels), (header.cell as Nb201CellMode | undefined) ?? 'pruned', prior ?? null), { meta });
 }
 
 /** A GCN regressor from an artifact's header (configuration, target normalisation) and parameters. */
@@ -136,7 +145,15 @@ export interface LatencyTrainOptions {
   signal?: StopSignal;
   /** How the predictors see a cell; default: what the dataset says its device ran (LatBench: pruned). */
   cell?: Nb201CellMode;
+  /**
+   * gcn, mlp: 'layerwise' fits the layer-wise sum on the training cells first and trains the network
+   * on what it leaves (the prediction is their sum); 'none' trains the network on the latencies.
+   */
+  prior?: LatencyPrior;
 }
+
+export const LATENCY_PRIORS = ['none', 'layerwise'] as const;
+export type LatencyPrior = (typeof LATENCY_PRIORS)[number];
 
 export interface LatencyExperiment {
   predictor: LatencyPredictor;
@@ -188,9 +205,17 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
   } else {
     let set = encodeNb201Codes(ds.codes, cell);
     if (kind === 'mlp') set = flattenGraphs(set);
-    const fit = fitLatencyRegressor(set, split, secondsOf, rng, opts, kind === 'mlp' ? 'torch-linear' : 'thomas');
+    // the prior sees the training cells only: the validation cells stay an honest early-stopping signal
+    const prior = (opts.prior ?? 'none') === 'layerwise' ? fitLayerwise(codesOf(split.train), secondsOf(split.train), cell) : null;
+    const targetOf = prior
+      ? (idx: Int32Array) => {
+          const base = predictLinear(prior, codesOf(idx));
+          return Float64Array.from(idx, (i, j) => ds.seconds[i] - base[j]);
+        }
+      : secondsOf;
+    const fit = fitLatencyRegressor(set, split, targetOf, rng, opts, kind === 'mlp' ? 'torch-linear' : 'thomas');
     report = fit.report;
-    predictor = new NeuralLatencyPredictor(kind, fit.regressor, cell);
+    predictor = new NeuralLatencyPredictor(kind, fit.regressor, cell, prior);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const testCodes = codesOf(split.test);

@@ -107,20 +107,7 @@ export const SEARCH_BASELINE: OptionValues = {
  * BENCHMARKS.md): 10 rounds of 10, the first chosen by parameter count; --first is at most the budget.
  * BRP-NAS's own selection: --rounds 5 --first auto --warm-start random.
  */
-export const SEARCH_DEFAULTS: OptionValues = {
-  budget: 100,
-  runs: 25,
-  seed: 0,
-  rounds: 10,
-  first: 10,
-  warmStart: 'params',
-  targets: 'rank',
-  referenceSelection: false,
-  warmup: 0,
-  transfer: null,
-  latLimitMs: null,
-  latencyModel: null,
-};
+export const SEARCH_DEFAULTS: OptionValues = { ...SEARCH_BASELINE, rounds: 10, first: 10, warmStart: 'params' };
 
 export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'space', flag: 'space', kind: 'choice', choices: SEARCH_SPACES, appliesTo: 'all', help: 'search space (default nb201)' },

@@ -61,7 +61,7 @@ export { GcnRegressor, LATENCY_TRAIN_CONFIG, type RegressorTrainConfig, type Tra
 export { BinaryRelationPredictor, BRP_TRAIN_CONFIG, softTarget, type BrpTrainConfig } from './predictors/brp.js';
 export { splitIndices, groupedSplitIndices, SPLITS, type Split, type SplitKind } from './predictors/split.js';
 export { twinGroups, encodingKey } from './spaces/nb201-twins.js';
-export { trainLatencyPredictor, loadLatencyPredictor, latencyBody, LATENCY_PREDICTORS, type LatencyPredictor, type LatencyPredictorKind, type LatencyExperiment } from './predictors/latency.js';
+export { trainLatencyPredictor, loadLatencyPredictor, latencyBody, LATENCY_PREDICTORS, LATENCY_PRIORS, defaultLatencyPrior, type LatencyPrior, type LatencyPredictor, type LatencyPredictorKind, type LatencyExperiment } from './predictors/latency.js';
 export { fitFlops, fitLayerwise, predictLinear, leastSquares } from './predictors/baselines.js';
 export { encodeArtifact, decodeArtifact } from './predictors/artifact.js';
 export { regressionMetrics, withinShare, rmse, spearman, kendallTau, type RegressionMetrics } from './eval/metrics.js';

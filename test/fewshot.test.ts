@@ -200,10 +200,15 @@ test('latency train --prior layerwise: the GCN learns what the layer-wise sum le
     assert.equal(r.code, 0, r.err);
     const withPrior = JSON.parse(r.out);
     assert.equal(withPrior.prior, 'layerwise');
-    r = cli(['latency', 'train', '--device', file, '--predictor', 'gcn', ...split]);
+    // the default for the GCN of a whole-cell device, not for pruned cells (LatBench) or the MLP
+    r = cli(['latency', 'train', '--device', file, '--predictor', 'gcn', ...split.map((x) => (x === '2' ? '1' : x))]);
+    assert.equal(JSON.parse(r.out).prior, 'layerwise');
+    r = cli(['latency', 'train', '--device', file, '--predictor', 'gcn', '--cell', 'pruned', ...split.map((x) => (x === '2' ? '1' : x))]);
+    assert.equal(JSON.parse(r.out).prior, 'none');
+    r = cli(['latency', 'train', '--device', file, '--predictor', 'gcn', '--prior', 'none', ...split]);
     assert.equal(r.code, 0, r.err);
     const plain = JSON.parse(r.out);
-    assert.equal(plain.prior, undefined);
+    assert.equal(plain.prior, 'none');
     // two epochs teach a GCN little; on a device whose latency is nearly a sum of op costs the prior carries the ranking
     assert.ok(withPrior.spearman > 0.9 && withPrior.spearman > plain.spearman, `prior ${withPrior.spearman} vs plain ${plain.spearman}`);
     // the saved model is the sum: far from what the GCN part alone would say (the residual is near zero)

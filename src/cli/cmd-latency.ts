@@ -4,7 +4,7 @@ import { loadDeviceLatency } from '../data/device-latency.js';
 import { SPACE_LATENCY_PREDICTORS, loadSpaceLatencyPredictor, trainSpaceLatencyPredictor } from '../predictors/space-latency.js';
 import { decodeArtifact } from '../predictors/artifact.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
-import { LATENCY_PREDICTORS, LATENCY_PRIORS, loadLatencyPredictor, trainLatencyPredictor, type LatencyPredictorKind, type LatencyPrior } from '../predictors/latency.js';
+import { LATENCY_PREDICTORS, LATENCY_PRIORS, loadLatencyPredictor, trainLatencyPredictor, defaultLatencyPrior, type LatencyPredictorKind, type LatencyPrior } from '../predictors/latency.js';
 import { scatterSvg } from '../report/plots.js';
 import { NB201_CELL_MODES, parseArch, vectorToArchString } from '../spaces/nb201.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
@@ -39,6 +39,7 @@ const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
       --prior layerwise (gcn, mlp): fit the layer-wise sum on the training models first and train
       the network on what it leaves; the prediction is their sum. The network then learns only what
       per-op costs miss (on a device whose latency is nearly a sum of op costs, that is little).
+      Default: layerwise for the GCN on whole cells, none otherwise.
 
       A dataset measured on NB101 or DARTS networks (brp-nas measure --space nb101|darts) trains the
       same way with --predictor gcn|flops|layerwise (default --train 400 --valid 50): a seeded random
@@ -101,7 +102,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     for (const flag of ['epochs', 'threads'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to ${other ? 'gcn' : 'gcn, mlp'})`);
   }
   if (v.prior !== undefined && (other || (kind !== 'gcn' && kind !== 'mlp'))) throw new UsageError(`latency train: --prior applies to --predictor gcn or mlp on nb201 datasets`);
-  const prior = choiceFlag(v.prior, 'prior', LATENCY_PRIORS, 'none') as LatencyPrior;
+  const prior = other || (kind !== 'gcn' && kind !== 'mlp') ? null : (choiceFlag(v.prior, 'prior', LATENCY_PRIORS, defaultLatencyPrior(kind, cell!)) as LatencyPrior);
   const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
   const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
   const ds = other ? { device: other.device, source: other.source, count: other.archs.length, notes: other.notes } : { device: nb201!.device, source: nb201!.source, count: nb201!.codes.length, notes: nb201!.notes };
@@ -126,7 +127,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
         if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s`);
       },
     };
-    exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell, prior });
+    exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell, prior: prior ?? undefined });
   } finally {
     kernels.dispose();
   }
@@ -140,7 +141,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     seed,
     split,
     ...(cell ? { cell } : {}),
-    ...(prior !== 'none' ? { prior } : {}),
+    ...(prior ? { prior } : {}),
     train_count: nTrain,
     valid_count: nValid,
     test_count: m.count,
@@ -169,7 +170,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     result.model = path;
   }
   if (!v['no-plot']) {
-    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}${other ? `-${other.space.name}` : ''}-${kind}${prior !== 'none' ? `-prior-${prior}` : ''}-seed${seed}.svg`);
+    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}${other ? `-${other.space.name}` : ''}-${kind}${prior === 'layerwise' ? '-prior-layerwise' : ''}-seed${seed}.svg`);
     const ms = (a: Float64Array) => Float64Array.from(a, (x) => x * 1e3);
     const svg = await scatterSvg(ms(exp.testTrue), ms(exp.testPred), {
       title: `${title}: ${kind}, ${nTrain} training models, seed ${seed} (Spearman ${m.spearman.toFixed(3)})`,

@@ -148,12 +148,20 @@ export interface LatencyTrainOptions {
   /**
    * gcn, mlp: 'layerwise' fits the layer-wise sum on the training cells first and trains the network
    * on what it leaves (the prediction is their sum); 'none' trains the network on the latencies.
+   * Default: 'layerwise' for the GCN of a device that runs whole cells (its dead edges make latency
+   * close to a sum of op costs, which the GCN alone learned worse than the sum; BENCHMARKS.md), else
+   * 'none'.
    */
   prior?: LatencyPrior;
 }
 
 export const LATENCY_PRIORS = ['none', 'layerwise'] as const;
 export type LatencyPrior = (typeof LATENCY_PRIORS)[number];
+
+/** The prior a network trains on when none is asked for (see LatencyTrainOptions.prior). */
+export function defaultLatencyPrior(kind: LatencyPredictorKind, cell: Nb201CellMode): LatencyPrior {
+  return kind === 'gcn' && cell === 'full' ? 'layerwise' : 'none';
+}
 
 export interface LatencyExperiment {
   predictor: LatencyPredictor;
@@ -206,7 +214,7 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
     let set = encodeNb201Codes(ds.codes, cell);
     if (kind === 'mlp') set = flattenGraphs(set);
     // the prior sees the training cells only: the validation cells stay an honest early-stopping signal
-    const prior = (opts.prior ?? 'none') === 'layerwise' ? fitLayerwise(codesOf(split.train), secondsOf(split.train), cell) : null;
+    const prior = (opts.prior ?? defaultLatencyPrior(kind, cell)) === 'layerwise' ? fitLayerwise(codesOf(split.train), secondsOf(split.train), cell) : null;
     const targetOf = prior
       ? (idx: Int32Array) => {
           const base = predictLinear(prior, codesOf(idx));

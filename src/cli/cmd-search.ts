@@ -50,7 +50,9 @@ With --lat-limit, candidates are the cells whose latency, predicted by MODEL (fr
 train --save'), is at most MS milliseconds; the result reports the share of selected models that
 truly meet the limit on the model's LatBench device. --transfer MODEL starts the BRP predictor's
 GCN body from a trained GCN latency predictor (BRP-NAS's transfer); --warmup N first trains the new
-head alone for N full-pair steps. The last round takes all its picks from the predicted best;
+head alone for N full-pair steps. The predictor searches (brp, gcn) run 10 rounds of 10 by default,
+the first chosen by parameter count (--warm-start params); BRP-NAS's own selection is --rounds 5
+--first auto --warm-start random. The last round takes all its picks from the predicted best;
 --reference-selection keeps the reference's half-random last round.
 
 The default result name holds every option that changes results, so different settings never

@@ -307,6 +307,12 @@ test('search defaults (issue 14): 10 rounds, the first of 10 chosen by parameter
   assert.equal(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', rounds: '1' }).first, 100);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', budget: '6', first: '7' }), /--first 7 is more than the budget/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', first: 'some' }), /--first must be an integer between 1 and 1000000 or auto, got "some"/);
+  // the library applies the same defaults: one round takes the whole budget instead of failing
+  const { ArchSearch } = await import('../src/search/arch-search.js');
+  const one = new ArchSearch({ strategy: 'brp', budget: 12, seed: 1, rounds: 1, brp: { hidden: 8, layers: 1 } });
+  assert.equal(one.ask(100).length, 12);
+  const small = new ArchSearch({ strategy: 'brp', budget: 6, seed: 1, brp: { hidden: 8, layers: 1 } });
+  assert.equal(small.ask(100).length, 6);
   // strategies without rounds keep their names
   assert.equal(searchResultName(searchSettingsFrom({ dataset: 'cifar100', strategy: 'rea' })), 'cifar100-rea-b100-seed0');
 });

@@ -71,7 +71,8 @@ export interface Trial {
 /** Build a strategy over a domain's ids (shared by ArchSearch and the simulation). */
 export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'seed' | 'space'>, domain: SearchDomain, candidates: Int32Array, rng: Rng): SearchStrategy {
   const rounds = opts.rounds ?? SEARCH_DEFAULTS.rounds;
-  const first = opts.first === undefined ? Math.min(SEARCH_DEFAULTS.first!, opts.budget) : (opts.first ?? undefined);
+  // the default first round shrinks to a small budget, and a single round takes it all (as on the CLI)
+  const first = opts.first === undefined ? (rounds < 2 ? opts.budget : Math.min(SEARCH_DEFAULTS.first!, opts.budget)) : (opts.first ?? undefined);
   const classOf = opts.dedupe === false ? undefined : domain.classOf;
   // a zero-cost score for the first round: the parameter count of the network (the space's cost model)
   const warmScores = (opts.warmStart ?? SEARCH_DEFAULTS.warmStart) === 'params' ? (ids: Int32Array) => Float64Array.from(ids, (id) => domain.params(id)) : undefined;

@@ -101,8 +101,10 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     // a least-squares fit has no epochs and runs on one thread: such flags would be silently ignored
     for (const flag of ['epochs', 'threads'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to ${other ? 'gcn' : 'gcn, mlp'})`);
   }
-  if (v.prior !== undefined && (other || (kind !== 'gcn' && kind !== 'mlp'))) throw new UsageError(`latency train: --prior applies to --predictor gcn or mlp on nb201 datasets`);
-  const prior = other || (kind !== 'gcn' && kind !== 'mlp') ? null : (choiceFlag(v.prior, 'prior', LATENCY_PRIORS, defaultLatencyPrior(kind, cell!)) as LatencyPrior);
+  // a prior belongs to the NB201 networks (the GCN, the MLP); anything else refuses --prior
+  const neural = nb201 !== null && (kind === 'gcn' || kind === 'mlp');
+  if (v.prior !== undefined && !neural) throw new UsageError(`latency train: --prior applies to --predictor gcn or mlp on nb201 datasets`);
+  const prior = neural ? (choiceFlag(v.prior, 'prior', LATENCY_PRIORS, defaultLatencyPrior(kind, cell!)) as LatencyPrior) : null;
   const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
   const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
   const ds = other ? { device: other.device, source: other.source, count: other.archs.length, notes: other.notes } : { device: nb201!.device, source: nb201!.source, count: nb201!.codes.length, notes: nb201!.notes };

@@ -13,7 +13,7 @@ import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
 import { IterativePredictorSearch } from './iterative.js';
 import { BRP_LEARNER_DEFAULTS, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
-import { SEARCH_DEFAULTS, STRATEGIES, type StrategyName, type WarmStart } from './options.js';
+import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type StrategyName, type WarmStart } from './options.js';
 import { RandomSearch } from './random.js';
 import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
 import { enumerationDomain, listDomain, nb201Domain, type SearchDomain } from './domain.js';
@@ -71,8 +71,7 @@ export interface Trial {
 /** Build a strategy over a domain's ids (shared by ArchSearch and the simulation). */
 export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'seed' | 'space'>, domain: SearchDomain, candidates: Int32Array, rng: Rng): SearchStrategy {
   const rounds = opts.rounds ?? SEARCH_DEFAULTS.rounds;
-  // the default first round shrinks to a small budget, and a single round takes it all (as on the CLI)
-  const first = opts.first === undefined ? (rounds < 2 ? opts.budget : Math.min(SEARCH_DEFAULTS.first!, opts.budget)) : (opts.first ?? undefined);
+  const first = opts.first === undefined ? defaultFirstRound(opts.budget, rounds) : (opts.first ?? undefined);
   const classOf = opts.dedupe === false ? undefined : domain.classOf;
   // a zero-cost score for the first round: the parameter count of the network (the space's cost model)
   const warmScores = (opts.warmStart ?? SEARCH_DEFAULTS.warmStart) === 'params' ? (ids: Int32Array) => Float64Array.from(ids, (id) => domain.params(id)) : undefined;

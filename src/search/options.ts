@@ -109,6 +109,11 @@ export const SEARCH_BASELINE: OptionValues = {
  */
 export const SEARCH_DEFAULTS: OptionValues = { ...SEARCH_BASELINE, rounds: 10, first: 10, warmStart: 'params' };
 
+/** The first round's size when none is asked for: the default, at most the budget; a single round takes it all. */
+export function defaultFirstRound(budget: number, rounds: number): number {
+  return rounds < 2 ? budget : Math.min(SEARCH_DEFAULTS.first!, budget);
+}
+
 export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'space', flag: 'space', kind: 'choice', choices: SEARCH_SPACES, appliesTo: 'all', help: 'search space (default nb201)' },
   { key: 'dataset', flag: 'dataset', kind: 'choice', choices: NB201_DATASETS, appliesTo: 'all', spaces: ['nb201'], help: 'NB201 dataset (required on nb201)' },
@@ -205,7 +210,7 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
   // the default first round shrinks to a small budget; one asked for does not
-  if (values.first === undefined && out.first !== null) out.first = out.rounds < 2 ? out.budget : Math.min(out.first, out.budget);
+  if (values.first === undefined) out.first = defaultFirstRound(out.budget, out.rounds);
   if (out.first !== null && out.first > out.budget) fail(`--first ${out.first} is more than the budget (${out.budget})`);
   if (out.first !== null && out.first < out.budget && out.rounds < 2) fail('--first needs --rounds 2 or more (the rest of the budget goes to the later rounds)');
   return out;

@@ -7,7 +7,8 @@
 // interrupted bench resumes. Prints a markdown table and writes one curve plot per dataset.
 //   node dist/bench/search.js [--space nb201|nb101] [--datasets cifar10,cifar100,imagenet16 | val108_1run,test108_mean3] [--strategies brp,gcn,rea,random]
 //                             [--runs 25] [--budget 100] [--seed 0] [--threads 2]
-//                             [--reference-selection] [--targets rank|minmax] [--rounds 5] [--first N] [--warm-start random|params]
+//                             [any strategy option of `brp-nas search`: --rounds, --first, --warm-start, --explore,
+//                              --reference-selection, --targets; each applies to the strategies it means something for]
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,13 +19,16 @@ import { curvesSvg } from '../src/report/plots.js';
 import { simulateCheckpointed } from '../src/search/checkpoint.js';
 import { nb101SimBenchmark, nb201SimBenchmark } from '../src/search/benchmark.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../src/data/nb101-pool.js';
-import { SEARCH_DEFAULTS, SEARCH_PROTOCOL, searchKey, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs, type SearchSettings } from '../src/search/options.js';
+import { SEARCH_DEFAULTS, SEARCH_OPTIONS, SEARCH_PROTOCOL, searchKey, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs, type SearchSettings } from '../src/search/options.js';
 import type { SimulationResult } from '../src/search/simulate.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
 
+// the strategy options (those that do not apply to every strategy) come from the search's option table
+const ABLATIONS = SEARCH_OPTIONS.filter((d) => d.appliesTo !== 'all');
 const { values } = parseArgs({
   options: {
+    ...Object.fromEntries(ABLATIONS.map((d) => [d.flag, { type: d.kind === 'bool' ? ('boolean' as const) : ('string' as const) }])),
     space: { type: 'string', default: 'nb201' },
     datasets: { type: 'string' },
     pool: { type: 'string' },
@@ -32,16 +36,12 @@ const { values } = parseArgs({
     runs: { type: 'string', default: String(SEARCH_DEFAULTS.runs) },
     budget: { type: 'string' },
     seed: { type: 'string', default: String(SEARCH_DEFAULTS.seed) },
-    rounds: { type: 'string' },
-    first: { type: 'string' },
-    'warm-start': { type: 'string' },
-    'reference-selection': { type: 'boolean', default: false },
-    targets: { type: 'string' },
     threads: { type: 'string', default: '2' },
     dir: { type: 'string' },
     data: { type: 'string' },
   },
 });
+const flagValue = (flag: string) => (values as Record<string, string | boolean | undefined>)[flag];
 const dataDir = resolveDataDir(values.data);
 const nb101 = values.space === 'nb101';
 if (!nb101 && values.space !== 'nb201') throw new Error(`--space must be nb201 or nb101, got ${values.space}`);
@@ -60,7 +60,7 @@ if (prov.dirty) console.error('note: the working tree has uncommitted changes; t
 
 /** Settings for one strategy: the ablation flags apply only where they mean something. */
 function settingsFor(dataset: string, strategy: string): SearchSettings {
-  const predictor = strategy === 'brp' || strategy === 'gcn';
+  const given = ABLATIONS.filter((d) => flagValue(d.flag) !== undefined && flagValue(d.flag) !== false && (d.appliesTo as readonly string[]).includes(strategy));
   return searchSettingsFrom(
     {
       ...(nb101 ? { space: 'nb101', reveal: dataset, ...(values.pool ? { pool: values.pool } : {}) } : { dataset }),
@@ -68,11 +68,7 @@ function settingsFor(dataset: string, strategy: string): SearchSettings {
       runs: values.runs,
       budget: values.budget,
       seed: values.seed,
-      ...(predictor && values.rounds ? { rounds: values.rounds } : {}),
-      ...(predictor && values.first ? { first: values.first } : {}),
-      ...(predictor && values['warm-start'] ? { 'warm-start': values['warm-start'] } : {}),
-      ...(predictor && values['reference-selection'] ? { 'reference-selection': true } : {}),
-      ...(strategy === 'brp' && values.targets ? { targets: values.targets } : {}),
+      ...Object.fromEntries(given.map((d) => [d.flag, flagValue(d.flag)])),
     },
     'search bench',
   );
@@ -116,7 +112,11 @@ for (const dataset of values.datasets!.split(',')) {
     perDataset.push({ ...r, label });
     results.push({ ...r, label });
   }
-  const tags = `${values['reference-selection'] ? '-refsel' : ''}${values.targets && values.targets !== SEARCH_DEFAULTS.targets ? `-${values.targets}` : ''}${values.rounds ? `-rounds${values.rounds}` : ''}${values.first ? `-first${values.first}` : ''}${values['warm-start'] && values['warm-start'] !== 'random' ? `-warm-${values['warm-start']}` : ''}`;
+  // the options' own name tags (as in result names), for every strategy option given
+  const parsed = (d: (typeof ABLATIONS)[number], v: string | true) => (v === true ? true : d.auto && v === 'auto' ? null : d.kind === 'int' || d.kind === 'num' ? Number(v) : v);
+  const tags = ABLATIONS.filter((d) => d.tag && flagValue(d.flag) !== undefined && flagValue(d.flag) !== false)
+    .map((d) => `-${(d.tag as (x: unknown) => string)(parsed(d, flagValue(d.flag) as string | true))}`)
+    .join('');
   const svg = await curvesSvg(
     perDataset.map((r) => ({ name: r.label, mean: r.curve_mean, se: r.curve_se })),
     nb101

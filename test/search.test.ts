@@ -291,6 +291,51 @@ test('iterative search: --first sets the first round, the rest share the later r
   assert.match(r.err, /--warm-start does not apply to --strategy rea/);
 });
 
+test('iterative search: --explore sets the random share of the predictor rounds (0.5: the reference\'s half and half, bit for bit); the warm first round stays half and half', async () => {
+  const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
+  const candidates = allCodes({ validOnly: true });
+  const params = (c: number) => nb201Domain.params(c);
+  // the learner ranks by a fixed score: a round's exploit picks are the best fresh codes by that score
+  const score = (c: number) => quality(c);
+  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, score) };
+  const rounds = (explore: number | undefined) => {
+    const s = new IterativePredictorSearch('t', candidates, new Rng(9), learner, { budget: 40, rounds: 4, first: 10, warmScores: (ids) => Float64Array.from(ids, params), ...(explore === undefined ? {} : { explore }) });
+    const out: number[][] = [];
+    for (let r = 0; r < 4; r++) {
+      const got = s.ask(1000);
+      out.push(got);
+      s.tell(got.map((code) => ({ code, value: 1 })));
+    }
+    return out;
+  };
+  const byScore = Array.from(candidates).sort((a, b) => score(b) - score(a));
+  const exploitPicks = (round: number[], taken: Set<number>) => {
+    // how many of the round's picks are the predicted best (in order, skipping what earlier rounds took)
+    const best = byScore.filter((c) => !taken.has(c));
+    let k = 0;
+    while (k < round.length && round[k] === best[k]) k++;
+    return k;
+  };
+  const half = rounds(undefined);
+  assert.deepEqual(rounds(0.5), half, 'explore 0.5 is the default, the same picks');
+  const more = rounds(0.2);
+  assert.deepEqual(more[0], half[0], 'the warm first round does not depend on --explore');
+  const taken = new Set(more[0]);
+  assert.ok(exploitPicks(more[1], taken) >= 8, 'round 2: 8 of 10 from the predicted best');
+  assert.ok(exploitPicks(half[1], new Set(half[0])) < 8);
+  const all = rounds(0);
+  assert.equal(exploitPicks(all[1], new Set(all[0])), 10);
+  assert.throws(() => new IterativePredictorSearch('t', candidates, new Rng(5), learner, { budget: 40, rounds: 4, explore: 1.5 }), /explore must be a share between 0 and 1/);
+  // the option: named and keyed only when it differs from the reference's 0.5, so earlier results keep their names
+  const s = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', explore: '0.2' });
+  assert.equal(s.explore, 0.2);
+  assert.equal(searchResultName(s), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-explore0.2');
+  assert.equal(searchKey(s).explore, 0.2);
+  assert.ok(!('explore' in searchKey(searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' }))));
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', explore: '2' }), /--explore must be between 0 and 1, got 2/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar100', strategy: 'rea', explore: '0.2' }), /--explore does not apply to --strategy rea/);
+});
+
 test('search defaults (issue 14): 10 rounds, the first of 10 chosen by parameter count; names and keys stay relative to the first release, so its results keep their names', async () => {
   const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
   const d = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' });

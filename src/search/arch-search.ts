@@ -48,6 +48,8 @@ export interface ArchSearchOptions {
   first?: number | null;
   /** How a predictor search chooses its first round (default SEARCH_DEFAULTS.warmStart). */
   warmStart?: WarmStart;
+  /** Share of each later round (but the last) proposed at random (default SEARCH_DEFAULTS.explore). */
+  explore?: number;
   brp?: Partial<BrpLearnerOptions>;
   gcn?: Partial<GcnLearnerOptions>;
   /** Body parameters to start the BRP from (a GCN latency predictor's, see latencyBody). */
@@ -75,7 +77,7 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
   const classOf = opts.dedupe === false ? undefined : domain.classOf;
   // a zero-cost score for the first round: the parameter count of the network (the space's cost model)
   const warmScores = (opts.warmStart ?? SEARCH_DEFAULTS.warmStart) === 'params' ? (ids: Int32Array) => Float64Array.from(ids, (id) => domain.params(id)) : undefined;
-  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores };
+  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore };
   const kernels = () => opts.kernels ?? createWasmKernels();
   switch (opts.strategy) {
     case 'random':

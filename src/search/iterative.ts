@@ -2,8 +2,9 @@
 // `--iter K --sample_best2`): first a random round; then, in each later round, retrain the predictor
 // (warm-started) on everything measured so far, rank all candidates, and propose half the round from
 // the predicted best and half at random from the top |C| / 2^i of the ranking. Options (issue 14):
-// the first round's size, and a zero-cost score (e.g. the parameter count) that chooses the first
-// round the way a trained predictor chooses the later ones, instead of all at random.
+// the first round's size, a zero-cost score (e.g. the parameter count) that chooses the first
+// round the way a trained predictor chooses the later ones, instead of all at random, and the random
+// share of the later rounds (`explore`, the reference's half by default).
 
 import type { Rng } from '../util/rng.js';
 import { ClassSet, type ClassOf, type Observation, type SearchStrategy } from './strategy.js';
@@ -32,6 +33,12 @@ export interface IterativeOptions {
   first?: number;
   /** Scores (higher = better) that choose the first round as a predictor would; absent: a random first round. */
   warmScores?: (candidates: Int32Array) => Float64Array;
+  /**
+   * Share of each predictor round (after the first, before the last) proposed at random from the top
+   * of the ranking, the rest from the predicted best (default 0.5, the reference's half and half).
+   * The warm-started first round stays half and half: its score is a guess, not a trained predictor.
+   */
+  explore?: number;
 }
 
 export class IterativePredictorSearch implements SearchStrategy {
@@ -57,6 +64,7 @@ export class IterativePredictorSearch implements SearchStrategy {
   ) {
     if (opts.rounds < 1 || opts.budget < 2) throw new Error('iterative search needs rounds >= 1 and budget >= 2');
     if (opts.first !== undefined && (!Number.isInteger(opts.first) || opts.first < 1 || opts.first > opts.budget)) throw new Error(`the first round must have between 1 and ${opts.budget} models, got ${opts.first}`);
+    if (opts.explore !== undefined && !(opts.explore >= 0 && opts.explore <= 1)) throw new Error(`explore must be a share between 0 and 1, got ${opts.explore}`);
     if (opts.first !== undefined && opts.rounds < 2 && opts.first < opts.budget) throw new Error('a first round smaller than the budget needs at least 2 rounds');
     this.candidates = Int32Array.from(candidates);
     this.perRound = opts.first === undefined ? Math.max(2, Math.ceil(opts.budget / opts.rounds)) : Math.max(1, Math.ceil((opts.budget - opts.first) / Math.max(1, opts.rounds - 1)));
@@ -97,7 +105,9 @@ export class IterativePredictorSearch implements SearchStrategy {
       this.modelSeconds += (performance.now() - t0) / 1000;
       const order = Array.from(this.candidates.keys()).sort((a, b) => scores[b] - scores[a]);
       const last = this.codes.length + want >= this.opts.budget;
-      const nTop = last && this.opts.exploitLastRound !== false ? want : Math.floor(want / 2);
+      // want - round(want / 2) is floor(want / 2): the reference's split
+      const explore = this.round === 0 ? 0.5 : (this.opts.explore ?? 0.5);
+      const nTop = last && this.opts.exploitLastRound !== false ? want : want - Math.round(want * explore);
       for (const i of order) {
         if (picks.length >= nTop) break;
         const c = this.candidates[i];

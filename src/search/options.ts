@@ -38,6 +38,8 @@ export interface SearchSettings {
   first: number | null;
   /** How the first round is chosen (brp, gcn). */
   warmStart: WarmStart;
+  /** Share of each later round (but the last) proposed at random from the top of the ranking (brp, gcn; the reference: 0.5). */
+  explore: number;
   /** How the BRP scales measured accuracies before its soft pair targets. */
   targets: TargetScaling;
   /** The reference's half-random last round instead of an all-exploit one (brp, gcn). */
@@ -94,6 +96,7 @@ export const SEARCH_BASELINE: OptionValues = {
   rounds: 5,
   first: null,
   warmStart: 'random',
+  explore: 0.5,
   targets: 'rank',
   referenceSelection: false,
   warmup: 0,
@@ -127,6 +130,7 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'rounds', flag: 'rounds', kind: 'int', min: 1, max: 1000, appliesTo: PREDICTOR, tag: (v: number) => `rounds${v}`, help: 'rounds of the iterative data selection' },
   { key: 'first', flag: 'first', kind: 'int', value: 'N|auto', min: 1, max: 1e6, auto: true, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number | null) => (v === null ? 'firstauto' : `first${v}`), help: 'models in the first round, at most the budget; the rest share the other rounds, the BRP trained 3 steps per measured model (auto: budget / rounds each, on the reference schedule of 60 steps times the round)' },
   { key: 'warmStart', flag: 'warm-start', kind: 'choice', choices: WARM_STARTS, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `warm-${v}`, help: "how the first round is chosen: random, or params (half the largest by parameter count, half at random from the larger half: a zero-cost score in a predictor's place)" },
+  { key: 'explore', flag: 'explore', kind: 'num', value: 'F', min: 0, max: 1, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `explore${v}`, help: "share of each round after the first (but the last) proposed at random from the top 1/2^round of the ranking, the rest the predicted best (the reference: 0.5)" },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
@@ -246,8 +250,8 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
-  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
 }
 
 /**

@@ -36,6 +36,7 @@ export interface SimulationOptions {
   /** Models in the first round of a predictor search, and how it is chosen (issue 14; see ArchSearchOptions). */
   first?: number | null;
   warmStart?: WarmStart;
+  explore?: number;
   /** Latency constraint: predicted seconds per id (candidates need pred <= limit), true seconds per id (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };
   onRun?: (run: number, result: RunResult) => void;

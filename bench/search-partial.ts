@@ -21,8 +21,9 @@ const runs = JSON.parse(readFileSync(checkpoint, 'utf8')).runs as { bestTest: nu
 const n = runs.length;
 if (n === 0) throw new Error(`${checkpoint}: no finished run`);
 const budget = runs[0].bestTest.length;
-const at = [...values.at!.split(',').map(Number).filter((k) => k < budget), budget];
-if (at.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`--at must list budgets of at least 1, got ${values.at}`);
+const asked = values.at!.split(',').map(Number);
+if (asked.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`--at must list budgets of at least 1, got ${values.at}`);
+const at = [...asked.filter((k) => k < budget), budget];
 const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
 const f2 = (x: number) => x.toFixed(2);
 

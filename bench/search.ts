@@ -42,6 +42,8 @@ const { values } = parseArgs({
   },
 });
 const flagValue = (flag: string) => (values as Record<string, string | boolean | undefined>)[flag];
+/** The strategy options given on the command line. */
+const GIVEN = ABLATIONS.filter((d) => flagValue(d.flag) !== undefined && flagValue(d.flag) !== false);
 const dataDir = resolveDataDir(values.data);
 const nb101 = values.space === 'nb101';
 if (!nb101 && values.space !== 'nb201') throw new Error(`--space must be nb201 or nb101, got ${values.space}`);
@@ -60,7 +62,7 @@ if (prov.dirty) console.error('note: the working tree has uncommitted changes; t
 
 /** Settings for one strategy: the ablation flags apply only where they mean something. */
 function settingsFor(dataset: string, strategy: string): SearchSettings {
-  const given = ABLATIONS.filter((d) => flagValue(d.flag) !== undefined && flagValue(d.flag) !== false && (d.appliesTo as readonly string[]).includes(strategy));
+  const given = GIVEN.filter((d) => (d.appliesTo as readonly string[]).includes(strategy));
   return searchSettingsFrom(
     {
       ...(nb101 ? { space: 'nb101', reveal: dataset, ...(values.pool ? { pool: values.pool } : {}) } : { dataset }),
@@ -112,10 +114,11 @@ for (const dataset of values.datasets!.split(',')) {
     perDataset.push({ ...r, label });
     results.push({ ...r, label });
   }
-  // the options' own name tags (as in result names), for every strategy option given
-  const parsed = (d: (typeof ABLATIONS)[number], v: string | true) => (v === true ? true : d.auto && v === 'auto' ? null : d.kind === 'int' || d.kind === 'num' ? Number(v) : v);
-  const tags = ABLATIONS.filter((d) => d.tag && flagValue(d.flag) !== undefined && flagValue(d.flag) !== false)
-    .map((d) => `-${(d.tag as (x: unknown) => string)(parsed(d, flagValue(d.flag) as string | true))}`)
+  // the options' own name tags (as in result names), for every strategy option given; every strategy
+  // option applies to brp, so its settings hold each given value as the search parses it
+  const parsed = settingsFor(dataset, 'brp');
+  const tags = GIVEN.filter((d) => d.tag)
+    .map((d) => `-${(d.tag as (x: unknown) => string)(parsed[d.key])}`)
     .join('');
   const svg = await curvesSvg(
     perDataset.map((r) => ({ name: r.label, mean: r.curve_mean, se: r.curve_se })),

@@ -12,8 +12,9 @@ import { allCodes, isValid, parseArch, vectorToArchString, vectorToCode, type Nb
 import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
 import { IterativePredictorSearch } from './iterative.js';
-import { BRP_LEARNER_DEFAULTS, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
-import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type StrategyName, type WarmStart } from './options.js';
+import { BRP_LEARNER_DEFAULTS, BRP_PRETRAIN, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
+import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type Pretrain, type StrategyName, type WarmStart } from './options.js';
+import { zeroCostScores } from './zero-cost.js';
 import { RandomSearch } from './random.js';
 import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
 import { enumerationDomain, listDomain, nb201Domain, type SearchDomain } from './domain.js';
@@ -50,6 +51,10 @@ export interface ArchSearchOptions {
   warmStart?: WarmStart;
   /** Share of each later round (but the last) proposed at random (default SEARCH_DEFAULTS.explore). */
   explore?: number;
+  /** Predicted-best picks from the neighbours of this many best measured models (default SEARCH_DEFAULTS.local: 0, the whole ranking). */
+  local?: number;
+  /** Zero-cost score the BRP learns to rank by before its first round (default SEARCH_DEFAULTS.pretrain: none). */
+  pretrain?: Pretrain;
   brp?: Partial<BrpLearnerOptions>;
   gcn?: Partial<GcnLearnerOptions>;
   /** Body parameters to start the BRP from (a GCN latency predictor's, see latencyBody). */
@@ -75,19 +80,29 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
   const rounds = opts.rounds ?? SEARCH_DEFAULTS.rounds;
   const first = opts.first === undefined ? defaultFirstRound(opts.budget, rounds) : (opts.first ?? undefined);
   const classOf = opts.dedupe === false ? undefined : domain.classOf;
-  // a zero-cost score for the first round: the parameter count of the network (the space's cost model)
-  const warmScores = (opts.warmStart ?? SEARCH_DEFAULTS.warmStart) === 'params' ? (ids: Int32Array) => Float64Array.from(ids, (id) => domain.params(id)) : undefined;
-  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore };
+  // a zero-cost score for the first round (the parameter count, the expected SynFlow)
+  const warm = opts.warmStart ?? SEARCH_DEFAULTS.warmStart;
+  const warmScores = warm !== 'random' ? (ids: Int32Array) => zeroCostScores(domain, warm, ids) : undefined;
+  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, neighbours: domain.neighbours };
   const kernels = () => opts.kernels ?? createWasmKernels();
   switch (opts.strategy) {
     case 'random':
       return new RandomSearch(candidates, rng, classOf);
     case 'rea':
       return new RegularizedEvolution(candidates, rng, domain.neighbours, REA_DEFAULTS, classOf);
-    case 'brp':
+    case 'brp': {
+      const pretrainOn = opts.pretrain ?? SEARCH_DEFAULTS.pretrain;
+      let pretrain: BrpLearnerOptions['pretrain'];
+      if (pretrainOn !== 'none') {
+        // its own stream, forked only when asked for: without --pretrain the search's draws are unchanged
+        const ids = rng.fork().sample(Array.from(candidates), Math.min(BRP_PRETRAIN.models, candidates.length));
+        pretrain = { ids, values: Array.from(zeroCostScores(domain, pretrainOn, ids)), steps: BRP_PRETRAIN.steps, modelsPerStep: BRP_PRETRAIN.modelsPerStep };
+      }
       // rounds of another size (--first) train 3 steps per measured model: the default schedule's rate
-      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), domain.graphs(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...(first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, signal: opts.signal }, opts.transferBody), iterative);
+      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), domain.graphs(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...(first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, ...(pretrain ? { pretrain } : {}), signal: opts.signal }, opts.transferBody), iterative);
+    }
     case 'gcn':
+      if ((opts.pretrain ?? 'none') !== 'none') throw new Error('pretrain applies to the brp strategy only');
       return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels(), domain.graphs(), rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal }), iterative);
     default:
       throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);

@@ -8,6 +8,7 @@ import { nb201GraphsByCode } from '../nn/graphs.js';
 import { nb201Mutations, nb201Space } from '../spaces/nb201-space.js';
 import { NB201_SIZE, codeToVector, parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201.js';
 import type { SearchSpace } from '../spaces/space.js';
+import { nb201SynflowByCode } from '../spaces/nb201-synflow.js';
 import { isoClass } from './iso-class.js';
 
 export interface SearchDomain {
@@ -26,6 +27,8 @@ export interface SearchDomain {
   graphs(): GraphSet;
   /** Trainable parameters of the id's network (the space's cost model): a zero-cost score. */
   params(id: number): number;
+  /** log10 of the id's expected SynFlow (see SearchSpace.synflow), where the space has it. */
+  synflow?(id: number): number;
 }
 
 /** NB201 with vector codes as ids; neighbours keep REA's original order (invalid ones are never candidates). */
@@ -38,6 +41,7 @@ export const nb201Domain: SearchDomain = {
   neighbours: (id) => nb201Mutations(codeToVector(id)).map(vectorToCode),
   graphs: nb201GraphsByCode,
   params: (id) => nb201Space.cost(codeToVector(id)).params,
+  synflow: (id) => nb201SynflowByCode()[id],
 };
 
 /** Encode many architectures of a space into one packed graph set. */
@@ -86,6 +90,7 @@ export function listDomain<A>(space: SearchSpace<A>, archs: readonly A[], keys?:
     },
     graphs: () => (graphs ??= encodeArchs(space, archs)),
     params: (id) => space.cost(archs[id]).params,
+    ...(space.synflow ? { synflow: (id: number) => space.synflow!(archs[id]) } : {}),
   };
 }
 
@@ -106,6 +111,7 @@ export function enumerationDomain<A>(space: SearchSpace<A>): SearchDomain {
     classOf: (id) => String(id),
     neighbours: (id) => space.neighbours(e.at(id)).map((b) => e.indexOf(b)),
     params: (id) => space.cost(e.at(id)).params,
+    ...(space.synflow ? { synflow: (id: number) => space.synflow!(e.at(id)) } : {}),
     graphs() {
       if (!graphs) {
         const { nodes: N, features: F } = space.encoding;

@@ -39,6 +39,13 @@ export interface IterativeOptions {
    * The warm-started first round stays half and half: its score is a guess, not a trained predictor.
    */
   explore?: number;
+  /**
+   * Local exploitation: when set (with `neighbours`), each predictor round's predicted-best picks come
+   * from the candidates one mutation away from the `local` best measured models (ranked by the
+   * predictor), the global ranking only where those run out. The random share stays global.
+   */
+  local?: number;
+  neighbours?: (id: number) => number[];
 }
 
 export class IterativePredictorSearch implements SearchStrategy {
@@ -108,6 +115,17 @@ export class IterativePredictorSearch implements SearchStrategy {
       // want - round(want / 2) is floor(want / 2): the reference's split
       const explore = this.round === 0 ? 0.5 : (this.opts.explore ?? 0.5);
       const nTop = last && this.opts.exploitLastRound !== false ? want : want - Math.round(want * explore);
+      if (this.round > 0 && this.opts.local && this.opts.neighbours) {
+        // the neighbourhood of the best measured models, best predicted first
+        const best = Array.from(this.values.keys()).sort((a, b) => this.values[b] - this.values[a]).slice(0, this.opts.local);
+        const near = new Set<number>();
+        for (const b of best) for (const n of this.opts.neighbours(this.codes[b])) near.add(n);
+        for (const i of order) {
+          if (picks.length >= nTop) break;
+          const c = this.candidates[i];
+          if (near.has(c) && !this.proposed.has(c) && this.classes.claim(c)) picks.push(c);
+        }
+      }
       for (const i of order) {
         if (picks.length >= nTop) break;
         const c = this.candidates[i];

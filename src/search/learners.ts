@@ -47,9 +47,17 @@ export interface BrpLearnerOptions {
    * with --transfer; here full-pair steps). 0 = none.
    */
   warmupSteps?: number;
+  /**
+   * Before the first training round, learn to rank these models by these values (a zero-cost
+   * score: the reference's foresight warm-up), in `steps` steps of `modelsPerStep` random models.
+   */
+  pretrain?: { ids: number[]; values: number[]; steps: number; modelsPerStep: number };
   /** Polled every training step; a stop throws InterruptedError. */
   signal?: StopSignal;
 }
+
+/** The pretraining of `--pretrain`: 1,000 random candidates, 300 steps of 64 models (all their pairs). */
+export const BRP_PRETRAIN = { models: 1000, steps: 300, modelsPerStep: 64 } as const;
 
 export const BRP_LEARNER_DEFAULTS: BrpLearnerOptions = {
   hidden: 600,
@@ -80,7 +88,12 @@ export class BrpLearner implements RankingLearner {
     }
   }
 
+  private fitted = false;
+
   fit(codes: number[], values: number[], round: number): void {
+    const pre = this.opts.pretrain;
+    if (pre && !this.fitted) this.predictor.train(this.graphs, pre.ids, scaleTargets(pre.values, 'rank'), { ...this.opts.train, steps: pre.steps, modelsPerStep: pre.modelsPerStep }, this.rng, undefined, this.opts.signal);
+    this.fitted = true;
     const targets = scaleTargets(values, this.opts.targets);
     // round 1 is the first training round (round 0 is random), the reference's iteration 0
     if (round === 1 && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng, this.opts.signal);

@@ -14,9 +14,15 @@ export const STRATEGIES = ['brp', 'gcn', 'rea', 'random'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 export const TARGET_SCALINGS = ['rank', 'minmax'] as const;
 export type TargetScaling = (typeof TARGET_SCALINGS)[number];
+/** Zero-cost scores of an architecture (no training): the parameter count, the expected SynFlow (NB201). */
+export const ZERO_COST_SCORES = ['params', 'synflow'] as const;
+export type ZeroCostName = (typeof ZERO_COST_SCORES)[number];
 /** How the first round of a predictor search is chosen: at random, or by a zero-cost score. */
-export const WARM_STARTS = ['random', 'params'] as const;
+export const WARM_STARTS = ['random', ...ZERO_COST_SCORES] as const;
 export type WarmStart = (typeof WARM_STARTS)[number];
+/** What the BRP learns before its first round: nothing, or to rank candidates by a zero-cost score. */
+export const PRETRAINS = ['none', ...ZERO_COST_SCORES] as const;
+export type Pretrain = (typeof PRETRAINS)[number];
 
 export const DATASET_ALIASES: Record<string, Nb201Dataset> = { cifar10: 'cifar10', 'cifar10-valid': 'cifar10', cifar100: 'cifar100', imagenet16: 'imagenet16', imagenet: 'imagenet16', 'imagenet16-120': 'imagenet16', 'ImageNet16-120': 'imagenet16' };
 
@@ -40,6 +46,10 @@ export interface SearchSettings {
   warmStart: WarmStart;
   /** Share of each later round (but the last) proposed at random from the top of the ranking (brp, gcn; the reference: 0.5). */
   explore: number;
+  /** Predicted-best picks from the neighbours of this many best measured models (brp, gcn; 0: from the whole ranking). */
+  local: number;
+  /** Zero-cost score the BRP learns to rank by before its first round (brp; 'none': start untrained). */
+  pretrain: Pretrain;
   /** How the BRP scales measured accuracies before its soft pair targets. */
   targets: TargetScaling;
   /** The reference's half-random last round instead of an all-exploit one (brp, gcn). */
@@ -97,6 +107,8 @@ export const SEARCH_BASELINE: OptionValues = {
   first: null,
   warmStart: 'random',
   explore: 0.5,
+  pretrain: 'none',
+  local: 0,
   targets: 'rank',
   referenceSelection: false,
   warmup: 0,
@@ -129,8 +141,10 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'seed', flag: 'seed', kind: 'int', min: 0, max: 2 ** 32 - 1, appliesTo: 'all', tag: (v: number) => `seed${v}`, help: 'seed of the first run (the others derive from it)' },
   { key: 'rounds', flag: 'rounds', kind: 'int', min: 1, max: 1000, appliesTo: PREDICTOR, tag: (v: number) => `rounds${v}`, help: 'rounds of the iterative data selection' },
   { key: 'first', flag: 'first', kind: 'int', value: 'N|auto', min: 1, max: 1e6, auto: true, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number | null) => (v === null ? 'firstauto' : `first${v}`), help: 'models in the first round, at most the budget; the rest share the other rounds, the BRP trained 3 steps per measured model (auto: budget / rounds each, on the reference schedule of 60 steps times the round)' },
-  { key: 'warmStart', flag: 'warm-start', kind: 'choice', choices: WARM_STARTS, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `warm-${v}`, help: "how the first round is chosen: random, or params (half the largest by parameter count, half at random from the larger half: a zero-cost score in a predictor's place)" },
+  { key: 'warmStart', flag: 'warm-start', kind: 'choice', choices: WARM_STARTS, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `warm-${v}`, help: "how the first round is chosen: random, or by a zero-cost score in a predictor's place, params or synflow (nb201 only): half the highest-scoring, half at random from the better half" },
   { key: 'explore', flag: 'explore', kind: 'num', value: 'F', min: 0, max: 1, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `explore${v}`, help: "share of each round after the first (but the last) proposed at random from the top 1/2^round of the ranking, the rest the predicted best (the reference: 0.5)" },
+  { key: 'local', flag: 'local', kind: 'int', value: 'K', min: 0, max: 1000, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `local${v}`, help: 'take each round\'s predicted-best picks from the cells one mutation away from the K best measured so far (0: from the whole ranking); the random share stays global' },
+  { key: 'pretrain', flag: 'pretrain', kind: 'choice', choices: PRETRAINS, appliesTo: ['brp'], keyWhenSet: true, tag: (v: string) => `pretrain-${v}`, help: "before its first training round the BRP learns to rank 1,000 random candidates by a zero-cost score (the reference's foresight warm-up): none, params, or synflow (nb201 only)" },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
@@ -212,6 +226,7 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (mode === 'real' && values.runs !== undefined && out.runs !== 1) fail('a search with --trainer is one run (--runs 1)');
   if (mode === 'real') out.runs = 1;
   if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
+  for (const [flag, v] of [['warm-start', out.warmStart], ['pretrain', out.pretrain]] as const) if (v === 'synflow' && space !== 'nb201') fail(`--${flag} synflow: only nb201 has a SynFlow score; use params`);
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
   // the default first round shrinks to a small budget; one asked for does not
   if (values.first === undefined) out.first = defaultFirstRound(out.budget, out.rounds);
@@ -250,8 +265,8 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
-  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; pretrain: Pretrain; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, pretrain: s.pretrain, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
 }
 
 /**

@@ -11,7 +11,7 @@ import { Rng } from '../util/rng.js';
 import { createStrategy } from './arch-search.js';
 import type { SimBenchmark } from './benchmark.js';
 import type { BrpLearnerOptions, GcnLearnerOptions } from './learners.js';
-import type { StrategyName, WarmStart } from './options.js';
+import type { Pretrain, StrategyName, WarmStart } from './options.js';
 
 export { STRATEGIES, type StrategyName } from './options.js';
 
@@ -37,6 +37,8 @@ export interface SimulationOptions {
   first?: number | null;
   warmStart?: WarmStart;
   explore?: number;
+  local?: number;
+  pretrain?: Pretrain;
   /** Latency constraint: predicted seconds per id (candidates need pred <= limit), true seconds per id (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };
   onRun?: (run: number, result: RunResult) => void;

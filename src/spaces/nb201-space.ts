@@ -1,6 +1,7 @@
 // NAS-Bench-201 behind the search-space seam (architectures as 6-op vectors).
 
 import { nb201Cost, macroConfigFor } from './nb201-cost.js';
+import { nb201Synflow } from './nb201-synflow.js';
 import type { SearchSpace } from './space.js';
 import { ENC_FEATURES, ENC_NODES, NB201_SIZE, NB201_VALID, codeToVector, vectorToCode, encodeInto, isValid, isomorphismKey, parseArch, randomVector, vectorToArchString, type Nb201Vector } from './nb201.js';
 
@@ -38,4 +39,6 @@ export const nb201Space: SearchSpace<number[]> = {
     const c = nb201Cost(v, macroConfigFor('cifar10'));
     return { params: c.params, flops: c.flops };
   },
+  // the CIFAR network, as cost() (a search over all cells uses the cached table, nb201SynflowByCode)
+  synflow: (v) => Math.log10(nb201Synflow(v)),
 };

@@ -55,6 +55,11 @@ export interface SearchSpace<A = unknown> {
   enumerate?(): SpaceEnumeration<A>;
   cost(a: A): SpaceCost;
   /**
+   * A zero-cost score of the network at initialisation: log10 of its expected SynFlow (-Infinity
+   * when its input does not reach its output). Optional: spaces without it cannot use it to search.
+   */
+  synflow?(a: A): number;
+  /**
    * Features of a layer-wise latency model (a lookup table of per-layer latencies, fitted as a
    * linear model): per layer type and position, a count or a size; names in `layerFeatureNames`.
    */

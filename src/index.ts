@@ -33,6 +33,7 @@ export {
   type GraphEncoding,
 } from './spaces/nb201.js';
 export { NB201_DATASETS, macroConfigFor, nb201Cost, type Nb201Dataset, type Nb201MacroConfig, type Nb201Cost } from './spaces/nb201-cost.js';
+export { nb201Synflow, nb201SynflowByCode } from './spaces/nb201-synflow.js';
 export { Nb201Index } from './spaces/nb201-index.js';
 export { nb201SpaceSummary, type Nb201SpaceSummary } from './spaces/nb201-summary.js';
 
@@ -90,7 +91,8 @@ export { PyRandom } from './util/py-random.js';
 export { nb201Domain, listDomain, enumerationDomain, encodeArchs, type SearchDomain } from './search/domain.js';
 export { nb201SimBenchmark, nb101SimBenchmark, type SimBenchmark } from './search/benchmark.js';
 export { ArchSearch, createStrategy, type ArchSearchOptions, type ArchInput, type Trial } from './search/arch-search.js';
-export { SEARCH_OPTIONS, SEARCH_DEFAULTS, searchSettingsFrom, searchResultName, searchKey, type SearchSettings } from './search/options.js';
+export { SEARCH_OPTIONS, SEARCH_DEFAULTS, ZERO_COST_SCORES, searchSettingsFrom, searchResultName, searchKey, type SearchSettings, type ZeroCostName } from './search/options.js';
+export { zeroCostScores } from './search/zero-cost.js';
 export type { SearchStrategy, Observation } from './search/strategy.js';
 export { RandomSearch } from './search/random.js';
 export { RegularizedEvolution, REA_DEFAULTS } from './search/rea.js';

@@ -9,6 +9,7 @@ import { encodeNb201Codes, nb201GraphsByCode } from '../src/nn/graphs.js';
 import { nb201SimBenchmark } from '../src/search/benchmark.js';
 import { nb201Domain } from '../src/search/domain.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
+import { createKernels } from '../src/nn/backend.js';
 import { BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { IterativePredictorSearch } from '../src/search/iterative.js';
 import { RandomSearch } from '../src/search/random.js';
@@ -367,4 +368,93 @@ test('result keys: an unset (null) option equals an absent one, anything else mu
   assert.ok(!sameSearchKey({ protocol: 2, rounds: 5 }, { protocol: 2, rounds: 6 }));
   assert.ok(!sameSearchKey({ protocol: 2, rounds: 5 }, { protocol: 2, rounds: 5, latLimitMs: 3 }));
   assert.ok(!sameSearchKey('not json', { protocol: 2 }));
+});
+
+test('iterative search: --local K takes the predicted-best picks from the neighbours of the K best measured (0: the whole ranking, bit for bit)', async () => {
+  const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
+  const candidates = allCodes({ validOnly: true });
+  const score = (c: number) => quality(c) + c * 1e-9;
+  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, score) };
+  const rounds = (local: number | undefined) => {
+    const s = new IterativePredictorSearch('t', candidates, new Rng(3), learner, { budget: 30, rounds: 3, first: 10, ...(local === undefined ? {} : { local, neighbours: nb201Domain.neighbours }) });
+    const out: number[][] = [];
+    for (let r = 0; r < 3; r++) {
+      const got = s.ask(1000);
+      out.push(got);
+      // the measured value: a different order from the predictor's, so "best measured" means something
+      s.tell(got.map((code) => ({ code, value: -code })));
+    }
+    return out;
+  };
+  const plain = rounds(undefined);
+  assert.deepEqual(rounds(0), plain, 'local 0 is the default');
+  const near = rounds(2);
+  assert.deepEqual(near[0], plain[0], 'the first round is random either way');
+  const best2 = near[0].slice().sort((a, b) => a - b).slice(0, 2);
+  const hood = new Set(best2.flatMap((c) => nb201Domain.neighbours(c)));
+  // round 2: the first 5 picks (the exploit share) are the best-scored fresh cells of that neighbourhood
+  const expected = Array.from(candidates).filter((c) => hood.has(c) && !near[0].includes(c)).sort((a, b) => score(b) - score(a));
+  const picked: number[] = [];
+  for (const c of expected) {
+    if (picked.length === 5) break;
+    if (!picked.some((p) => nb201Domain.classOf(p) === nb201Domain.classOf(c))) picked.push(c);
+  }
+  assert.deepEqual(near[1].slice(0, 5), picked);
+  assert.notDeepEqual(near[1].slice(0, 5), plain[1].slice(0, 5));
+  // the option: named and keyed only when set
+  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '5' });
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local5');
+  assert.equal(searchKey(s).local, 5);
+  assert.ok(!('local' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))));
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'random', local: '5' }), /--local does not apply to --strategy random/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '-1' }), /--local must be between 0 and 1000/);
+});
+
+test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb201 only); --pretrain teaches the BRP a zero-cost ranking once, before its first round', async () => {
+  const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
+  const { zeroCostScores } = await import('../src/search/zero-cost.js');
+  const { listDomain } = await import('../src/search/domain.js');
+  const { nb201Space } = await import('../src/spaces/nb201-space.js');
+  const { nb201Synflow } = await import('../src/spaces/nb201-synflow.js');
+  const { BrpLearner } = await import('../src/search/learners.js');
+  const { getSpace } = await import('../src/spaces/registry.js');
+  const archs = [0, 1, 2].map((i) => codeToVector(valid[i * 4001]));
+  const d = listDomain(nb201Space, archs);
+  assert.deepEqual(Array.from(zeroCostScores(d, 'synflow', [0, 1, 2])), archs.map((v) => Math.log10(nb201Synflow(v))));
+  assert.deepEqual(Array.from(zeroCostScores(d, 'params', [2])), [nb201Space.cost(archs[2]).params]);
+  const nb101 = getSpace('nb101');
+  const d101 = listDomain(nb101, [nb101.sample(new Rng(1))]);
+  assert.throws(() => zeroCostScores(d101, 'synflow', [0]), /has no SynFlow score \(only nb201 has\): use params/);
+  assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', 'warm-start': 'synflow' }), /--warm-start synflow: only nb201 has a SynFlow score/);
+  assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', pretrain: 'synflow' }), /--pretrain synflow: only nb201 has a SynFlow score/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', pretrain: 'params' }), /--pretrain does not apply to --strategy gcn \(only to brp\)/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', pretrain: 'flops' }), /--pretrain must be one of none, params, synflow/);
+  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', pretrain: 'synflow', 'warm-start': 'synflow' });
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-synflow-pretrain-synflow');
+  assert.equal(searchKey(s).pretrain, 'synflow');
+  assert.ok(!('pretrain' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))));
+  // the learner: pretraining runs once, before the first round's training, with its own schedule
+  const k = createWasmKernels();
+  const codes = Array.from({ length: 8 }, (_, i) => valid[i * 131]);
+  const pre = { sample: () => ({ ids: Array.from({ length: 20 }, (_, i) => valid[i * 701]), values: Array.from({ length: 20 }, (_, i) => i) }), steps: 4, modelsPerStep: 6 };
+  const opts = { hidden: 16, layers: 2, dropout: 0, stepsPerRound: 2, train: { lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, targets: 'rank' as const };
+  const learner = new BrpLearner(k, nb201GraphsByCode(), new Rng(2), { ...opts, pretrain: pre });
+  const calls: { n: number; steps: number; modelsPerStep?: number }[] = [];
+  const train = learner.predictor.train.bind(learner.predictor);
+  learner.predictor.train = (set, ids, y, cfg, ...rest) => (calls.push({ n: ids.length, steps: cfg.steps, modelsPerStep: cfg.modelsPerStep }), train(set, ids, y, cfg, ...rest));
+  learner.fit(codes, codes.map(quality), 1);
+  learner.fit(codes, codes.map(quality), 2);
+  assert.deepEqual(calls, [{ n: 20, steps: 4, modelsPerStep: 6 }, { n: 8, steps: 2, modelsPerStep: undefined }, { n: 8, steps: 4, modelsPerStep: undefined }]);
+});
+
+test('simulation: --local and --pretrain reach the strategy (the first round unchanged, later rounds differ)', () => {
+  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
+  const brp = { hidden: 16, layers: 2, stepsPerModel: 1 };
+  const run = (extra: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp, kernels: () => createKernels({ threads: 1 }), ...extra }).per_run[0].trained;
+  const plain = run({});
+  for (const extra of [{ local: 3 }, { pretrain: 'params' as const }]) {
+    const t = run(extra);
+    assert.deepEqual(t.slice(0, 10), plain.slice(0, 10), JSON.stringify(extra));
+    assert.notDeepEqual(t.slice(10), plain.slice(10), JSON.stringify(extra));
+  }
 });

@@ -94,9 +94,11 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
       const pretrainOn = opts.pretrain ?? SEARCH_DEFAULTS.pretrain;
       let pretrain: BrpLearnerOptions['pretrain'];
       if (pretrainOn !== 'none') {
-        // its own stream, forked only when asked for: without --pretrain the search's draws are unchanged
-        const ids = rng.fork().sample(Array.from(candidates), Math.min(BRP_PRETRAIN.models, candidates.length));
-        pretrain = { ids, values: Array.from(zeroCostScores(domain, pretrainOn, ids)), steps: BRP_PRETRAIN.steps, modelsPerStep: BRP_PRETRAIN.modelsPerStep };
+        const sample = (r: Rng) => {
+          const ids = r.sample(Array.from(candidates), Math.min(BRP_PRETRAIN.models, candidates.length));
+          return { ids, values: Array.from(zeroCostScores(domain, pretrainOn, ids)) };
+        };
+        pretrain = { sample, steps: BRP_PRETRAIN.steps, modelsPerStep: BRP_PRETRAIN.modelsPerStep };
       }
       // rounds of another size (--first) train 3 steps per measured model: the default schedule's rate
       return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), domain.graphs(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...(first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, ...(pretrain ? { pretrain } : {}), signal: opts.signal }, opts.transferBody), iterative);

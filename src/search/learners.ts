@@ -48,10 +48,11 @@ export interface BrpLearnerOptions {
    */
   warmupSteps?: number;
   /**
-   * Before the first training round, learn to rank these models by these values (a zero-cost
-   * score: the reference's foresight warm-up), in `steps` steps of `modelsPerStep` random models.
+   * Before the first training round, learn to rank the models `sample` draws (with the learner's
+   * stream, so the search's own draws stay as without it) by their values (a zero-cost score: the
+   * reference's foresight warm-up), in `steps` steps of `modelsPerStep` random models.
    */
-  pretrain?: { ids: number[]; values: number[]; steps: number; modelsPerStep: number };
+  pretrain?: { sample: (rng: Rng) => { ids: number[]; values: number[] }; steps: number; modelsPerStep: number };
   /** Polled every training step; a stop throws InterruptedError. */
   signal?: StopSignal;
 }
@@ -92,7 +93,10 @@ export class BrpLearner implements RankingLearner {
 
   fit(codes: number[], values: number[], round: number): void {
     const pre = this.opts.pretrain;
-    if (pre && !this.fitted) this.predictor.train(this.graphs, pre.ids, scaleTargets(pre.values, 'rank'), { ...this.opts.train, steps: pre.steps, modelsPerStep: pre.modelsPerStep }, this.rng, undefined, this.opts.signal);
+    if (pre && !this.fitted) {
+      const { ids, values: v } = pre.sample(this.rng);
+      this.predictor.train(this.graphs, ids, scaleTargets(v, 'rank'), { ...this.opts.train, steps: pre.steps, modelsPerStep: pre.modelsPerStep }, this.rng, undefined, this.opts.signal);
+    }
     this.fitted = true;
     const targets = scaleTargets(values, this.opts.targets);
     // round 1 is the first training round (round 0 is random), the reference's iteration 0

@@ -458,3 +458,20 @@ test('simulation: --local and --pretrain reach the strategy (the first round unc
     assert.notDeepEqual(t.slice(10), plain.slice(10), JSON.stringify(extra));
   }
 });
+
+test('--warm-start synflow: the first round takes half the highest expected SynFlow, half from the better half', async () => {
+  const { createStrategy } = await import('../src/search/arch-search.js');
+  const { listDomain } = await import('../src/search/domain.js');
+  const { nb201Space } = await import('../src/spaces/nb201-space.js');
+  const keys = new Set<string>();
+  const archs = Array.from({ length: 300 }, (_, i) => codeToVector(valid[i * 50])).filter((v) => !keys.has(nb201Space.key(v)) && keys.add(nb201Space.key(v)));
+  const d = listDomain(nb201Space, archs);
+  const ids = Int32Array.from(archs.keys());
+  const sf = archs.map((v) => nb201Space.synflow!(v));
+  const s = createStrategy({ strategy: 'brp', budget: 20, rounds: 2, first: 10, warmStart: 'synflow', dedupe: false, brp: { hidden: 8, layers: 1 }, kernels: createWasmKernels() }, d, ids, new Rng(4));
+  const first = s.ask(100);
+  const bySf = Array.from(ids).sort((a, b) => sf[b] - sf[a]);
+  assert.deepEqual(first.slice(0, 5), bySf.slice(0, 5));
+  const median = sf[bySf[bySf.length >> 1]];
+  assert.ok(first.slice(5).every((id) => sf[id] > median), 'the random half comes from the better half by SynFlow');
+});

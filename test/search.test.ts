@@ -330,24 +330,24 @@ test('iterative search: --explore sets the random share of the predictor rounds 
   // the option: named and keyed only when it differs from the reference's 0.5, so earlier results keep their names
   const s = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', explore: '0.2' });
   assert.equal(s.explore, 0.2);
-  assert.equal(searchResultName(s), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-explore0.2');
+  assert.equal(searchResultName(s), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local5');
   assert.equal(searchKey(s).explore, 0.2);
   assert.ok(!('explore' in searchKey(searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' }))));
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', explore: '2' }), /--explore must be between 0 and 1, got 2/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar100', strategy: 'rea', explore: '0.2' }), /--explore does not apply to --strategy rea/);
 });
 
-test('search defaults (issue 14): 10 rounds, the first of 10 chosen by parameter count; names and keys stay relative to the first release, so its results keep their names', async () => {
+test('search defaults (issue 14): 10 rounds, the first of 10 chosen by parameter count, predicted-best picks near the 5 best measured; names and keys stay relative to the first release, so its results keep their names', async () => {
   const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
   const d = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' });
-  assert.deepEqual([d.rounds, d.first, d.warmStart], [10, 10, 'params']);
-  assert.equal(searchResultName(d), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params');
-  assert.deepEqual(searchKey(d), { protocol: 2, dataset: 'cifar100', strategy: 'brp', budget: 100, seed: 0, rounds: 10, first: 10, warmStart: 'params', targets: 'rank', referenceSelection: false, transfer: null, warmup: 0, latLimitMs: null, latencyModel: null });
+  assert.deepEqual([d.rounds, d.first, d.warmStart, d.local], [10, 10, 'params', 5]);
+  assert.equal(searchResultName(d), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-local5');
+  assert.deepEqual(searchKey(d), { protocol: 2, dataset: 'cifar100', strategy: 'brp', budget: 100, seed: 0, rounds: 10, first: 10, warmStart: 'params', local: 5, targets: 'rank', referenceSelection: false, transfer: null, warmup: 0, latLimitMs: null, latencyModel: null });
   // BRP-NAS's selection: the first release's default, under its old name and key
-  const ref = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', rounds: '5', first: 'auto', 'warm-start': 'random' });
+  const ref = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', rounds: '5', first: 'auto', 'warm-start': 'random', local: '0' });
   assert.equal(ref.first, null);
   assert.equal(searchResultName(ref), 'cifar100-brp-b100-seed0');
-  assert.ok(!('first' in searchKey(ref)) && !('warmStart' in searchKey(ref)));
+  assert.ok(!('first' in searchKey(ref)) && !('warmStart' in searchKey(ref)) && !('local' in searchKey(ref)));
   // a small budget shrinks the default first round; a single round takes the whole budget; an asked-for one is checked
   assert.equal(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', budget: '6' }).first, 6);
   assert.equal(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', rounds: '1' }).first, 100);
@@ -405,7 +405,7 @@ test('iterative search: --local K takes the predicted-best picks from the neighb
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '5' });
   assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local5');
   assert.equal(searchKey(s).local, 5);
-  assert.ok(!('local' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))));
+  assert.ok(!('local' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '0' }))), 'local 0 (the baseline) is left out of keys');
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'random', local: '5' }), /--local does not apply to --strategy random/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '-1' }), /--local must be between 0 and 1000/);
 });
@@ -430,7 +430,7 @@ test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb20
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', pretrain: 'params' }), /--pretrain does not apply to --strategy gcn \(only to brp\)/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', pretrain: 'flops' }), /--pretrain must be one of none, params, synflow/);
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', pretrain: 'synflow', 'warm-start': 'synflow' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-synflow-pretrain-synflow');
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-synflow-local5-pretrain-synflow');
   assert.equal(searchKey(s).pretrain, 'synflow');
   assert.ok(!('pretrain' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))));
   // the learner: pretraining runs once, before the first round's training, with its own schedule

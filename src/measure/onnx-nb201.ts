@@ -6,7 +6,7 @@
 
 import { GraphBuilder, classifierHead, finishModel, int, ints, type OnnxNetwork } from '../onnx/graph-builder.js';
 export type { OnnxNetwork } from '../onnx/graph-builder.js';
-import { NB201_EDGES, OP_CONV1, OP_CONV3, OP_NONE, OP_POOL, OP_SKIP, checkVector, isValid, liveEdges, vectorToArchString, type Nb201Vector } from '../spaces/nb201.js';
+import { OP_CONV1, OP_CONV3, OP_NONE, OP_POOL, OP_SKIP, checkVector, isValid, liveEdges, nb201CellOf, vectorToArchString, type Nb201Vector } from '../spaces/nb201.js';
 import { Rng } from '../util/rng.js';
 
 export interface OnnxNetworkOptions {
@@ -28,25 +28,22 @@ export interface OnnxNetworkOptions {
   cell?: 'full' | 'pruned';
 }
 
-/** The NB201 InferCell: node j = sum over i < j of op(i -> j)(node i); `none` edges contribute nothing. */
+/** The NB201 InferCell (nb201CellOf); `none` edges, and dead ones when pruned, contribute nothing. */
 function cell(g: GraphBuilder, x: string, v: Nb201Vector, C: number, live: boolean[] | null): string {
-  const nodes = [x];
-  for (let j = 1; j <= 3; j++) {
-    const terms: string[] = [];
-    NB201_EDGES.forEach(([from, to], e) => {
-      if (to !== j) return;
-      const op = v[e];
-      const src = nodes[from];
-      if (op === OP_NONE || (live && !live[e])) return;
-      if (op === OP_SKIP) terms.push(src);
-      else if (op === OP_CONV1) terms.push(g.reluConvBn(src, C, C, 1, 1, 0));
-      else if (op === OP_CONV3) terms.push(g.reluConvBn(src, C, C, 3, 1, 1));
-      else if (op === OP_POOL) terms.push(g.node('AveragePool', [src], [ints('kernel_shape', [3, 3]), ints('strides', [1, 1]), ints('pads', [1, 1, 1, 1]), int('count_include_pad', 0)]));
-    });
+  return nb201CellOf(
+    v,
+    x,
+    (op, src, e) => {
+      if (op === OP_NONE || (live && !live[e])) return null;
+      if (op === OP_SKIP) return src;
+      if (op === OP_CONV1) return g.reluConvBn(src, C, C, 1, 1, 0);
+      if (op === OP_CONV3) return g.reluConvBn(src, C, C, 3, 1, 1);
+      if (op === OP_POOL) return g.node('AveragePool', [src], [ints('kernel_shape', [3, 3]), ints('strides', [1, 1]), ints('pads', [1, 1, 1, 1]), int('count_include_pad', 0)]);
+      return null;
+    },
     // a node fed only by `none` edges is a zero tensor (NB201's Zero op)
-    nodes.push(terms.length ? g.sum(terms) : g.node('Sub', [x, x]));
-  }
-  return nodes[3];
+    (terms) => (terms.length ? g.sum(terms) : g.node('Sub', [x, x])),
+  );
 }
 
 /** NB201 ResNetBasicblock with stride 2: ReLUConvBN 3x3/2, ReLUConvBN 3x3, shortcut AvgPool 2x2/2 + Conv 1x1. */

@@ -15,7 +15,7 @@
 // layer's output image. The score of a network grows with its number of classes only as a factor,
 // so rankings do not depend on it. Cells whose input does not reach their output score 0.
 
-import { NB201_EDGES, OP_CONV1, OP_CONV3, OP_NONE, OP_POOL, OP_SKIP, NB201_SIZE, checkVector, codeToVector, type Nb201Vector } from './nb201.js';
+import { OP_CONV1, OP_CONV3, OP_POOL, OP_SKIP, NB201_SIZE, checkVector, codeToVector, nb201CellOf, type Nb201Vector } from './nb201.js';
 import { macroConfigFor, type Nb201MacroConfig } from './nb201-cost.js';
 
 type Img = Float64Array;
@@ -170,24 +170,19 @@ export function nb201SynflowParts(v: Nb201Vector, cfg: Nb201MacroConfig = macroC
     });
     return y;
   };
-  const cell = (x: Node): Node => {
-    const nodes: Node[] = [x];
-    for (let j = 1; j <= 3; j++) {
-      const ins: Node[] = [];
-      NB201_EDGES.forEach(([from, to], e) => {
-        if (to !== j) return;
-        const op = v[e];
-        const src = nodes[from];
-        if (op === OP_NONE) return;
-        if (op === OP_SKIP) ins.push(src);
-        else if (op === OP_CONV1) ins.push(conv(src, 1, x.C, 1));
-        else if (op === OP_CONV3) ins.push(conv(src, 3, x.C, 1));
-        else if (op === OP_POOL) ins.push(pool3(src));
-      });
-      nodes.push(sum(ins, x.n, x.C));
-    }
-    return nodes[3];
-  };
+  const cell = (x: Node): Node =>
+    nb201CellOf<Node>(
+      v,
+      x,
+      (op, src) => {
+        if (op === OP_SKIP) return src;
+        if (op === OP_CONV1) return conv(src, 1, x.C, 1);
+        if (op === OP_CONV3) return conv(src, 3, x.C, 1);
+        if (op === OP_POOL) return pool3(src);
+        return null;
+      },
+      (terms) => sum(terms, x.n, x.C),
+    );
 
   const input = node(new Float64Array(cfg.inputSize * cfg.inputSize).fill(1), cfg.inputSize, cfg.inputChannels);
   let x = conv(input, 3, cfg.channels, 1);

@@ -119,6 +119,27 @@ export function isValid(v: Nb201Vector): boolean {
   return cellReach(v).valid;
 }
 
+/**
+ * The NB201 cell (InferCell) over any kind of value: node j = the sum over i < j of op(i -> j)(node i),
+ * the output is node 3. `term` gives an edge's contribution from its source node, or null for none
+ * (a `none` edge, or an edge the caller leaves out), edges in arch-string order; `sum` adds one
+ * node's terms (an empty list: the caller's zero). The ONNX builder and the SynFlow computation walk
+ * the cell with it.
+ */
+export function nb201CellOf<T>(v: Nb201Vector, input: T, term: (op: number, src: T, edge: number) => T | null, sum: (terms: T[]) => T): T {
+  const nodes = [input];
+  for (let j = 1; j <= 3; j++) {
+    const terms: T[] = [];
+    NB201_EDGES.forEach(([from, to], e) => {
+      if (to !== j) return;
+      const t = term(v[e], nodes[from], e);
+      if (t !== null) terms.push(t);
+    });
+    nodes.push(sum(terms));
+  }
+  return nodes[3];
+}
+
 /** Forward reachability from node 0 and backward reachability from node 3 over non-`none` edges. */
 function cellReach(v: Nb201Vector): { fwd: boolean[]; bwd: boolean[]; valid: boolean } {
   const fwd = [true, false, false, false];

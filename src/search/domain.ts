@@ -31,6 +31,9 @@ export interface SearchDomain {
   synflow?(id: number): number;
 }
 
+/** The expected SynFlow of every NB201 code, taken on first use. */
+let nb201Synflows: Float64Array | undefined;
+
 /** NB201 with vector codes as ids; neighbours keep REA's original order (invalid ones are never candidates). */
 export const nb201Domain: SearchDomain = {
   space: nb201Space,
@@ -41,7 +44,7 @@ export const nb201Domain: SearchDomain = {
   neighbours: (id) => nb201Mutations(codeToVector(id)).map(vectorToCode),
   graphs: nb201GraphsByCode,
   params: (id) => nb201Space.cost(codeToVector(id)).params,
-  synflow: (id) => nb201SynflowByCode()[id],
+  synflow: (id) => (nb201Synflows ??= nb201SynflowByCode())[id],
 };
 
 /** Encode many architectures of a space into one packed graph set. */

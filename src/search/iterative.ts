@@ -115,22 +115,22 @@ export class IterativePredictorSearch implements SearchStrategy {
       // want - round(want / 2) is floor(want / 2): the reference's split
       const explore = this.round === 0 ? 0.5 : (this.opts.explore ?? 0.5);
       const nTop = last && this.opts.exploitLastRound !== false ? want : want - Math.round(want * explore);
-      if (this.round > 0 && this.opts.local && this.opts.neighbours) {
-        // the neighbourhood of the best measured models, best predicted first
-        const best = Array.from(this.values.keys()).sort((a, b) => this.values[b] - this.values[a]).slice(0, this.opts.local);
-        const near = new Set<number>();
-        for (const b of best) for (const n of this.opts.neighbours(this.codes[b])) near.add(n);
+      /** The predicted best fresh candidates that `allow` admits, until the round has nTop of them. */
+      const takeBest = (allow: (c: number) => boolean) => {
         for (const i of order) {
           if (picks.length >= nTop) break;
           const c = this.candidates[i];
-          if (near.has(c) && !this.proposed.has(c) && this.classes.claim(c)) picks.push(c);
+          if (allow(c) && !this.proposed.has(c) && this.classes.claim(c)) picks.push(c);
         }
+      };
+      if (this.round > 0 && this.opts.local && this.opts.neighbours) {
+        // the neighbourhood of the best measured models first
+        const best = Array.from(this.values.keys()).sort((a, b) => this.values[b] - this.values[a]).slice(0, this.opts.local);
+        const near = new Set<number>();
+        for (const b of best) for (const n of this.opts.neighbours(this.codes[b])) near.add(n);
+        takeBest((c) => near.has(c));
       }
-      for (const i of order) {
-        if (picks.length >= nTop) break;
-        const c = this.candidates[i];
-        if (!this.proposed.has(c) && this.classes.claim(c)) picks.push(c);
-      }
+      takeBest(() => true);
       // the random half comes from the top |C| / 2^i of the ranking (all fresh candidates if too few)
       const cut = Math.floor(order.length / 2 ** Math.max(this.round, 1));
       const threshold = scores[order[Math.min(cut, order.length - 1)]];

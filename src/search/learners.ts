@@ -48,7 +48,7 @@ export interface BrpLearnerOptions {
    */
   warmupSteps?: number;
   /**
-   * Before the first training round, learn to rank the models `sample` draws (with the learner's
+   * Before the first training round (round 1), learn to rank the models `sample` draws (with the learner's
    * stream, so the search's own draws stay as without it) by their values (a zero-cost score: the
    * reference's foresight warm-up), in `steps` steps of `modelsPerStep` random models.
    */
@@ -89,17 +89,14 @@ export class BrpLearner implements RankingLearner {
     }
   }
 
-  private fitted = false;
-
   fit(codes: number[], values: number[], round: number): void {
+    // round 1 is the first training round (round 0 is random or zero-cost), the reference's iteration 0
     const pre = this.opts.pretrain;
-    if (pre && !this.fitted) {
+    if (pre && round === 1) {
       const { ids, values: v } = pre.sample(this.rng);
       this.predictor.train(this.graphs, ids, scaleTargets(v, 'rank'), { ...this.opts.train, steps: pre.steps, modelsPerStep: pre.modelsPerStep }, this.rng, undefined, this.opts.signal);
     }
-    this.fitted = true;
     const targets = scaleTargets(values, this.opts.targets);
-    // round 1 is the first training round (round 0 is random), the reference's iteration 0
     if (round === 1 && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng, this.opts.signal);
     const steps = this.opts.stepsPerModel !== undefined ? Math.round(this.opts.stepsPerModel * codes.length) : this.opts.stepsPerRound * round;
     this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps }, this.rng, undefined, this.opts.signal);

@@ -19,6 +19,7 @@ const tops = values.top!.split(',').map(Number);
 if (tops.some((k) => !Number.isInteger(k) || k < 1)) throw new Error(`--top must list integers >= 1, got ${values.top}`);
 const bench = loadNb201Benchmark(resolveDataDir(values.data), { devices: 'none' });
 const d = bench.datasets[dataset];
+console.error(`computing the expected SynFlow of all cells for ${dataset}'s network (tens of seconds)...`);
 const t0 = performance.now();
 // the dataset's own network (ImageNet16-120: 16 x 16 inputs); the search uses the CIFAR network's table
 const synflow = nb201SynflowByCode(macroConfigFor(dataset));

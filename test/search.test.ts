@@ -415,7 +415,7 @@ test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb20
   const { zeroCostScores } = await import('../src/search/zero-cost.js');
   const { listDomain } = await import('../src/search/domain.js');
   const { nb201Space } = await import('../src/spaces/nb201-space.js');
-  const { nb201Synflow } = await import('../src/spaces/nb201-synflow.js');
+  const { nb201Synflow, nb201SynflowByCode } = await import('../src/spaces/nb201-synflow.js');
   const { BrpLearner } = await import('../src/search/learners.js');
   const { getSpace } = await import('../src/spaces/registry.js');
   const archs = [0, 1, 2].map((i) => codeToVector(valid[i * 4001]));
@@ -425,6 +425,11 @@ test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb20
   const nb101 = getSpace('nb101');
   const d101 = listDomain(nb101, [nb101.sample(new Rng(1))]);
   assert.throws(() => zeroCostScores(d101, 'synflow', [0]), /has no SynFlow score \(only nb201 has\): use params/);
+  // the whole space's table takes tens of seconds: Ctrl-C (a stop signal) ends it, and nothing is cached
+  const stopped = { stopped: true };
+  assert.throws(() => zeroCostScores(nb201Domain, 'synflow', [0, 1], stopped), { name: 'InterruptedError' });
+  assert.throws(() => zeroCostScores(d, 'synflow', [0, 1], stopped), { name: 'InterruptedError' });
+  assert.throws(() => nb201SynflowByCode(undefined, stopped), { name: 'InterruptedError' });
   assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', 'warm-start': 'synflow' }), /--warm-start synflow: only nb201 has a SynFlow score/);
   assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', pretrain: 'synflow' }), /--pretrain synflow: only nb201 has a SynFlow score/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', pretrain: 'params' }), /--pretrain does not apply to --strategy gcn \(only to brp\)/);

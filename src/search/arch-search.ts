@@ -82,7 +82,7 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
   const classOf = opts.dedupe === false ? undefined : domain.classOf;
   // a zero-cost score for the first round (the parameter count, the expected SynFlow)
   const warm = opts.warmStart ?? SEARCH_DEFAULTS.warmStart;
-  const warmScores = warm !== 'random' ? (ids: Int32Array) => zeroCostScores(domain, warm, ids) : undefined;
+  const warmScores = warm !== 'random' ? (ids: Int32Array) => zeroCostScores(domain, warm, ids, opts.signal) : undefined;
   const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, neighbours: domain.neighbours };
   const kernels = () => opts.kernels ?? createWasmKernels();
   switch (opts.strategy) {
@@ -96,7 +96,7 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
       if (pretrainOn !== 'none') {
         const sample = (r: Rng) => {
           const ids = r.sample(Array.from(candidates), Math.min(BRP_PRETRAIN.models, candidates.length));
-          return { ids, values: Array.from(zeroCostScores(domain, pretrainOn, ids)) };
+          return { ids, values: Array.from(zeroCostScores(domain, pretrainOn, ids, opts.signal)) };
         };
         pretrain = { sample, steps: BRP_PRETRAIN.steps, modelsPerStep: BRP_PRETRAIN.modelsPerStep };
       }

@@ -9,6 +9,7 @@ import { nb201Mutations, nb201Space } from '../spaces/nb201-space.js';
 import { NB201_SIZE, codeToVector, parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201.js';
 import type { SearchSpace } from '../spaces/space.js';
 import { nb201SynflowByCode } from '../spaces/nb201-synflow.js';
+import { throwIfStopped, type StopSignal } from '../util/stop.js';
 import { isoClass } from './iso-class.js';
 
 export interface SearchDomain {
@@ -27,12 +28,12 @@ export interface SearchDomain {
   graphs(): GraphSet;
   /** Trainable parameters of the id's network (the space's cost model): a zero-cost score. */
   params(id: number): number;
-  /** log10 of the id's expected SynFlow (see SearchSpace.synflow), where the space has it. */
-  synflow?(id: number): number;
+  /**
+   * log10 of each id's expected SynFlow (see SearchSpace.synflow), where the space has it. Polls
+   * `signal`: the scores of a whole space take tens of seconds.
+   */
+  synflow?(ids: ArrayLike<number>, signal?: StopSignal): Float64Array;
 }
-
-/** The expected SynFlow of every NB201 code, taken on first use. */
-let nb201Synflows: Float64Array | undefined;
 
 /** NB201 with vector codes as ids; neighbours keep REA's original order (invalid ones are never candidates). */
 export const nb201Domain: SearchDomain = {
@@ -44,8 +45,21 @@ export const nb201Domain: SearchDomain = {
   neighbours: (id) => nb201Mutations(codeToVector(id)).map(vectorToCode),
   graphs: nb201GraphsByCode,
   params: (id) => nb201Space.cost(codeToVector(id)).params,
-  synflow: (id) => (nb201Synflows ??= nb201SynflowByCode())[id],
+  synflow(ids, signal) {
+    const table = nb201SynflowByCode(undefined, signal);
+    return Float64Array.from(ids, (id) => table[id]);
+  },
 };
+
+/** The space's SynFlow of each id's architecture, polling `signal` every 64. */
+function spaceSynflows<A>(space: SearchSpace<A>, ids: ArrayLike<number>, arch: (id: number) => A, signal?: StopSignal): Float64Array {
+  const out = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    if (i % 64 === 0) throwIfStopped(signal);
+    out[i] = space.synflow!(arch(ids[i]));
+  }
+  return out;
+}
 
 /** Encode many architectures of a space into one packed graph set. */
 export function encodeArchs<A>(space: SearchSpace<A>, archs: readonly A[]): GraphSet {
@@ -93,7 +107,7 @@ export function listDomain<A>(space: SearchSpace<A>, archs: readonly A[], keys?:
     },
     graphs: () => (graphs ??= encodeArchs(space, archs)),
     params: (id) => space.cost(archs[id]).params,
-    ...(space.synflow ? { synflow: (id: number) => space.synflow!(archs[id]) } : {}),
+    ...(space.synflow ? { synflow: (ids: ArrayLike<number>, signal?: StopSignal) => spaceSynflows(space, ids, (id) => archs[id], signal) } : {}),
   };
 }
 
@@ -114,7 +128,7 @@ export function enumerationDomain<A>(space: SearchSpace<A>): SearchDomain {
     classOf: (id) => String(id),
     neighbours: (id) => space.neighbours(e.at(id)).map((b) => e.indexOf(b)),
     params: (id) => space.cost(e.at(id)).params,
-    ...(space.synflow ? { synflow: (id: number) => space.synflow!(e.at(id)) } : {}),
+    ...(space.synflow ? { synflow: (ids: ArrayLike<number>, signal?: StopSignal) => spaceSynflows(space, ids, (id) => e.at(id), signal) } : {}),
     graphs() {
       if (!graphs) {
         const { nodes: N, features: F } = space.encoding;

@@ -17,6 +17,7 @@
 
 import { OP_CONV1, OP_CONV3, OP_POOL, OP_SKIP, NB201_SIZE, checkVector, codeToVector, nb201CellOf, type Nb201Vector } from './nb201.js';
 import { macroConfigFor, type Nb201MacroConfig } from './nb201-cost.js';
+import { throwIfStopped, type StopSignal } from '../util/stop.js';
 
 type Img = Float64Array;
 
@@ -212,13 +213,20 @@ export function nb201Synflow(v: Nb201Vector, cfg: Nb201MacroConfig = macroConfig
 
 const cache = new Map<string, Float64Array>();
 
-/** log10 of the expected SynFlow of every NB201 code (-Infinity for disconnected cells), computed once per configuration. */
-export function nb201SynflowByCode(cfg: Nb201MacroConfig = macroConfigFor('cifar10')): Float64Array {
+/**
+ * log10 of the expected SynFlow of every NB201 code (-Infinity for disconnected cells), computed once
+ * per configuration (tens of seconds): a stop from `signal`, polled every 64 cells, throws
+ * InterruptedError and caches nothing.
+ */
+export function nb201SynflowByCode(cfg: Nb201MacroConfig = macroConfigFor('cifar10'), signal?: StopSignal): Float64Array {
   const key = JSON.stringify(cfg);
   let out = cache.get(key);
   if (!out) {
     out = new Float64Array(NB201_SIZE);
-    for (let c = 0; c < NB201_SIZE; c++) out[c] = Math.log10(nb201Synflow(codeToVector(c), cfg));
+    for (let c = 0; c < NB201_SIZE; c++) {
+      if (c % 64 === 0) throwIfStopped(signal);
+      out[c] = Math.log10(nb201Synflow(codeToVector(c), cfg));
+    }
     cache.set(key, out);
   }
   return out;

@@ -25,6 +25,8 @@ import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
 
 // the strategy options (those that do not apply to every strategy) come from the search's option table
+/** The strategies a bench compares unless told otherwise. */
+const STRATEGY_SET = 'brp,gcn,rea,random';
 const ABLATIONS = SEARCH_OPTIONS.filter((d) => d.appliesTo !== 'all');
 const { values } = parseArgs({
   options: {
@@ -32,7 +34,7 @@ const { values } = parseArgs({
     space: { type: 'string', default: 'nb201' },
     datasets: { type: 'string' },
     pool: { type: 'string' },
-    strategies: { type: 'string', default: 'brp,gcn,rea,random' },
+    strategies: { type: 'string', default: STRATEGY_SET },
     runs: { type: 'string', default: String(SEARCH_DEFAULTS.runs) },
     budget: { type: 'string' },
     seed: { type: 'string', default: String(SEARCH_DEFAULTS.seed) },
@@ -117,9 +119,12 @@ for (const dataset of values.datasets!.split(',')) {
   // the options' own name tags (as in result names), for every strategy option given; every strategy
   // option applies to brp, so its settings hold each given value as the search parses it
   const parsed = settingsFor(dataset, 'brp');
-  const tags = GIVEN.filter((d) => d.tag)
-    .map((d) => `-${(d.tag as (x: unknown) => string)(parsed[d.key])}`)
-    .join('');
+  // and the strategies when not the usual four, so a bench of one strategy does not overwrite the comparison
+  const strategyTag = values.strategies === STRATEGY_SET ? '' : `-${values.strategies!.split(',').join('+')}`;
+  const tags =
+    GIVEN.filter((d) => d.tag)
+      .map((d) => `-${(d.tag as (x: unknown) => string)(parsed[d.key])}`)
+      .join('') + strategyTag;
   const svg = await curvesSvg(
     perDataset.map((r) => ({ name: r.label, mean: r.curve_mean, se: r.curve_se })),
     nb101

@@ -121,3 +121,30 @@ test('malformed benchmark files give errors naming file and problem', () => {
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('provenance: a checkout is dirty when tracked code differs from the commit, not when only results/ does', async () => {
+  const { treeState } = await import('../src/util/provenance.js');
+  const { execFileSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'brp-prov-'));
+  try {
+    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: dir, stdio: 'ignore' });
+    git('init', '-q');
+    mkdirSync(join(dir, 'results'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'results', 'r.json'), '1');
+    writeFileSync(join(dir, 'src', 'a.ts'), '1');
+    git('add', '-A');
+    git('commit', '-qm', 'x');
+    const sub = join(dir, 'src');
+    assert.deepEqual({ ...treeState(sub), commit: 'c' }, { commit: 'c', dirty: false });
+    assert.match(treeState(sub).commit, /^[0-9a-f]{40}$/);
+    writeFileSync(join(dir, 'results', 'r.json'), '2');
+    writeFileSync(join(dir, 'untracked.ts'), '2');
+    assert.equal(treeState(sub).dirty, false, 'a changed result or an untracked file is not a code change');
+    writeFileSync(join(dir, 'src', 'a.ts'), '2');
+    assert.equal(treeState(sub).dirty, true);
+    assert.equal(treeState(tmpdir()).commit, 'unknown');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface Provenance {
   commit: string;
-  /** Uncommitted changes to tracked files when the result was made. */
+  /** Uncommitted changes to tracked files (outside results/) when the result was made. */
   dirty: boolean;
   node: string;
   date: string;
@@ -25,14 +25,19 @@ function git(args: string[], cwd: string): string | null {
   }
 }
 
+/**
+ * The commit of the checkout holding `dir`, and whether its tracked files differ from it; results/
+ * does not count: it holds outputs (a bench's own checkpoints among them), not code that ran.
+ */
+export function treeState(dir: string): { commit: string; dirty: boolean } {
+  const commit = git(['rev-parse', 'HEAD'], dir) ?? 'unknown';
+  const status = commit === 'unknown' ? '' : (git(['status', '--porcelain', '--untracked-files=no', '--', ':/', ':(top,exclude)results'], dir) ?? '');
+  return { commit, dirty: status.length > 0 };
+}
+
 /** The repository's commit; 'unknown' outside a git checkout (an installed package). */
 export function provenance(): Provenance {
-  if (!cached) {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const commit = git(['rev-parse', 'HEAD'], here) ?? 'unknown';
-    const status = commit === 'unknown' ? '' : (git(['status', '--porcelain', '--untracked-files=no'], here) ?? '');
-    cached = { commit, dirty: status.length > 0 };
-  }
+  cached ??= treeState(dirname(fileURLToPath(import.meta.url)));
   return { ...cached, node: process.version, date: new Date().toISOString() };
 }
 

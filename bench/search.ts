@@ -24,9 +24,9 @@ import type { SimulationResult } from '../src/search/simulate.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
 
-// the strategy options (those that do not apply to every strategy) come from the search's option table
 /** The strategies a bench compares unless told otherwise. */
 const STRATEGY_SET = 'brp,gcn,rea,random';
+// the strategy options (those that do not apply to every strategy) come from the search's option table
 const ABLATIONS = SEARCH_OPTIONS.filter((d) => d.appliesTo !== 'all');
 const { values } = parseArgs({
   options: {
@@ -120,7 +120,8 @@ for (const dataset of values.datasets!.split(',')) {
   // option applies to brp, so its settings hold each given value as the search parses it
   const parsed = settingsFor(dataset, 'brp');
   // and the strategies when not the usual four, so a bench of one strategy does not overwrite the comparison
-  const strategyTag = values.strategies === STRATEGY_SET ? '' : `-${values.strategies!.split(',').join('+')}`;
+  const asked = values.strategies!.split(',');
+  const strategyTag = [...asked].sort().join(',') === STRATEGY_SET ? '' : `-${asked.join('+')}`;
   const tags =
     GIVEN.filter((d) => d.tag)
       .map((d) => `-${(d.tag as (x: unknown) => string)(parsed[d.key])}`)

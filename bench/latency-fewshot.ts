@@ -16,7 +16,11 @@
 // 100-104; the reported run uses seeds 0-4.
 //   node dist/bench/latency-fewshot.js [--ks 5,10,20,50] [--seeds 0,1,2,3,4] [--choice spread|random]
 //        [--methods flops,layerwise,gcn,pretrained,nearest,adapt,adapt-loo] [--out results/bench/latency-fewshot.json]
-import { existsSync } from 'node:fs';
+//        [--resume FILE] [--devices NAME,...]
+// The out file is rewritten after every device (complete: false until the end); --resume takes the
+// rows of an earlier file of this bench (the same --choice) instead of recomputing them, and the new
+// file lists the commit that made them under `reused`.
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../src/data/files.js';
 import { loadLatBench } from '../src/data/device-latency.js';
@@ -44,6 +48,8 @@ const { values } = parseArgs({
     methods: { type: 'string', default: ALL_METHODS.join(',') },
     out: { type: 'string', default: 'results/bench/latency-fewshot.json' },
     data: { type: 'string' },
+    resume: { type: 'string' },
+    devices: { type: 'string' },
   },
 });
 const dataDir = resolveDataDir(values.data);
@@ -59,14 +65,34 @@ const names = sets.map((s) => s.device + (s.cell === 'full' ? ' (full cells)' : 
 const fullBasis = buildLatencyBasis(sets.slice(0, latbench.length));
 const ks = values.ks!.split(',').map(Number);
 const seeds = values.seeds!.split(',').map(Number);
-type Row = { device: string; k: number; seed: number; method: string; spearman: number; kendall: number; within10: number; seconds: number };
+/** `commit`: only on a row reused from an earlier file (--resume), the commit that computed it. */
+type Row = { device: string; k: number; seed: number; method: string; spearman: number; kendall: number; within10: number; seconds: number; commit?: string };
 const rows: Row[] = [];
+const rowKey = (r: { device: string; k: number; seed: number; method: string }) => `${r.device}|${r.k}|${r.seed}|${r.method}`;
+/** Rows of an earlier run (--resume), by device, K, seed and method. */
+const earlier = new Map<string, Row>();
+const reused: { file: string; commit: string; date: string }[] = [];
+if (values.resume) {
+  const old = JSON.parse(readFileSync(values.resume, 'utf8'));
+  if (old.bench !== 'latency-fewshot' || !Array.isArray(old.rows)) throw new Error(`${values.resume} is not a result of this bench`);
+  if (old.options?.choice !== choice) throw new Error(`${values.resume} chose its cells by '${old.options?.choice}', this run by '${choice}'`);
+  if (old.provenance?.dirty) throw new Error(`${values.resume} was made from a modified tree: its rows cannot be credited to a commit`);
+  // rows the earlier file itself reused keep the commit that made them
+  for (const r of old.rows as Row[]) earlier.set(rowKey(r), { ...r, commit: r.commit ?? old.provenance.commit });
+  reused.push(...(old.reused ?? []), { file: values.resume, commit: old.provenance.commit, date: old.provenance.date });
+}
+let reusedRows = 0;
 const kernels = createKernels({ threads: 1 });
+const save = (complete: boolean) =>
+  writeFileAtomic(values.out!, JSON.stringify({ bench: 'latency-fewshot', complete, provenance: prov, reused, reusedRows, options: { ks, seeds, choice, methods }, data: { dir: dataDir, files: dataFiles(sets.map((x) => x.source)) }, devices: names, rows }, null, 0));
 // the code that runs is the tree at the start (a commit made while it runs must not be credited)
 const prov = provenance();
 const t0 = performance.now();
 
+const only = values.devices?.split(',');
+for (const n of only ?? []) if (!names.includes(n)) throw new Error(`unknown device ${n}; known: ${names.join(', ')}`);
 for (let d = 0; d < sets.length; d++) {
+  if (only && !only.includes(names[d])) continue;
   const s = sets[d];
   const cell = s.cell ?? 'pruned';
   const isDesk = (n: string) => n.startsWith('desktop-');
@@ -87,6 +113,12 @@ for (let d = 0; d < sets.length; d++) {
       const truth = Float64Array.from(test, (i) => ms[i]);
       const score = (method: string, f: () => Float64Array) => {
         if (!methods.includes(method)) return;
+        const before = earlier.get(rowKey({ device: names[d], k, seed, method }));
+        if (before) {
+          rows.push(before);
+          reusedRows++;
+          return;
+        }
         const t = performance.now();
         const pred = f();
         rows.push({ device: names[d], k, seed, method, spearman: spearman(pred, truth), kendall: kendallTau(pred, truth), within10: withinShare(pred, truth, 0.1), seconds: (performance.now() - t) / 1000 });
@@ -126,13 +158,15 @@ for (let d = 0; d < sets.length; d++) {
     }
   }
   console.error(`${names[d]}: done (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  save(false);
 }
 kernels.dispose();
 
+const ran = (n: string) => !only || only.includes(n);
 const groups = [
-  { title: `the ${latbench.length} LatBench devices, each left out`, devices: names.slice(0, latbench.length) },
-  { title: 'this VM, onnxruntime-node (pruned cells, whole cells)', devices: names.slice(latbench.length) },
-];
+  { title: `the ${latbench.length} LatBench devices, each left out`, devices: names.slice(0, latbench.length).filter(ran) },
+  { title: 'this VM, onnxruntime-node (pruned cells, whole cells)', devices: names.slice(latbench.length).filter(ran) },
+].filter((g) => g.devices.length > 0);
 const present = ALL_METHODS.filter((m) => methods.includes(m));
 const per = (n: string, k: number, m: string, key: 'spearman' | 'kendall' | 'within10') => median(rows.filter((r) => r.device === n && r.k === k && r.method === m).map((r) => r[key]));
 console.log(`# few-shot latency: ${sets.length} new devices, K chosen '${choice}', seeds ${seeds.join(',')}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -146,8 +180,8 @@ for (const k of ks.filter((x) => x === 10 || x === 20)) {
   console.log(`\nPer device, K = ${k} (median over seeds: Spearman / Kendall / within +-10%):\n`);
   console.log(`| device | ${present.join(' | ')} |`);
   console.log(`|---|${present.map(() => '---').join('|')}|`);
-  for (const n of names) console.log(`| ${n} | ${present.map((m) => `${per(n, k, m, 'spearman').toFixed(3)} / ${per(n, k, m, 'kendall').toFixed(3)} / ${(100 * per(n, k, m, 'within10')).toFixed(0)}%`).join(' | ')} |`);
+  for (const n of names.filter(ran)) console.log(`| ${n} | ${present.map((m) => `${per(n, k, m, 'spearman').toFixed(3)} / ${per(n, k, m, 'kendall').toFixed(3)} / ${(100 * per(n, k, m, 'within10')).toFixed(0)}%`).join(' | ')} |`);
 }
 const adaptTimes = rows.filter((r) => r.method === 'adapt').map((r) => r.seconds);
 if (adaptTimes.length) console.log(`\nadapt: median ${median(adaptTimes).toFixed(4)} s, max ${Math.max(...adaptTimes).toFixed(4)} s per fit (1 thread)`);
-writeFileAtomic(values.out!, JSON.stringify({ bench: 'latency-fewshot', provenance: prov, options: { ks, seeds, choice, methods }, data: { dir: dataDir, files: dataFiles(sets.map((x) => x.source)) }, devices: names, rows }, null, 0));
+save(true);

@@ -410,6 +410,77 @@ test('iterative search: --local K takes the predicted-best picks from the neighb
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '-1' }), /--local must be between 0 and 1000/);
 });
 
+test('iterative search: --picks thompson ranks each predicted-best pick by its own sample of the predictor (mean: unchanged, bit for bit)', async () => {
+  const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
+  const candidates = allCodes({ validOnly: true });
+  const score = (c: number) => quality(c) + c * 1e-9;
+  // each sample: the mean score plus a seeded perturbation, recorded so the test can replay the picks
+  const samples: Float64Array[] = [];
+  const noise = new Rng(11);
+  const learner = {
+    fit() {},
+    scores: (ids: Int32Array) => Float64Array.from(ids, score),
+    sampleScores: (ids: Int32Array) => {
+      const s = Float64Array.from(ids, (c) => score(c) + 0.3 * noise.float());
+      samples.push(s);
+      return s;
+    },
+  };
+  const rounds = (picks: 'mean' | 'thompson' | undefined) => {
+    samples.length = 0;
+    const s = new IterativePredictorSearch('t', candidates, new Rng(3), learner, { budget: 30, rounds: 3, first: 10, ...(picks ? { picks } : {}) });
+    const out: number[][] = [];
+    for (let r = 0; r < 3; r++) {
+      const got = s.ask(1000);
+      out.push(got);
+      s.tell(got.map((code) => ({ code, value: -code })));
+    }
+    return out;
+  };
+  const plain = rounds(undefined);
+  assert.deepEqual(rounds('mean'), plain, 'mean is the default');
+  const th = rounds('thompson');
+  assert.deepEqual(th[0], plain[0], 'the first round is the same');
+  // round 2 (not the last): 5 exploit picks, one sample each; the last round: 10 picks, 10 samples
+  assert.equal(samples.length, 15);
+  const taken = new Set(th[0]);
+  for (let j = 0; j < 5; j++) {
+    const best = Array.from(candidates.keys()).sort((a, b) => samples[j][b] - samples[j][a]).map((i) => candidates[i]).find((c) => !taken.has(c) && ![...taken].some((t) => nb201Domain.classOf(t) === nb201Domain.classOf(c)));
+    assert.equal(th[1][j], best, `pick ${j} is the best fresh cell of sample ${j}`);
+    taken.add(best!);
+  }
+  assert.notDeepEqual(th[1].slice(0, 5), plain[1].slice(0, 5));
+  // a learner without samples falls back to the mean ranking
+  const noSample = new IterativePredictorSearch('t', candidates, new Rng(3), { fit() {}, scores: learner.scores }, { budget: 30, rounds: 3, first: 10, picks: 'thompson' });
+  const a = noSample.ask(1000);
+  noSample.tell(a.map((code) => ({ code, value: -code })));
+  assert.deepEqual(noSample.ask(1000), plain[1]);
+  const st = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', picks: 'thompson' });
+  assert.equal(searchResultName(st), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local5-picks-thompson');
+  assert.equal(searchKey(st).picks, 'thompson');
+  assert.ok(!('picks' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), 'mean (the baseline) is left out of keys');
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', picks: 'thompson' }), /--picks does not apply to --strategy rea/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', picks: 'ucb' }), /--picks/);
+});
+
+test('a trained BRP samples scores by MC dropout: different from its mean scores, reproducible from the seed, parameters untouched', async () => {
+  const { BrpLearner } = await import('../src/search/learners.js');
+  const graphs = nb201Domain.graphs();
+  const make = () => new BrpLearner(createWasmKernels(), graphs, new Rng(5), { hidden: 64, layers: 2, dropout: 0.2, stepsPerRound: 20, train: { lr: 1e-3, weightDecay: 5e-4, cosine: true, patience: 0 }, targets: 'rank' });
+  const ids = Array.from({ length: 12 }, (_, i) => i * 1000 + 7);
+  const cand = Int32Array.from({ length: 200 }, (_, i) => i * 70);
+  const a = make();
+  a.fit(ids, ids.map((c) => quality(c)), 1);
+  const mean = a.scores(cand);
+  const s1 = a.sampleScores(cand);
+  assert.deepEqual(Array.from(a.scores(cand)), Array.from(mean), 'the mean network is restored');
+  assert.ok(s1.some((x, i) => Math.abs(x - mean[i]) > 1e-6));
+  assert.ok(spearman(s1, mean) > 0.3, `a sample still resembles the mean: ${spearman(s1, mean)}`);
+  const b = make();
+  b.fit(ids, ids.map((c) => quality(c)), 1);
+  assert.deepEqual(Array.from(b.sampleScores(cand)), Array.from(s1), 'seeded');
+});
+
 test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb201 only); --pretrain teaches the BRP a zero-cost ranking once, before its first round', async () => {
   const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
   const { zeroCostScores } = await import('../src/search/zero-cost.js');

@@ -280,41 +280,6 @@ export class Gcn {
     return embedShared(this, set, ids, opts);
   }
 
-  /**
-   * Channel-dropout masks for one posterior sample (MC dropout with one mask per hidden channel and
-   * layer, the same for every node and graph): each entry 1 / (1 - p) with probability 1 - p, else 0.
-   */
-  channelMasks(rng: Rng, p = this.cfg.dropout): Float32Array[] {
-    if (!(p >= 0 && p < 1)) throw new Error(`dropout must be in [0, 1), got ${p}`);
-    const { hidden: H, layers: L } = this.cfg;
-    return Array.from({ length: L }, () => Float32Array.from({ length: H }, () => (rng.float() < p ? 0 : 1 / (1 - p))));
-  }
-
-  /**
-   * Run `fn` with every layer's output channel c multiplied by masks[l][c] (>= 0). ReLU is positively
-   * homogeneous, m ReLU(LN(x) g + b) = ReLU(LN(x) (m g) + m b), so scaling each LayerNorm's gain and
-   * shift is that channel dropout, and eval-mode inference (embedShared) runs it unchanged, shared
-   * work and all. The parameters are restored afterwards, also when `fn` throws.
-   */
-  withChannelScales<T>(masks: readonly Float32Array[], fn: () => T): T {
-    const { hidden: H, layers: L } = this.cfg;
-    if (masks.length !== L || masks.some((m) => m.length !== H)) throw new Error(`channel scales: need ${L} masks of ${H}`);
-    for (const m of masks) for (const x of m) if (!(x >= 0 && Number.isFinite(x))) throw new Error(`channel scale ${x} is not a finite number >= 0`);
-    const saved = Float32Array.from(this.paramView().subarray(0, this.bodyParamCount));
-    try {
-      const view = this.paramView();
-      for (let l = 0; l < L; l++) {
-        for (const name of [`ln${l}.weight`, `ln${l}.bias`]) {
-          const at = this.param(name).offset;
-          for (let c = 0; c < H; c++) view[at + c] *= masks[l][c];
-        }
-      }
-      return fn();
-    } finally {
-      this.paramView().set(saved, 0);
-    }
-  }
-
   zeroGrad(): void {
     this.gradView().fill(0);
   }

@@ -13,7 +13,7 @@ import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
 import { IterativePredictorSearch } from './iterative.js';
 import { BRP_LEARNER_DEFAULTS, BRP_PRETRAIN, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
-import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type Picks, type Pretrain, type StrategyName, type WarmStart } from './options.js';
+import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type Pretrain, type StrategyName, type WarmStart } from './options.js';
 import { zeroCostScores } from './zero-cost.js';
 import { RandomSearch } from './random.js';
 import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
@@ -53,8 +53,6 @@ export interface ArchSearchOptions {
   explore?: number;
   /** Predicted-best picks from the neighbours of this many best measured models (default SEARCH_DEFAULTS.local: 0, the whole ranking). */
   local?: number;
-  /** How predicted-best picks are ranked: the mean predictor or one MC-dropout sample per pick (default SEARCH_DEFAULTS.picks: mean). */
-  picks?: Picks;
   /** Zero-cost score the BRP learns to rank by before its first round (default SEARCH_DEFAULTS.pretrain: none). */
   pretrain?: Pretrain;
   brp?: Partial<BrpLearnerOptions>;
@@ -85,7 +83,7 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
   // a zero-cost score for the first round (the parameter count, the expected SynFlow)
   const warm = opts.warmStart ?? SEARCH_DEFAULTS.warmStart;
   const warmScores = warm !== 'random' ? (ids: Int32Array) => zeroCostScores(domain, warm, ids, opts.signal) : undefined;
-  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, picks: opts.picks ?? SEARCH_DEFAULTS.picks, neighbours: domain.neighbours };
+  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, neighbours: domain.neighbours };
   const kernels = () => opts.kernels ?? createWasmKernels();
   switch (opts.strategy) {
     case 'random':

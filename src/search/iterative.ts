@@ -13,8 +13,6 @@ import { ClassSet, type ClassOf, type Observation, type SearchStrategy } from '.
 export interface RankingLearner {
   fit(codes: number[], values: number[], round: number): void;
   scores(candidates: Int32Array): Float64Array;
-  /** Scores under one sample of the predictor's uncertainty (MC dropout), for Thompson-style picks. */
-  sampleScores?(candidates: Int32Array): Float64Array;
   dispose?(): void;
 }
 
@@ -48,13 +46,6 @@ export interface IterativeOptions {
    */
   local?: number;
   neighbours?: (id: number) => number[];
-  /**
-   * How a predictor round ranks its predicted-best picks: 'mean', all by the predictor's scores;
-   * 'thompson', each pick by its own sample of the predictor (learner.sampleScores: batch Thompson
-   * sampling), so the picks spread over what the predictor is unsure of. The random share and the
-   * top-of-ranking pool it draws from stay on the mean scores.
-   */
-  picks?: 'mean' | 'thompson';
 }
 
 export class IterativePredictorSearch implements SearchStrategy {
@@ -104,8 +95,7 @@ export class IterativePredictorSearch implements SearchStrategy {
     const randomPicks = (pool: number[], k: number, into: number[]) => {
       for (const c of this.rng.shuffle(pool.slice())) {
         if (into.length >= k) break;
-        // without classes (no dedupe) a cell the round already took could come up again
-        if (!into.includes(c) && this.classes.claim(c)) into.push(c);
+        if (this.classes.claim(c)) into.push(c);
       }
     };
     const picks: number[] = [];
@@ -125,41 +115,22 @@ export class IterativePredictorSearch implements SearchStrategy {
       // want - round(want / 2) is floor(want / 2): the reference's split
       const explore = this.round === 0 ? 0.5 : (this.opts.explore ?? 0.5);
       const nTop = last && this.opts.exploitLastRound !== false ? want : want - Math.round(want * explore);
-      /** The best fresh candidates by `rank` that `allow` admits, until the round has `upTo` picks. */
-      const takeBest = (rank: Int32Array | number[], allow: (c: number) => boolean, upTo: number) => {
-        for (const i of rank) {
-          if (picks.length >= upTo) break;
+      /** The predicted best fresh candidates that `allow` admits, until the round has nTop of them. */
+      const takeBest = (allow: (c: number) => boolean) => {
+        for (const i of order) {
+          if (picks.length >= nTop) break;
           const c = this.candidates[i];
-          if (allow(c) && !this.proposed.has(c) && !chosen.has(c) && this.classes.claim(c)) {
-            picks.push(c);
-            chosen.add(c);
-          }
+          if (allow(c) && !this.proposed.has(c) && this.classes.claim(c)) picks.push(c);
         }
       };
-      // this round's picks so far (one ranking never repeats a cell; several samples can)
-      const chosen = new Set<number>();
-      let near: Set<number> | null = null;
       if (this.round > 0 && this.opts.local && this.opts.neighbours) {
         // the neighbourhood of the best measured models first
         const best = Array.from(this.values.keys()).sort((a, b) => this.values[b] - this.values[a]).slice(0, this.opts.local);
-        near = new Set<number>();
+        const near = new Set<number>();
         for (const b of best) for (const n of this.opts.neighbours(this.codes[b])) near.add(n);
+        takeBest((c) => near.has(c));
       }
-      const pickFrom = (rank: Int32Array | number[], upTo: number) => {
-        if (near) takeBest(rank, (c) => near!.has(c), upTo);
-        takeBest(rank, () => true, upTo);
-      };
-      if (this.round > 0 && this.opts.picks === 'thompson' && this.learner.sampleScores) {
-        // one predictor sample per pick: each takes the best fresh candidate under its own sample
-        const t1 = performance.now();
-        while (picks.length < nTop) {
-          const before = picks.length;
-          const sample = this.learner.sampleScores(this.candidates);
-          pickFrom(Array.from(this.candidates.keys()).sort((a, b) => sample[b] - sample[a]), picks.length + 1);
-          if (picks.length === before) break; // nothing fresh is left
-        }
-        this.modelSeconds += (performance.now() - t1) / 1000;
-      } else pickFrom(order, nTop);
+      takeBest(() => true);
       // the random half comes from the top |C| / 2^i of the ranking (all fresh candidates if too few)
       const cut = Math.floor(order.length / 2 ** Math.max(this.round, 1));
       const threshold = scores[order[Math.min(cut, order.length - 1)]];

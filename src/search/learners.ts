@@ -105,12 +105,6 @@ export class BrpLearner implements RankingLearner {
   scores(candidates: Int32Array): Float64Array {
     return this.predictor.scores(this.graphs, candidates);
   }
-
-  /** Scores under one MC-dropout sample: a channel mask per layer, drawn from the learner's stream. */
-  sampleScores(candidates: Int32Array): Float64Array {
-    const model = this.predictor.model;
-    return model.withChannelScales(model.channelMasks(this.rng), () => this.scores(candidates));
-  }
 }
 
 export interface GcnLearnerOptions {
@@ -161,11 +155,5 @@ export class GcnLearner implements RankingLearner {
 
   scores(candidates: Int32Array): Float64Array {
     return this.regressor.predictNormalised(this.graphs, candidates);
-  }
-
-  /** Scores under one MC-dropout sample (see BrpLearner.sampleScores). */
-  sampleScores(candidates: Int32Array): Float64Array {
-    const model = this.regressor.model;
-    return model.withChannelScales(model.channelMasks(this.rng), () => this.scores(candidates));
   }
 }

@@ -23,9 +23,6 @@ export type WarmStart = (typeof WARM_STARTS)[number];
 /** What the BRP learns before its first round: nothing, or to rank candidates by a zero-cost score. */
 export const PRETRAINS = ['none', ...ZERO_COST_SCORES] as const;
 export type Pretrain = (typeof PRETRAINS)[number];
-/** How a predictor round ranks its predicted-best picks: by the mean predictor, or one MC-dropout sample per pick. */
-export const PICKS = ['mean', 'thompson'] as const;
-export type Picks = (typeof PICKS)[number];
 
 export const DATASET_ALIASES: Record<string, Nb201Dataset> = { cifar10: 'cifar10', 'cifar10-valid': 'cifar10', cifar100: 'cifar100', imagenet16: 'imagenet16', imagenet: 'imagenet16', 'imagenet16-120': 'imagenet16', 'ImageNet16-120': 'imagenet16' };
 
@@ -51,8 +48,6 @@ export interface SearchSettings {
   explore: number;
   /** Predicted-best picks from the neighbours of this many best measured models (brp, gcn; 0: from the whole ranking). */
   local: number;
-  /** How predicted-best picks are ranked: the mean predictor, or one MC-dropout sample per pick (brp, gcn). */
-  picks: Picks;
   /** Zero-cost score the BRP learns to rank by before its first round (brp; 'none': start untrained). */
   pretrain: Pretrain;
   /** How the BRP scales measured accuracies before its soft pair targets. */
@@ -114,7 +109,6 @@ export const SEARCH_BASELINE: OptionValues = {
   explore: 0.5,
   pretrain: 'none',
   local: 0,
-  picks: 'mean',
   targets: 'rank',
   referenceSelection: false,
   warmup: 0,
@@ -151,7 +145,6 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'warmStart', flag: 'warm-start', kind: 'choice', choices: WARM_STARTS, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `warm-${v}`, help: "how the first round is chosen: random, or by a zero-cost score in a predictor's place, params or synflow (nb201 only): half the highest-scoring, half at random from the better half" },
   { key: 'explore', flag: 'explore', kind: 'num', value: 'F', min: 0, max: 1, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `explore${v}`, help: "share of each round after the first (but the last) proposed at random from the top 1/2^round of the ranking, the rest the predicted best (the reference: 0.5)" },
   { key: 'local', flag: 'local', kind: 'int', value: 'K', min: 0, max: 1000, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `local${v}`, help: 'take each round\'s predicted-best picks from the cells one mutation away from the K best measured so far (0: from the whole ranking); the random share stays global' },
-  { key: 'picks', flag: 'picks', kind: 'choice', choices: PICKS, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `picks-${v}`, help: "how each predictor round ranks its predicted-best picks: mean (the trained predictor) or thompson (each pick by its own MC-dropout sample of the predictor: one channel mask per layer)" },
   { key: 'pretrain', flag: 'pretrain', kind: 'choice', choices: PRETRAINS, appliesTo: ['brp'], keyWhenSet: true, tag: (v: string) => `pretrain-${v}`, help: "before its first training round the BRP learns to rank 1,000 random candidates by a zero-cost score (the reference's foresight warm-up): none, params, or synflow (nb201 only)" },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
@@ -273,8 +266,8 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; picks: Picks; pretrain: Pretrain; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
-  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, picks: s.picks, pretrain: s.pretrain, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; pretrain: Pretrain; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, pretrain: s.pretrain, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
 }
 
 /**

@@ -11,7 +11,7 @@ import { Rng } from '../util/rng.js';
 import { createStrategy } from './arch-search.js';
 import type { SimBenchmark } from './benchmark.js';
 import type { BrpLearnerOptions, GcnLearnerOptions } from './learners.js';
-import type { Picks, Pretrain, StrategyName, WarmStart } from './options.js';
+import type { Pretrain, StrategyName, WarmStart } from './options.js';
 
 export { STRATEGIES, type StrategyName } from './options.js';
 
@@ -38,7 +38,6 @@ export interface SimulationOptions {
   warmStart?: WarmStart;
   explore?: number;
   local?: number;
-  picks?: Picks;
   pretrain?: Pretrain;
   /** Latency constraint: predicted seconds per id (candidates need pred <= limit), true seconds per id (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };

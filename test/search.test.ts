@@ -410,6 +410,24 @@ test('iterative search: --local K takes the predicted-best picks from the neighb
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '-1' }), /--local must be between 0 and 1000/);
 });
 
+test('iterative search without isomorphism classes (dedupe off) never proposes a cell twice, also when the random share meets the predicted best', () => {
+  const candidates = allCodes({ validOnly: true }).slice(0, 40);
+  const score = (c: number) => quality(c) + c * 1e-9;
+  for (let seed = 0; seed < 20; seed++) {
+    const s = new IterativePredictorSearch('t', candidates, new Rng(seed), { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, score) }, { budget: 40, rounds: 4, first: 10 });
+    const seen = new Set<number>();
+    for (let r = 0; r < 4; r++) {
+      const got = s.ask(1000);
+      for (const c of got) {
+        assert.ok(!seen.has(c), `seed ${seed}, round ${r}: ${c} proposed twice`);
+        seen.add(c);
+      }
+      s.tell(got.map((code) => ({ code, value: score(code) })));
+    }
+    assert.equal(seen.size, 40);
+  }
+});
+
 test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb201 only); --pretrain teaches the BRP a zero-cost ranking once, before its first round', async () => {
   const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
   const { zeroCostScores } = await import('../src/search/zero-cost.js');

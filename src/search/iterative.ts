@@ -95,7 +95,8 @@ export class IterativePredictorSearch implements SearchStrategy {
     const randomPicks = (pool: number[], k: number, into: number[]) => {
       for (const c of this.rng.shuffle(pool.slice())) {
         if (into.length >= k) break;
-        if (this.classes.claim(c)) into.push(c);
+        // without classes (dedupe off) a cell this round took from the predicted best can come up again
+        if (!into.includes(c) && this.classes.claim(c)) into.push(c);
       }
     };
     const picks: number[] = [];

@@ -38,7 +38,7 @@ import { Rng } from '../src/util/rng.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
 
-const ALL_METHODS = ['flops', 'layerwise', 'gcn', 'pretrained', 'nearest', 'adapt', 'adapt-loo', 'adapt+gcn'] as const;
+const ALL_METHODS = ['flops', 'layerwise', 'gcn', 'pretrained', 'nearest', 'adapt', 'adapt-loo', 'adapt+gcn', 'adapt+gcn-res'] as const;
 const OWN = ['results/measured/nb201-pruned-ort-node-cpu-t1.jsonl', 'results/measured/nb201-full-ort-node-cpu-t1.jsonl'];
 const { values } = parseArgs({
   options: {
@@ -149,6 +149,17 @@ for (let d = 0; d < sets.length; d++) {
         const g = gcn();
         return Float64Array.from(a, (x, i) => Math.sqrt(x * 1e3 * Math.max(g[i], 1e-6)));
       }, () => gcnSeconds);
+      // the GCN trained on the K cells' residuals of the adapted base (ms), its prediction their sum
+      score('adapt+gcn-res', () => {
+        const m = adaptLatency(basis, trCodes, secs);
+        const a = Float64Array.from(predictAdapted(m, teCodes), (x) => x * 1e3);
+        const r = Float64Array.from(predictAdapted(m, trCodes), (x, i) => yTrain[i] - x * 1e3);
+        const graphs = encodeNb201Codes(Int32Array.from([...trCodes, ...teCodes]), cell);
+        const ids = Int32Array.from({ length: k }, (_, i) => i);
+        const { regressor } = fitLatencyRegressor(graphs, { train: ids, valid: new Int32Array(0), test: new Int32Array(0) }, (idx) => Float64Array.from(idx, (i) => r[i] / 1e3), new Rng(seed), { kernels }, 'thomas');
+        const g = regressor.predict(graphs, Int32Array.from({ length: teCodes.length }, (_, i) => k + i));
+        return Float64Array.from(a, (x, i) => Math.max(x + g[i] * 1e3, 1e-6));
+      });
       score('adapt-loo', () => Float64Array.from(predictAdapted(adaptLatency(basis, trCodes, secs, { lambda: 'loo' }), teCodes), (x) => x * 1e3));
       score('nearest', () => {
         // the base device whose latencies rank the K cells most like the new device's

@@ -9,6 +9,7 @@
 //   flops       linear fit of latency on FLOPs (of the cells as the device runs them)
 //   layerwise   linear fit over per-(edge, op) indicators (underdetermined below 25: least norm)
 //   gcn         the BRP-NAS GCN latency predictor trained from scratch on the K cells
+//   adapt+gcn   latency adapt --gcn: the geometric mean of adapt and gcn
 //   pretrained  the base without adaptation (the mean of the base devices, scaled to the K cells)
 //   nearest     the base device ranking the K cells most like the new one, log-linear fit
 //   adapt       src/predictors/fewshot.ts (latency adapt's default); adapt-loo: ridge chosen by LOO
@@ -30,15 +31,14 @@ import { median, spearman, kendallTau, withinShare } from '../src/eval/metrics.j
 import { fitFlops, fitLayerwise, leastSquares, predictLinear } from '../src/predictors/baselines.js';
 import { adaptLatency, buildLatencyBasis, predictAdapted, unadaptedLatency, withoutDevices } from '../src/predictors/fewshot.js';
 import { FEWSHOT_CHOICES, chooseFewshotCells, type FewshotChoice } from '../src/predictors/fewshot-select.js';
-import { fitLatencyRegressor } from '../src/predictors/latency.js';
-import { encodeNb201Codes } from '../src/nn/graphs.js';
+import { fitFewshotGcn, gcnLogTable } from '../src/predictors/fewshot-gcn.js';
 import { createKernels } from '../src/nn/backend.js';
 import { codeToVector, isValid } from '../src/spaces/nb201.js';
 import { Rng } from '../src/util/rng.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
 
-const ALL_METHODS = ['flops', 'layerwise', 'gcn', 'pretrained', 'nearest', 'adapt', 'adapt-loo', 'adapt+gcn', 'adapt+gcn-res'] as const;
+const ALL_METHODS = ['flops', 'layerwise', 'gcn', 'pretrained', 'nearest', 'adapt', 'adapt-loo', 'adapt+gcn'] as const;
 const OWN = ['results/measured/nb201-pruned-ort-node-cpu-t1.jsonl', 'results/measured/nb201-full-ort-node-cpu-t1.jsonl'];
 const { values } = parseArgs({
   options: {
@@ -111,6 +111,7 @@ for (let d = 0; d < sets.length; d++) {
       const teCodes = Int32Array.from(test, (i) => codes[i]);
       const yTrain = Float64Array.from(train, (i) => ms[i]);
       const truth = Float64Array.from(test, (i) => ms[i]);
+      const secs = Float64Array.from(yTrain, (x) => x / 1e3);
       let gcnSeconds = 0;
       /** `extra`: seconds of shared work done before f that the method needs (the GCN for adapt+gcn). */
       const score = (method: string, f: () => Float64Array, extra = () => 0) => {
@@ -129,37 +130,22 @@ for (let d = 0; d < sets.length; d++) {
       };
       score('flops', () => predictLinear(fitFlops(trCodes, yTrain, cell), teCodes));
       score('layerwise', () => predictLinear(fitLayerwise(trCodes, yTrain, cell), teCodes));
-      let gcnPred: Float64Array | null = null;
-      const gcn = () => (gcnPred ??= (() => {
-        const t = performance.now();
-        const graphs = encodeNb201Codes(Int32Array.from([...trCodes, ...teCodes]), cell);
-        const ids = Int32Array.from({ length: k }, (_, i) => i);
-        const { regressor } = fitLatencyRegressor(graphs, { train: ids, valid: new Int32Array(0), test: new Int32Array(0) }, (idx) => Float64Array.from(idx, (i) => yTrain[i] / 1e3), new Rng(seed), { kernels }, 'thomas');
-        const out = Float64Array.from(regressor.predict(graphs, Int32Array.from({ length: teCodes.length }, (_, i) => k + i)), (x) => x * 1e3);
-        gcnSeconds = (performance.now() - t) / 1000;
-        return out;
-      })());
+      // the GCN trained on the K alone, as `latency adapt --gcn` trains it (seconds of every code)
+      let gcnTable: Float64Array | null = null;
+      const gcnAll = () => {
+        if (!gcnTable) {
+          const t = performance.now();
+          gcnTable = fitFewshotGcn(trCodes, secs, cell, seed, kernels);
+          gcnSeconds = (performance.now() - t) / 1000;
+        }
+        return gcnTable;
+      };
+      const gcn = () => Float64Array.from(teCodes, (c) => gcnAll()[c] * 1e3);
       score('gcn', gcn);
-      const secs = Float64Array.from(yTrain, (x) => x / 1e3);
       score('pretrained', () => Float64Array.from(predictAdapted(unadaptedLatency(basis, trCodes, secs), teCodes), (x) => x * 1e3));
       score('adapt', () => Float64Array.from(predictAdapted(adaptLatency(basis, trCodes, secs), teCodes), (x) => x * 1e3));
-      // the geometric mean of the adapted base and the GCN trained on the K cells alone
-      score('adapt+gcn', () => {
-        const a = predictAdapted(adaptLatency(basis, trCodes, secs), teCodes);
-        const g = gcn();
-        return Float64Array.from(a, (x, i) => Math.sqrt(x * 1e3 * Math.max(g[i], 1e-6)));
-      }, () => gcnSeconds);
-      // the GCN trained on the K cells' residuals of the adapted base (ms), its prediction their sum
-      score('adapt+gcn-res', () => {
-        const m = adaptLatency(basis, trCodes, secs);
-        const a = Float64Array.from(predictAdapted(m, teCodes), (x) => x * 1e3);
-        const r = Float64Array.from(predictAdapted(m, trCodes), (x, i) => yTrain[i] - x * 1e3);
-        const graphs = encodeNb201Codes(Int32Array.from([...trCodes, ...teCodes]), cell);
-        const ids = Int32Array.from({ length: k }, (_, i) => i);
-        const { regressor } = fitLatencyRegressor(graphs, { train: ids, valid: new Int32Array(0), test: new Int32Array(0) }, (idx) => Float64Array.from(idx, (i) => r[i] / 1e3), new Rng(seed), { kernels }, 'thomas');
-        const g = regressor.predict(graphs, Int32Array.from({ length: teCodes.length }, (_, i) => k + i));
-        return Float64Array.from(a, (x, i) => Math.max(x + g[i] * 1e3, 1e-6));
-      });
+      // latency adapt --gcn: the geometric mean of the adapted base and the GCN
+      score('adapt+gcn', () => Float64Array.from(predictAdapted({ ...adaptLatency(basis, trCodes, secs), gcnLogMs: gcnLogTable(gcnAll()) }, teCodes), (x) => x * 1e3), () => gcnSeconds);
       score('adapt-loo', () => Float64Array.from(predictAdapted(adaptLatency(basis, trCodes, secs, { lambda: 'loo' }), teCodes), (x) => x * 1e3));
       score('nearest', () => {
         // the base device whose latencies rank the K cells most like the new device's

@@ -3,9 +3,11 @@ import { test } from 'node:test';
 import { loadLatBench } from '../src/data/device-latency.js';
 import { listLatBenchDevices } from '../src/data/latbench.js';
 import { spearman } from '../src/eval/metrics.js';
-import { adaptLatency, buildLatencyBasis, predictAdapted, unadaptedLatency } from '../src/predictors/fewshot.js';
+import { FewShotLatencyPredictor, adaptLatency, buildLatencyBasis, predictAdapted, unadaptedLatency } from '../src/predictors/fewshot.js';
+import { fitFewshotGcn, gcnLogTable } from '../src/predictors/fewshot-gcn.js';
+import { loadLatencyPredictor } from '../src/predictors/latency.js';
 import { chooseFewshotCells } from '../src/predictors/fewshot-select.js';
-import { encodeArtifact } from '../src/predictors/artifact.js';
+import { decodeArtifact, encodeArtifact } from '../src/predictors/artifact.js';
 import { flopsFeature } from '../src/predictors/baselines.js';
 import { encodeNb201Codes } from '../src/nn/graphs.js';
 import { parseArch, vectorToCode } from '../src/spaces/nb201.js';
@@ -100,6 +102,67 @@ test('latency pretrain and adapt on the command line: a base, a predictor from 1
       assert.match(r.err, msg);
       assert.equal(existsSync(out), false);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('latency adapt --gcn: the geometric mean of the adapted map and a GCN trained on the K alone; saved, loaded and refused when malformed', () => {
+  const names = listLatBenchDevices(dataDir()).filter((n) => !n.endsWith('-large'));
+  const target = 'embedded-tpu-edge-tpu-int8';
+  const basis = buildLatencyBasis(names.filter((n) => n !== target).map((n) => loadLatBench(n, dataDir())));
+  const ds = loadLatBench(target, dataDir());
+  const chosen = chooseFewshotCells(ds.codes, 10, new Rng(1), 'spread', 'pruned');
+  const at = new Map(Array.from(ds.codes, (c, i) => [c, i] as const));
+  const secs = Float64Array.from(chosen, (c) => ds.seconds[at.get(c)!]);
+  const m = adaptLatency(basis, chosen, secs);
+  const table = fitFewshotGcn(chosen, secs, 'pruned', 1);
+  assert.equal(table.length, 15625);
+  const withGcn = { ...m, gcnLogMs: gcnLogTable(table) };
+  const probe = Int32Array.from(ds.codes.subarray(0, 400));
+  const a = predictAdapted(m, probe);
+  const both = predictAdapted(withGcn, probe);
+  for (let i = 0; i < probe.length; i++) {
+    const g = Math.max(table[probe[i]] * 1e3, 1e-6) / 1e3;
+    assert.ok(Math.abs(both[i] / Math.sqrt(a[i] * g) - 1) < 1e-5, `${i}: ${both[i]} vs sqrt(${a[i]} x ${g})`);
+  }
+  // seeded: the same K and seed train the same GCN
+  assert.deepEqual(Array.from(fitFewshotGcn(chosen, secs, 'pruned', 1).subarray(0, 50)), Array.from(table.subarray(0, 50)));
+  const truth = Float64Array.from(probe, (c) => ds.seconds[at.get(c)!]);
+  assert.ok(spearman(both, truth) > 0.7, `Spearman ${spearman(both, truth)}`);
+  // the artifact keeps the GCN's table; a truncated one or a malformed flag is refused
+  const bytes = new FewShotLatencyPredictor(withGcn).toArtifact();
+  const back = loadLatencyPredictor(bytes, 'mem');
+  // (the artifact stores the tables as float32)
+  const loaded = back.predictSecondsOfCodes(probe);
+  for (let i = 0; i < probe.length; i++) assert.ok(Math.abs(loaded[i] / both[i] - 1) < 1e-5, `${i}: ${loaded[i]} vs ${both[i]}`);
+  const plainBytes = new FewShotLatencyPredictor(m).toArtifact();
+  const { header, params } = decodeArtifact(plainBytes);
+  assert.throws(() => loadLatencyPredictor(encodeArtifact({ ...header, gcn: true }, params), 'cut'), /cut: truncated/);
+  assert.throws(() => loadLatencyPredictor(encodeArtifact({ ...header, gcn: 'yes' }, params), 'odd'), /odd: malformed adapted model \(gcn\)/);
+  assert.throws(() => fitFewshotGcn(chosen.subarray(0, 1), secs.subarray(0, 1), 'pruned', 1), /at least 2/);
+});
+
+test('latency adapt --gcn on the command line: JSON says so, the model predicts; --threads without --gcn is a usage error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-fewshot-gcn-'));
+  try {
+    const base = join(dir, 'base.bin');
+    let r = cli(['latency', 'pretrain', '--devices', 'all', '--save', base, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const model = join(dir, 'tpu.model');
+    r = cli(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '8', '--gcn', '--threads', '1', '--save', model, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const o = JSON.parse(r.out);
+    assert.equal(o.gcn, true);
+    assert.equal(o.samples, 8);
+    assert.ok(o.spearman > 0.7 && o.train_seconds > 0, r.out);
+    r = cli(['latency', 'predict', '--model', model, '--arch', '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|', '--json']);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(JSON.parse(r.out).latency_ms > 0);
+    r = cli(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '8', '--threads', '2', '--save', join(dir, 'x.model')]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--threads applies to --gcn/);
+    assert.equal(existsSync(join(dir, 'x.model')), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,6 +13,8 @@ import { provenance } from '../util/provenance.js';
 import { Rng } from '../util/rng.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import { FEWSHOT_CHOICES, chooseFewshotCells } from '../predictors/fewshot-select.js';
+import { fitFewshotGcn, gcnLogTable } from '../predictors/fewshot-gcn.js';
+import { createKernels, defaultThreads } from '../nn/backend.js';
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import type { CliIo } from './command.js';
 
@@ -23,7 +25,7 @@ export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,
       devices.
 
   brp-nas latency adapt --base BASE --device FILE|NAME --samples K [--space nb201] [--seed 0] [--choice spread|random]
-                        [--lambda 0.1|loo] [--test FILE] [--save MODEL] [--json]
+                        [--lambda 0.1|loo] [--gcn [--threads 1|2]] [--test FILE] [--save MODEL] [--json]
       A predictor for a new device from K of its measured cells: its log-latency as a non-negative
       ridge map of the base devices' (as they ran cells and had they run the other kind) and of the
       cells' FLOPs, shrunk toward the base devices' mean (the device itself is left out of the base
@@ -31,7 +33,9 @@ export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,
       (spread: one seeded random cell per FLOPs stratum; random: a seeded random choice), so a file
       measured with 'measure --select spread --count K' is used whole. Evaluated on the file's other
       cells, or on --test FILE's cells (another measurement of the same device) that are not among
-      the K; prints the keys of 'latency train --json' plus samples. The saved model works with
+      the K; prints the keys of 'latency train --json' plus samples. --gcn also trains the BRP-NAS
+      latency GCN on the K alone (seconds instead of milliseconds) and predicts the geometric mean
+      of the two: better on devices the base describes poorly. The saved model works with
       'latency predict' and 'search --latency-model'. (NB201; see BENCHMARKS.md, few-shot latency.)`;
 
 export async function pretrain(argv: string[], io: CliIo): Promise<number> {
@@ -65,12 +69,14 @@ export async function pretrain(argv: string[], io: CliIo): Promise<number> {
 }
 
 export async function adapt(argv: string[], io: CliIo): Promise<number> {
-  const { values: v } = parse('latency adapt', argv, { ...COMMON_OPTIONS, base: { type: 'string' }, device: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, lambda: { type: 'string' }, choice: { type: 'string' }, test: { type: 'string' }, save: { type: 'string' }, space: { type: 'string' } });
+  const { values: v } = parse('latency adapt', argv, { ...COMMON_OPTIONS, base: { type: 'string' }, device: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, lambda: { type: 'string' }, choice: { type: 'string' }, test: { type: 'string' }, save: { type: 'string' }, space: { type: 'string' }, gcn: { type: 'boolean' }, threads: { type: 'string' } });
   if (v.help) {
     io.out(FEWSHOT_HELP);
     return 0;
   }
   checkSpace(v.space, 'latency adapt');
+  if (v.threads !== undefined && !v.gcn) throw new UsageError('latency adapt: --threads applies to --gcn (the map itself is a closed-form fit)');
+  const threads = intFlag(v.threads as string | undefined, 'threads', defaultThreads(), 1, 2, 'latency adapt');
   if (typeof v.base !== 'string') throw new UsageError('latency adapt: --base BASE is required (from latency pretrain --save)');
   if (typeof v.device !== 'string') throw new UsageError('latency adapt: --device FILE|NAME is required');
   if (v.samples === undefined) throw new UsageError('latency adapt: --samples K is required (the measured architectures it adapts from)');
@@ -108,7 +114,16 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
   const chosen = chooseFewshotCells(usable.codes, k, new Rng(seed), choice, ds.cell ?? 'pruned');
   const secondsOf = new Map(Array.from(usable.codes, (c, i) => [c, usable.seconds[i]] as const));
   const t0 = performance.now();
-  const model = adaptLatency(basis, chosen, Float64Array.from(chosen, (c) => secondsOf.get(c)!), { lambda });
+  const chosenSeconds = Float64Array.from(chosen, (c) => secondsOf.get(c)!);
+  let model = adaptLatency(basis, chosen, chosenSeconds, { lambda });
+  if (v.gcn) {
+    const kernels = createKernels({ threads });
+    try {
+      model = { ...model, gcnLogMs: gcnLogTable(fitFewshotGcn(chosen, chosenSeconds, ds.cell ?? 'pruned', seed, kernels)) };
+    } finally {
+      kernels.dispose();
+    }
+  }
   const trainSeconds = (performance.now() - t0) / 1000;
   const taken = new Set(chosen);
   const rest = usableCells(testSet);
@@ -122,6 +137,7 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
     seed,
     choice,
     lambda: model.lambda,
+    gcn: v.gcn === true,
     within1: m?.within1 ?? null,
     within5: m?.within5 ?? null,
     within10: m?.within10 ?? null,
@@ -136,7 +152,7 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
   if (v.json) io.out(JSON.stringify(out));
   else {
     const evalLine = m ? `on ${m.count} others: within +-10% ${(m.within10 * 100).toFixed(1)}%, Spearman ${m.spearman.toFixed(4)}, Kendall ${m.kendall.toFixed(4)}` : 'no other measured cells to evaluate on (give --test FILE)';
-    io.out(`${ds.device}: adapted from ${k} measurements (${basis.devices.length} base devices, ridge ${model.lambda}); ${evalLine}${save ? `\n  model: ${save}` : ''}`);
+    io.out(`${ds.device}: adapted from ${k} measurements (${basis.devices.length} base devices, ridge ${model.lambda}${v.gcn ? ', with a GCN on the K' : ''}); ${evalLine}${save ? `\n  model: ${save}` : ''}`);
   }
   return 0;
 }

@@ -39,6 +39,11 @@ export interface AdaptedLatency {
   weights: Float64Array;
   lambda: number;
   samples: number;
+  /**
+   * `latency adapt --gcn`: ln(ms) of every NB201 code by a GCN trained on the K alone (see
+   * fewshot-gcn.ts); the prediction is then the geometric mean of the map's and the GCN's.
+   */
+  gcnLogMs?: Float32Array;
 }
 
 export const RIDGE_GRID = [0.01, 0.03, 0.1, 0.3, 1] as const;
@@ -199,7 +204,8 @@ export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seco
 /** Predicted seconds for NB201 codes. */
 export function predictAdapted(m: AdaptedLatency, codes: ArrayLike<number>): Float64Array {
   const cols = columns(m.basis);
-  return Float64Array.from(codes, (c) => Math.exp(predictLog(cols, m.weights, c)) / 1e3);
+  const g = m.gcnLogMs;
+  return Float64Array.from(codes, (c) => Math.exp(g ? (predictLog(cols, m.weights, c) + g[c]) / 2 : predictLog(cols, m.weights, c)) / 1e3);
 }
 
 /**
@@ -272,12 +278,25 @@ export class FewShotLatencyPredictor {
   }
   toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
     const b = this.model.basis;
-    return encodeArtifact({ kind: 'latency-fewshot', ...basisHeader(b), weights: Array.from(this.model.weights), lambda: this.model.lambda, samples: this.model.samples, meta }, basisParams(b));
+    const g = this.model.gcnLogMs;
+    const params = basisParams(b);
+    // with --gcn, the GCN's table follows the basis tables
+    const all = g ? Float32Array.from({ length: params.length + NB201_SIZE }, (_, i) => (i < params.length ? params[i] : g[i - params.length])) : params;
+    return encodeArtifact({ kind: 'latency-fewshot', ...basisHeader(b), weights: Array.from(this.model.weights), lambda: this.model.lambda, samples: this.model.samples, gcn: g !== undefined, meta }, all);
   }
   static fromArtifact(header: Record<string, unknown>, params: Float32Array, source: string): FewShotLatencyPredictor {
-    const basis = basisFrom(header, params, source);
+    const gcn = header.gcn === true;
+    if (header.gcn !== undefined && typeof header.gcn !== 'boolean') throw new Error(`${source}: malformed adapted model (gcn)`);
+    const basisLength = params.length - (gcn ? NB201_SIZE : 0);
+    if (basisLength < 0) throw new Error(`${source}: truncated adapted model`);
+    const basis = basisFrom(header, params.subarray(0, basisLength), source);
+    let gcnLogMs: Float32Array | undefined;
+    if (gcn) {
+      gcnLogMs = Float32Array.from(params.subarray(basisLength));
+      for (const x of gcnLogMs) if (!Number.isFinite(x)) throw new Error(`${source}: the GCN table holds a non-finite latency`);
+    }
     const w = header.weights;
     if (!Array.isArray(w) || w.length !== columns(basis).length + 1 || !w.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new Error(`${source}: malformed adapted model`);
-    return new FewShotLatencyPredictor({ basis, weights: Float64Array.from(w as number[]), lambda: Number(header.lambda), samples: Number(header.samples) });
+    return new FewShotLatencyPredictor({ basis, weights: Float64Array.from(w as number[]), lambda: Number(header.lambda), samples: Number(header.samples), ...(gcnLogMs ? { gcnLogMs } : {}) });
   }
 }

@@ -10,6 +10,7 @@ import { chooseFewshotCells } from '../src/predictors/fewshot-select.js';
 import { decodeArtifact, encodeArtifact } from '../src/predictors/artifact.js';
 import { flopsFeature } from '../src/predictors/baselines.js';
 import { encodeNb201Codes } from '../src/nn/graphs.js';
+import { createWasmKernels } from '../src/nn/kernels-wasm.js';
 import { parseArch, vectorToCode } from '../src/spaces/nb201.js';
 import { Rng } from '../src/util/rng.js';
 import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201.js';
@@ -126,8 +127,11 @@ test('latency adapt --gcn: the geometric mean of the adapted map and a GCN train
     const g = Math.max(table[probe[i]] * 1e3, 1e-6) / 1e3;
     assert.ok(Math.abs(both[i] / Math.sqrt(a[i] * g) - 1) < 1e-5, `${i}: ${both[i]} vs sqrt(${a[i]} x ${g})`);
   }
-  // seeded: the same K and seed train the same GCN
-  assert.deepEqual(Array.from(fitFewshotGcn(chosen, secs, 'pruned', 1).subarray(0, 50)), Array.from(table.subarray(0, 50)));
+  // seeded: the same K and seed train the same GCN; with the caller's kernels, their heap is given back
+  const kernels = createWasmKernels();
+  const top = kernels.heap.mark();
+  assert.deepEqual(Array.from(fitFewshotGcn(chosen, secs, 'pruned', 1, kernels).subarray(0, 50)), Array.from(table.subarray(0, 50)));
+  assert.equal(kernels.heap.mark(), top, 'a fit leaves the heap as it found it');
   const truth = Float64Array.from(probe, (c) => ds.seconds[at.get(c)!]);
   assert.ok(spearman(both, truth) > 0.7, `Spearman ${spearman(both, truth)}`);
   // the artifact keeps the GCN's table; a truncated one or a malformed flag is refused

@@ -25,6 +25,9 @@ export function fitFewshotGcn(codes: ArrayLike<number>, seconds: ArrayLike<numbe
   const K = codes.length;
   if (K < 2 || K !== seconds.length) throw new Error(`the few-shot GCN needs at least 2 measured cells with a latency each, got ${K} and ${seconds.length}`);
   const own = kernels ?? createKernels({ threads: 1 });
+  // the GCN's parameters and buffers live in the kernels' heap (a bump allocator): a caller's
+  // kernels get that memory back, or a loop of fits runs out of it
+  const mark = own.heap.mark();
   try {
     // graphs 0..K-1 are the measured cells, then every code of the space
     const all = Int32Array.from({ length: K + NB201_SIZE }, (_, i) => (i < K ? codes[i] : i - K));
@@ -33,6 +36,7 @@ export function fitFewshotGcn(codes: ArrayLike<number>, seconds: ArrayLike<numbe
     const { regressor } = fitLatencyRegressor(graphs, { train: ids, valid: new Int32Array(0), test: new Int32Array(0) }, (idx) => Float64Array.from(idx, (i) => seconds[i]), new Rng(seed), { kernels: own }, 'thomas');
     return regressor.predict(graphs, Int32Array.from({ length: NB201_SIZE }, (_, c) => K + c));
   } finally {
+    own.heap.release(mark);
     if (!kernels) (own as { dispose?: () => void }).dispose?.();
   }
 }

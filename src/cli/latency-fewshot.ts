@@ -34,8 +34,8 @@ export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,
       measured with 'measure --select spread --count K' is used whole. Evaluated on the file's other
       cells, or on --test FILE's cells (another measurement of the same device) that are not among
       the K; prints the keys of 'latency train --json' plus samples. --gcn also trains the BRP-NAS
-      latency GCN on the K alone (seconds instead of milliseconds) and predicts the geometric mean
-      of the two: better on devices the base describes poorly. The saved model works with
+      latency GCN on the K alone (a fit of seconds, not milliseconds) and predicts the geometric
+      mean of the two: better on devices the base describes poorly, worse on those it describes well. The saved model works with
       'latency predict' and 'search --latency-model'. (NB201; see BENCHMARKS.md, few-shot latency.)`;
 
 export async function pretrain(argv: string[], io: CliIo): Promise<number> {

@@ -281,7 +281,12 @@ export class FewShotLatencyPredictor {
     const g = this.model.gcnLogMs;
     const params = basisParams(b);
     // with --gcn, the GCN's table follows the basis tables
-    const all = g ? Float32Array.from({ length: params.length + NB201_SIZE }, (_, i) => (i < params.length ? params[i] : g[i - params.length])) : params;
+    let all = params;
+    if (g) {
+      all = new Float32Array(params.length + NB201_SIZE);
+      all.set(params);
+      all.set(g, params.length);
+    }
     return encodeArtifact({ kind: 'latency-fewshot', ...basisHeader(b), weights: Array.from(this.model.weights), lambda: this.model.lambda, samples: this.model.samples, gcn: g !== undefined, meta }, all);
   }
   static fromArtifact(header: Record<string, unknown>, params: Float32Array, source: string): FewShotLatencyPredictor {

@@ -192,7 +192,10 @@ test('lab: the lab restarted while a device measures (a dropped connection): the
       }).observe(el, { childList: true, characterData: true, subtree: true });
     });
     await page.click('#start');
-    await page.waitForFunction(() => (window as unknown as { midway?: boolean }).midway === true, undefined, { timeout: 60000 });
+    // on a timeout, say what the page showed (a stalled start and a stopped page read alike otherwise)
+    await page.waitForFunction(() => (window as unknown as { midway?: boolean }).midway === true, undefined, { timeout: 60000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}; the page's status: ${JSON.stringify(await page.textContent('#status'))}; lab stderr: ${lab.err().slice(-500)}`);
+    });
     // Ctrl-C stops the lab at once, though a device holds a connection open
     const t0 = Date.now();
     assert.equal(await lab.stop(), 130);

@@ -130,7 +130,7 @@ test('latency adapt --gcn: the geometric mean of the adapted map and a GCN train
   // seeded: the same K and seed train the same GCN; with the caller's kernels, their heap is given back
   const kernels = createWasmKernels();
   const top = kernels.heap.mark();
-  assert.deepEqual(Array.from(fitFewshotGcn(chosen, secs, 'pruned', 1, kernels).subarray(0, 50)), Array.from(table.subarray(0, 50)));
+  assert.deepEqual(Array.from(fitFewshotGcn(chosen, secs, 'pruned', 1, { kernels }).subarray(0, 50)), Array.from(table.subarray(0, 50)));
   assert.equal(kernels.heap.mark(), top, 'a fit leaves the heap as it found it');
   const truth = Float64Array.from(probe, (c) => ds.seconds[at.get(c)!]);
   assert.ok(spearman(both, truth) > 0.7, `Spearman ${spearman(both, truth)}`);
@@ -145,6 +145,9 @@ test('latency adapt --gcn: the geometric mean of the adapted map and a GCN train
   assert.throws(() => loadLatencyPredictor(encodeArtifact({ ...header, gcn: true }, params), 'cut'), /cut: truncated/);
   assert.throws(() => loadLatencyPredictor(encodeArtifact({ ...header, gcn: 'yes' }, params), 'odd'), /odd: malformed adapted model \(gcn\)/);
   assert.throws(() => fitFewshotGcn(chosen.subarray(0, 1), secs.subarray(0, 1), 'pruned', 1), /at least 2/);
+  // a stop ends the fit with InterruptedError, not a half-trained table, and still gives the heap back
+  assert.throws(() => fitFewshotGcn(chosen, secs, 'pruned', 1, { kernels, signal: { stopped: true } }), (e: Error) => e.name === 'InterruptedError');
+  assert.equal(kernels.heap.mark(), top);
 });
 
 test('latency adapt --gcn on the command line: JSON says so, the model predicts; --threads without --gcn is a usage error', () => {

@@ -61,6 +61,23 @@ test('Ctrl-C in latency train: stops within seconds, evaluates and saves the bes
   }
 });
 
+test('Ctrl-C in latency adapt --gcn: the GCN stops within seconds, nothing is written, exit 130', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-int-'));
+  try {
+    const base = join(dir, 'base.bin');
+    const p = cli(['latency', 'pretrain', '--devices', 'all', '--save', base, '--json', '--data', dataDir()]);
+    assert.equal(p.code, 0, p.err);
+    const model = join(dir, 'tpu.model');
+    const r = await interruptWhen(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '50', '--gcn', '--threads', '1', '--save', model, '--json', '--data', dataDir()], /epoch 25\/250/);
+    assert.equal(r.code, 130, r.err);
+    assert.ok(r.stopSeconds < 2, `stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
+    assert.equal(r.out, '', 'no result is printed');
+    assert.equal(existsSync(model), false, 'no model is written');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('Ctrl-C in search: stops within seconds, keeps finished runs, exits 130; the same command resumes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'brp-int-'));
   try {

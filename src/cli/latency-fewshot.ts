@@ -15,6 +15,8 @@ import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.j
 import { FEWSHOT_CHOICES, chooseFewshotCells } from '../predictors/fewshot-select.js';
 import { fitFewshotGcn, gcnLogTable } from '../predictors/fewshot-gcn.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
+import { LATENCY_TRAIN_CONFIG } from '../predictors/regressor.js';
+import { interruptSignal } from '../util/interrupt.js';
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import type { CliIo } from './command.js';
 
@@ -34,9 +36,10 @@ export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,
       measured with 'measure --select spread --count K' is used whole. Evaluated on the file's other
       cells, or on --test FILE's cells (another measurement of the same device) that are not among
       the K; prints the keys of 'latency train --json' plus samples. --gcn also trains the BRP-NAS
-      latency GCN on the K alone (a fit of seconds, not milliseconds) and predicts the geometric
-      mean of the two: better on devices the base describes poorly, worse on those it describes well. The saved model works with
-      'latency predict' and 'search --latency-model'. (NB201; see BENCHMARKS.md, few-shot latency.)`;
+      latency GCN on the K alone (a fit of seconds, not milliseconds; progress on stderr) and
+      predicts the geometric mean of the two: better on devices the base describes poorly, worse on
+      those it describes well. The saved model works with 'latency predict' and
+      'search --latency-model'. (NB201; see BENCHMARKS.md, few-shot latency.)`;
 
 export async function pretrain(argv: string[], io: CliIo): Promise<number> {
   const { values: v } = parse('latency pretrain', argv, { ...COMMON_OPTIONS, devices: { type: 'string' }, save: { type: 'string' }, space: { type: 'string' } });
@@ -119,7 +122,10 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
   if (v.gcn) {
     const kernels = createKernels({ threads });
     try {
-      model = { ...model, gcnLogMs: gcnLogTable(fitFewshotGcn(chosen, chosenSeconds, ds.cell ?? 'pruned', seed, kernels)) };
+      const onEpoch = (e: { epoch: number; seconds: number }) => {
+        if ((e.epoch + 1) % 25 === 0) io.err(`latency adapt --gcn: epoch ${e.epoch + 1}/${LATENCY_TRAIN_CONFIG.epochs} (${e.seconds.toFixed(2)} s each)`);
+      };
+      model = { ...model, gcnLogMs: gcnLogTable(fitFewshotGcn(chosen, chosenSeconds, ds.cell ?? 'pruned', seed, { kernels, signal: interruptSignal, onEpoch })) };
     } finally {
       kernels.dispose();
     }

@@ -11,8 +11,8 @@ import { sampleDistinct } from '../spaces/space.js';
 import { allCodes, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201.js';
 import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
-import { IterativePredictorSearch } from './iterative.js';
-import { BRP_LEARNER_DEFAULTS, BRP_PRETRAIN, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
+import { IterativePredictorSearch, type RankingLearner } from './iterative.js';
+import { BRP_LEARNER_DEFAULTS, BRP_PRETRAIN, BrpLearner, EnsembleLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
 import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type Pretrain, type StrategyName, type WarmStart } from './options.js';
 import { zeroCostScores } from './zero-cost.js';
 import { RandomSearch } from './random.js';
@@ -55,6 +55,8 @@ export interface ArchSearchOptions {
   local?: number;
   /** Zero-cost score the BRP learns to rank by before its first round (default SEARCH_DEFAULTS.pretrain: none). */
   pretrain?: Pretrain;
+  /** Predictors trained side by side, candidates ranked by their mean rank (default SEARCH_DEFAULTS.ensemble: 1). */
+  ensemble?: number;
   brp?: Partial<BrpLearnerOptions>;
   gcn?: Partial<GcnLearnerOptions>;
   /** Body parameters to start the BRP from (a GCN latency predictor's, see latencyBody). */
@@ -85,6 +87,15 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
   const warmScores = warm !== 'random' ? (ids: Int32Array) => zeroCostScores(domain, warm, ids, opts.signal) : undefined;
   const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, neighbours: domain.neighbours };
   const kernels = () => opts.kernels ?? createWasmKernels();
+  const members = opts.ensemble ?? SEARCH_DEFAULTS.ensemble;
+  if (!Number.isInteger(members) || members < 1) throw new Error(`ensemble must be an integer >= 1, got ${members}`);
+  /** One learner on the search's fork (as without an ensemble), or members on streams forked from it. */
+  const ensembleOf = (r: Rng, make: (r: Rng) => RankingLearner): RankingLearner => {
+    const own = r.fork();
+    if (members === 1) return make(own);
+    const streams = [own, ...Array.from({ length: members - 1 }, () => own.fork())];
+    return new EnsembleLearner(streams.map(make));
+  };
   switch (opts.strategy) {
     case 'random':
       return new RandomSearch(candidates, rng, classOf);
@@ -101,11 +112,12 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
         pretrain = { sample, steps: BRP_PRETRAIN.steps, modelsPerStep: BRP_PRETRAIN.modelsPerStep };
       }
       // rounds of another size (--first) train 3 steps per measured model: the default schedule's rate
-      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), domain.graphs(), rng.fork(), { ...BRP_LEARNER_DEFAULTS, ...(first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, ...(pretrain ? { pretrain } : {}), signal: opts.signal }, opts.transferBody), iterative);
+      const brpOpts = { ...BRP_LEARNER_DEFAULTS, ...(first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, ...(pretrain ? { pretrain } : {}), signal: opts.signal };
+      return new IterativePredictorSearch('brp', candidates, rng, ensembleOf(rng, (r) => new BrpLearner(kernels(), domain.graphs(), r, brpOpts, opts.transferBody)), iterative);
     }
     case 'gcn':
       if ((opts.pretrain ?? 'none') !== 'none') throw new Error('pretrain applies to the brp strategy only');
-      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels(), domain.graphs(), rng.fork(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal }), iterative);
+      return new IterativePredictorSearch('gcn', candidates, rng, ensembleOf(rng, (r) => new GcnLearner(kernels(), domain.graphs(), r, { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal })), iterative);
     default:
       throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
   }

@@ -157,3 +157,35 @@ export class GcnLearner implements RankingLearner {
     return this.regressor.predictNormalised(this.graphs, candidates);
   }
 }
+
+/**
+ * Several learners of one kind, trained on the same measured models from different initialisations
+ * and random streams (a deep ensemble): a candidate's score is its mean normalised rank across the
+ * members, so members whose raw scores differ in scale count alike. Averaging cuts the variance of
+ * a predictor trained on a few dozen models; a candidate that only one member likes ranks lower.
+ */
+export class EnsembleLearner implements RankingLearner {
+  constructor(readonly members: RankingLearner[]) {
+    if (members.length < 1) throw new Error('an ensemble needs at least one member');
+  }
+
+  fit(codes: number[], values: number[], round: number): void {
+    for (const m of this.members) m.fit(codes, values, round);
+  }
+
+  scores(candidates: Int32Array): Float64Array {
+    if (this.members.length === 1) return this.members[0].scores(candidates);
+    const n = candidates.length;
+    const out = new Float64Array(n);
+    for (const m of this.members) {
+      const r = ranks(m.scores(candidates));
+      for (let i = 0; i < n; i++) out[i] += r[i] / n;
+    }
+    for (let i = 0; i < n; i++) out[i] /= this.members.length;
+    return out;
+  }
+
+  dispose(): void {
+    for (const m of this.members) m.dispose?.();
+  }
+}

@@ -50,6 +50,8 @@ export interface SearchSettings {
   local: number;
   /** Zero-cost score the BRP learns to rank by before its first round (brp; 'none': start untrained). */
   pretrain: Pretrain;
+  /** Predictors trained side by side from different initialisations; candidates ranked by their mean rank (brp, gcn; 1: one predictor). */
+  ensemble: number;
   /** How the BRP scales measured accuracies before its soft pair targets. */
   targets: TargetScaling;
   /** The reference's half-random last round instead of an all-exploit one (brp, gcn). */
@@ -108,6 +110,7 @@ export const SEARCH_BASELINE: OptionValues = {
   warmStart: 'random',
   explore: 0.5,
   pretrain: 'none',
+  ensemble: 1,
   local: 0,
   targets: 'rank',
   referenceSelection: false,
@@ -146,6 +149,7 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'explore', flag: 'explore', kind: 'num', value: 'F', min: 0, max: 1, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `explore${v}`, help: "share of each round after the first (but the last) proposed at random from the top 1/2^round of the ranking, the rest the predicted best (the reference: 0.5)" },
   { key: 'local', flag: 'local', kind: 'int', value: 'K', min: 0, max: 1000, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `local${v}`, help: 'take each round\'s predicted-best picks from the cells one mutation away from the K best measured so far (0: from the whole ranking); the random share stays global' },
   { key: 'pretrain', flag: 'pretrain', kind: 'choice', choices: PRETRAINS, appliesTo: ['brp'], keyWhenSet: true, tag: (v: string) => `pretrain-${v}`, help: "before its first training round the BRP learns to rank 1,000 random candidates by a zero-cost score (the reference's foresight warm-up): none, params, or synflow (nb201 only)" },
+  { key: 'ensemble', flag: 'ensemble', kind: 'int', value: 'M', min: 1, max: 16, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `ens${v}`, help: 'train M predictors side by side from different initialisations and rank candidates by their mean rank (a deep ensemble: M times the training time)' },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
@@ -266,8 +270,8 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; pretrain: Pretrain; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
-  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, pretrain: s.pretrain, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; pretrain: Pretrain; ensemble: number; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, pretrain: s.pretrain, ensemble: s.ensemble, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
 }
 
 /**

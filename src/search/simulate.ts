@@ -39,6 +39,7 @@ export interface SimulationOptions {
   explore?: number;
   local?: number;
   pretrain?: Pretrain;
+  ensemble?: number;
   /** Latency constraint: predicted seconds per id (candidates need pred <= limit), true seconds per id (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };
   onRun?: (run: number, result: RunResult) => void;

@@ -498,3 +498,37 @@ test('--warm-start synflow: the first round takes half the highest expected SynF
   const median = sf[bySf[bySf.length >> 1]];
   assert.ok(first.slice(5).every((id) => sf[id] > median), 'the random half comes from the better half by SynFlow');
 });
+
+test('--ensemble M: candidates ranked by the members\' mean normalised rank; 1 is the single learner, bit for bit; reaches the strategy; the option is checked and tagged', async () => {
+  const { EnsembleLearner } = await import('../src/search/learners.js');
+  const { searchKey, searchResultName, searchSettingsFrom } = await import('../src/search/options.js');
+  const fixed = (s: number[]) => ({ fits: 0, fit() { this.fits++; }, scores: () => Float64Array.from(s) });
+  // member raw scores differ in scale by 1e6: only their ranks count
+  const a = fixed([1, 2, 3, 4]);
+  const b = fixed([4e6, 3e6, 1e6, 2e6]);
+  const e = new EnsembleLearner([a, b]);
+  e.fit([1], [1], 1);
+  assert.deepEqual([a.fits, b.fits], [1, 1], 'every member is fitted');
+  const s = e.scores(Int32Array.from([0, 1, 2, 3]));
+  // ranks a: 1 2 3 4, b: 4 3 1 2 -> means 2.5 2.5 2 3, over n = 4
+  assert.deepEqual(Array.from(s, (v) => Math.round(v * 8)), [5, 5, 4, 6]);
+  assert.deepEqual(Array.from(new EnsembleLearner([b]).scores(Int32Array.from([0, 1, 2, 3]))), [4e6, 3e6, 1e6, 2e6], 'one member: its own scores, unranked');
+  assert.throws(() => new EnsembleLearner([]), /at least one member/);
+
+  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
+  const brp = { hidden: 16, layers: 2, stepsPerModel: 1 };
+  const run = (extra: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp, kernels: () => createKernels({ threads: 1 }), ...extra }).per_run[0];
+  const plain = run({});
+  assert.deepEqual(run({ ensemble: 1 }).trained, plain.trained, 'ensemble 1 is the default learner');
+  const ens = run({ ensemble: 2 });
+  assert.deepEqual(ens.trained.slice(0, 10), plain.trained.slice(0, 10), 'the warm first round needs no predictor');
+  assert.notDeepEqual(ens.trained.slice(10), plain.trained.slice(10), 'later rounds follow the ensemble');
+  assert.deepEqual(run({ ensemble: 2 }).trained, ens.trained, 'seeded: an ensemble run repeats');
+
+  const set = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', ensemble: '3' });
+  assert.equal(searchResultName(set), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local5-ens3');
+  assert.equal(searchKey(set).ensemble, 3);
+  assert.ok(!('ensemble' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), 'ensemble 1 (the baseline) is left out of keys');
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', ensemble: '3' }), /--ensemble does not apply to --strategy rea/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', ensemble: '0' }), /--ensemble must be between 1 and 16/);
+});

@@ -29,7 +29,7 @@ import { listLatBenchDevices } from '../src/data/latbench.js';
 import type { LatencyDataset } from '../src/data/latency-dataset.js';
 import { median, spearman, kendallTau, withinShare } from '../src/eval/metrics.js';
 import { fitFlops, fitLayerwise, leastSquares, predictLinear } from '../src/predictors/baselines.js';
-import { adaptLatency, buildLatencyBasis, predictAdapted, unadaptedLatency, withoutDevices } from '../src/predictors/fewshot.js';
+import { adaptLatency, adaptLooLogMs, adaptLooR2, buildLatencyBasis, predictAdapted, unadaptedLatency, withoutDevices } from '../src/predictors/fewshot.js';
 import { FEWSHOT_CHOICES, chooseFewshotCells, type FewshotChoice } from '../src/predictors/fewshot-select.js';
 import { fitFewshotGcn, gcnLogTable } from '../src/predictors/fewshot-gcn.js';
 import { createKernels } from '../src/nn/backend.js';
@@ -66,7 +66,7 @@ const fullBasis = buildLatencyBasis(sets.slice(0, latbench.length));
 const ks = values.ks!.split(',').map(Number);
 const seeds = values.seeds!.split(',').map(Number);
 /** `commit`: only on a row reused from an earlier file (--resume), the commit that computed it. */
-type Row = { device: string; k: number; seed: number; method: string; spearman: number; kendall: number; within10: number; seconds: number; commit?: string };
+type Row = { device: string; k: number; seed: number; method: string; spearman: number; kendall: number; within10: number; seconds: number; commit?: string; loo_r2?: number; loo_rho?: number };
 const rows: Row[] = [];
 const rowKey = (r: { device: string; k: number; seed: number; method: string }) => `${r.device}|${r.k}|${r.seed}|${r.method}`;
 /** Rows of an earlier run (--resume), by device, K, seed and method. */
@@ -146,6 +146,13 @@ for (let d = 0; d < sets.length; d++) {
       });
       score('pretrained', () => Float64Array.from(predictAdapted(unadaptedLatency(basis, trCodes, secs), teCodes), (x) => x * 1e3));
       score('adapt', () => Float64Array.from(predictAdapted(adaptLatency(basis, trCodes, secs), teCodes), (x) => x * 1e3));
+      // how well the base describes the device, seen from the K alone (leave-one-out over them):
+      // diagnostics on the adapt row, for choosing when --gcn pays (bench/latency-gcn-auto.ts)
+      const adaptRow = rows[rows.length - 1];
+      if (methods.includes('adapt') && adaptRow?.method === 'adapt' && adaptRow.commit === undefined && k >= 3) {
+        adaptRow.loo_r2 = adaptLooR2(basis, trCodes, secs);
+        adaptRow.loo_rho = spearman(adaptLooLogMs(basis, trCodes, secs), Float64Array.from(secs, Math.log));
+      }
       // latency adapt --gcn: the geometric mean of the adapted base and the GCN
       score('adapt+gcn', () => Float64Array.from(predictAdapted({ ...adaptLatency(basis, trCodes, secs), gcnLogMs: gcnLogTable(gcnAll()) }, teCodes), (x) => x * 1e3), () => gcnSeconds);
       score('adapt-loo', () => Float64Array.from(predictAdapted(adaptLatency(basis, trCodes, secs, { lambda: 'loo' }), teCodes), (x) => x * 1e3));

@@ -162,6 +162,49 @@ export function centredNonNegativeRidge(cols: readonly Float64Array[], codes: Ar
   return w;
 }
 
+/** Sum over the K of the squared ln(ms) error of the map fitted to the other K - 1. */
+function looSquaredError(cols: readonly Float64Array[], w0: Float64Array, codes: ArrayLike<number>, y: Float64Array, lambda: number): number {
+  const K = codes.length;
+  let err = 0;
+  for (let out = 0; out < K; out++) {
+    const keep = Array.from({ length: K }, (_, i) => i).filter((i) => i !== out);
+    const w = centredNonNegativeRidge(cols, keep.map((i) => codes[i]), keep.map((i) => y[i]), w0, lambda);
+    err += (predictLog(cols, w, codes[out]) - y[out]) ** 2;
+  }
+  return err;
+}
+
+/**
+ * How well the base describes a device, from its K measurements alone: the leave-one-out R^2 of the
+ * map in ln(ms) (1 - LOO squared error / the K's spread around their mean; 1 = each measurement
+ * predicted exactly from the others, 0 = no better than the mean, below 0 worse). Cheap (K fits of
+ * the closed-form map): what `latency adapt --gcn auto` decides by. Needs K >= 3.
+ */
+export function adaptLooR2(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, lambda = DEFAULT_RIDGE): number {
+  const K = codes.length;
+  if (K < 3 || K !== seconds.length) throw new Error(`a leave-one-out fit needs at least 3 measured cells with a latency each, got ${K} and ${seconds.length}`);
+  const y = Float64Array.from(seconds, (s) => Math.log(s * 1e3));
+  let mean = 0;
+  for (const v of y) mean += v / K;
+  let total = 0;
+  for (const v of y) total += (v - mean) ** 2;
+  // every measurement equal: nothing to explain, and the map (an intercept) explains it
+  if (total === 0) return 1;
+  return 1 - looSquaredError(columns(basis), prior(basis), codes, y, lambda) / total;
+}
+
+/** ln(ms) of each of the K predicted by the map fitted to the other K - 1 (for diagnostics). */
+export function adaptLooLogMs(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, lambda = DEFAULT_RIDGE): Float64Array {
+  const K = codes.length;
+  const cols = columns(basis);
+  const w0 = prior(basis);
+  const y = Float64Array.from(seconds, (s) => Math.log(s * 1e3));
+  return Float64Array.from({ length: K }, (_, out) => {
+    const keep = Array.from({ length: K }, (_, i) => i).filter((i) => i !== out);
+    return predictLog(cols, centredNonNegativeRidge(cols, keep.map((i) => codes[i]), keep.map((i) => y[i]), w0, lambda), codes[out]);
+  });
+}
+
 /** Fit the map from K measured cells (codes, seconds). `lambda`: a ridge strength (default 0.1), or 'loo'. */
 export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, opts: { lambda?: number | 'loo' } = {}): AdaptedLatency {
   const K = codes.length;
@@ -186,12 +229,7 @@ export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seco
     let best = Infinity;
     lambda = RIDGE_GRID[0];
     for (const l of RIDGE_GRID) {
-      let err = 0;
-      for (let out = 0; out < K; out++) {
-        const keep = Array.from({ length: K }, (_, i) => i).filter((i) => i !== out);
-        const w = centredNonNegativeRidge(cols, keep.map((i) => codes[i]), keep.map((i) => y[i]), w0, l);
-        err += (predictLog(cols, w, codes[out]) - y[out]) ** 2;
-      }
+      const err = looSquaredError(cols, w0, codes, y, l);
       if (err < best) {
         best = err;
         lambda = l;

@@ -9,10 +9,12 @@
 //   flops       linear fit of latency on FLOPs (of the cells as the device runs them)
 //   layerwise   linear fit over per-(edge, op) indicators (underdetermined below 25: least norm)
 //   gcn         the BRP-NAS GCN latency predictor trained from scratch on the K cells
-//   adapt+gcn   latency adapt --gcn: the geometric mean of adapt and gcn
+//   adapt+gcn   latency adapt --gcn always: the geometric mean of adapt and gcn
+//   adapt-auto  latency adapt's default (--gcn auto): adapt+gcn where the map's leave-one-out
+//               Spearman over the K is below 0.85, else adapt (the GCN is trained only then)
 //   pretrained  the base without adaptation (the mean of the base devices, scaled to the K cells)
 //   nearest     the base device ranking the K cells most like the new one, log-linear fit
-//   adapt       src/predictors/fewshot.ts (latency adapt's default); adapt-loo: ridge chosen by LOO
+//   adapt       src/predictors/fewshot.ts's map alone (latency adapt --gcn never); adapt-loo: ridge chosen by LOO
 // Design choices (the model's columns, prior, ridge 0.1, the 'spread' choice) were made on seeds
 // 100-104; the reported run uses seeds 0-4.
 //   node dist/bench/latency-fewshot.js [--ks 5,10,20,50] [--seeds 0,1,2,3,4] [--choice spread|random]
@@ -29,7 +31,7 @@ import { listLatBenchDevices } from '../src/data/latbench.js';
 import type { LatencyDataset } from '../src/data/latency-dataset.js';
 import { median, spearman, kendallTau, withinShare } from '../src/eval/metrics.js';
 import { fitFlops, fitLayerwise, leastSquares, predictLinear } from '../src/predictors/baselines.js';
-import { adaptLatency, adaptLooLogMs, adaptLooR2, buildLatencyBasis, predictAdapted, unadaptedLatency, withoutDevices } from '../src/predictors/fewshot.js';
+import { adaptLatency, adaptLooLogMs, buildLatencyBasis, gcnAutoDecision, predictAdapted, unadaptedLatency, withoutDevices } from '../src/predictors/fewshot.js';
 import { FEWSHOT_CHOICES, chooseFewshotCells, type FewshotChoice } from '../src/predictors/fewshot-select.js';
 import { fitFewshotGcn, gcnLogTable } from '../src/predictors/fewshot-gcn.js';
 import { createKernels } from '../src/nn/backend.js';
@@ -38,7 +40,7 @@ import { Rng } from '../src/util/rng.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
 
-const ALL_METHODS = ['flops', 'layerwise', 'gcn', 'pretrained', 'nearest', 'adapt', 'adapt-loo', 'adapt+gcn'] as const;
+const ALL_METHODS = ['flops', 'layerwise', 'gcn', 'pretrained', 'nearest', 'adapt', 'adapt-loo', 'adapt+gcn', 'adapt-auto'] as const;
 const OWN = ['results/measured/nb201-pruned-ort-node-cpu-t1.jsonl', 'results/measured/nb201-full-ort-node-cpu-t1.jsonl'];
 const { values } = parseArgs({
   options: {
@@ -150,9 +152,25 @@ for (let d = 0; d < sets.length; d++) {
       // diagnostics on the adapt row, for choosing when --gcn pays (bench/latency-gcn-auto.ts)
       const adaptRow = rows[rows.length - 1];
       if (methods.includes('adapt') && adaptRow?.method === 'adapt' && adaptRow.commit === undefined && k >= 3) {
-        adaptRow.loo_r2 = adaptLooR2(basis, trCodes, secs);
-        adaptRow.loo_rho = spearman(adaptLooLogMs(basis, trCodes, secs), Float64Array.from(secs, Math.log));
+        const loo = adaptLooLogMs(basis, trCodes, secs);
+        const y = Float64Array.from(secs, (x) => Math.log(x * 1e3));
+        let mean = 0;
+        for (const v of y) mean += v / k;
+        let total = 0;
+        let err = 0;
+        for (let i = 0; i < k; i++) {
+          total += (y[i] - mean) ** 2;
+          err += (loo[i] - y[i]) ** 2;
+        }
+        adaptRow.loo_r2 = total === 0 ? 1 : 1 - err / total;
+        adaptRow.loo_rho = gcnAutoDecision(basis, trCodes, secs).looSpearman!;
       }
+      // latency adapt's default (--gcn auto): the GCN blended in only where the leave-one-out says so
+      score('adapt-auto', () => {
+        const m = adaptLatency(basis, trCodes, secs);
+        const g = gcnAutoDecision(basis, trCodes, secs).blend ? { gcnLogMs: gcnLogTable(gcnAll()) } : {};
+        return Float64Array.from(predictAdapted({ ...m, ...g }, teCodes), (x) => x * 1e3);
+      }, () => (gcnTable && gcnAutoDecision(basis, trCodes, secs).blend ? gcnSeconds : 0));
       // latency adapt --gcn: the geometric mean of the adapted base and the GCN
       score('adapt+gcn', () => Float64Array.from(predictAdapted({ ...adaptLatency(basis, trCodes, secs), gcnLogMs: gcnLogTable(gcnAll()) }, teCodes), (x) => x * 1e3), () => gcnSeconds);
       score('adapt-loo', () => Float64Array.from(predictAdapted(adaptLatency(basis, trCodes, secs, { lambda: 'loo' }), teCodes), (x) => x * 1e3));

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { loadLatBench } from '../src/data/device-latency.js';
 import { listLatBenchDevices } from '../src/data/latbench.js';
 import { spearman } from '../src/eval/metrics.js';
-import { FewShotLatencyPredictor, adaptLatency, buildLatencyBasis, predictAdapted, unadaptedLatency } from '../src/predictors/fewshot.js';
+import { FewShotLatencyPredictor, GCN_AUTO_LOO_SPEARMAN, adaptLatency, adaptLooLogMs, buildLatencyBasis, gcnAutoDecision, predictAdapted, unadaptedLatency } from '../src/predictors/fewshot.js';
 import { fitFewshotGcn, gcnLogTable } from '../src/predictors/fewshot-gcn.js';
 import { loadLatencyPredictor } from '../src/predictors/latency.js';
 import { chooseFewshotCells } from '../src/predictors/fewshot-select.js';
@@ -150,26 +150,39 @@ test('latency adapt --gcn: the geometric mean of the adapted map and a GCN train
   assert.equal(kernels.heap.mark(), top);
 });
 
-test('latency adapt --gcn on the command line: JSON says so, the model predicts; --threads without --gcn is a usage error', () => {
+test('latency adapt --gcn always|auto|never on the command line: JSON says what ran and why, the model predicts; --threads with --gcn never and an unknown rule are usage errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'brpnas-fewshot-gcn-'));
   try {
     const base = join(dir, 'base.bin');
     let r = cli(['latency', 'pretrain', '--devices', 'all', '--save', base, '--json']);
     assert.equal(r.code, 0, r.err);
     const model = join(dir, 'tpu.model');
-    r = cli(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '8', '--gcn', '--threads', '1', '--save', model, '--json']);
+    r = cli(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '8', '--gcn', 'always', '--threads', '1', '--save', model, '--json']);
     assert.equal(r.code, 0, r.err);
     const o = JSON.parse(r.out);
     assert.equal(o.gcn, true);
+    assert.equal(o.gcn_rule, 'always');
+    assert.ok(o.loo_spearman >= -1 && o.loo_spearman <= 1, r.out);
     assert.equal(o.samples, 8);
     assert.ok(o.spearman > 0.7 && o.train_seconds > 0, r.out);
     r = cli(['latency', 'predict', '--model', model, '--arch', '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|', '--json']);
     assert.equal(r.code, 0, r.err);
     assert.ok(JSON.parse(r.out).latency_ms > 0);
-    r = cli(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '8', '--threads', '2', '--save', join(dir, 'x.model')]);
-    assert.equal(r.code, 2);
-    assert.match(r.err, /--threads applies to --gcn/);
-    assert.equal(existsSync(join(dir, 'x.model')), false);
+    // the default decides by the leave-one-out Spearman of the map over the K; never: the map alone
+    for (const rule of [[], ['--gcn', 'never']]) {
+      r = cli(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '8', ...rule, '--json']);
+      assert.equal(r.code, 0, r.err);
+      const p = JSON.parse(r.out);
+      assert.equal(p.gcn_rule, rule.length ? 'never' : 'auto');
+      assert.equal(p.loo_spearman, o.loo_spearman, 'the same K, the same judgement');
+      assert.equal(p.gcn, rule.length ? false : p.loo_spearman < GCN_AUTO_LOO_SPEARMAN, r.out);
+    }
+    for (const [args, msg] of [[['--gcn', 'never', '--threads', '2'], /--threads applies to the GCN/], [['--gcn', 'sometimes'], /--gcn must be one of auto, always, never/], [['--gcn'], /--gcn/]] as const) {
+      r = cli(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '8', ...args, '--save', join(dir, 'x.model')]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, msg);
+      assert.equal(existsSync(join(dir, 'x.model')), false);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -326,4 +339,29 @@ test('latency train on a whole-cell dataset encodes whole cells (the file says s
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('--gcn auto: the leave-one-out of the map is the map fitted without each measurement; the GCN is blended in below a Spearman of 0.85 over the K, never from fewer than 3', () => {
+  const names = listLatBenchDevices(dataDir()).filter((n) => !n.endsWith('-large'));
+  const judged: boolean[] = [];
+  for (const target of ['embedded-tpu-edge-tpu-int8', 'mobile-cpu-snapdragon-855-kryo-485-int8']) {
+    const basis = buildLatencyBasis(names.filter((n) => n !== target).map((n) => loadLatBench(n, dataDir())));
+    const ds = loadLatBench(target, dataDir());
+    const at = new Map(Array.from(ds.codes, (c, i) => [c, i] as const));
+    const chosen = chooseFewshotCells(ds.codes, 10, new Rng(2), 'spread', 'pruned');
+    const secs = Float64Array.from(chosen, (c) => ds.seconds[at.get(c)!]);
+    const loo = adaptLooLogMs(basis, chosen, secs);
+    for (const out of [0, 7]) {
+      const keep = Array.from(chosen.keys()).filter((i) => i !== out);
+      const m = adaptLatency(basis, keep.map((i) => chosen[i]), keep.map((i) => secs[i]));
+      assert.ok(Math.abs(Math.log(predictAdapted(m, [chosen[out]])[0] * 1e3) - loo[out]) < 1e-9, `${target} ${out}`);
+    }
+    const d = gcnAutoDecision(basis, chosen, secs);
+    assert.equal(d.looSpearman, spearman(loo, Float64Array.from(secs, Math.log)));
+    assert.equal(d.blend, d.looSpearman! < GCN_AUTO_LOO_SPEARMAN);
+    judged.push(d.blend);
+    assert.deepEqual(gcnAutoDecision(basis, chosen.subarray(0, 2), secs.subarray(0, 2)), { looSpearman: null, blend: false });
+  }
+  // the TPU, which the phones describe poorly, gets the GCN; the Snapdragon 855 CPU does not
+  assert.deepEqual(judged, [true, false]);
 });

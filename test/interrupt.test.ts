@@ -68,7 +68,7 @@ test('Ctrl-C in latency adapt --gcn: the GCN stops within seconds, nothing is wr
     const p = cli(['latency', 'pretrain', '--devices', 'all', '--save', base, '--json', '--data', dataDir()]);
     assert.equal(p.code, 0, p.err);
     const model = join(dir, 'tpu.model');
-    const r = await interruptWhen(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '50', '--gcn', '--threads', '1', '--save', model, '--json', '--data', dataDir()], /epoch 25\/250/);
+    const r = await interruptWhen(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '50', '--gcn', 'always', '--threads', '1', '--save', model, '--json', '--data', dataDir()], /epoch 25\/250/);
     assert.equal(r.code, 130, r.err);
     assert.ok(r.stopSeconds < 2, `stopped ${r.stopSeconds.toFixed(2)} s after SIGINT`);
     assert.equal(r.out, '', 'no result is printed');

@@ -6,7 +6,7 @@ import { DataError, readInputFile, resolveDataDir } from '../data/files.js';
 import { loadLatBench } from '../data/device-latency.js';
 import { listLatBenchDevices } from '../data/latbench.js';
 import { regressionMetrics } from '../eval/metrics.js';
-import { adaptLatency, basisToArtifact, buildLatencyBasis, DEFAULT_RIDGE, FewShotLatencyPredictor, loadLatencyBasis, predictAdapted, withoutDevices } from '../predictors/fewshot.js';
+import { adaptLatency, basisToArtifact, buildLatencyBasis, DEFAULT_RIDGE, FewShotLatencyPredictor, GCN_RULES, gcnAutoDecision, loadLatencyBasis, predictAdapted, withoutDevices } from '../predictors/fewshot.js';
 import { codeToVector, isValid, vectorToArchString } from '../spaces/nb201.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { provenance } from '../util/provenance.js';
@@ -27,7 +27,7 @@ export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,
       devices.
 
   brp-nas latency adapt --base BASE --device FILE|NAME --samples K [--space nb201] [--seed 0] [--choice spread|random]
-                        [--lambda 0.1|loo] [--gcn [--threads 1|2]] [--test FILE] [--save MODEL] [--json]
+                        [--lambda 0.1|loo] [--gcn auto|always|never] [--threads 1|2] [--test FILE] [--save MODEL] [--json]
       A predictor for a new device from K of its measured cells: its log-latency as a non-negative
       ridge map of the base devices' (as they ran cells and had they run the other kind) and of the
       cells' FLOPs, shrunk toward the base devices' mean (the device itself is left out of the base
@@ -35,11 +35,15 @@ export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,
       (spread: one seeded random cell per FLOPs stratum; random: a seeded random choice), so a file
       measured with 'measure --select spread --count K' is used whole. Evaluated on the file's other
       cells, or on --test FILE's cells (another measurement of the same device) that are not among
-      the K; prints the keys of 'latency train --json' plus samples. --gcn also trains the BRP-NAS
-      latency GCN on the K alone (a fit of seconds, not milliseconds; progress on stderr) and
+      the K; prints the keys of 'latency train --json' plus samples. --gcn always also trains the
+      BRP-NAS latency GCN on the K alone (a fit of seconds; progress on stderr; --threads 1|2) and
       predicts the geometric mean of the two: better on devices the base describes poorly, worse on
-      those it describes well. The saved model works with 'latency predict' and
-      'search --latency-model'. (NB201; see BENCHMARKS.md, few-shot latency.)`;
+      those it describes well. --gcn auto (the default) does so only when the base describes the
+      device poorly as judged from the K alone: when the map fitted to all but one of them ranks the
+      one left out, over the K, below a Spearman of 0.85 (K >= 3; the JSON says gcn and
+      loo_spearman); about 5-9 s at K = 10-20 when it does, 0.1 s otherwise. --gcn never: the map
+      alone. The saved model works with 'latency predict' and 'search --latency-model'. (NB201; see
+      BENCHMARKS.md, few-shot latency.)`;
 
 export async function pretrain(argv: string[], io: CliIo): Promise<number> {
   const { values: v } = parse('latency pretrain', argv, { ...COMMON_OPTIONS, devices: { type: 'string' }, save: { type: 'string' }, space: { type: 'string' } });
@@ -72,13 +76,14 @@ export async function pretrain(argv: string[], io: CliIo): Promise<number> {
 }
 
 export async function adapt(argv: string[], io: CliIo): Promise<number> {
-  const { values: v } = parse('latency adapt', argv, { ...COMMON_OPTIONS, base: { type: 'string' }, device: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, lambda: { type: 'string' }, choice: { type: 'string' }, test: { type: 'string' }, save: { type: 'string' }, space: { type: 'string' }, gcn: { type: 'boolean' }, threads: { type: 'string' } });
+  const { values: v } = parse('latency adapt', argv, { ...COMMON_OPTIONS, base: { type: 'string' }, device: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, lambda: { type: 'string' }, choice: { type: 'string' }, test: { type: 'string' }, save: { type: 'string' }, space: { type: 'string' }, gcn: { type: 'string' }, threads: { type: 'string' } });
   if (v.help) {
     io.out(FEWSHOT_HELP);
     return 0;
   }
   checkSpace(v.space, 'latency adapt');
-  if (v.threads !== undefined && !v.gcn) throw new UsageError('latency adapt: --threads applies to --gcn (the map itself is a closed-form fit)');
+  const gcnRule = choiceFlag(v.gcn, 'gcn', GCN_RULES, 'auto', 'latency adapt');
+  if (v.threads !== undefined && gcnRule === 'never') throw new UsageError('latency adapt: --threads applies to the GCN, which --gcn never does not train (the map itself is a closed-form fit)');
   const threads = intFlag(v.threads as string | undefined, 'threads', defaultThreads(), 1, 2, 'latency adapt');
   if (typeof v.base !== 'string') throw new UsageError('latency adapt: --base BASE is required (from latency pretrain --save)');
   if (typeof v.device !== 'string') throw new UsageError('latency adapt: --device FILE|NAME is required');
@@ -119,7 +124,9 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
   const t0 = performance.now();
   const chosenSeconds = Float64Array.from(chosen, (c) => secondsOf.get(c)!);
   let model = adaptLatency(basis, chosen, chosenSeconds, { lambda });
-  if (v.gcn) {
+  const decision = gcnAutoDecision(basis, chosen, chosenSeconds, model.lambda);
+  const blend = gcnRule === 'always' || (gcnRule === 'auto' && decision.blend);
+  if (blend) {
     const kernels = createKernels({ threads });
     try {
       const onEpoch = (e: { epoch: number; seconds: number }) => {
@@ -143,7 +150,9 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
     seed,
     choice,
     lambda: model.lambda,
-    gcn: v.gcn === true,
+    gcn: blend,
+    gcn_rule: gcnRule,
+    loo_spearman: decision.looSpearman,
     within1: m?.within1 ?? null,
     within5: m?.within5 ?? null,
     within10: m?.within10 ?? null,
@@ -158,7 +167,7 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
   if (v.json) io.out(JSON.stringify(out));
   else {
     const evalLine = m ? `on ${m.count} others: within +-10% ${(m.within10 * 100).toFixed(1)}%, Spearman ${m.spearman.toFixed(4)}, Kendall ${m.kendall.toFixed(4)}` : 'no other measured cells to evaluate on (give --test FILE)';
-    io.out(`${ds.device}: adapted from ${k} measurements (${basis.devices.length} base devices, ridge ${model.lambda}${v.gcn ? ', with a GCN on the K' : ''}); ${evalLine}${save ? `\n  model: ${save}` : ''}`);
+    io.out(`${ds.device}: adapted from ${k} measurements (${basis.devices.length} base devices, ridge ${model.lambda}${blend ? ', with a GCN on the K' : ''}${decision.looSpearman !== null ? `, leave-one-out Spearman ${decision.looSpearman.toFixed(3)}` : ''}); ${evalLine}${save ? `\n  model: ${save}` : ''}`);
   }
   return 0;
 }

@@ -18,6 +18,7 @@
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import { NB201_SIZE, codeToVector, isValid, type Nb201CellMode } from '../spaces/nb201.js';
 import { macroConfigFor, nb201Cost } from '../spaces/nb201-cost.js';
+import { spearman } from '../eval/metrics.js';
 import { encodeArtifact, decodeArtifact } from './artifact.js';
 import { fitLayerwise, predictLinear } from './baselines.js';
 
@@ -174,28 +175,10 @@ function looSquaredError(cols: readonly Float64Array[], w0: Float64Array, codes:
   return err;
 }
 
-/**
- * How well the base describes a device, from its K measurements alone: the leave-one-out R^2 of the
- * map in ln(ms) (1 - LOO squared error / the K's spread around their mean; 1 = each measurement
- * predicted exactly from the others, 0 = no better than the mean, below 0 worse). Cheap (K fits of
- * the closed-form map): what `latency adapt --gcn auto` decides by. Needs K >= 3.
- */
-export function adaptLooR2(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, lambda = DEFAULT_RIDGE): number {
-  const K = codes.length;
-  if (K < 3 || K !== seconds.length) throw new Error(`a leave-one-out fit needs at least 3 measured cells with a latency each, got ${K} and ${seconds.length}`);
-  const y = Float64Array.from(seconds, (s) => Math.log(s * 1e3));
-  let mean = 0;
-  for (const v of y) mean += v / K;
-  let total = 0;
-  for (const v of y) total += (v - mean) ** 2;
-  // every measurement equal: nothing to explain, and the map (an intercept) explains it
-  if (total === 0) return 1;
-  return 1 - looSquaredError(columns(basis), prior(basis), codes, y, lambda) / total;
-}
-
-/** ln(ms) of each of the K predicted by the map fitted to the other K - 1 (for diagnostics). */
+/** ln(ms) of each of the K predicted by the map fitted to the other K - 1 (leave-one-out). */
 export function adaptLooLogMs(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, lambda = DEFAULT_RIDGE): Float64Array {
   const K = codes.length;
+  if (K < 3 || K !== seconds.length) throw new Error(`a leave-one-out fit needs at least 3 measured cells with a latency each, got ${K} and ${seconds.length}`);
   const cols = columns(basis);
   const w0 = prior(basis);
   const y = Float64Array.from(seconds, (s) => Math.log(s * 1e3));
@@ -203,6 +186,28 @@ export function adaptLooLogMs(basis: LatencyBasis, codes: ArrayLike<number>, sec
     const keep = Array.from({ length: K }, (_, i) => i).filter((i) => i !== out);
     return predictLog(cols, centredNonNegativeRidge(cols, keep.map((i) => codes[i]), keep.map((i) => y[i]), w0, lambda), codes[out]);
   });
+}
+
+/**
+ * `latency adapt --gcn auto` (the default) blends the GCN in when the map, fitted to K - 1 of the
+ * measured cells, ranks the one left out below this Spearman over the K: the base then describes the
+ * device poorly, which is where the GCN trained on the K helps (LatBench's desktop CPU and GPU, the
+ * edge TPU). Chosen on the K-choice seeds 100-104 of bench/latency-fewshot.ts with
+ * bench/latency-gcn-auto.ts, by a rule written before the statistic was computed: the threshold that
+ * most lifts the worst LatBench device, averaged over K = 5-50, without lowering the LatBench median
+ * at any K by more than 0.002 (BENCHMARKS.md, few-shot latency).
+ */
+export const GCN_AUTO_LOO_SPEARMAN = 0.85;
+
+/** When `latency adapt` blends the GCN in: by the leave-one-out rule (default), always, or never. */
+export const GCN_RULES = ['auto', 'always', 'never'] as const;
+export type GcnRule = (typeof GCN_RULES)[number];
+
+/** Whether `--gcn auto` blends the GCN in for these K measurements (never below 3 of them: no judgement). */
+export function gcnAutoDecision(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, lambda = DEFAULT_RIDGE): { looSpearman: number | null; blend: boolean } {
+  if (codes.length < 3) return { looSpearman: null, blend: false };
+  const rho = spearman(adaptLooLogMs(basis, codes, seconds, lambda), Float64Array.from(seconds, (s) => Math.log(s)));
+  return { looSpearman: rho, blend: rho < GCN_AUTO_LOO_SPEARMAN };
 }
 
 /** Fit the map from K measured cells (codes, seconds). `lambda`: a ridge strength (default 0.1), or 'loo'. */

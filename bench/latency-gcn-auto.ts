@@ -7,6 +7,7 @@
 // agree bit for bit, and prints, per threshold, the medians and the worst device.
 //   node dist/bench/latency-gcn-auto.js --loo results/bench/latency-fewshot-loo-design.json
 //        --gcn results/bench/latency-fewshot-gcn-design.json [--stat loo_r2|loo_rho] [--tau 0.5,0.8,...]
+//        [--check FILE]   (another file's adapt rows that must equal the --loo file's: e.g. the committed ones)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { median } from '../src/eval/metrics.js';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     gcn: { type: 'string' },
     stat: { type: 'string', default: 'loo_r2' },
     tau: { type: 'string' },
+    check: { type: 'string' },
   },
 });
 if (!values.loo || !values.gcn) throw new Error('--loo FILE and --gcn FILE are required (results of bench/latency-fewshot.js)');
@@ -37,7 +39,8 @@ const key = (r: Row) => `${r.device}|${r.k}|${r.seed}`;
 const adapt = new Map(looFile.rows.filter((r) => r.method === 'adapt').map((r) => [key(r), r]));
 const blend = new Map(gcnFile.rows.filter((r) => r.method === 'adapt+gcn').map((r) => [key(r), r]));
 let checked = 0;
-for (const r of gcnFile.rows.filter((x) => x.method === 'adapt')) {
+const others = [...gcnFile.rows, ...(values.check ? read(values.check).rows : [])];
+for (const r of others.filter((x) => x.method === 'adapt')) {
   const a = adapt.get(key(r));
   if (!a) continue;
   if (a.spearman !== r.spearman) throw new Error(`adapt differs between the files at ${key(r)}: ${a.spearman} vs ${r.spearman}`);
@@ -45,7 +48,7 @@ for (const r of gcnFile.rows.filter((x) => x.method === 'adapt')) {
 }
 const runs = [...adapt.values()].filter((a) => blend.has(key(a)));
 if (runs.some((a) => a[stat] === undefined)) throw new Error(`${values.loo} lacks ${stat} on some adapt rows (run the few-shot bench with --methods adapt from a commit that records it)`);
-console.log(`${runs.length} runs in both files; ${checked} adapt rows compared between them, all identical; statistic ${stat}`);
+console.log(`${runs.length} runs in both files; ${checked} adapt rows of the other files compared with the --loo file's, all identical; statistic ${stat}`);
 const devices = looFile.devices.filter((d) => runs.some((r) => r.device === d));
 const latbench = devices.filter((d) => !d.startsWith('ort-'));
 const vm = devices.filter((d) => d.startsWith('ort-'));

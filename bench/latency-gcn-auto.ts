@@ -8,6 +8,7 @@
 //   node dist/bench/latency-gcn-auto.js --loo results/bench/latency-fewshot-loo-design.json
 //        --gcn results/bench/latency-fewshot-gcn-design.json [--stat loo_r2|loo_rho] [--tau 0.5,0.8,...]
 //        [--check FILE]   (another file's adapt rows that must equal the --loo file's: e.g. the committed ones)
+//        [--per-device K] (per device at that K, for the first --tau: adapt / adapt+gcn / the rule, and its share blended)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { median } from '../src/eval/metrics.js';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     stat: { type: 'string', default: 'loo_r2' },
     tau: { type: 'string' },
     check: { type: 'string' },
+    'per-device': { type: 'string' },
   },
 });
 if (!values.loo || !values.gcn) throw new Error('--loo FILE and --gcn FILE are required (results of bench/latency-fewshot.js)');
@@ -73,4 +75,21 @@ summary('adapt+gcn (always)', (a) => blend.get(key(a))!.spearman, () => true);
 for (const t of taus) {
   const on = (a: Row) => (a[stat] as number) < t;
   summary(`${stat} < ${t}`, (a) => (on(a) ? blend.get(key(a))!.spearman : a.spearman), on);
+}
+
+if (values['per-device'] !== undefined) {
+  const k = Number(values['per-device']);
+  if (!ks.includes(k)) throw new Error(`--per-device ${values['per-device']}: the files have K = ${ks.join(', ')}`);
+  const t = taus[0];
+  const on = (a: Row) => (a[stat] as number) < t;
+  const a = perDevice(k, (r) => r.spearman);
+  const b = perDevice(k, (r) => blend.get(key(r))!.spearman);
+  const c = perDevice(k, (r) => (on(r) ? blend.get(key(r))!.spearman : r.spearman));
+  console.log(`\nK = ${k}, ${stat} < ${t}: median Spearman over seeds per device\n`);
+  console.log('| device | adapt | adapt+gcn | rule | runs blended |');
+  console.log('|---|---|---|---|---|');
+  for (const d of devices) {
+    const mine = runs.filter((r) => r.device === d && r.k === k);
+    console.log(`| ${d} | ${f3(a.get(d)!)} | ${f3(b.get(d)!)} | ${f3(c.get(d)!)} | ${mine.filter(on).length} of ${mine.length} |`);
+  }
 }

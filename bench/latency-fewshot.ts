@@ -10,11 +10,11 @@
 //   layerwise   linear fit over per-(edge, op) indicators (underdetermined below 25: least norm)
 //   gcn         the BRP-NAS GCN latency predictor trained from scratch on the K cells
 //   adapt+gcn   latency adapt --gcn always: the geometric mean of adapt and gcn
-//   adapt-auto  latency adapt's default (--gcn auto): adapt+gcn where the map's leave-one-out
+//   adapt-auto  latency adapt --gcn auto: adapt+gcn where the map's leave-one-out
 //               Spearman over the K is below 0.85, else adapt (the GCN is trained only then)
 //   pretrained  the base without adaptation (the mean of the base devices, scaled to the K cells)
 //   nearest     the base device ranking the K cells most like the new one, log-linear fit
-//   adapt       src/predictors/fewshot.ts's map alone (latency adapt --gcn never); adapt-loo: ridge chosen by LOO
+//   adapt       src/predictors/fewshot.ts's map alone (latency adapt's default, --gcn never); adapt-loo: ridge chosen by LOO
 // Design choices (the model's columns, prior, ridge 0.1, the 'spread' choice) were made on seeds
 // 100-104; the reported run uses seeds 0-4.
 //   node dist/bench/latency-fewshot.js [--ks 5,10,20,50] [--seeds 0,1,2,3,4] [--choice spread|random]
@@ -165,7 +165,7 @@ for (let d = 0; d < sets.length; d++) {
         adaptRow.loo_r2 = total === 0 ? 1 : 1 - err / total;
         adaptRow.loo_rho = gcnAutoDecision(basis, trCodes, secs).looSpearman!;
       }
-      // latency adapt's default (--gcn auto): the GCN blended in only where the leave-one-out says so
+      // latency adapt --gcn auto: the GCN blended in only where the leave-one-out says so
       score('adapt-auto', () => {
         const m = adaptLatency(basis, trCodes, secs);
         const g = gcnAutoDecision(basis, trCodes, secs).blend ? { gcnLogMs: gcnLogTable(gcnAll()) } : {};

@@ -168,14 +168,14 @@ test('latency adapt --gcn always|auto|never on the command line: JSON says what 
     r = cli(['latency', 'predict', '--model', model, '--arch', '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|', '--json']);
     assert.equal(r.code, 0, r.err);
     assert.ok(JSON.parse(r.out).latency_ms > 0);
-    // the default decides by the leave-one-out Spearman of the map over the K; never: the map alone
-    for (const rule of [[], ['--gcn', 'never']]) {
+    // auto decides by the leave-one-out Spearman of the map over the K; never (the default): the map alone
+    for (const rule of [['--gcn', 'auto'], []]) {
       r = cli(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '8', ...rule, '--json']);
       assert.equal(r.code, 0, r.err);
       const p = JSON.parse(r.out);
-      assert.equal(p.gcn_rule, rule.length ? 'never' : 'auto');
+      assert.equal(p.gcn_rule, rule.length ? 'auto' : 'never');
       assert.equal(p.loo_spearman, o.loo_spearman, 'the same K, the same judgement');
-      assert.equal(p.gcn, rule.length ? false : p.loo_spearman < GCN_AUTO_LOO_SPEARMAN, r.out);
+      assert.equal(p.gcn, rule.length ? p.loo_spearman < GCN_AUTO_LOO_SPEARMAN : false, r.out);
     }
     for (const [args, msg] of [[['--gcn', 'never', '--threads', '2'], /--threads applies to the GCN/], [['--gcn', 'sometimes'], /--gcn must be one of auto, always, never/], [['--gcn'], /--gcn/]] as const) {
       r = cli(['latency', 'adapt', '--base', base, '--device', 'edge-tpu', '--samples', '8', ...args, '--save', join(dir, 'x.model')]);

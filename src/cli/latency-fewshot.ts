@@ -6,7 +6,7 @@ import { DataError, readInputFile, resolveDataDir } from '../data/files.js';
 import { loadLatBench } from '../data/device-latency.js';
 import { listLatBenchDevices } from '../data/latbench.js';
 import { regressionMetrics } from '../eval/metrics.js';
-import { adaptLatency, basisToArtifact, buildLatencyBasis, DEFAULT_RIDGE, FewShotLatencyPredictor, GCN_RULES, gcnAutoDecision, loadLatencyBasis, predictAdapted, withoutDevices } from '../predictors/fewshot.js';
+import { adaptLatency, basisToArtifact, buildLatencyBasis, DEFAULT_RIDGE, DEFAULT_GCN_RULE, FewShotLatencyPredictor, GCN_RULES, gcnAutoDecision, loadLatencyBasis, predictAdapted, withoutDevices } from '../predictors/fewshot.js';
 import { codeToVector, isValid, vectorToArchString } from '../spaces/nb201.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { provenance } from '../util/provenance.js';
@@ -38,11 +38,13 @@ export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,
       the K; prints the keys of 'latency train --json' plus samples. --gcn always also trains the
       BRP-NAS latency GCN on the K alone (a fit of seconds; progress on stderr; --threads 1|2) and
       predicts the geometric mean of the two: better on devices the base describes poorly, worse on
-      those it describes well. --gcn auto (the default) does so only when the base describes the
-      device poorly as judged from the K alone: when the map fitted to all but one of them ranks the
-      one left out, over the K, below a Spearman of 0.85 (K >= 3; the JSON says gcn and
-      loo_spearman); about 5-9 s at K = 10-20 when it does, 0.1 s otherwise. --gcn never: the map
-      alone. The saved model works with 'latency predict' and 'search --latency-model'. (NB201; see
+      those it describes well. --gcn auto does so only when the base describes the device poorly as
+      judged from the K alone: when the map fitted to all but one of them ranks the one left out,
+      over the K, below a Spearman of 0.85 (K >= 3); it lifts the worst devices and costs the median
+      0.002-0.007. --gcn never (the default): the map alone. The JSON says whether the GCN ran (gcn)
+      and the leave-one-out Spearman (loo_spearman: how well the base describes the device; below
+      0.85, try --gcn auto or always). About 5-9 s at K = 10-20 with the GCN, 0.1 s without. The
+      saved model works with 'latency predict' and 'search --latency-model'. (NB201; see
       BENCHMARKS.md, few-shot latency.)`;
 
 export async function pretrain(argv: string[], io: CliIo): Promise<number> {
@@ -82,7 +84,7 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   checkSpace(v.space, 'latency adapt');
-  const gcnRule = choiceFlag(v.gcn, 'gcn', GCN_RULES, 'auto', 'latency adapt');
+  const gcnRule = choiceFlag(v.gcn, 'gcn', GCN_RULES, DEFAULT_GCN_RULE, 'latency adapt');
   if (v.threads !== undefined && gcnRule === 'never') throw new UsageError('latency adapt: --threads applies to the GCN, which --gcn never does not train (the map itself is a closed-form fit)');
   const threads = intFlag(v.threads as string | undefined, 'threads', defaultThreads(), 1, 2, 'latency adapt');
   if (typeof v.base !== 'string') throw new UsageError('latency adapt: --base BASE is required (from latency pretrain --save)');

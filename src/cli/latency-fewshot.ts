@@ -40,8 +40,8 @@ export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,
       predicts the geometric mean of the two: better on devices the base describes poorly, worse on
       those it describes well. --gcn auto does so only when the base describes the device poorly as
       judged from the K alone: when the map fitted to all but one of them ranks the one left out,
-      over the K, below a Spearman of 0.85 (K >= 3); it lifts the worst devices and costs the median
-      0.002-0.007. --gcn never (the default): the map alone. The JSON says whether the GCN ran (gcn)
+      over the K, below a Spearman of 0.85 (K >= 3); it lifts the worst devices and costs the
+      median up to 0.007. --gcn never (the default): the map alone. The JSON says whether the GCN ran (gcn)
       and the leave-one-out Spearman (loo_spearman: how well the base describes the device; below
       0.85, try --gcn auto or always). About 5-9 s at K = 10-20 with the GCN, 0.1 s without. The
       saved model works with 'latency predict' and 'search --latency-model'. (NB201; see

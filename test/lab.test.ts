@@ -57,7 +57,11 @@ test('lab: two browsers measure at once into their own datasets; a reload mid-me
     await first.waitForFunction(() => /^[1-5] of 6/.test(document.getElementById('status')!.textContent ?? '') || /; [1-5] of 6 measured/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 60000 });
     await first.reload();
     for (const { page, errors, name } of pages) {
-      await page.waitForFunction(() => (document.getElementById('status')!.textContent ?? '').includes('6 of 6 networks measured'), undefined, { timeout: 90000 });
+      // on a timeout, say what the page showed and what the lab logged (a full-suite CI run of
+      // session 14 timed out here once, without a clue; alone the test passes)
+      await page.waitForFunction(() => (document.getElementById('status')!.textContent ?? '').includes('6 of 6 networks measured'), undefined, { timeout: 90000 }).catch(async (e: Error) => {
+        throw new Error(`${name}: ${e.message}; the page's status: ${JSON.stringify(await page.textContent('#status'))}; page errors: ${JSON.stringify(errors)}; lab stderr: ${lab.err().slice(-500)}`);
+      });
       assert.deepEqual(errors, [], name);
       // the predictor is offered for download once the lab has trained it
       await page.waitForSelector('#model a', { timeout: 30000 }).catch(() => page.reload().then(() => page.waitForSelector('#model a', { timeout: 30000 })));

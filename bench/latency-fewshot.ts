@@ -148,6 +148,9 @@ for (let d = 0; d < sets.length; d++) {
       });
       score('pretrained', () => Float64Array.from(predictAdapted(unadaptedLatency(basis, trCodes, secs), teCodes), (x) => x * 1e3));
       score('adapt', () => Float64Array.from(predictAdapted(adaptLatency(basis, trCodes, secs), teCodes), (x) => x * 1e3));
+      // --gcn auto's judgement of these K, computed once (the adapt row records it, adapt-auto acts on it)
+      let decision: ReturnType<typeof gcnAutoDecision> | null = null;
+      const autoDecision = () => (decision ??= gcnAutoDecision(basis, trCodes, secs));
       // how well the base describes the device, seen from the K alone (leave-one-out over them):
       // diagnostics on the adapt row, for choosing when --gcn pays (bench/latency-gcn-auto.ts)
       const adaptRow = rows[rows.length - 1];
@@ -163,14 +166,14 @@ for (let d = 0; d < sets.length; d++) {
           err += (loo[i] - y[i]) ** 2;
         }
         adaptRow.loo_r2 = total === 0 ? 1 : 1 - err / total;
-        adaptRow.loo_rho = gcnAutoDecision(basis, trCodes, secs).looSpearman!;
+        adaptRow.loo_rho = autoDecision().looSpearman!;
       }
       // latency adapt --gcn auto: the GCN blended in only where the leave-one-out says so
       score('adapt-auto', () => {
         const m = adaptLatency(basis, trCodes, secs);
-        const g = gcnAutoDecision(basis, trCodes, secs).blend ? { gcnLogMs: gcnLogTable(gcnAll()) } : {};
+        const g = autoDecision().blend ? { gcnLogMs: gcnLogTable(gcnAll()) } : {};
         return Float64Array.from(predictAdapted({ ...m, ...g }, teCodes), (x) => x * 1e3);
-      }, () => (gcnTable && gcnAutoDecision(basis, trCodes, secs).blend ? gcnSeconds : 0));
+      }, () => (gcnTable && autoDecision().blend ? gcnSeconds : 0));
       // latency adapt --gcn: the geometric mean of the adapted base and the GCN
       score('adapt+gcn', () => Float64Array.from(predictAdapted({ ...adaptLatency(basis, trCodes, secs), gcnLogMs: gcnLogTable(gcnAll()) }, teCodes), (x) => x * 1e3), () => gcnSeconds);
       score('adapt-loo', () => Float64Array.from(predictAdapted(adaptLatency(basis, trCodes, secs, { lambda: 'loo' }), teCodes), (x) => x * 1e3));

@@ -163,15 +163,20 @@ export function centredNonNegativeRidge(cols: readonly Float64Array[], codes: Ar
   return w;
 }
 
+/** ln(ms) of each of the K by the map fitted to the other K - 1 (y: the K's ln ms). */
+function looLogPredictions(cols: readonly Float64Array[], w0: Float64Array, codes: ArrayLike<number>, y: Float64Array, lambda: number): Float64Array {
+  const K = codes.length;
+  return Float64Array.from({ length: K }, (_, out) => {
+    const keep = Array.from({ length: K }, (_, i) => i).filter((i) => i !== out);
+    return predictLog(cols, centredNonNegativeRidge(cols, keep.map((i) => codes[i]), keep.map((i) => y[i]), w0, lambda), codes[out]);
+  });
+}
+
 /** Sum over the K of the squared ln(ms) error of the map fitted to the other K - 1. */
 function looSquaredError(cols: readonly Float64Array[], w0: Float64Array, codes: ArrayLike<number>, y: Float64Array, lambda: number): number {
-  const K = codes.length;
+  const loo = looLogPredictions(cols, w0, codes, y, lambda);
   let err = 0;
-  for (let out = 0; out < K; out++) {
-    const keep = Array.from({ length: K }, (_, i) => i).filter((i) => i !== out);
-    const w = centredNonNegativeRidge(cols, keep.map((i) => codes[i]), keep.map((i) => y[i]), w0, lambda);
-    err += (predictLog(cols, w, codes[out]) - y[out]) ** 2;
-  }
+  for (let i = 0; i < loo.length; i++) err += (loo[i] - y[i]) ** 2;
   return err;
 }
 
@@ -179,13 +184,7 @@ function looSquaredError(cols: readonly Float64Array[], w0: Float64Array, codes:
 export function adaptLooLogMs(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, lambda = DEFAULT_RIDGE): Float64Array {
   const K = codes.length;
   if (K < 3 || K !== seconds.length) throw new Error(`a leave-one-out fit needs at least 3 measured cells with a latency each, got ${K} and ${seconds.length}`);
-  const cols = columns(basis);
-  const w0 = prior(basis);
-  const y = Float64Array.from(seconds, (s) => Math.log(s * 1e3));
-  return Float64Array.from({ length: K }, (_, out) => {
-    const keep = Array.from({ length: K }, (_, i) => i).filter((i) => i !== out);
-    return predictLog(cols, centredNonNegativeRidge(cols, keep.map((i) => codes[i]), keep.map((i) => y[i]), w0, lambda), codes[out]);
-  });
+  return looLogPredictions(columns(basis), prior(basis), codes, Float64Array.from(seconds, (s) => Math.log(s * 1e3)), lambda);
 }
 
 /**

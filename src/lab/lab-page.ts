@@ -19,7 +19,7 @@ h1{font-size:1.3em}input,button{font-size:1em;padding:.3em .6em}
 </style></head><body>
 <h1>brp-nas latency lab</h1>
 <p>This device measures neural networks for <b id="space"></b> and sends the timings to the lab. Keep the page open and in front.</p>
-<p><label>Device name <input id="name" maxlength="60" placeholder="e.g. pixel-7 chrome"></label> <button id="start">Start</button></p>
+<p><label>Device name <input id="name" maxlength="60" placeholder="e.g. pixel-7 chrome"></label> <button id="start" disabled>Start</button></p>
 <div id="bar"><div id="fill"></div></div>
 <div id="status">not started</div>
 <canvas id="plot" width="640" height="360"></canvas>
@@ -114,6 +114,8 @@ async function run() {
   }
 }
 $('start').onclick = () => { if (!$('name').value.trim()) { $('status').textContent = 'type a name for this device first'; return; } run(); };
+// enabled only now: the runtime loads (top-level await) before the handler exists, and a click before that was lost
+if (!running) $('start').disabled = false;
 if (me) { $('name').value = me.name; run(); }
 window.labState = () => ({ me, running });
 </script></body></html>`;

@@ -8,11 +8,13 @@
 //   node dist/bench/search.js [--space nb201|nb101] [--datasets cifar10,cifar100,imagenet16 | val108_1run,test108_mean3] [--strategies brp,gcn,rea,random]
 //                             [--runs 25] [--budget 100] [--seed 0] [--threads 2]
 //                             [any strategy option of `brp-nas search`: --rounds, --first, --warm-start, --explore, --local, --pretrain,
-//                              --reference-selection, --targets; each applies to the strategies it means something for]
+//                              --reference-selection, --targets, --transfer MODEL --warmup N; each applies to the strategies it means something for]
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveDataDir } from '../src/data/files.js';
+import { readInputFile, resolveDataDir } from '../src/data/files.js';
+import { latencyBody } from '../src/predictors/latency.js';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { createKernels } from '../src/nn/backend.js';
 import { curvesSvg } from '../src/report/plots.js';
@@ -58,6 +60,11 @@ const pool = nb101 ? loadNb101Pool(poolPath) : null;
 const benchmarkFor = (s: SearchSettings) => (nb101 ? nb101SimBenchmark(pool!, s.reveal!) : nb201SimBenchmark(bench!, s.dataset!));
 mkdirSync(values.dir!, { recursive: true });
 const files = dataFiles(nb101 ? [poolPath] : bench!.sources.map((s) => join(dataDir, s.file)));
+// --transfer: the body is loaded here, as `brp-nas search` does (the option table only carries the path);
+// the model's hash goes into the result, and a saved result from another model file is stale
+const transferPath = flagValue('transfer');
+const transferModel = typeof transferPath === 'string' ? readInputFile(transferPath, 'transfer model') : null;
+const transfer = transferModel && { body: latencyBody(transferModel, String(transferPath)), file: String(transferPath), sha256: createHash('sha256').update(transferModel).digest('hex') };
 // the code that runs is the tree at the start (a commit made while the bench runs must not be credited)
 const prov = provenance();
 if (prov.dirty) console.error('note: the working tree has uncommitted changes; the results will say so (provenance.dirty)');
@@ -89,7 +96,8 @@ for (const dataset of values.datasets!.split(',')) {
     let r: SimulationResult | undefined;
     if (existsSync(file)) {
       const saved = JSON.parse(readFileSync(file, 'utf8'));
-      const fresh = saved.options && sameSearchKey(saved.options, key) && saved.runs === s.runs && !saved.interrupted && saved.provenance?.commit !== undefined;
+      const sameTransfer = !s.transfer || saved.transfer?.sha256 === transfer?.sha256;
+      const fresh = saved.options && sameSearchKey(saved.options, key) && saved.runs === s.runs && !saved.interrupted && saved.provenance?.commit !== undefined && sameTransfer;
       if (fresh) r = saved;
       else console.error(`${file}: stale (other options, protocol or runs than this bench asks for); recomputing`);
     }
@@ -97,7 +105,7 @@ for (const dataset of values.datasets!.split(',')) {
       // finished runs are checkpointed, so an interrupted bench loses at most the run in flight
       r = simulateCheckpointed(
         `${file}.runs.json`,
-        key,
+        s.transfer && transfer ? `${key} transfer ${transfer.sha256}` : key,
         {
           benchmark: benchmarkFor(s),
           dataset,
@@ -106,11 +114,12 @@ for (const dataset of values.datasets!.split(',')) {
           runs: s.runs,
           seed: s.seed,
           ...strategyKnobs(s),
+          ...(s.transfer && transfer ? { transferBody: transfer.body } : {}),
           kernels: () => createKernels({ threads: Number(values.threads) }),
         },
         { overwrite: true, onRun: (i, x) => console.error(`${dataset} ${name} run ${i + 1}/${s.runs}: ${x.bestTest[s.budget - 1].toFixed(2)}% (${x.seconds.toFixed(1)} s)`) },
       );
-      writeFileAtomic(file, JSON.stringify({ ...r, options: searchKey(s), protocol: SEARCH_PROTOCOL, threads: Number(values.threads), provenance: prov, data: { dir: dataDir, files } }));
+      writeFileAtomic(file, JSON.stringify({ ...r, options: searchKey(s), protocol: SEARCH_PROTOCOL, threads: Number(values.threads), provenance: prov, data: { dir: dataDir, files }, ...(s.transfer && transfer ? { transfer: { file: transfer.file, sha256: transfer.sha256 } } : {}) }));
     }
     const label = name.replace(nb101 ? `nb101-${dataset}-` : `${dataset}-`, '').replace(/-b\d+-seed\d+/, '');
     perDataset.push({ ...r, label });

@@ -7,7 +7,7 @@ import { createKernels, defaultThreads } from '../nn/backend.js';
 import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';
 import { curvesSvg } from '../report/plots.js';
 import { simulateCheckpointed, CheckpointMismatchError } from '../search/checkpoint.js';
-import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs } from '../search/options.js';
+import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs, fidelityOf } from '../search/options.js';
 import { NB201_SIZE } from '../spaces/nb201.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../data/nb101-pool.js';
 import { nb101SimBenchmark, nb201SimBenchmark, type SimBenchmark } from '../search/benchmark.js';
@@ -177,6 +177,7 @@ export const searchCommand: CliCommand = {
             ...strategyKnobs(settings),
             constraint,
             transferBody,
+            fidelity: fidelityOf(settings),
             kernels: () => createKernels({ threads }),
             signal: interruptSignal,
           },
@@ -223,6 +224,7 @@ export const searchCommand: CliCommand = {
       pool_size: result.pool_size,
       final_percentile_mean: result.final_percentile_mean,
       reached_global_best: result.reached_global_best,
+      ...(result.fidelity ? { fidelity: result.fidelity } : {}),
       per_run: result.per_run.map((r) => ({ selected: r.selected, best_found: r.best_found })),
       seconds: result.seconds,
       ...(result.latency ? { latency: result.latency } : {}),

@@ -55,6 +55,12 @@ export interface ArchSearchOptions {
   local?: number;
   /** Zero-cost score the BRP learns to rank by before its first round (default SEARCH_DEFAULTS.pretrain: none). */
   pretrain?: Pretrain;
+  /**
+   * Low-fidelity results the BRP learns to rank before its first training round, as --pretrain's
+   * zero-cost scores (`--fidelity`): `cells` random candidates with a finite value, drawn with the
+   * learner's stream. The caller charges their cost to the budget.
+   */
+  lowFidelity?: { values: (id: number) => number; cells: number };
   /** Predictors trained side by side, candidates ranked by their mean rank (default SEARCH_DEFAULTS.ensemble: 1). */
   ensemble?: number;
   brp?: Partial<BrpLearnerOptions>;
@@ -96,6 +102,7 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
     const streams = [own, ...Array.from({ length: members - 1 }, () => own.fork())];
     return new EnsembleLearner(streams.map(make));
   };
+  if (opts.lowFidelity && opts.strategy !== 'brp') throw new Error('lowFidelity applies to the brp strategy only');
   switch (opts.strategy) {
     case 'random':
       return new RandomSearch(candidates, rng, classOf);
@@ -108,6 +115,17 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
         const sample = (r: Rng) => {
           const ids = r.sample(Array.from(candidates), Math.min(BRP_PRETRAIN.models, candidates.length));
           return { ids, values: Array.from(zeroCostScores(domain, pretrainOn, ids, opts.signal)) };
+        };
+        pretrain = { sample, steps: BRP_PRETRAIN.steps, modelsPerStep: BRP_PRETRAIN.modelsPerStep };
+      }
+      const low = opts.lowFidelity;
+      if (low) {
+        if (pretrain) throw new Error('lowFidelity and pretrain both pretrain the BRP: choose one');
+        const pool = Array.from(candidates).filter((id) => Number.isFinite(low.values(id)));
+        if (pool.length < low.cells) throw new Error(`only ${pool.length} candidates have a low-fidelity result, fewer than the ${low.cells} asked for`);
+        const sample = (r: Rng) => {
+          const ids = r.sample(pool, low.cells);
+          return { ids, values: ids.map(low.values) };
         };
         pretrain = { sample, steps: BRP_PRETRAIN.steps, modelsPerStep: BRP_PRETRAIN.modelsPerStep };
       }

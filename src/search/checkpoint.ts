@@ -9,6 +9,9 @@ import { type RunResult, type SimulationOptions, type SimulationResult, simulate
 
 export class CheckpointMismatchError extends Error {}
 
+/** JSON writes NaN (a curve's steps before any full training, --fidelity) as null. */
+const nanFromJson = (x: number | null) => x ?? NaN;
+
 /** Runs saved under `key` at `path`; none if the file is missing (or, with `overwrite`, of other options). */
 export function loadRunCheckpoint(path: string, key: string, overwrite = false): RunResult[] {
   if (!existsSync(path)) return [];
@@ -23,7 +26,7 @@ export function loadRunCheckpoint(path: string, key: string, overwrite = false):
     if (overwrite) return [];
     throw new CheckpointMismatchError(`${path} holds runs of other options (${saved.key}); use another --out, or --force to discard them`);
   }
-  return saved.runs.map((r: RunResult) => ({ ...r, bestTest: Float64Array.from(r.bestTest), selectedTest: Float64Array.from(r.selectedTest) }));
+  return saved.runs.map((r: RunResult) => ({ ...r, bestTest: Float64Array.from(r.bestTest, nanFromJson), selectedTest: Float64Array.from(r.selectedTest, nanFromJson) }));
 }
 
 export function saveRunCheckpoint(path: string, key: string, runs: RunResult[]): void {

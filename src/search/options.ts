@@ -23,6 +23,15 @@ export type WarmStart = (typeof WARM_STARTS)[number];
 /** What the BRP learns before its first round: nothing, or to rank candidates by a zero-cost score. */
 export const PRETRAINS = ['none', ...ZERO_COST_SCORES] as const;
 export type Pretrain = (typeof PRETRAINS)[number];
+/**
+ * Training epochs of a cheap, low-fidelity run whose results the BRP learns to rank before its first
+ * round (NB101's pool has validation accuracies after 4, 12 and 36 of its 108 epochs); 'none': no
+ * low-fidelity runs.
+ */
+export const FIDELITIES = ['none', '4', '12', '36'] as const;
+export type Fidelity = (typeof FIDELITIES)[number];
+/** Epochs of a full NB101 training: a low-fidelity run of E epochs costs E / 108 of one. */
+export const FULL_FIDELITY_EPOCHS = 108;
 
 export const DATASET_ALIASES: Record<string, Nb201Dataset> = { cifar10: 'cifar10', 'cifar10-valid': 'cifar10', cifar100: 'cifar100', imagenet16: 'imagenet16', imagenet: 'imagenet16', 'imagenet16-120': 'imagenet16', 'ImageNet16-120': 'imagenet16' };
 
@@ -52,6 +61,10 @@ export interface SearchSettings {
   pretrain: Pretrain;
   /** Predictors trained side by side from different initialisations; candidates ranked by their mean rank (brp, gcn; 1: one predictor). */
   ensemble: number;
+  /** Epochs of the low-fidelity runs the BRP pretrains on (brp, nb101 simulations; 'none': none). */
+  fidelity: Fidelity;
+  /** Budget spent on those runs, in full trainings (cells = cost x 108 / epochs). */
+  fidelityCost: number;
   /** How the BRP scales measured accuracies before its soft pair targets. */
   targets: TargetScaling;
   /** The reference's half-random last round instead of an all-exploit one (brp, gcn). */
@@ -111,6 +124,8 @@ export const SEARCH_BASELINE: OptionValues = {
   explore: 0.5,
   pretrain: 'none',
   ensemble: 1,
+  fidelity: 'none',
+  fidelityCost: 10,
   local: 0,
   targets: 'rank',
   referenceSelection: false,
@@ -150,6 +165,8 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'local', flag: 'local', kind: 'int', value: 'K', min: 0, max: 1000, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `local${v}`, help: 'take each round\'s predicted-best picks from the cells one mutation away from the K best measured so far (0: from the whole ranking); the random share stays global' },
   { key: 'pretrain', flag: 'pretrain', kind: 'choice', choices: PRETRAINS, appliesTo: ['brp'], keyWhenSet: true, tag: (v: string) => `pretrain-${v}`, help: "before its first training round the BRP learns to rank 1,000 random candidates by a zero-cost score (the reference's foresight warm-up): none, params, or synflow (nb201 only)" },
   { key: 'ensemble', flag: 'ensemble', kind: 'int', value: 'M', min: 1, max: 16, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `ens${v}`, help: 'train M predictors side by side from different initialisations and rank candidates by their mean rank (a deep ensemble: M times the training time)' },
+  { key: 'fidelity', flag: 'fidelity', kind: 'choice', value: 'EPOCHS', choices: FIDELITIES, appliesTo: ['brp'], spaces: ['nb101'], keyWhenSet: true, tag: (v: string) => `fid${v}`, help: 'before its first training round the BRP learns to rank cheap runs of this many epochs (4, 12 or 36 of 108) of random pool cells; they cost --fidelity-cost of the budget (simulations on the NB101 pool)' },
+  { key: 'fidelityCost', flag: 'fidelity-cost', kind: 'int', value: 'N', min: 1, max: 1e6, appliesTo: ['brp'], spaces: ['nb101'], keyWhenSet: true, tag: (v: number) => `fidcost${v}`, help: 'full trainings of the budget spent on the --fidelity runs (10: 90 runs of 12 epochs, or 30 of 36)' },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
@@ -233,9 +250,16 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
   for (const [flag, v] of [['warm-start', out.warmStart], ['pretrain', out.pretrain]] as const) if (v === 'synflow' && space !== 'nb201') fail(`--${flag} synflow: only nb201 has a SynFlow score; use params`);
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
+  if (values['fidelity-cost'] !== undefined && out.fidelity === 'none') fail('--fidelity-cost is the budget of the --fidelity runs: it needs --fidelity EPOCHS');
+  if (out.fidelity !== 'none') {
+    if (mode === 'real') fail('--fidelity reads low-fidelity results from the NB101 pool table: a simulation only (a trainer would have to train for fewer epochs)');
+    if (out.pretrain !== 'none') fail('--fidelity and --pretrain both pretrain the BRP: choose one');
+    if (out.budget - out.fidelityCost < 2) fail(`--fidelity-cost ${out.fidelityCost} leaves fewer than 2 full trainings of the budget ${out.budget}`);
+  }
   // the default first round shrinks to a small budget; one asked for does not
   if (values.first === undefined) out.first = defaultFirstRound(out.budget, out.rounds);
   if (out.first !== null && out.first > out.budget) fail(`--first ${out.first} is more than the budget (${out.budget})`);
+  if (out.fidelity !== 'none' && out.first !== null && out.first > out.budget - out.fidelityCost) fail(`--first ${out.first} is more than the budget left after --fidelity-cost (${out.budget - out.fidelityCost})`);
   if (out.first !== null && out.first < out.budget && out.rounds < 2) fail('--first needs --rounds 2 or more (the rest of the budget goes to the later rounds)');
   return out;
 }
@@ -272,6 +296,11 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
 export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; pretrain: Pretrain; ensemble: number; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
   return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, pretrain: s.pretrain, ensemble: s.ensemble, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
+}
+
+/** The low-fidelity stage a simulation runs before the search (null: none): epochs per run, cost in full trainings. */
+export function fidelityOf(s: SearchSettings): { epochs: number; cost: number } | null {
+  return s.fidelity === 'none' ? null : { epochs: Number(s.fidelity), cost: s.fidelityCost };
 }
 
 /**

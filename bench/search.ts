@@ -139,7 +139,7 @@ for (const dataset of values.datasets!.split(',')) {
   const svg = await curvesSvg(
     perDataset.map((r) => ({ name: r.label, mean: r.curve_mean, se: r.curve_se })),
     nb101
-      ? { title: `NAS-Bench-101 pool, ${dataset}: best among trained models (mean +- s.e., ${values.runs} runs)`, xLabel: 'trained models', yLabel: `${dataset} (%)` }
+      ? { title: `NAS-Bench-101 pool, ${dataset}: best among trained models (mean +- s.e., ${values.runs} runs)`, xLabel: perDataset.some((r) => r.fidelity) ? 'budget spent, in full trainings (--fidelity: cheap runs first)' : 'trained models', yLabel: `${dataset} (%)` }
       : { title: `NAS-Bench-201 ${dataset}: best test accuracy among trained models (mean +- s.e., ${values.runs} runs)`, xLabel: 'trained models', yLabel: 'test accuracy (%)' },
   );
   // an ablation gets its own plot instead of replacing the main one

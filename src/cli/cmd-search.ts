@@ -202,7 +202,7 @@ export const searchCommand: CliCommand = {
       };
       writeFileAtomic(out, JSON.stringify(full, null, 1));
       if (plot) {
-        writeFileAtomic(plot, await curvesSvg([{ name: `${strategy} (oracle)`, mean: result.curve_mean, se: result.curve_se }, { name: `${strategy} (selected by validation)`, mean: result.selected_curve_mean, se: result.selected_curve_se }], { title: space === 'nb201' ? `NAS-Bench-201 ${dataset}: ${strategy}, ${plural(result.runs, 'run')}` : `NAS-Bench-101 pool, ${dataset}: ${strategy}, ${plural(result.runs, 'run')}`, xLabel: 'trained models', yLabel: space === 'nb201' ? 'test accuracy (%)' : `${dataset} (%)` }));
+        writeFileAtomic(plot, await curvesSvg([{ name: `${strategy} (oracle)`, mean: result.curve_mean, se: result.curve_se }, { name: `${strategy} (selected by validation)`, mean: result.selected_curve_mean, se: result.selected_curve_se }], { title: space === 'nb201' ? `NAS-Bench-201 ${dataset}: ${strategy}, ${plural(result.runs, 'run')}` : `NAS-Bench-101 pool, ${dataset}: ${strategy}, ${plural(result.runs, 'run')}`, xLabel: result.fidelity ? `budget spent, in full trainings (the first ${result.fidelity.cost} on ${result.fidelity.cells} runs of ${result.fidelity.epochs} epochs)` : 'trained models', yLabel: space === 'nb201' ? 'test accuracy (%)' : `${dataset} (%)` }));
       }
     } finally {
       release();

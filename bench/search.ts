@@ -9,12 +9,11 @@
 //                             [--runs 25] [--budget 100] [--seed 0] [--threads 2]
 //                             [any strategy option of `brp-nas search`: --rounds, --first, --warm-start, --explore, --local, --pretrain,
 //                              --reference-selection, --targets, --transfer MODEL --warmup N, --fidelity E --fidelity-cost C; each applies to the strategies it means something for]
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readInputFile, resolveDataDir } from '../src/data/files.js';
-import { latencyBody } from '../src/predictors/latency.js';
+import { resolveDataDir } from '../src/data/files.js';
+import { readTransferModel } from '../src/cli/transfer-model.js';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { createKernels } from '../src/nn/backend.js';
 import { curvesSvg } from '../src/report/plots.js';
@@ -63,8 +62,7 @@ const files = dataFiles(nb101 ? [poolPath] : bench!.sources.map((s) => join(data
 // --transfer: the body is loaded here, as `brp-nas search` does (the option table only carries the path);
 // the model's hash goes into the result, and a saved result from another model file is stale
 const transferPath = flagValue('transfer');
-const transferModel = typeof transferPath === 'string' ? readInputFile(transferPath, 'transfer model') : null;
-const transfer = transferModel && { body: latencyBody(transferModel, String(transferPath)), file: String(transferPath), sha256: createHash('sha256').update(transferModel).digest('hex') };
+const transferModel = typeof transferPath === 'string' ? readTransferModel(transferPath) : null;
 // the code that runs is the tree at the start (a commit made while the bench runs must not be credited)
 const prov = provenance();
 if (prov.dirty) console.error('note: the working tree has uncommitted changes; the results will say so (provenance.dirty)');
@@ -93,10 +91,12 @@ for (const dataset of values.datasets!.split(',')) {
     const name = searchResultName(s);
     const file = `${values.dir}/${name}-r${s.runs}.json`;
     const key = JSON.stringify(searchKey(s));
+    // the strategies --transfer applies to (brp) start from the model
+    const transfer = s.transfer ? transferModel : null;
     let r: SimulationResult | undefined;
     if (existsSync(file)) {
       const saved = JSON.parse(readFileSync(file, 'utf8'));
-      const sameTransfer = !s.transfer || saved.transfer?.sha256 === transfer?.sha256;
+      const sameTransfer = !transfer || saved.transfer?.sha256 === transfer.sha256;
       const fresh = saved.options && sameSearchKey(saved.options, key) && saved.runs === s.runs && !saved.interrupted && saved.provenance?.commit !== undefined && sameTransfer;
       if (fresh) r = saved;
       else console.error(`${file}: stale (other options, protocol or runs than this bench asks for); recomputing`);
@@ -105,7 +105,7 @@ for (const dataset of values.datasets!.split(',')) {
       // finished runs are checkpointed, so an interrupted bench loses at most the run in flight
       r = simulateCheckpointed(
         `${file}.runs.json`,
-        s.transfer && transfer ? `${key} transfer ${transfer.sha256}` : key,
+        transfer ? `${key} transfer ${transfer.sha256}` : key,
         {
           benchmark: benchmarkFor(s),
           dataset,
@@ -114,13 +114,13 @@ for (const dataset of values.datasets!.split(',')) {
           runs: s.runs,
           seed: s.seed,
           ...strategyKnobs(s),
-          ...(s.transfer && transfer ? { transferBody: transfer.body } : {}),
+          ...(transfer ? { transferBody: transfer.body } : {}),
           fidelity: fidelityOf(s),
           kernels: () => createKernels({ threads: Number(values.threads) }),
         },
         { overwrite: true, onRun: (i, x) => console.error(`${dataset} ${name} run ${i + 1}/${s.runs}: ${x.bestTest[s.budget - 1].toFixed(2)}% (${x.seconds.toFixed(1)} s)`) },
       );
-      writeFileAtomic(file, JSON.stringify({ ...r, options: searchKey(s), protocol: SEARCH_PROTOCOL, threads: Number(values.threads), provenance: prov, data: { dir: dataDir, files }, ...(s.transfer && transfer ? { transfer: { file: transfer.file, sha256: transfer.sha256 } } : {}) }));
+      writeFileAtomic(file, JSON.stringify({ ...r, options: searchKey(s), protocol: SEARCH_PROTOCOL, threads: Number(values.threads), provenance: prov, data: { dir: dataDir, files }, ...(transfer ? { transfer: { file: transfer.file, sha256: transfer.sha256 } } : {}) }));
     }
     const label = name.replace(nb101 ? `nb101-${dataset}-` : `${dataset}-`, '').replace(/-b\d+-seed\d+/, '');
     perDataset.push({ ...r, label });

@@ -4,7 +4,8 @@ import { readInputFile, resolveDataDir, DataError } from '../data/files.js';
 import { loadLatBench } from '../data/device-latency.js';
 import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
-import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';
+import { loadLatencyPredictor } from '../predictors/latency.js';
+import { readTransferModel } from './transfer-model.js';
 import { curvesSvg } from '../report/plots.js';
 import { simulateCheckpointed, CheckpointMismatchError } from '../search/checkpoint.js';
 import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs, fidelityOf } from '../search/options.js';
@@ -157,7 +158,7 @@ export const searchCommand: CliCommand = {
       }
       constraint = { limitSeconds: settings.latLimitMs! / 1e3, predicted, truth };
     }
-    const transferBody = settings.transfer !== null ? latencyBody(readInputFile(settings.transfer, 'transfer model'), settings.transfer) : undefined;
+    const transferBody = settings.transfer !== null ? readTransferModel(settings.transfer).body : undefined;
 
     const release = lockOutput(out);
     let result;

@@ -7,7 +7,8 @@ import { delimiter, join, resolve } from 'node:path';
 import { DataError, readInputFile, resolveDataDir } from '../data/files.js';
 import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
-import { latencyBody, loadLatencyPredictor } from '../predictors/latency.js';
+import { loadLatencyPredictor } from '../predictors/latency.js';
+import { readTransferModel } from './transfer-model.js';
 import { paretoSvg } from '../report/plots.js';
 import { nb201SimBenchmark } from '../search/benchmark.js';
 import { searchKey, strategyKnobs, type SearchSettings } from '../search/options.js';
@@ -153,7 +154,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
       if (candidates.length < budget) throw new DataError(`only ${candidates.length} cells are predicted within ${settings.latLimitMs} ms, fewer than the budget ${budget}`);
     }
   }
-  const transferBody = settings.transfer !== null ? latencyBody(readInputFile(settings.transfer, 'transfer model'), settings.transfer) : undefined;
+  const transferBody = settings.transfer !== null ? readTransferModel(settings.transfer).body : undefined;
   // the queue's address may change between restarts (Redis moved); the kind of trainer may not
   const identity = { ...searchKey(settings), trainer: trainerId };
   const kernels = strategy === 'brp' || strategy === 'gcn' ? createKernels({ threads }) : undefined;

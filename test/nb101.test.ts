@@ -306,6 +306,8 @@ test('--fidelity (NB101 pool): the BRP first learns to rank cheap runs of random
   assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', 'fidelity-cost': '5' }), /--fidelity-cost .* needs --fidelity EPOCHS/);
   assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', fidelity: '12', pretrain: 'params' }), /--fidelity and --pretrain both pretrain the BRP/);
   assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', fidelity: '12', budget: '11' }), /leaves fewer than 2 full trainings/);
-  assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', fidelity: '12', budget: '15' }), /--first 10 is more than the budget left after --fidelity-cost \(5\)/);
+  assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', fidelity: '12', budget: '15', first: '10' }), /--first 10 is more than the budget left after --fidelity-cost \(5\)/);
+  // the default first round shrinks to the models the search trains, as it does to a small budget
+  assert.equal(searchSettingsFrom({ space: 'nb101', strategy: 'brp', fidelity: '12', budget: '15' }).first, 5);
   assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', fidelity: '12' }, 'search', 'real'), /a simulation only/);
 });

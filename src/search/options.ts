@@ -256,11 +256,12 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
     if (out.pretrain !== 'none') fail('--fidelity and --pretrain both pretrain the BRP: choose one');
     if (out.budget - out.fidelityCost < 2) fail(`--fidelity-cost ${out.fidelityCost} leaves fewer than 2 full trainings of the budget ${out.budget}`);
   }
+  // the models the search trains: the budget, less what --fidelity's cheap runs cost
+  const trained = out.fidelity === 'none' ? out.budget : out.budget - out.fidelityCost;
   // the default first round shrinks to a small budget; one asked for does not
-  if (values.first === undefined) out.first = defaultFirstRound(out.budget, out.rounds);
-  if (out.first !== null && out.first > out.budget) fail(`--first ${out.first} is more than the budget (${out.budget})`);
-  if (out.fidelity !== 'none' && out.first !== null && out.first > out.budget - out.fidelityCost) fail(`--first ${out.first} is more than the budget left after --fidelity-cost (${out.budget - out.fidelityCost})`);
-  if (out.first !== null && out.first < out.budget && out.rounds < 2) fail('--first needs --rounds 2 or more (the rest of the budget goes to the later rounds)');
+  if (values.first === undefined) out.first = defaultFirstRound(trained, out.rounds);
+  if (out.first !== null && out.first > trained) fail(out.fidelity === 'none' ? `--first ${out.first} is more than the budget (${out.budget})` : `--first ${out.first} is more than the budget left after --fidelity-cost (${trained})`);
+  if (out.first !== null && out.first < trained && out.rounds < 2) fail('--first needs --rounds 2 or more (the rest of the budget goes to the later rounds)');
   return out;
 }
 

@@ -8,15 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from '../src/eval/metrics.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { at: { type: 'string', default: '20,30,50,100' } } });
 if (positionals.length === 0) throw new Error('name one or more search result files (results/bench/search*/*.json)');
 const at = values.at!.split(',').map(Number);
 const f2 = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(2));
-const median = (xs: number[]) => {
-  const v = [...xs].sort((a, b) => a - b);
-  return v.length === 0 ? null : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-};
 console.log(`| result | oracle at ${at.join(' / ')} | validation-selected at ${at.join(' / ')} | s.e. at ${at[at.length - 1]} (oracle, selected) | reached the best cell (runs, mean models; median) | s per run | commit |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const file of positionals) {
@@ -26,5 +23,5 @@ for (const file of positionals) {
   const secs = r.run_seconds.reduce((a: number, b: number) => a + b, 0) / r.runs;
   const reached = r.reached_global_best;
   const med = median(r.per_run.map((x: { reached_global_best_at: number | null }) => x.reached_global_best_at).filter((x: number | null) => x !== null));
-  console.log(`| ${basename(file, '.json')} | ${at.map((n) => f2(r.curve_mean[n - 1])).join(' / ')} | ${at.map((n) => f2(r.selected_curve_mean[n - 1])).join(' / ')} | ${f2(r.curve_se[last])}, ${f2(r.selected_curve_se[last])} | ${reached.runs}, ${reached.mean_models === null ? '-' : reached.mean_models.toFixed(1)}; ${med ?? '-'} | ${secs.toFixed(1)} | ${r.provenance?.commit?.slice(0, 7) ?? '?'} |`);
+  console.log(`| ${basename(file, '.json')} | ${at.map((n) => f2(r.curve_mean[n - 1])).join(' / ')} | ${at.map((n) => f2(r.selected_curve_mean[n - 1])).join(' / ')} | ${f2(r.curve_se[last])}, ${f2(r.selected_curve_se[last])} | ${reached.runs}, ${reached.mean_models === null ? '-' : reached.mean_models.toFixed(1)}; ${Number.isNaN(med) ? '-' : med} | ${secs.toFixed(1)} | ${r.provenance?.commit?.slice(0, 7) ?? '?'} |`);
 }

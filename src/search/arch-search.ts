@@ -109,23 +109,24 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
     case 'rea':
       return new RegularizedEvolution(candidates, rng, domain.neighbours, REA_DEFAULTS, classOf);
     case 'brp': {
+      // what the BRP learns to rank before its first training round: a zero-cost score of random
+      // candidates (--pretrain), or cheap low-fidelity runs of random candidates that have one (--fidelity)
       const pretrainOn = opts.pretrain ?? SEARCH_DEFAULTS.pretrain;
-      let pretrain: BrpLearnerOptions['pretrain'];
-      if (pretrainOn !== 'none') {
-        const sample = (r: Rng) => {
-          const ids = r.sample(Array.from(candidates), Math.min(BRP_PRETRAIN.models, candidates.length));
-          return { ids, values: Array.from(zeroCostScores(domain, pretrainOn, ids, opts.signal)) };
-        };
-        pretrain = { sample, steps: BRP_PRETRAIN.steps, modelsPerStep: BRP_PRETRAIN.modelsPerStep };
-      }
       const low = opts.lowFidelity;
+      if (low && pretrainOn !== 'none') throw new Error('lowFidelity and pretrain both pretrain the BRP: choose one');
+      let source: { pool: number[]; count: number; values: (ids: number[]) => number[] } | undefined;
+      if (pretrainOn !== 'none') source = { pool: Array.from(candidates), count: Math.min(BRP_PRETRAIN.models, candidates.length), values: (ids) => Array.from(zeroCostScores(domain, pretrainOn, ids, opts.signal)) };
       if (low) {
-        if (pretrain) throw new Error('lowFidelity and pretrain both pretrain the BRP: choose one');
         const pool = Array.from(candidates).filter((id) => Number.isFinite(low.values(id)));
         if (pool.length < low.cells) throw new Error(`only ${pool.length} candidates have a low-fidelity result, fewer than the ${low.cells} asked for`);
+        source = { pool, count: low.cells, values: (ids) => ids.map(low.values) };
+      }
+      let pretrain: BrpLearnerOptions['pretrain'];
+      if (source) {
+        const { pool, count, values } = source;
         const sample = (r: Rng) => {
-          const ids = r.sample(pool, low.cells);
-          return { ids, values: ids.map(low.values) };
+          const ids = r.sample(pool, count);
+          return { ids, values: values(ids) };
         };
         pretrain = { sample, steps: BRP_PRETRAIN.steps, modelsPerStep: BRP_PRETRAIN.modelsPerStep };
       }

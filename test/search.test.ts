@@ -11,6 +11,8 @@ import { nb201Domain } from '../src/search/domain.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
 import { createKernels } from '../src/nn/backend.js';
 import { BinaryRelationPredictor } from '../src/predictors/brp.js';
+import { GcnRegressor } from '../src/predictors/regressor.js';
+import { InterruptedError } from '../src/util/stop.js';
 import { IterativePredictorSearch } from '../src/search/iterative.js';
 import { RandomSearch } from '../src/search/random.js';
 import { RegularizedEvolution } from '../src/search/rea.js';
@@ -76,6 +78,27 @@ test('BRP learns a synthetic ranking from pairs; its score is the symmetrised co
   assert.ok(rho > 0.8, `Spearman ${rho}`);
   const f = brp.comparator(set, probe);
   for (const [a, b] of [[0, 1], [5, 900], [1500, 3]]) assert.ok(Math.abs(f(a, b) - f(b, a) - 2 * (s[a] - s[b])) < 1e-4);
+});
+
+test('ranking a whole pool hears a stop: scores and predictions throw InterruptedError when stopped, and a signal that never stops changes no bit', () => {
+  const set = encodeNb201Codes(valid);
+  const k = createWasmKernels();
+  const brp = new BinaryRelationPredictor(k, { nodes: 9, features: 6, hidden: 32, layers: 3, dropout: 0.1, head: 'binary' });
+  const reg = new GcnRegressor(k, { nodes: 9, features: 6, hidden: 32, layers: 3, dropout: 0.1, head: 'regression' });
+  brp.init(new Rng(3));
+  reg.init(new Rng(4));
+  const ids = Array.from({ length: 3000 }, (_, i) => i * 5);
+  const running = { stopped: false };
+  const stopped = { stopped: true };
+  assert.deepEqual(brp.scores(set, ids, running), brp.scores(set, ids));
+  assert.deepEqual(reg.predictNormalised(set, ids, running), reg.predictNormalised(set, ids));
+  assert.throws(() => brp.scores(set, ids, stopped), InterruptedError);
+  assert.throws(() => reg.predictNormalised(set, ids, stopped), InterruptedError);
+  // a stop that comes during the ranking (after a few polls) is heard before it ends
+  let polls = 0;
+  const later = { get stopped() { return ++polls > 3; } };
+  assert.throws(() => brp.scores(set, ids, later), InterruptedError);
+  assert.ok(polls > 3);
 });
 
 test('simulation: monotone oracle curves, selection never beats the oracle, seeded runs repeat', () => {

@@ -5,6 +5,7 @@ import { LN_EPS, type GcnWeights } from './gcn-params.js';
 import type { GraphSet } from './graphs.js';
 import type { Kernels } from './kernels.js';
 import type { Heap } from './memory.js';
+import { throwIfStopped, type StopSignal } from '../util/stop.js';
 
 /**
  * Eval-mode embeddings of graphs `ids` (count x H, row-major), computed with shared work: a node's
@@ -13,7 +14,7 @@ import type { Heap } from './memory.js';
  * ReLU once. Identical graphs and shared sub-structures (most non-global nodes) cost nothing
  * extra. Exact: the same arithmetic as forward(), up to float summation order.
  */
-export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<number>, opts: { sparseSums?: boolean } = {}): Float32Array {
+export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<number>, opts: { sparseSums?: boolean; signal?: StopSignal } = {}): Float32Array {
   // sparseSums: the row sums run as a sparse-times-dense kernel (wasm SIMD, threads) instead of JS
   // loops: several times faster on weakly shared graphs (NB101), but rounds differently, so it is
   // kept off where results must stay bit-identical to earlier ones (NB201's one-pass ranking).
@@ -67,6 +68,9 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
     const adjacency = set.adjacency;
     // Layers 0..L-2 on distinct rows.
     for (let l = 0; l < L - 1; l++) {
+      // a whole pool's ranking takes seconds (NB101: about 3 s for 20,001 cells): a stop is heard
+      // between the steps of each layer, which changes no arithmetic
+      throwIfStopped(opts.signal);
       const S = heap.alloc(uniq * H);
       if (l === 0) k.gemm_nn(rows, model.ptr(`gc${l}.weight`), S, uniq, din, H, 0);
       else {
@@ -76,9 +80,11 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
         k.nz_rows(rows, uniq, din, ptr, idx, val);
         k.gemm_nn_csr(ptr, idx, val, model.ptr(`gc${l}.weight`), S, uniq, H, 0);
       }
+      throwIfStopped(opts.signal);
       const sums = new RowSums();
       const nextId = new Int32Array(count * N);
       for (let g = 0; g < count; g++) for (let i = 0; i < N; i++) nextId[g * N + i] = sums.add(adjacency, ids[g] * N * N + i * N, N, rowId, g * N);
+      throwIfStopped(opts.signal);
       const nu = sums.count;
       const Y = raw(nu * H);
       const xhat = raw(nu * H);
@@ -90,6 +96,7 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
         for (let r = 0; r < nu; r++) y.set(bias, r * H);
         sums.multiply(k, heap, S, Y, H, 1);
       } else sums.compute(heap.all(), Y >>> 2, S >>> 2, H, model.ptr(`gc${l}.bias`) >>> 2);
+      throwIfStopped(opts.signal);
       k.ln_relu_drop_fwd(Y, xhat, out, model.ptr(`ln${l}.weight`), model.ptr(`ln${l}.bias`), rstd, 0, nu, H, LN_EPS);
       rows = out;
       uniq = nu;
@@ -97,6 +104,7 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
       din = H;
     }
     // Last layer: the global row, (sum_j A[0,j] X_j) . W, once per distinct graph.
+    throwIfStopped(opts.signal);
     const l = L - 1;
     const sums = new RowSums();
     const graphId = new Int32Array(count);
@@ -105,6 +113,7 @@ export function embedShared(model: GcnWeights, set: GraphSet, ids: ArrayLike<num
     const xagg = raw(ng * din);
     if (sparse) sums.multiply(k, heap, rows, xagg, din, 0);
     else sums.compute(heap.all(), xagg >>> 2, rows >>> 2, din);
+    throwIfStopped(opts.signal);
     const Y = raw(ng * H);
     k.gemm_nn(xagg, model.ptr(`gc${l}.weight`), Y, ng, din, H, 0);
     k.add_bias(Y, model.ptr(`gc${l}.bias`), ng, H);

@@ -9,6 +9,7 @@
 // shared-work inference is in gcn-shared.ts, the heads in heads.ts.
 
 import type { Rng } from '../util/rng.js';
+import type { StopSignal } from '../util/stop.js';
 import type { GraphSet } from './graphs.js';
 import type { Kernels } from './kernels.js';
 import type { AdamWStep } from './optim.js';
@@ -276,7 +277,7 @@ export class Gcn {
   }
 
   /** Eval-mode embeddings of graphs `ids` with shared work (see gcn-shared.ts). */
-  embedShared(set: GraphSet, ids: ArrayLike<number>, opts: { sparseSums?: boolean } = {}): Float32Array {
+  embedShared(set: GraphSet, ids: ArrayLike<number>, opts: { sparseSums?: boolean; signal?: StopSignal } = {}): Float32Array {
     return embedShared(this, set, ids, opts);
   }
 

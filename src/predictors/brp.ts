@@ -189,22 +189,22 @@ export class BinaryRelationPredictor {
    * Ranking scores (higher = predicted better) for graphs `ids`: s = (u - v).e, the symmetrised
    * comparator's score (see the file comment). Eval mode, shared-work embedding.
    */
-  scores(set: GraphSet, ids: ArrayLike<number>): Float64Array {
+  scores(set: GraphSet, ids: ArrayLike<number>, signal?: StopSignal): Float64Array {
     const n = ids.length;
-    if (n <= 32768 && n * set.nodes <= ONE_PASS_ROWS) return this.scoresOf(set, ids);
+    if (n <= 32768 && n * set.nodes <= ONE_PASS_ROWS) return this.scoresOf(set, ids, false, signal);
     const chunk = Math.max(1, Math.floor(CHUNK_ROWS / set.nodes));
     const s = new Float64Array(n);
     // in chunks: the embeddings of a whole large space would not fit (NB101: 423,624 x H floats)
     for (let from = 0; from < n; from += chunk) {
       const part = Array.prototype.slice.call(ids, from, Math.min(n, from + chunk)) as number[];
-      s.set(this.scoresOf(set, part, true), from);
+      s.set(this.scoresOf(set, part, true, signal), from);
     }
     return s;
   }
 
-  private scoresOf(set: GraphSet, ids: ArrayLike<number>, sparseSums = false): Float64Array {
+  private scoresOf(set: GraphSet, ids: ArrayLike<number>, sparseSums: boolean, signal?: StopSignal): Float64Array {
     const n = ids.length;
-    const E = this.model.embedShared(set, ids, { sparseSums });
+    const E = this.model.embedShared(set, ids, { sparseSums, signal });
     const { A0, A1, B0, B1 } = pairHeadParts(this.model, E, n);
     const s = new Float64Array(n);
     for (let i = 0; i < n; i++) s[i] = (A0[i] - A1[i] - (B0[i] - B1[i])) / 2;

@@ -120,15 +120,15 @@ export class GcnRegressor {
   }
 
   /** Normalised predictions for graphs `ids` of the set (eval mode, shared-work forward). */
-  predictNormalised(set: GraphSet, ids: ArrayLike<number>): Float64Array {
+  predictNormalised(set: GraphSet, ids: ArrayLike<number>, signal?: StopSignal): Float64Array {
     const n = ids.length;
-    if (n <= 32768 && n * set.nodes <= ONE_PASS_ROWS) return regressionHeadOn(this.model, this.model.embedShared(set, ids), n);
+    if (n <= 32768 && n * set.nodes <= ONE_PASS_ROWS) return regressionHeadOn(this.model, this.model.embedShared(set, ids, { signal }), n);
     const chunk = Math.max(1, Math.floor(CHUNK_ROWS / set.nodes));
     // in chunks: the embeddings of a whole large space would not fit (NB101: 423,624 x H floats)
     const out = new Float64Array(n);
     for (let from = 0; from < n; from += chunk) {
       const part = Array.prototype.slice.call(ids, from, Math.min(n, from + chunk)) as number[];
-      out.set(regressionHeadOn(this.model, this.model.embedShared(set, part, { sparseSums: true }), part.length), from);
+      out.set(regressionHeadOn(this.model, this.model.embedShared(set, part, { sparseSums: true, signal }), part.length), from);
     }
     return out;
   }

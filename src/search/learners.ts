@@ -103,7 +103,7 @@ export class BrpLearner implements RankingLearner {
   }
 
   scores(candidates: Int32Array): Float64Array {
-    return this.predictor.scores(this.graphs, candidates);
+    return this.predictor.scores(this.graphs, candidates, this.opts.signal);
   }
 }
 
@@ -154,7 +154,7 @@ export class GcnLearner implements RankingLearner {
   }
 
   scores(candidates: Int32Array): Float64Array {
-    return this.regressor.predictNormalised(this.graphs, candidates);
+    return this.regressor.predictNormalised(this.graphs, candidates, this.opts.signal);
   }
 }
 

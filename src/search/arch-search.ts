@@ -6,6 +6,7 @@
 
 import { createWasmKernels } from '../nn/kernels-wasm.js';
 import type { Kernels } from '../nn/kernels.js';
+import type { GraphSet } from '../nn/graphs.js';
 import { getSpace, type SpaceName } from '../spaces/registry.js';
 import { sampleDistinct } from '../spaces/space.js';
 import { allCodes, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201.js';
@@ -13,8 +14,9 @@ import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
 import { IterativePredictorSearch, type RankingLearner } from './iterative.js';
 import { BRP_LEARNER_DEFAULTS, BRP_PRETRAIN, BrpLearner, EnsembleLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
-import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type Pretrain, type StrategyName, type WarmStart } from './options.js';
+import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type Pretrain, type ScoreFeatures, type StrategyName, type WarmStart } from './options.js';
 import { zeroCostScores } from './zero-cost.js';
+import { scoreFeatureGraphs } from './score-features.js';
 import { RandomSearch } from './random.js';
 import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
 import { enumerationDomain, listDomain, nb201Domain, type SearchDomain } from './domain.js';
@@ -61,6 +63,8 @@ export interface ArchSearchOptions {
    * learner's stream. The caller charges their cost to the budget.
    */
   lowFidelity?: { values: (id: number) => number; cells: number };
+  /** Zero-cost scores the predictors see as global-node features (default SEARCH_DEFAULTS.scoreFeatures: none). */
+  scoreFeatures?: ScoreFeatures;
   /** Predictors trained side by side, candidates ranked by their mean rank (default SEARCH_DEFAULTS.ensemble: 1). */
   ensemble?: number;
   brp?: Partial<BrpLearnerOptions>;
@@ -103,6 +107,12 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
     return new EnsembleLearner(streams.map(make));
   };
   if (opts.lowFidelity && opts.strategy !== 'brp') throw new Error('lowFidelity applies to the brp strategy only');
+  const scoreFeatures = opts.scoreFeatures ?? SEARCH_DEFAULTS.scoreFeatures;
+  if (scoreFeatures !== 'none' && opts.strategy !== 'brp' && opts.strategy !== 'gcn') throw new Error('scoreFeatures applies to the predictor strategies (brp, gcn) only');
+  if (scoreFeatures !== 'none' && opts.transferBody) throw new Error('scoreFeatures adds input features that a transferred body has no weights for');
+  // the predictors' encodings, with the zero-cost scores on the global node when asked (built once)
+  let graphSet: GraphSet | undefined;
+  const graphs = () => (graphSet ??= scoreFeatureGraphs(domain, candidates, scoreFeatures, opts.signal));
   switch (opts.strategy) {
     case 'random':
       return new RandomSearch(candidates, rng, classOf);
@@ -132,11 +142,11 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
       }
       // rounds of another size (--first) train 3 steps per measured model: the default schedule's rate
       const brpOpts = { ...BRP_LEARNER_DEFAULTS, ...(first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, ...(pretrain ? { pretrain } : {}), signal: opts.signal };
-      return new IterativePredictorSearch('brp', candidates, rng, ensembleOf(rng, (r) => new BrpLearner(kernels(), domain.graphs(), r, brpOpts, opts.transferBody)), iterative);
+      return new IterativePredictorSearch('brp', candidates, rng, ensembleOf(rng, (r) => new BrpLearner(kernels(), graphs(), r, brpOpts, opts.transferBody)), iterative);
     }
     case 'gcn':
       if ((opts.pretrain ?? 'none') !== 'none') throw new Error('pretrain applies to the brp strategy only');
-      return new IterativePredictorSearch('gcn', candidates, rng, ensembleOf(rng, (r) => new GcnLearner(kernels(), domain.graphs(), r, { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal })), iterative);
+      return new IterativePredictorSearch('gcn', candidates, rng, ensembleOf(rng, (r) => new GcnLearner(kernels(), graphs(), r, { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal })), iterative);
     default:
       throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
   }

@@ -24,6 +24,12 @@ export type WarmStart = (typeof WARM_STARTS)[number];
 export const PRETRAINS = ['none', ...ZERO_COST_SCORES] as const;
 export type Pretrain = (typeof PRETRAINS)[number];
 /**
+ * Zero-cost scores given to the predictors as input: each one's quantile among the candidates is a
+ * feature of the graph's global node ('none': the graph alone).
+ */
+export const SCORE_FEATURES = ['none', ...ZERO_COST_SCORES, 'params+synflow'] as const;
+export type ScoreFeatures = (typeof SCORE_FEATURES)[number];
+/**
  * Training epochs of a cheap, low-fidelity run whose results the BRP learns to rank before its first
  * round (NB101's pool has validation accuracies after 4, 12 and 36 of its 108 epochs); 'none': no
  * low-fidelity runs.
@@ -61,6 +67,8 @@ export interface SearchSettings {
   pretrain: Pretrain;
   /** Predictors trained side by side from different initialisations; candidates ranked by their mean rank (brp, gcn; 1: one predictor). */
   ensemble: number;
+  /** Zero-cost scores the predictors see as a feature of the global node (brp, gcn; 'none': none). */
+  scoreFeatures: ScoreFeatures;
   /** Epochs of the low-fidelity runs the BRP pretrains on (brp, nb101 simulations; 'none': none). */
   fidelity: Fidelity;
   /** Budget spent on those runs, in full trainings (cells = cost x 108 / epochs). */
@@ -124,6 +132,7 @@ export const SEARCH_BASELINE: OptionValues = {
   explore: 0.5,
   pretrain: 'none',
   ensemble: 1,
+  scoreFeatures: 'none',
   fidelity: 'none',
   fidelityCost: 10,
   local: 0,
@@ -165,6 +174,7 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'local', flag: 'local', kind: 'int', value: 'K', min: 0, max: 1000, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `local${v}`, help: 'take each round\'s predicted-best picks from the cells one mutation away from the K best measured so far (0: from the whole ranking); the random share stays global' },
   { key: 'pretrain', flag: 'pretrain', kind: 'choice', choices: PRETRAINS, appliesTo: ['brp'], keyWhenSet: true, tag: (v: string) => `pretrain-${v}`, help: "before its first training round the BRP learns to rank 1,000 random candidates by a zero-cost score (the reference's foresight warm-up): none, params, or synflow (nb201 only)" },
   { key: 'ensemble', flag: 'ensemble', kind: 'int', value: 'M', min: 1, max: 16, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `ens${v}`, help: 'train M predictors side by side from different initialisations and rank candidates by their mean rank (a deep ensemble: M times the training time)' },
+  { key: 'scoreFeatures', flag: 'score-features', kind: 'choice', value: 'SCORES', choices: SCORE_FEATURES, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `zcf-${v}`, help: "give the predictors zero-cost scores as input: each score's quantile among the candidates is a feature of the graph's global node; params, synflow (nb201 only) or params+synflow" },
   { key: 'fidelity', flag: 'fidelity', kind: 'choice', value: 'EPOCHS', choices: FIDELITIES, appliesTo: ['brp'], spaces: ['nb101'], keyWhenSet: true, tag: (v: string) => `fid${v}`, help: 'before its first training round the BRP learns to rank cheap runs of this many epochs (4, 12 or 36 of 108) of random pool cells; they cost --fidelity-cost of the budget (simulations on the NB101 pool)' },
   { key: 'fidelityCost', flag: 'fidelity-cost', kind: 'int', value: 'N', min: 1, max: 1e6, appliesTo: ['brp'], spaces: ['nb101'], keyWhenSet: true, tag: (v: number) => `fidcost${v}`, help: 'full trainings of the budget spent on the --fidelity runs (10: 90 runs of 12 epochs, or 30 of 36)' },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
@@ -248,7 +258,8 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (mode === 'real' && values.runs !== undefined && out.runs !== 1) fail('a search with --trainer is one run (--runs 1)');
   if (mode === 'real') out.runs = 1;
   if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
-  for (const [flag, v] of [['warm-start', out.warmStart], ['pretrain', out.pretrain]] as const) if (v === 'synflow' && space !== 'nb201') fail(`--${flag} synflow: only nb201 has a SynFlow score; use params`);
+  for (const [flag, v] of [['warm-start', out.warmStart], ['pretrain', out.pretrain], ['score-features', out.scoreFeatures]] as const) if (v.includes('synflow') && space !== 'nb201') fail(`--${flag} ${v}: only nb201 has a SynFlow score; use params`);
+  if (out.scoreFeatures !== 'none' && out.transfer !== null) fail('--score-features adds input features that a transferred latency body has no weights for: choose one of --score-features and --transfer');
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
   if (values['fidelity-cost'] !== undefined && out.fidelity === 'none') fail('--fidelity-cost is the budget of the --fidelity runs: it needs --fidelity EPOCHS');
   if (out.fidelity !== 'none') {
@@ -295,8 +306,8 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; pretrain: Pretrain; ensemble: number; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
-  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, pretrain: s.pretrain, ensemble: s.ensemble, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; pretrain: Pretrain; ensemble: number; scoreFeatures: ScoreFeatures; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, pretrain: s.pretrain, ensemble: s.ensemble, scoreFeatures: s.scoreFeatures, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
 }
 
 /** The low-fidelity stage a simulation runs before the search (null: none): epochs per run, cost in full trainings. */

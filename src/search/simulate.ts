@@ -11,7 +11,7 @@ import { Rng } from '../util/rng.js';
 import { createStrategy } from './arch-search.js';
 import type { SimBenchmark } from './benchmark.js';
 import type { BrpLearnerOptions, GcnLearnerOptions } from './learners.js';
-import { FULL_FIDELITY_EPOCHS, type Pretrain, type StrategyName, type WarmStart } from './options.js';
+import { FULL_FIDELITY_EPOCHS, type Pretrain, type ScoreFeatures, type StrategyName, type WarmStart } from './options.js';
 
 export { STRATEGIES, type StrategyName } from './options.js';
 
@@ -47,6 +47,7 @@ export interface SimulationOptions {
   local?: number;
   pretrain?: Pretrain;
   ensemble?: number;
+  scoreFeatures?: ScoreFeatures;
   /** Latency constraint: predicted seconds per id (candidates need pred <= limit), true seconds per id (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };
   onRun?: (run: number, result: RunResult) => void;

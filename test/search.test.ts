@@ -555,3 +555,68 @@ test('--ensemble M: candidates ranked by the members\' mean normalised rank; 1 i
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', ensemble: '3' }), /--ensemble does not apply to --strategy rea/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', ensemble: '0' }), /--ensemble must be between 1 and 16/);
 });
+
+test('--score-features: zero-cost quantiles become global-node features the predictors read; reaches the strategy; the option is checked and tagged', async () => {
+  const { quantiles, scoreFeatureGraphs, withGlobalFeatures } = await import('../src/search/score-features.js');
+  const { searchKey, searchResultName, searchSettingsFrom } = await import('../src/search/options.js');
+  assert.deepEqual(Array.from(quantiles([3, 1, 3, 2, 5])), [0.625, 0, 0.625, 0.25, 1], 'ties share their mean rank');
+  // two 2-node graphs with 2 features; one column for graph 1 only
+  const small = { nodes: 2, features: 2, count: 2, adjacency: new Float32Array(8).fill(1), featureData: Float32Array.from([1, 0, 0, 1, 0, 1, 1, 0]) };
+  const before = Array.from(small.featureData);
+  const aug = withGlobalFeatures(small, [1], [[0.75]]);
+  assert.equal(aug.features, 3);
+  assert.deepEqual(Array.from(aug.featureData), [1, 0, 0, 0, 1, 0, 0, 1, 0.75, 1, 0, 0], 'node 0 of graph 1 carries the value; the rest copied, 0 in the new column');
+  assert.deepEqual(Array.from(small.featureData), before, 'the input set is not changed');
+  assert.throws(() => withGlobalFeatures(small, [1], [[NaN]]), /not a finite number/);
+  assert.throws(() => withGlobalFeatures(small, [2], [[0.5]]), /outside the set's 2 graphs/);
+  assert.throws(() => withGlobalFeatures(small, [0, 1], [[0.5]]), /1 values for 2 graphs/);
+
+  // on NB201: the parameter count's quantile among the candidates, on node 0 only
+  const set = scoreFeatureGraphs(nb201Domain, valid, 'params');
+  const F = nb201GraphsByCode().features;
+  const N = set.nodes;
+  assert.equal(set.features, F + 1);
+  const q = quantiles(Array.from(valid, (c) => nb201Domain.params(c)));
+  for (const j of [0, 777, valid.length - 1]) {
+    const at = valid[j] * N * (F + 1);
+    assert.equal(set.featureData[at + F], Math.fround(q[j]));
+    for (let i = 1; i < N; i++) assert.equal(set.featureData[at + i * (F + 1) + F], 0);
+  }
+  assert.equal(scoreFeatureGraphs(nb201Domain, valid, 'none'), nb201GraphsByCode(), "'none' is the plain encoding");
+  // the BRP reads the column: the same weights score differently when it changes
+  const k = createWasmKernels();
+  const brp = new BinaryRelationPredictor(k, { nodes: N, features: F + 1, hidden: 16, layers: 2, dropout: 0, head: 'binary' });
+  brp.init(new Rng(1));
+  const ids = Array.from(valid.subarray(0, 50));
+  const flat = withGlobalFeatures(nb201GraphsByCode(), ids, [ids.map(() => 0.5)]);
+  assert.notDeepEqual(Array.from(brp.scores(set, ids)), Array.from(brp.scores(flat, ids)));
+
+  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
+  const run = (extra: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp: { hidden: 16, layers: 2, stepsPerModel: 1 }, gcn: { hidden: 16, layers: 2, epochsPerRound: 2 }, kernels: () => createKernels({ threads: 1 }), ...extra }).per_run[0].trained;
+  const plain = run({});
+  const zc = run({ scoreFeatures: 'params' });
+  assert.deepEqual(zc.slice(0, 10), plain.slice(0, 10), 'the warm first round needs no predictor');
+  assert.notDeepEqual(zc.slice(10), plain.slice(10), 'later rounds follow the predictor that sees the scores');
+  assert.deepEqual(run({ scoreFeatures: 'params' }), zc, 'seeded: a run repeats');
+  assert.equal(run({ strategy: 'gcn', scoreFeatures: 'params' }).length, 30, 'the GCN regressor takes the features too');
+  // two scores, two columns in their order (SynFlow of a few hundred cells: a whole space takes tens of seconds)
+  const { listDomain } = await import('../src/search/domain.js');
+  const { nb201Space } = await import('../src/spaces/nb201-space.js');
+  const seen = new Set<string>();
+  const archs = Array.from({ length: 60 }, (_, i) => codeToVector(valid[i * 250])).filter((v) => !seen.has(nb201Space.key(v)) && seen.add(nb201Space.key(v))).slice(0, 40);
+  assert.equal(archs.length, 40);
+  const d = listDomain(nb201Space, archs);
+  const both = scoreFeatureGraphs(d, Int32Array.from(archs.keys()), 'params+synflow');
+  const qs = [quantiles(archs.map((a) => nb201Space.cost(a).params)), quantiles(archs.map((a) => Math.log10(nb201Space.synflow!(a))))];
+  assert.equal(both.features, F + 2);
+  for (const j of [0, 17, 39]) for (const c of [0, 1]) assert.equal(both.featureData[j * N * (F + 2) + F + c], Math.fround(qs[c][j]), `cell ${j}, column ${c}`);
+
+  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'params+synflow' });
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local5-zcf-params+synflow');
+  assert.equal(searchKey(s).scoreFeatures, 'params+synflow');
+  assert.ok(!('scoreFeatures' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), "'none' (the baseline) is left out of keys");
+  assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', 'score-features': 'synflow' }), /--score-features synflow: only nb201 has a SynFlow score/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', 'score-features': 'params' }), /--score-features does not apply to --strategy rea/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'params', transfer: 'x.model' }), /choose one of --score-features and --transfer/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'flops' }), /--score-features must be one of none, params, synflow, params\+synflow/);
+});

@@ -353,19 +353,19 @@ test('iterative search: --explore sets the random share of the predictor rounds 
   // the option: named and keyed only when it differs from the reference's 0.5, so earlier results keep their names
   const s = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', explore: '0.2' });
   assert.equal(s.explore, 0.2);
-  assert.equal(searchResultName(s), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local5');
+  assert.equal(searchResultName(s), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2');
   assert.equal(searchKey(s).explore, 0.2);
   assert.ok(!('explore' in searchKey(searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' }))));
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', explore: '2' }), /--explore must be between 0 and 1, got 2/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar100', strategy: 'rea', explore: '0.2' }), /--explore does not apply to --strategy rea/);
 });
 
-test('search defaults (issue 14): 10 rounds, the first of 10 chosen by parameter count, predicted-best picks near the 5 best measured; names and keys stay relative to the first release, so its results keep their names', async () => {
+test('search defaults (issue 14): 10 rounds, the first of 10 chosen by parameter count, predicted-best picks near the 2 best measured; names and keys stay relative to the first release, so its results keep their names', async () => {
   const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
   const d = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' });
-  assert.deepEqual([d.rounds, d.first, d.warmStart, d.local], [10, 10, 'params', 5]);
-  assert.equal(searchResultName(d), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-local5');
-  assert.deepEqual(searchKey(d), { protocol: 2, dataset: 'cifar100', strategy: 'brp', budget: 100, seed: 0, rounds: 10, first: 10, warmStart: 'params', local: 5, targets: 'rank', referenceSelection: false, transfer: null, warmup: 0, latLimitMs: null, latencyModel: null });
+  assert.deepEqual([d.rounds, d.first, d.warmStart, d.local], [10, 10, 'params', 2]);
+  assert.equal(searchResultName(d), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-local2');
+  assert.deepEqual(searchKey(d), { protocol: 2, dataset: 'cifar100', strategy: 'brp', budget: 100, seed: 0, rounds: 10, first: 10, warmStart: 'params', local: 2, targets: 'rank', referenceSelection: false, transfer: null, warmup: 0, latLimitMs: null, latencyModel: null });
   // BRP-NAS's selection: the first release's default, under its old name and key
   const ref = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', rounds: '5', first: 'auto', 'warm-start': 'random', local: '0' });
   assert.equal(ref.first, null);
@@ -476,7 +476,7 @@ test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb20
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', pretrain: 'params' }), /--pretrain does not apply to --strategy gcn \(only to brp\)/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', pretrain: 'flops' }), /--pretrain must be one of none, params, synflow/);
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', pretrain: 'synflow', 'warm-start': 'synflow' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-synflow-local5-pretrain-synflow');
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-synflow-local2-pretrain-synflow');
   assert.equal(searchKey(s).pretrain, 'synflow');
   assert.ok(!('pretrain' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))));
   // the learner: pretraining runs once, before the first round's training, with its own schedule
@@ -549,7 +549,7 @@ test('--ensemble M: candidates ranked by the members\' mean normalised rank; 1 i
   assert.deepEqual(run({ ensemble: 2 }).trained, ens.trained, 'seeded: an ensemble run repeats');
 
   const set = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', ensemble: '3' });
-  assert.equal(searchResultName(set), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local5-ens3');
+  assert.equal(searchResultName(set), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-ens3');
   assert.equal(searchKey(set).ensemble, 3);
   assert.ok(!('ensemble' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), 'ensemble 1 (the baseline) is left out of keys');
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', ensemble: '3' }), /--ensemble does not apply to --strategy rea/);
@@ -612,7 +612,7 @@ test('--score-features: zero-cost quantiles become global-node features the pred
   for (const j of [0, 17, 39]) for (const c of [0, 1]) assert.equal(both.featureData[j * N * (F + 2) + F + c], Math.fround(qs[c][j]), `cell ${j}, column ${c}`);
 
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'params+synflow' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local5-zcf-params+synflow');
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-zcf-params+synflow');
   assert.equal(searchKey(s).scoreFeatures, 'params+synflow');
   assert.ok(!('scoreFeatures' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), "'none' (the baseline) is left out of keys");
   assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', 'score-features': 'synflow' }), /--score-features synflow: only nb201 has a SynFlow score/);

@@ -147,10 +147,10 @@ export const SEARCH_BASELINE: OptionValues = {
 /**
  * What a search uses when a flag is not given. Issue 14 (chosen on CIFAR-10 with seeds 100-124, see
  * BENCHMARKS.md): 10 rounds of 10, the first chosen by parameter count, the predicted-best picks from
- * the neighbours of the 5 best measured (session 11); --first is at most the budget. BRP-NAS's own
+ * the neighbours of the 2 best measured (--local 5 in session 11, 2 since session 16); --first is at most the budget. BRP-NAS's own
  * selection: --rounds 5 --first auto --warm-start random --local 0.
  */
-export const SEARCH_DEFAULTS: OptionValues = { ...SEARCH_BASELINE, rounds: 10, first: 10, warmStart: 'params', local: 5 };
+export const SEARCH_DEFAULTS: OptionValues = { ...SEARCH_BASELINE, rounds: 10, first: 10, warmStart: 'params', local: 2 };
 
 /** The first round's size when none is asked for: the default, at most the budget; a single round takes it all. */
 export function defaultFirstRound(budget: number, rounds: number): number {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nb201Domain } from '../src/search/domain.js';
-import { quantiles } from '../src/search/score-features.js';
+import { quantiles } from '../src/eval/metrics.js';
 import { zeroCostScores } from '../src/search/zero-cost.js';
 import { ZERO_COST_SCORES, type ZeroCostName } from '../src/search/options.js';
 import { allCodes } from '../src/spaces/nb201.js';

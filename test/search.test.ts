@@ -557,7 +557,8 @@ test('--ensemble M: candidates ranked by the members\' mean normalised rank; 1 i
 });
 
 test('--score-features: zero-cost quantiles become global-node features the predictors read; reaches the strategy; the option is checked and tagged', async () => {
-  const { quantiles, scoreFeatureGraphs, withGlobalFeatures } = await import('../src/search/score-features.js');
+  const { scoreFeatureGraphs, withGlobalFeatures } = await import('../src/search/score-features.js');
+  const { quantiles } = await import('../src/eval/metrics.js');
   const { searchKey, searchResultName, searchSettingsFrom } = await import('../src/search/options.js');
   assert.deepEqual(Array.from(quantiles([3, 1, 3, 2, 5])), [0.625, 0, 0.625, 0.25, 1], 'ties share their mean rank');
   // two 2-node graphs with 2 features; one column for graph 1 only

@@ -15,6 +15,12 @@ export function rmse(pred: ArrayLike<number>, truth: ArrayLike<number>): number 
   return Math.sqrt(s / pred.length);
 }
 
+/** Quantiles in [0, 1]: (rank - 1) / (n - 1), ties sharing their mean rank; a single value is 0.5. */
+export function quantiles(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  return Float64Array.from(ranks(x), (r) => (n > 1 ? (r - 1) / (n - 1) : 0.5));
+}
+
 /** Ranks 1..n with ties given their average rank. */
 export function ranks(x: ArrayLike<number>): Float64Array {
   const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a] - x[b]);

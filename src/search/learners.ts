@@ -6,7 +6,7 @@
 // a few measured models are near chance (their soft targets approach 0.5); rank scaling keeps them
 // apart, and made the search more robust (see BENCHMARKS.md).
 
-import { ranks } from '../eval/metrics.js';
+import { quantiles, ranks } from '../eval/metrics.js';
 import type { Kernels } from '../nn/kernels.js';
 import type { GraphSet } from '../nn/graphs.js';
 import { BinaryRelationPredictor, BRP_TRAIN_CONFIG, type BrpTrainConfig } from '../predictors/brp.js';
@@ -20,10 +20,7 @@ export type { TargetScaling } from './options.js';
 
 /** Scale measured values to [0, 1]: min-max (the reference), or by rank (ties share the mean rank). */
 export function scaleTargets(values: number[], how: TargetScaling = 'minmax'): number[] {
-  if (how === 'rank') {
-    const n = values.length;
-    return Array.from(ranks(values), (r) => (n > 1 ? (r - 1) / (n - 1) : 0.5));
-  }
+  if (how === 'rank') return Array.from(quantiles(values));
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   return values.map((v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5));

@@ -1,9 +1,11 @@
 // Zero-cost scores as input features of the predictors (issue 14): each named score of a candidate,
 // as its quantile among the candidates (in [0, 1], ties sharing their mean), becomes one more feature
 // column of the graph's global node (node 0, the row the GCN reads out); every other node has 0
-// there. Only the global row changes, so the shared-work embedding still shares every other row.
+// there. Only the global row changes, so the shared-work embedding still shares every other row
+// (the global rows stop being shared from the first layer on: ranking NB201 takes about 1.26x as
+// long, BENCHMARKS "Predicting the whole space").
 
-import { ranks } from '../eval/metrics.js';
+import { quantiles } from '../eval/metrics.js';
 import type { GraphSet } from '../nn/graphs.js';
 import type { StopSignal } from '../util/stop.js';
 import type { SearchDomain } from './domain.js';
@@ -36,12 +38,6 @@ export function withGlobalFeatures(set: GraphSet, ids: ArrayLike<number>, column
     }
   }
   return { nodes: N, features: G, count, adjacency: set.adjacency, featureData };
-}
-
-/** Quantiles in [0, 1] (ties share the mean rank; one value: 0.5). */
-export function quantiles(x: ArrayLike<number>): Float64Array {
-  const n = x.length;
-  return Float64Array.from(ranks(x), (r) => (n > 1 ? (r - 1) / (n - 1) : 0.5));
 }
 
 /**

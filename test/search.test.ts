@@ -621,3 +621,24 @@ test('--score-features: zero-cost quantiles become global-node features the pred
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'params', transfer: 'x.model' }), /choose one of --score-features and --transfer/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'flops' }), /--score-features must be one of none, params, synflow, params\+synflow/);
 });
+
+test('--top-weight: the BRP trains on top-weighted pairs; reaches the strategy; the option is checked and tagged', async () => {
+  const { searchKey, searchResultName, searchSettingsFrom, strategyKnobs } = await import('../src/search/options.js');
+  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
+  const run = (brp: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp: { hidden: 16, layers: 2, stepsPerModel: 1, ...brp }, kernels: () => createKernels({ threads: 1 }) }).per_run[0].trained;
+  const plain = run({});
+  const top = run({ topWeight: 2 });
+  assert.deepEqual(top.slice(0, 10), plain.slice(0, 10), 'the warm first round needs no predictor');
+  assert.notDeepEqual(top.slice(10), plain.slice(10), 'later rounds follow the predictor trained on weighted pairs');
+  assert.deepEqual(run({ topWeight: 2 }), top, 'seeded: a run repeats');
+  assert.deepEqual(run({ topWeight: 0 }), plain, 'power 0 is the plain search');
+
+  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'top-weight': '2' });
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-topw2');
+  assert.equal(searchKey(s).topWeight, 2);
+  assert.equal(strategyKnobs(s).brp.topWeight, 2, 'the CLI, the bench and real searches pass it to the learner');
+  assert.ok(!('topWeight' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), '0 (the baseline) is left out of keys');
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', 'top-weight': '2' }), /--top-weight does not apply to --strategy rea/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', 'top-weight': '2' }), /--top-weight does not apply to --strategy gcn/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'top-weight': '-1' }), /--top-weight/);
+});

@@ -50,6 +50,8 @@ export interface BrpLearnerOptions {
    * reference's foresight warm-up), in `steps` steps of `modelsPerStep` random models.
    */
   pretrain?: { sample: (rng: Rng) => { ids: number[]; values: number[] }; steps: number; modelsPerStep: number };
+  /** Top-weighted pairs in the search's training rounds (BrpTrainConfig.topWeight; 0 or unset: uniform). */
+  topWeight?: number;
   /** Polled every training step; a stop throws InterruptedError. */
   signal?: StopSignal;
 }
@@ -96,7 +98,7 @@ export class BrpLearner implements RankingLearner {
     const targets = scaleTargets(values, this.opts.targets);
     if (round === 1 && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng, this.opts.signal);
     const steps = this.opts.stepsPerModel !== undefined ? Math.round(this.opts.stepsPerModel * codes.length) : this.opts.stepsPerRound * round;
-    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps }, this.rng, undefined, this.opts.signal);
+    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps, ...(this.opts.topWeight ? { topWeight: this.opts.topWeight } : {}) }, this.rng, undefined, this.opts.signal);
   }
 
   scores(candidates: Int32Array): Float64Array {

@@ -433,6 +433,47 @@ test('iterative search: --local K takes the predicted-best picks from the neighb
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '-1' }), /--local must be between 0 and 1000/);
 });
 
+test('iterative search: --local-radius R lets the local picks be up to R mutations from the best measured (1: bit for bit the neighbours)', async () => {
+  const { searchSettingsFrom, searchResultName, searchKey, strategyKnobs } = await import('../src/search/options.js');
+  const candidates = allCodes({ validOnly: true });
+  const score = (c: number) => quality(c) + c * 1e-9;
+  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, score) };
+  const rounds = (localRadius: number | undefined) => {
+    const s = new IterativePredictorSearch('t', candidates, new Rng(3), learner, { budget: 30, rounds: 3, first: 10, local: 2, neighbours: nb201Domain.neighbours, ...(localRadius === undefined ? {} : { localRadius }) });
+    const out: number[][] = [];
+    for (let r = 0; r < 3; r++) {
+      const got = s.ask(1000);
+      out.push(got);
+      s.tell(got.map((code) => ({ code, value: -code })));
+    }
+    return out;
+  };
+  const one = rounds(undefined);
+  assert.deepEqual(rounds(1), one, 'radius 1 is the default');
+  const two = rounds(2);
+  assert.deepEqual(two[0], one[0], 'the first round is random either way');
+  const best2 = two[0].slice().sort((a, b) => a - b).slice(0, 2);
+  const hood1 = new Set(best2.flatMap((c) => nb201Domain.neighbours(c)));
+  const hood2 = new Set([...hood1].flatMap((c) => nb201Domain.neighbours(c)).concat([...hood1]));
+  const expected = Array.from(candidates).filter((c) => hood2.has(c) && !two[0].includes(c)).sort((a, b) => score(b) - score(a));
+  const picked: number[] = [];
+  for (const c of expected) {
+    if (picked.length === 5) break;
+    if (!picked.some((p) => nb201Domain.classOf(p) === nb201Domain.classOf(c))) picked.push(c);
+  }
+  assert.deepEqual(two[1].slice(0, 5), picked);
+  assert.ok(two[1].slice(0, 5).some((c) => !hood1.has(c)), 'some picks are two mutations away');
+  assert.throws(() => new IterativePredictorSearch('t', candidates, new Rng(3), learner, { budget: 30, rounds: 3, local: 2, localRadius: 0 }), /local radius must be an integer >= 1/);
+  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-radius': '2' });
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-radius2');
+  assert.equal(searchKey(s).localRadius, 2);
+  assert.equal(strategyKnobs(s).localRadius, 2);
+  assert.ok(!('localRadius' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), 'radius 1 (the baseline) is left out of keys');
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '0', 'local-radius': '2' }), /--local-radius .* needs --local K of 1 or more/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', 'local-radius': '2' }), /--local-radius does not apply to --strategy rea/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-radius': '4' }), /--local-radius must be between 1 and 3/);
+});
+
 test('iterative search without isomorphism classes (dedupe off) never proposes a cell twice, also when the random share meets the predicted best', () => {
   const candidates = allCodes({ validOnly: true }).slice(0, 40);
   const score = (c: number) => quality(c) + c * 1e-9;
@@ -498,7 +539,7 @@ test('simulation: --local and --pretrain reach the strategy (the first round unc
   const brp = { hidden: 16, layers: 2, stepsPerModel: 1 };
   const run = (extra: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp, kernels: () => createKernels({ threads: 1 }), ...extra }).per_run[0].trained;
   const plain = run({});
-  for (const extra of [{ local: 3 }, { pretrain: 'params' as const }]) {
+  for (const extra of [{ local: 3 }, { pretrain: 'params' as const }, { local: 2, localRadius: 2 }]) {
     const t = run(extra);
     assert.deepEqual(t.slice(0, 10), plain.slice(0, 10), JSON.stringify(extra));
     assert.notDeepEqual(t.slice(10), plain.slice(10), JSON.stringify(extra));

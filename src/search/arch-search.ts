@@ -55,6 +55,8 @@ export interface ArchSearchOptions {
   explore?: number;
   /** Predicted-best picks from the neighbours of this many best measured models (default SEARCH_DEFAULTS.local: 0, the whole ranking). */
   local?: number;
+  /** Mutations from those best models the local picks may be (default SEARCH_DEFAULTS.localRadius: 1). */
+  localRadius?: number;
   /** Zero-cost score the BRP learns to rank by before its first round (default SEARCH_DEFAULTS.pretrain: none). */
   pretrain?: Pretrain;
   /**
@@ -95,7 +97,7 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
   // a zero-cost score for the first round (the parameter count, the expected SynFlow)
   const warm = opts.warmStart ?? SEARCH_DEFAULTS.warmStart;
   const warmScores = warm !== 'random' ? (ids: Int32Array) => zeroCostScores(domain, warm, ids, opts.signal) : undefined;
-  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, neighbours: domain.neighbours };
+  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, localRadius: opts.localRadius ?? SEARCH_DEFAULTS.localRadius, neighbours: domain.neighbours };
   const kernels = () => opts.kernels ?? createWasmKernels();
   const members = opts.ensemble ?? SEARCH_DEFAULTS.ensemble;
   if (!Number.isInteger(members) || members < 1) throw new Error(`ensemble must be an integer >= 1, got ${members}`);

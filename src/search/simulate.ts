@@ -45,6 +45,7 @@ export interface SimulationOptions {
   warmStart?: WarmStart;
   explore?: number;
   local?: number;
+  localRadius?: number;
   pretrain?: Pretrain;
   ensemble?: number;
   scoreFeatures?: ScoreFeatures;

@@ -683,3 +683,37 @@ test('--top-weight: the BRP trains on top-weighted pairs; reaches the strategy; 
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', 'top-weight': '2' }), /--top-weight does not apply to --strategy gcn/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'top-weight': '-1' }), /--top-weight/);
 });
+
+test('--min-steps N: every BRP training round takes at least N steps; reaches the strategy; the option is checked and tagged', async () => {
+  const { BrpLearner, BRP_LEARNER_DEFAULTS } = await import('../src/search/learners.js');
+  const { searchKey, searchResultName, searchSettingsFrom, strategyKnobs } = await import('../src/search/options.js');
+  const steps = (minSteps: number | undefined, models: number) => {
+    const l = new BrpLearner(createWasmKernels(), nb201GraphsByCode(), new Rng(1), { ...BRP_LEARNER_DEFAULTS, hidden: 8, layers: 2, stepsPerModel: 3, ...(minSteps === undefined ? {} : { minSteps }) });
+    const seen: number[] = [];
+    const train = l.predictor.train.bind(l.predictor);
+    l.predictor.train = (set, ids, y, cfg, rng, onStep, signal) => {
+      seen.push(cfg.steps);
+      return train(set, ids, y, { ...cfg, steps: 1 }, rng, onStep, signal);
+    };
+    const codes = Array.from(allCodes({ validOnly: true }).subarray(0, models));
+    l.fit(codes, codes.map((c) => c % 7), 1);
+    return seen[0];
+  };
+  assert.equal(steps(undefined, 10), 30, '3 per model');
+  assert.equal(steps(150, 10), 150, 'the floor');
+  assert.equal(steps(150, 60), 180, 'above the floor the schedule rules');
+  assert.equal(steps(0, 10), 30);
+  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
+  const run = (brp: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp: { hidden: 16, layers: 2, stepsPerModel: 1, ...brp }, kernels: () => createKernels({ threads: 1 }) }).per_run[0].trained;
+  const plain = run({});
+  const more = run({ minSteps: 40 });
+  assert.deepEqual(more.slice(0, 10), plain.slice(0, 10), 'the warm first round needs no predictor');
+  assert.notDeepEqual(more.slice(10), plain.slice(10), 'later rounds follow the longer-trained predictor');
+  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps': '150' });
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-minsteps150');
+  assert.equal(searchKey(s).minSteps, 150);
+  assert.equal(strategyKnobs(s).brp.minSteps, 150);
+  assert.ok(!('minSteps' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), '0 (the baseline) is left out of keys');
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', 'min-steps': '150' }), /--min-steps does not apply to --strategy gcn/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps': '1.5' }), /--min-steps must be an integer/);
+});

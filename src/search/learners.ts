@@ -50,6 +50,12 @@ export interface BrpLearnerOptions {
    * reference's foresight warm-up), in `steps` steps of `modelsPerStep` random models.
    */
   pretrain?: { sample: (rng: Rng) => { ids: number[]; values: number[] }; steps: number; modelsPerStep: number };
+  /**
+   * Each training round at least this many steps (0: none): with rounds of 10 the first predictor
+   * round has 10 models and 3 per model would be 30 steps, too few for the predictor to leave its
+   * initialisation (BENCHMARKS.md, issue 14).
+   */
+  minSteps?: number;
   /** Top-weighted pairs in the search's training rounds (BrpTrainConfig.topWeight; 0 or unset: uniform). */
   topWeight?: number;
   /** Polled every training step; a stop throws InterruptedError. */
@@ -97,7 +103,7 @@ export class BrpLearner implements RankingLearner {
     }
     const targets = scaleTargets(values, this.opts.targets);
     if (round === 1 && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng, this.opts.signal);
-    const steps = this.opts.stepsPerModel !== undefined ? Math.round(this.opts.stepsPerModel * codes.length) : this.opts.stepsPerRound * round;
+    const steps = Math.max(this.opts.minSteps ?? 0, this.opts.stepsPerModel !== undefined ? Math.round(this.opts.stepsPerModel * codes.length) : this.opts.stepsPerRound * round);
     this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps, ...(this.opts.topWeight ? { topWeight: this.opts.topWeight } : {}) }, this.rng, undefined, this.opts.signal);
   }
 

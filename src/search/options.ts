@@ -77,6 +77,8 @@ export interface SearchSettings {
   fidelityCost: number;
   /** How the BRP scales measured accuracies before its soft pair targets. */
   targets: TargetScaling;
+  /** Each BRP training round at least this many steps (brp; 0: the schedule alone). */
+  minSteps: number;
   /** Top-weighted pairs in the BRP's training: pair weight max(q_a, q_b)^P over rank quantiles (brp; 0: uniform). */
   topWeight: number;
   /** The reference's half-random last round instead of an all-exploit one (brp, gcn). */
@@ -143,6 +145,7 @@ export const SEARCH_BASELINE: OptionValues = {
   localRadius: 1,
   targets: 'rank',
   topWeight: 0,
+  minSteps: 0,
   referenceSelection: false,
   warmup: 0,
   transfer: null,
@@ -185,6 +188,7 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'fidelity', flag: 'fidelity', kind: 'choice', value: 'EPOCHS', choices: FIDELITIES, appliesTo: ['brp'], spaces: ['nb101'], keyWhenSet: true, tag: (v: string) => `fid${v}`, help: 'before its first training round the BRP learns to rank cheap runs of this many epochs (4, 12 or 36 of 108) of random pool cells; they cost --fidelity-cost of the budget (simulations on the NB101 pool)' },
   { key: 'fidelityCost', flag: 'fidelity-cost', kind: 'int', value: 'N', min: 1, max: 1e6, appliesTo: ['brp'], spaces: ['nb101'], keyWhenSet: true, tag: (v: number) => `fidcost${v}`, help: 'full trainings of the budget spent on the --fidelity runs (10: 90 runs of 12 epochs, or 30 of 36)' },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
+  { key: 'minSteps', flag: 'min-steps', kind: 'int', value: 'N', min: 0, max: 100000, appliesTo: ['brp'], keyWhenSet: true, tag: (v: number) => `minsteps${v}`, help: 'train the BRP at least N steps in every round (0: the schedule alone, 3 per measured model with --first, which gives the first predictor round of 10 models 30 steps)' },
   { key: 'topWeight', flag: 'top-weight', kind: 'num', value: 'P', min: 0, max: 16, appliesTo: ['brp'], keyWhenSet: true, tag: (v: number) => `topw${v}`, help: "weigh the BRP's training pair (a, b) by max(q_a, q_b)^P, q a model's rank quantile among the measured (1 = best), so training spends itself on ordering the good models (0: all pairs alike, the reference)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
@@ -315,8 +319,8 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; localRadius: number; pretrain: Pretrain; ensemble: number; scoreFeatures: ScoreFeatures; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number; topWeight: number } } {
-  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, localRadius: s.localRadius, pretrain: s.pretrain, ensemble: s.ensemble, scoreFeatures: s.scoreFeatures, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup, topWeight: s.topWeight } };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; localRadius: number; pretrain: Pretrain; ensemble: number; scoreFeatures: ScoreFeatures; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number; topWeight: number; minSteps: number } } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, localRadius: s.localRadius, pretrain: s.pretrain, ensemble: s.ensemble, scoreFeatures: s.scoreFeatures, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup, topWeight: s.topWeight, minSteps: s.minSteps } };
 }
 
 /** The low-fidelity stage a simulation runs before the search (null: none): epochs per run, cost in full trainings. */

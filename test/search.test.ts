@@ -474,6 +474,50 @@ test('iterative search: --local-radius R lets the local picks be up to R mutatio
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-radius': '4' }), /--local-radius must be between 1 and 3/);
 });
 
+test('iterative search: --local-by blend picks near the measured models best by the mean of their measured and predicted ranks', async () => {
+  const { searchSettingsFrom, searchResultName, searchKey, strategyKnobs } = await import('../src/search/options.js');
+  const { quantiles } = await import('../src/eval/metrics.js');
+  const candidates = allCodes({ validOnly: true });
+  const score = (c: number) => quality(c) + c * 1e-9;
+  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, score) };
+  const rounds = (localBy: 'measured' | 'blend' | undefined) => {
+    const s = new IterativePredictorSearch('t', candidates, new Rng(3), learner, { budget: 30, rounds: 3, first: 10, local: 2, neighbours: nb201Domain.neighbours, ...(localBy === undefined ? {} : { localBy }) });
+    const out: number[][] = [];
+    for (let r = 0; r < 3; r++) {
+      const got = s.ask(1000);
+      out.push(got);
+      s.tell(got.map((code) => ({ code, value: -code })));
+    }
+    return out;
+  };
+  const plain = rounds(undefined);
+  assert.deepEqual(rounds('measured'), plain, "'measured' is the default");
+  const blend = rounds('blend');
+  assert.deepEqual(blend[0], plain[0]);
+  // the centres by hand: quantile of the measured value (-code) plus quantile of the predicted score
+  const first = blend[0];
+  const qv = quantiles(first.map((c) => -c));
+  const qp = quantiles(first.map(score));
+  const centres = first.map((c, i) => ({ c, m: qv[i] + qp[i], v: -c })).sort((a, b) => b.m - a.m || b.v - a.v).slice(0, 2).map((x) => x.c);
+  const byValue = first.slice().sort((a, b) => a - b).slice(0, 2);
+  assert.notDeepEqual(centres.slice().sort(), byValue.slice().sort(), 'the blend chooses other centres here');
+  const hood = new Set(centres.flatMap((c) => nb201Domain.neighbours(c)));
+  const expected = Array.from(candidates).filter((c) => hood.has(c) && !first.includes(c)).sort((a, b) => score(b) - score(a));
+  const picked: number[] = [];
+  for (const c of expected) {
+    if (picked.length === 5) break;
+    if (!picked.some((p) => nb201Domain.classOf(p) === nb201Domain.classOf(c))) picked.push(c);
+  }
+  assert.deepEqual(blend[1].slice(0, 5), picked);
+  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-by': 'blend' });
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-localby-blend');
+  assert.equal(searchKey(s).localBy, 'blend');
+  assert.equal(strategyKnobs(s).localBy, 'blend');
+  assert.ok(!('localBy' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))));
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '0', 'local-by': 'blend' }), /--local-by .* needs --local K of 1 or more/);
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-by': 'predicted' }), /--local-by must be one of measured, blend/);
+});
+
 test('iterative search without isomorphism classes (dedupe off) never proposes a cell twice, also when the random share meets the predicted best', () => {
   const candidates = allCodes({ validOnly: true }).slice(0, 40);
   const score = (c: number) => quality(c) + c * 1e-9;
@@ -539,7 +583,7 @@ test('simulation: --local and --pretrain reach the strategy (the first round unc
   const brp = { hidden: 16, layers: 2, stepsPerModel: 1 };
   const run = (extra: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp, kernels: () => createKernels({ threads: 1 }), ...extra }).per_run[0].trained;
   const plain = run({});
-  for (const extra of [{ local: 3 }, { pretrain: 'params' as const }, { local: 2, localRadius: 2 }]) {
+  for (const extra of [{ local: 3 }, { pretrain: 'params' as const }, { local: 2, localRadius: 2 }, { local: 2, localBy: 'blend' as const }]) {
     const t = run(extra);
     assert.deepEqual(t.slice(0, 10), plain.slice(0, 10), JSON.stringify(extra));
     assert.notDeepEqual(t.slice(10), plain.slice(10), JSON.stringify(extra));

@@ -14,7 +14,7 @@ import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
 import { IterativePredictorSearch, type RankingLearner } from './iterative.js';
 import { BRP_LEARNER_DEFAULTS, BRP_PRETRAIN, BrpLearner, EnsembleLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
-import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type Pretrain, type ScoreFeatures, type StrategyName, type WarmStart } from './options.js';
+import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type LocalBy, type Pretrain, type ScoreFeatures, type StrategyName, type WarmStart } from './options.js';
 import { zeroCostScores } from './zero-cost.js';
 import { scoreFeatureGraphs } from './score-features.js';
 import { RandomSearch } from './random.js';
@@ -57,6 +57,8 @@ export interface ArchSearchOptions {
   local?: number;
   /** Mutations from those best models the local picks may be (default SEARCH_DEFAULTS.localRadius: 1). */
   localRadius?: number;
+  /** How the local picks rank the measured models (default SEARCH_DEFAULTS.localBy: measured). */
+  localBy?: LocalBy;
   /** Zero-cost score the BRP learns to rank by before its first round (default SEARCH_DEFAULTS.pretrain: none). */
   pretrain?: Pretrain;
   /**
@@ -97,7 +99,7 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
   // a zero-cost score for the first round (the parameter count, the expected SynFlow)
   const warm = opts.warmStart ?? SEARCH_DEFAULTS.warmStart;
   const warmScores = warm !== 'random' ? (ids: Int32Array) => zeroCostScores(domain, warm, ids, opts.signal) : undefined;
-  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, localRadius: opts.localRadius ?? SEARCH_DEFAULTS.localRadius, neighbours: domain.neighbours };
+  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, localRadius: opts.localRadius ?? SEARCH_DEFAULTS.localRadius, localBy: opts.localBy ?? SEARCH_DEFAULTS.localBy, neighbours: domain.neighbours };
   const kernels = () => opts.kernels ?? createWasmKernels();
   const members = opts.ensemble ?? SEARCH_DEFAULTS.ensemble;
   if (!Number.isInteger(members) || members < 1) throw new Error(`ensemble must be an integer >= 1, got ${members}`);

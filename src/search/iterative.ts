@@ -6,6 +6,7 @@
 // round the way a trained predictor chooses the later ones, instead of all at random, and the random
 // share of the later rounds (`explore`, the reference's half by default).
 
+import { quantiles } from '../eval/metrics.js';
 import type { Rng } from '../util/rng.js';
 import { ClassSet, type ClassOf, type Observation, type SearchStrategy } from './strategy.js';
 
@@ -50,6 +51,12 @@ export interface IterativeOptions {
    * round can take two steps of a climb toward the best cell instead of one.
    */
   localRadius?: number;
+  /**
+   * Which measured models are the `local` best: by their measured values ('measured', default), or
+   * by the mean of their rank by value and their rank by the predictor's score ('blend'): one
+   * training seed's accuracy is noisy, and the predictor pools what similar cells measured.
+   */
+  localBy?: 'measured' | 'blend';
   neighbours?: (id: number) => number[];
 }
 
@@ -132,7 +139,22 @@ export class IterativePredictorSearch implements SearchStrategy {
       };
       if (this.round > 0 && this.opts.local && this.opts.neighbours) {
         // the neighbourhood of the best measured models first
-        const best = Array.from(this.values.keys()).sort((a, b) => this.values[b] - this.values[a]).slice(0, this.opts.local);
+        let merit: ArrayLike<number> = this.values;
+        // one training seed's value is noisy: 'blend' also asks the predictor, which pools similar cells
+        if (this.opts.localBy === 'blend') {
+          const at = new Map<number, number>();
+          this.candidates.forEach((c, i) => at.set(c, i));
+          const predicted = this.codes.map((c) => {
+            const i = at.get(c);
+            return i === undefined ? -Infinity : scores[i];
+          });
+          const qv = quantiles(this.values);
+          const qp = quantiles(predicted);
+          merit = Float64Array.from(qv, (q, i) => q + qp[i]);
+        }
+        // ties keep the measured order (the sort is stable over indices sorted by value first)
+        const byValue = Array.from(this.values.keys()).sort((a, b) => this.values[b] - this.values[a]);
+        const best = (this.opts.localBy === 'blend' ? byValue.slice().sort((a, b) => merit[b] - merit[a]) : byValue).slice(0, this.opts.local);
         // cells within `localRadius` mutations of them (breadth first; radius 1: their neighbours)
         const near = new Set<number>();
         let frontier = best.map((b) => this.codes[b]);

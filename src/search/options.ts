@@ -13,6 +13,9 @@ export type SearchSpaceName = (typeof REAL_SEARCH_SPACES)[number];
 export const STRATEGIES = ['brp', 'gcn', 'rea', 'random'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 export const TARGET_SCALINGS = ['rank', 'minmax'] as const;
+/** How --local ranks the measured models it searches near: by the value training revealed, or by that blended with the predictor's score. */
+export const LOCAL_BY = ['measured', 'blend'] as const;
+export type LocalBy = (typeof LOCAL_BY)[number];
 export type TargetScaling = (typeof TARGET_SCALINGS)[number];
 /** Zero-cost scores of an architecture (no training): the parameter count, the expected SynFlow (NB201). */
 export const ZERO_COST_SCORES = ['params', 'synflow'] as const;
@@ -65,6 +68,8 @@ export interface SearchSettings {
   local: number;
   /** How many mutations from those best models the local picks may be (brp, gcn; 1: their neighbours). */
   localRadius: number;
+  /** How the local picks rank the measured models they start from (brp, gcn). */
+  localBy: LocalBy;
   /** Zero-cost score the BRP learns to rank by before its first round (brp; 'none': start untrained). */
   pretrain: Pretrain;
   /** Predictors trained side by side from different initialisations; candidates ranked by their mean rank (brp, gcn; 1: one predictor). */
@@ -143,6 +148,7 @@ export const SEARCH_BASELINE: OptionValues = {
   fidelityCost: 10,
   local: 0,
   localRadius: 1,
+  localBy: 'measured',
   targets: 'rank',
   topWeight: 0,
   minSteps: 0,
@@ -182,6 +188,7 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'explore', flag: 'explore', kind: 'num', value: 'F', min: 0, max: 1, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `explore${v}`, help: "share of each round after the first (but the last) proposed at random from the top 1/2^round of the ranking, the rest the predicted best (the reference: 0.5)" },
   { key: 'local', flag: 'local', kind: 'int', value: 'K', min: 0, max: 1000, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `local${v}`, help: 'take each round\'s predicted-best picks from the cells one mutation away from the K best measured so far (0: from the whole ranking); the random share stays global' },
   { key: 'localRadius', flag: 'local-radius', kind: 'int', value: 'R', min: 1, max: 3, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `radius${v}`, help: 'with --local K: the predicted-best picks may be up to R mutations from the K best measured (1: their neighbours; 2: a round can take two steps toward the best cell)' },
+  { key: 'localBy', flag: 'local-by', kind: 'choice', choices: LOCAL_BY, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `localby-${v}`, help: "with --local K: which measured models are the K best: by the value training revealed (measured), or by the mean of its rank and the predictor's rank among the measured (blend: one training seed's accuracy is noisy, the predictor smooths over similar cells)" },
   { key: 'pretrain', flag: 'pretrain', kind: 'choice', choices: PRETRAINS, appliesTo: ['brp'], keyWhenSet: true, tag: (v: string) => `pretrain-${v}`, help: "before its first training round the BRP learns to rank 1,000 random candidates by a zero-cost score (the reference's foresight warm-up): none, params, or synflow (nb201 only)" },
   { key: 'ensemble', flag: 'ensemble', kind: 'int', value: 'M', min: 1, max: 16, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `ens${v}`, help: 'train M predictors side by side from different initialisations and rank candidates by their mean rank (a deep ensemble: M times the training time)' },
   { key: 'scoreFeatures', flag: 'score-features', kind: 'choice', value: 'SCORES', choices: SCORE_FEATURES, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `zcf-${v}`, help: "give the predictors zero-cost scores as input: each score's quantile among the candidates is a feature of the graph's global node; params, synflow (nb201 only) or params+synflow" },
@@ -272,6 +279,7 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
   for (const [flag, v] of [['warm-start', out.warmStart], ['pretrain', out.pretrain], ['score-features', out.scoreFeatures]] as const) if (v.includes('synflow') && space !== 'nb201') fail(`--${flag} ${v}: only nb201 has a SynFlow score; use params`);
   if (out.scoreFeatures !== 'none' && out.transfer !== null) fail('--score-features adds input features that a transferred latency body has no weights for: choose one of --score-features and --transfer');
+  if (out.localBy !== 'measured' && out.local === 0) fail('--local-by sets which measured models --local searches near: it needs --local K of 1 or more');
   if (out.localRadius !== 1 && out.local === 0) fail('--local-radius sets how far from the best measured models --local picks: it needs --local K of 1 or more');
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
   if (values['fidelity-cost'] !== undefined && out.fidelity === 'none') fail('--fidelity-cost is the budget of the --fidelity runs: it needs --fidelity EPOCHS');
@@ -319,8 +327,8 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; localRadius: number; pretrain: Pretrain; ensemble: number; scoreFeatures: ScoreFeatures; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number; topWeight: number; minSteps: number } } {
-  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, localRadius: s.localRadius, pretrain: s.pretrain, ensemble: s.ensemble, scoreFeatures: s.scoreFeatures, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup, topWeight: s.topWeight, minSteps: s.minSteps } };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; localRadius: number; localBy: LocalBy; pretrain: Pretrain; ensemble: number; scoreFeatures: ScoreFeatures; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number; topWeight: number; minSteps: number } } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, localRadius: s.localRadius, localBy: s.localBy, pretrain: s.pretrain, ensemble: s.ensemble, scoreFeatures: s.scoreFeatures, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup, topWeight: s.topWeight, minSteps: s.minSteps } };
 }
 
 /** The low-fidelity stage a simulation runs before the search (null: none): epochs per run, cost in full trainings. */

@@ -11,7 +11,7 @@ import { Rng } from '../util/rng.js';
 import { createStrategy } from './arch-search.js';
 import type { SimBenchmark } from './benchmark.js';
 import type { BrpLearnerOptions, GcnLearnerOptions } from './learners.js';
-import { FULL_FIDELITY_EPOCHS, type Pretrain, type ScoreFeatures, type StrategyName, type WarmStart } from './options.js';
+import { FULL_FIDELITY_EPOCHS, type LocalBy, type Pretrain, type ScoreFeatures, type StrategyName, type WarmStart } from './options.js';
 
 export { STRATEGIES, type StrategyName } from './options.js';
 
@@ -46,6 +46,7 @@ export interface SimulationOptions {
   explore?: number;
   local?: number;
   localRadius?: number;
+  localBy?: LocalBy;
   pretrain?: Pretrain;
   ensemble?: number;
   scoreFeatures?: ScoreFeatures;

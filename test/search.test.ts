@@ -13,7 +13,7 @@ import { createKernels } from '../src/nn/backend.js';
 import { BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { GcnRegressor } from '../src/predictors/regressor.js';
 import { InterruptedError } from '../src/util/stop.js';
-import { IterativePredictorSearch } from '../src/search/iterative.js';
+import { IterativePredictorSearch, type IterativeOptions } from '../src/search/iterative.js';
 import { RandomSearch } from '../src/search/random.js';
 import { RegularizedEvolution } from '../src/search/rea.js';
 import { simulateSearch } from '../src/search/simulate.js';
@@ -393,35 +393,47 @@ test('result keys: an unset (null) option equals an absent one, anything else mu
   assert.ok(!sameSearchKey('not json', { protocol: 2 }));
 });
 
-test('iterative search: --local K takes the predicted-best picks from the neighbours of the K best measured (0: the whole ranking, bit for bit)', async () => {
-  const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
-  const candidates = allCodes({ validOnly: true });
-  const score = (c: number) => quality(c) + c * 1e-9;
-  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, score) };
-  const rounds = (local: number | undefined) => {
-    const s = new IterativePredictorSearch('t', candidates, new Rng(3), learner, { budget: 30, rounds: 3, first: 10, ...(local === undefined ? {} : { local, neighbours: nb201Domain.neighbours }) });
-    const out: number[][] = [];
-    for (let r = 0; r < 3; r++) {
-      const got = s.ask(1000);
-      out.push(got);
-      // the measured value: a different order from the predictor's, so "best measured" means something
-      s.tell(got.map((code) => ({ code, value: -code })));
-    }
-    return out;
-  };
-  const plain = rounds(undefined);
-  assert.deepEqual(rounds(0), plain, 'local 0 is the default');
-  const near = rounds(2);
-  assert.deepEqual(near[0], plain[0], 'the first round is random either way');
-  const best2 = near[0].slice().sort((a, b) => a - b).slice(0, 2);
-  const hood = new Set(best2.flatMap((c) => nb201Domain.neighbours(c)));
-  // round 2: the first 5 picks (the exploit share) are the best-scored fresh cells of that neighbourhood
-  const expected = Array.from(candidates).filter((c) => hood.has(c) && !near[0].includes(c)).sort((a, b) => score(b) - score(a));
+/** A fake predictor's score for the local-pick tests: the quality above, ties broken by code. */
+const fakeScore = (c: number) => quality(c) + c * 1e-9;
+
+/**
+ * Three rounds (10 + 10 + 10) of an iterative search over NB201's valid cells whose predictor scores
+ * fakeScore and whose measured value is -code (another order than the predictor's, so "best measured"
+ * means something).
+ */
+function fakeLocalRounds(opts: Partial<IterativeOptions>): number[][] {
+  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, fakeScore) };
+  const s = new IterativePredictorSearch('t', allCodes({ validOnly: true }), new Rng(3), learner, { budget: 30, rounds: 3, first: 10, ...opts });
+  const out: number[][] = [];
+  for (let r = 0; r < 3; r++) {
+    const got = s.ask(1000);
+    out.push(got);
+    s.tell(got.map((code) => ({ code, value: -code })));
+  }
+  return out;
+}
+
+/** The 5 best-scored fresh cells of `hood`, one per isomorphism class: a local round's exploit share. */
+function expectedLocalPicks(hood: Set<number>, measured: number[]): number[] {
+  const expected = Array.from(allCodes({ validOnly: true })).filter((c) => hood.has(c) && !measured.includes(c)).sort((a, b) => fakeScore(b) - fakeScore(a));
   const picked: number[] = [];
   for (const c of expected) {
     if (picked.length === 5) break;
     if (!picked.some((p) => nb201Domain.classOf(p) === nb201Domain.classOf(c))) picked.push(c);
   }
+  return picked;
+}
+
+test('iterative search: --local K takes the predicted-best picks from the neighbours of the K best measured (0: the whole ranking, bit for bit)', async () => {
+  const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
+  const rounds = (local: number | undefined) => fakeLocalRounds(local === undefined ? {} : { local, neighbours: nb201Domain.neighbours });
+  const plain = rounds(undefined);
+  assert.deepEqual(rounds(0), plain, 'local 0 is the default');
+  const near = rounds(2);
+  assert.deepEqual(near[0], plain[0], 'the first round is random either way');
+  const best2 = near[0].slice().sort((a, b) => a - b).slice(0, 2);
+  // round 2: the first 5 picks (the exploit share) are the best-scored fresh cells of that neighbourhood
+  const picked = expectedLocalPicks(new Set(best2.flatMap((c) => nb201Domain.neighbours(c))), near[0]);
   assert.deepEqual(near[1].slice(0, 5), picked);
   assert.notDeepEqual(near[1].slice(0, 5), plain[1].slice(0, 5));
   // the option: named and keyed only when set
@@ -435,19 +447,7 @@ test('iterative search: --local K takes the predicted-best picks from the neighb
 
 test('iterative search: --local-radius R lets the local picks be up to R mutations from the best measured (1: bit for bit the neighbours)', async () => {
   const { searchSettingsFrom, searchResultName, searchKey, strategyKnobs } = await import('../src/search/options.js');
-  const candidates = allCodes({ validOnly: true });
-  const score = (c: number) => quality(c) + c * 1e-9;
-  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, score) };
-  const rounds = (localRadius: number | undefined) => {
-    const s = new IterativePredictorSearch('t', candidates, new Rng(3), learner, { budget: 30, rounds: 3, first: 10, local: 2, neighbours: nb201Domain.neighbours, ...(localRadius === undefined ? {} : { localRadius }) });
-    const out: number[][] = [];
-    for (let r = 0; r < 3; r++) {
-      const got = s.ask(1000);
-      out.push(got);
-      s.tell(got.map((code) => ({ code, value: -code })));
-    }
-    return out;
-  };
+  const rounds = (localRadius: number | undefined) => fakeLocalRounds({ local: 2, neighbours: nb201Domain.neighbours, ...(localRadius === undefined ? {} : { localRadius }) });
   const one = rounds(undefined);
   assert.deepEqual(rounds(1), one, 'radius 1 is the default');
   const two = rounds(2);
@@ -455,15 +455,10 @@ test('iterative search: --local-radius R lets the local picks be up to R mutatio
   const best2 = two[0].slice().sort((a, b) => a - b).slice(0, 2);
   const hood1 = new Set(best2.flatMap((c) => nb201Domain.neighbours(c)));
   const hood2 = new Set([...hood1].flatMap((c) => nb201Domain.neighbours(c)).concat([...hood1]));
-  const expected = Array.from(candidates).filter((c) => hood2.has(c) && !two[0].includes(c)).sort((a, b) => score(b) - score(a));
-  const picked: number[] = [];
-  for (const c of expected) {
-    if (picked.length === 5) break;
-    if (!picked.some((p) => nb201Domain.classOf(p) === nb201Domain.classOf(c))) picked.push(c);
-  }
-  assert.deepEqual(two[1].slice(0, 5), picked);
+  assert.deepEqual(two[1].slice(0, 5), expectedLocalPicks(hood2, two[0]));
   assert.ok(two[1].slice(0, 5).some((c) => !hood1.has(c)), 'some picks are two mutations away');
-  assert.throws(() => new IterativePredictorSearch('t', candidates, new Rng(3), learner, { budget: 30, rounds: 3, local: 2, localRadius: 0 }), /local radius must be an integer >= 1/);
+  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, fakeScore) };
+  assert.throws(() => new IterativePredictorSearch('t', allCodes({ validOnly: true }), new Rng(3), learner, { budget: 30, rounds: 3, local: 2, localRadius: 0 }), /local radius must be an integer >= 1/);
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-radius': '2' });
   assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-radius2');
   assert.equal(searchKey(s).localRadius, 2);
@@ -477,19 +472,7 @@ test('iterative search: --local-radius R lets the local picks be up to R mutatio
 test('iterative search: --local-by blend picks near the measured models best by the mean of their measured and predicted ranks', async () => {
   const { searchSettingsFrom, searchResultName, searchKey, strategyKnobs } = await import('../src/search/options.js');
   const { quantiles } = await import('../src/eval/metrics.js');
-  const candidates = allCodes({ validOnly: true });
-  const score = (c: number) => quality(c) + c * 1e-9;
-  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, score) };
-  const rounds = (localBy: 'measured' | 'blend' | undefined) => {
-    const s = new IterativePredictorSearch('t', candidates, new Rng(3), learner, { budget: 30, rounds: 3, first: 10, local: 2, neighbours: nb201Domain.neighbours, ...(localBy === undefined ? {} : { localBy }) });
-    const out: number[][] = [];
-    for (let r = 0; r < 3; r++) {
-      const got = s.ask(1000);
-      out.push(got);
-      s.tell(got.map((code) => ({ code, value: -code })));
-    }
-    return out;
-  };
+  const rounds = (localBy: 'measured' | 'blend' | undefined) => fakeLocalRounds({ local: 2, neighbours: nb201Domain.neighbours, ...(localBy === undefined ? {} : { localBy }) });
   const plain = rounds(undefined);
   assert.deepEqual(rounds('measured'), plain, "'measured' is the default");
   const blend = rounds('blend');
@@ -497,18 +480,11 @@ test('iterative search: --local-by blend picks near the measured models best by 
   // the centres by hand: quantile of the measured value (-code) plus quantile of the predicted score
   const first = blend[0];
   const qv = quantiles(first.map((c) => -c));
-  const qp = quantiles(first.map(score));
+  const qp = quantiles(first.map(fakeScore));
   const centres = first.map((c, i) => ({ c, m: qv[i] + qp[i], v: -c })).sort((a, b) => b.m - a.m || b.v - a.v).slice(0, 2).map((x) => x.c);
   const byValue = first.slice().sort((a, b) => a - b).slice(0, 2);
   assert.notDeepEqual(centres.slice().sort(), byValue.slice().sort(), 'the blend chooses other centres here');
-  const hood = new Set(centres.flatMap((c) => nb201Domain.neighbours(c)));
-  const expected = Array.from(candidates).filter((c) => hood.has(c) && !first.includes(c)).sort((a, b) => score(b) - score(a));
-  const picked: number[] = [];
-  for (const c of expected) {
-    if (picked.length === 5) break;
-    if (!picked.some((p) => nb201Domain.classOf(p) === nb201Domain.classOf(c))) picked.push(c);
-  }
-  assert.deepEqual(blend[1].slice(0, 5), picked);
+  assert.deepEqual(blend[1].slice(0, 5), expectedLocalPicks(new Set(centres.flatMap((c) => nb201Domain.neighbours(c))), first));
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-by': 'blend' });
   assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-localby-blend');
   assert.equal(searchKey(s).localBy, 'blend');
@@ -580,8 +556,7 @@ test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb20
 
 test('simulation: --local and --pretrain reach the strategy (the first round unchanged, later rounds differ)', () => {
   const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
-  const brp = { hidden: 16, layers: 2, stepsPerModel: 1 };
-  const run = (extra: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp, kernels: () => createKernels({ threads: 1 }), ...extra }).per_run[0].trained;
+  const run = (extra: object) => smallBrpSearch(bench, {}, extra);
   const plain = run({});
   for (const extra of [{ local: 3 }, { pretrain: 'params' as const }, { local: 2, localRadius: 2 }, { local: 2, localBy: 'blend' as const }]) {
     const t = run(extra);
@@ -707,10 +682,15 @@ test('--score-features: zero-cost quantiles become global-node features the pred
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'flops' }), /--score-features must be one of none, params, synflow, params\+synflow/);
 });
 
+/** A short seeded CIFAR-10 BRP simulation (10 warm-started + 2 rounds of 10) with a small predictor: the cells it trained. */
+function smallBrpSearch(bench: ReturnType<typeof loadNb201Benchmark>, brp: object = {}, extra: object = {}): string[] {
+  return simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp: { hidden: 16, layers: 2, stepsPerModel: 1, ...brp }, kernels: () => createKernels({ threads: 1 }), ...extra }).per_run[0].trained;
+}
+
 test('--top-weight: the BRP trains on top-weighted pairs; reaches the strategy; the option is checked and tagged', async () => {
   const { searchKey, searchResultName, searchSettingsFrom, strategyKnobs } = await import('../src/search/options.js');
   const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
-  const run = (brp: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp: { hidden: 16, layers: 2, stepsPerModel: 1, ...brp }, kernels: () => createKernels({ threads: 1 }) }).per_run[0].trained;
+  const run = (brp: object) => smallBrpSearch(bench, brp);
   const plain = run({});
   const top = run({ topWeight: 2 });
   assert.deepEqual(top.slice(0, 10), plain.slice(0, 10), 'the warm first round needs no predictor');
@@ -748,7 +728,7 @@ test('--min-steps N: every BRP training round takes at least N steps; reaches th
   assert.equal(steps(150, 60), 180, 'above the floor the schedule rules');
   assert.equal(steps(0, 10), 30);
   const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
-  const run = (brp: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp: { hidden: 16, layers: 2, stepsPerModel: 1, ...brp }, kernels: () => createKernels({ threads: 1 }) }).per_run[0].trained;
+  const run = (brp: object) => smallBrpSearch(bench, brp);
   const plain = run({});
   const more = run({ minSteps: 40 });
   assert.deepEqual(more.slice(0, 10), plain.slice(0, 10), 'the warm first round needs no predictor');

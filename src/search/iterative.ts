@@ -71,6 +71,8 @@ export class IterativePredictorSearch implements SearchStrategy {
   private pending = 0;
   private readonly perRound: number;
   private readonly candidates: Int32Array;
+  /** Index of each candidate in `candidates` (built once, when --local-by blend first needs it). */
+  private indexOf?: Map<number, number>;
   /** Seconds spent fitting and ranking. */
   modelSeconds = 0;
 
@@ -139,22 +141,16 @@ export class IterativePredictorSearch implements SearchStrategy {
       };
       if (this.round > 0 && this.opts.local && this.opts.neighbours) {
         // the neighbourhood of the best measured models first
-        let merit: ArrayLike<number> = this.values;
-        // one training seed's value is noisy: 'blend' also asks the predictor, which pools similar cells
+        let byMerit = Array.from(this.values.keys()).sort((a, b) => this.values[b] - this.values[a]);
+        // one training seed's value is noisy: 'blend' also asks the predictor, which pools similar
+        // cells; ties keep the measured order (the sort is stable)
         if (this.opts.localBy === 'blend') {
-          const at = new Map<number, number>();
-          this.candidates.forEach((c, i) => at.set(c, i));
-          const predicted = this.codes.map((c) => {
-            const i = at.get(c);
-            return i === undefined ? -Infinity : scores[i];
-          });
+          this.indexOf ??= new Map(Array.from(this.candidates, (c, i) => [c, i]));
           const qv = quantiles(this.values);
-          const qp = quantiles(predicted);
-          merit = Float64Array.from(qv, (q, i) => q + qp[i]);
+          const qp = quantiles(this.codes.map((c) => scores[this.indexOf!.get(c) ?? -1] ?? -Infinity));
+          byMerit = byMerit.sort((a, b) => qv[b] + qp[b] - (qv[a] + qp[a]));
         }
-        // ties keep the measured order (the sort is stable over indices sorted by value first)
-        const byValue = Array.from(this.values.keys()).sort((a, b) => this.values[b] - this.values[a]);
-        const best = (this.opts.localBy === 'blend' ? byValue.slice().sort((a, b) => merit[b] - merit[a]) : byValue).slice(0, this.opts.local);
+        const best = byMerit.slice(0, this.opts.local);
         // cells within `localRadius` mutations of them (breadth first; radius 1: their neighbours)
         const near = new Set<number>();
         let frontier = best.map((b) => this.codes[b]);

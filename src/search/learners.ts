@@ -104,7 +104,7 @@ export class BrpLearner implements RankingLearner {
     const targets = scaleTargets(values, this.opts.targets);
     if (round === 1 && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng, this.opts.signal);
     const steps = Math.max(this.opts.minSteps ?? 0, this.opts.stepsPerModel !== undefined ? Math.round(this.opts.stepsPerModel * codes.length) : this.opts.stepsPerRound * round);
-    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps, ...(this.opts.topWeight ? { topWeight: this.opts.topWeight } : {}) }, this.rng, undefined, this.opts.signal);
+    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps, topWeight: this.opts.topWeight }, this.rng, undefined, this.opts.signal);
   }
 
   scores(candidates: Int32Array): Float64Array {

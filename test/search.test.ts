@@ -708,11 +708,11 @@ test('--top-weight: the BRP trains on top-weighted pairs; reaches the strategy; 
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'top-weight': '-1' }), /--top-weight/);
 });
 
-test('--min-steps N: every BRP training round takes at least N steps; reaches the strategy; the option is checked and tagged', async () => {
+test('--min-steps N [--min-steps-rounds R]: BRP training rounds (every one, or the first R) take at least N steps; reaches the strategy; the option is checked and tagged', async () => {
   const { BrpLearner, BRP_LEARNER_DEFAULTS } = await import('../src/search/learners.js');
   const { searchKey, searchResultName, searchSettingsFrom, strategyKnobs } = await import('../src/search/options.js');
-  const steps = (minSteps: number | undefined, models: number) => {
-    const l = new BrpLearner(createWasmKernels(), nb201GraphsByCode(), new Rng(1), { ...BRP_LEARNER_DEFAULTS, hidden: 8, layers: 2, stepsPerModel: 3, ...(minSteps === undefined ? {} : { minSteps }) });
+  const steps = (minSteps: number | undefined, models: number, round = 1, minStepsRounds?: number) => {
+    const l = new BrpLearner(createWasmKernels(), nb201GraphsByCode(), new Rng(1), { ...BRP_LEARNER_DEFAULTS, hidden: 8, layers: 2, stepsPerModel: 3, ...(minSteps === undefined ? {} : { minSteps }), ...(minStepsRounds === undefined ? {} : { minStepsRounds }) });
     const seen: number[] = [];
     const train = l.predictor.train.bind(l.predictor);
     l.predictor.train = (set, ids, y, cfg, rng, onStep, signal) => {
@@ -720,10 +720,14 @@ test('--min-steps N: every BRP training round takes at least N steps; reaches th
       return train(set, ids, y, { ...cfg, steps: 1 }, rng, onStep, signal);
     };
     const codes = Array.from(allCodes({ validOnly: true }).subarray(0, models));
-    l.fit(codes, codes.map((c) => c % 7), 1);
+    l.fit(codes, codes.map((c) => c % 7), round);
     return seen[0];
   };
   assert.equal(steps(undefined, 10), 30, '3 per model');
+  assert.equal(steps(150, 20, 2), 150, 'every round by default');
+  assert.equal(steps(150, 10, 1, 1), 150, '--min-steps-rounds 1: the first training round has the floor');
+  assert.equal(steps(150, 20, 2, 1), 60, '--min-steps-rounds 1: the second trains on the schedule');
+  assert.equal(steps(150, 20, 2, 2), 150);
   assert.equal(steps(150, 10), 150, 'the floor');
   assert.equal(steps(150, 60), 180, 'above the floor the schedule rules');
   assert.equal(steps(0, 10), 30);
@@ -740,4 +744,12 @@ test('--min-steps N: every BRP training round takes at least N steps; reaches th
   assert.ok(!('minSteps' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), '0 (the baseline) is left out of keys');
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', 'min-steps': '150' }), /--min-steps does not apply to --strategy gcn/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps': '1.5' }), /--min-steps must be an integer/);
+  const r1 = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps': '150', 'min-steps-rounds': '1' });
+  assert.equal(searchResultName(r1), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-minsteps150-msr1');
+  assert.equal(strategyKnobs(r1).brp.minStepsRounds, 1);
+  assert.ok(!('minStepsRounds' in searchKey(s)), '0 (every round) is left out of keys');
+  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps-rounds': '1' }), /--min-steps-rounds .* needs --min-steps/);
+  const firstOnly = run({ minSteps: 40, minStepsRounds: 1 });
+  assert.deepEqual(firstOnly.slice(0, 20), more.slice(0, 20), 'the first training round has the floor either way');
+  assert.notDeepEqual(firstOnly.slice(20), more.slice(20), 'the second trains on the schedule, not the floor');
 });

@@ -84,6 +84,8 @@ export interface SearchSettings {
   targets: TargetScaling;
   /** Each BRP training round at least this many steps (brp; 0: the schedule alone). */
   minSteps: number;
+  /** The --min-steps floor applies to the first R training rounds only (brp; 0: every round). */
+  minStepsRounds: number;
   /** Top-weighted pairs in the BRP's training: pair weight max(q_a, q_b)^P over rank quantiles (brp; 0: uniform). */
   topWeight: number;
   /** The reference's half-random last round instead of an all-exploit one (brp, gcn). */
@@ -152,6 +154,7 @@ export const SEARCH_BASELINE: OptionValues = {
   targets: 'rank',
   topWeight: 0,
   minSteps: 0,
+  minStepsRounds: 0,
   referenceSelection: false,
   warmup: 0,
   transfer: null,
@@ -196,6 +199,7 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'fidelityCost', flag: 'fidelity-cost', kind: 'int', value: 'N', min: 1, max: 1e6, appliesTo: ['brp'], spaces: ['nb101'], keyWhenSet: true, tag: (v: number) => `fidcost${v}`, help: 'full trainings of the budget spent on the --fidelity runs (10: 90 runs of 12 epochs, or 30 of 36)' },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
   { key: 'minSteps', flag: 'min-steps', kind: 'int', value: 'N', min: 0, max: 100000, appliesTo: ['brp'], keyWhenSet: true, tag: (v: number) => `minsteps${v}`, help: 'train the BRP at least N steps in every round (0: the schedule alone, 3 per measured model with --first, which gives the first predictor round of 10 models 30 steps)' },
+  { key: 'minStepsRounds', flag: 'min-steps-rounds', kind: 'int', value: 'R', min: 0, max: 1000, appliesTo: ['brp'], keyWhenSet: true, tag: (v: number) => `msr${v}`, help: 'with --min-steps N: the floor holds in the first R training rounds only, the later ones train on the schedule (0: every round)' },
   { key: 'topWeight', flag: 'top-weight', kind: 'num', value: 'P', min: 0, max: 16, appliesTo: ['brp'], keyWhenSet: true, tag: (v: number) => `topw${v}`, help: "weigh the BRP's training pair (a, b) by max(q_a, q_b)^P, q a model's rank quantile among the measured (1 = best), so training spends itself on ordering the good models (0: all pairs alike, the reference)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
@@ -281,6 +285,7 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (out.scoreFeatures !== 'none' && out.transfer !== null) fail('--score-features adds input features that a transferred latency body has no weights for: choose one of --score-features and --transfer');
   if (out.localBy !== 'measured' && out.local === 0) fail('--local-by sets which measured models --local searches near: it needs --local K of 1 or more');
   if (out.localRadius !== 1 && out.local === 0) fail('--local-radius sets how far from the best measured models --local picks: it needs --local K of 1 or more');
+  if (out.minStepsRounds > 0 && out.minSteps === 0) fail('--min-steps-rounds limits the --min-steps floor to the first rounds: it needs --min-steps N of 1 or more');
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
   if (values['fidelity-cost'] !== undefined && out.fidelity === 'none') fail('--fidelity-cost is the budget of the --fidelity runs: it needs --fidelity EPOCHS');
   if (out.fidelity !== 'none') {
@@ -327,8 +332,8 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; localRadius: number; localBy: LocalBy; pretrain: Pretrain; ensemble: number; scoreFeatures: ScoreFeatures; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number; topWeight: number; minSteps: number } } {
-  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, localRadius: s.localRadius, localBy: s.localBy, pretrain: s.pretrain, ensemble: s.ensemble, scoreFeatures: s.scoreFeatures, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup, topWeight: s.topWeight, minSteps: s.minSteps } };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; localRadius: number; localBy: LocalBy; pretrain: Pretrain; ensemble: number; scoreFeatures: ScoreFeatures; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number; topWeight: number; minSteps: number; minStepsRounds: number } } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, localRadius: s.localRadius, localBy: s.localBy, pretrain: s.pretrain, ensemble: s.ensemble, scoreFeatures: s.scoreFeatures, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup, topWeight: s.topWeight, minSteps: s.minSteps, minStepsRounds: s.minStepsRounds } };
 }
 
 /** The low-fidelity stage a simulation runs before the search (null: none): epochs per run, cost in full trainings. */

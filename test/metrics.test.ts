@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { kendallTau, ranks, regressionMetrics, rmse, spearman, withinShare } from '../src/eval/metrics.js';
+import { kendallTau, pairedDifference, ranks, regressionMetrics, rmse, spearman, withinShare } from '../src/eval/metrics.js';
 import { Rng } from '../src/util/rng.js';
 
 function kendallNaive(a: number[], b: number[]): number {
@@ -44,4 +44,16 @@ test('Spearman uses average ranks; bands, RMSE and the bundle', () => {
   assert.equal(m.within1, 2 / 3);
   assert.equal(m.within10, 1);
   assert.throws(() => rmse([1], [1, 2]), /differ in length/);
+});
+
+test('paired differences: mean, standard error by hand, sign counts; bad input refused', () => {
+  // differences 1, -1, 3, 0: mean 0.75, sample variance (0.0625 + 3.0625 + 5.0625 + 0.5625) / 3 = 2.9167
+  const p = pairedDifference([2, 1, 5, 4], [1, 2, 2, 4]);
+  assert.equal(p.n, 4);
+  assert.equal(p.mean, 0.75);
+  assert.ok(Math.abs(p.se - Math.sqrt(8.75 / 3) / 2) < 1e-12);
+  assert.deepEqual([p.higher, p.lower, p.equal], [2, 1, 1]);
+  assert.ok(Number.isNaN(pairedDifference([1], [0]).se));
+  assert.throws(() => pairedDifference([1, 2], [1]), /differ in length/);
+  assert.throws(() => pairedDifference([1, NaN], [1, 2]), /finite/);
 });

@@ -167,3 +167,29 @@ export function percentileOf(sortedAscending: ArrayLike<number>, v: number): num
   }
   return (100 * lo) / sortedAscending.length;
 }
+
+export interface PairedDifference {
+  n: number;
+  /** Mean of a[i] - b[i]. */
+  mean: number;
+  /** Its standard error (sample standard deviation / sqrt(n); NaN for one pair). */
+  se: number;
+  /** Pairs where a is higher, lower, equal. */
+  higher: number;
+  lower: number;
+  equal: number;
+}
+
+/**
+ * Paired differences a[i] - b[i] (e.g. two searches' run i, which share a seed): the mean, its
+ * standard error, and the sign counts, for judging whether two configurations differ beyond noise.
+ */
+export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>): PairedDifference {
+  check(a, b);
+  const n = a.length;
+  const d = Array.from({ length: n }, (_, i) => a[i] - b[i]);
+  if (d.some((x) => !Number.isFinite(x))) throw new Error('paired values must be finite numbers');
+  const mean = d.reduce((s, x) => s + x, 0) / n;
+  const sd = n > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : NaN;
+  return { n, mean, se: sd / Math.sqrt(n), higher: d.filter((x) => x > 0).length, lower: d.filter((x) => x < 0).length, equal: d.filter((x) => x === 0).length };
+}

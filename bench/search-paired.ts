@@ -4,29 +4,44 @@
 // where both reached it; a run that never did counts as budget + 1 in the "all runs" line). Either
 // file may be a finished result (FILE.json) or an unfinished one's checkpoint (FILE.json.runs.json);
 // the comparison covers the runs both have. Tells whether a design candidate differs beyond noise.
+// Runs of several seeds pool: A1.json A2.json vs B1.json B2.json pairs A1 with B1 and A2 with B2.
 //   node dist/bench/search-paired.js [--at 20,30,50,100] [--data DIR] [--pool FILE.csv] A.json B.json
+//   node dist/bench/search-paired.js [...] A1.json A2.json ... vs B1.json B2.json ...
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../src/data/files.js';
 import { median, pairedDifference, type PairedDifference } from '../src/eval/metrics.js';
-import { loadRunCurves } from './run-curves.js';
+import { loadRunCurves, type RunCurve } from './run-curves.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { at: { type: 'string', default: '20,30,50,100' }, data: { type: 'string' }, pool: { type: 'string' } } });
-if (positionals.length !== 2) throw new Error('usage: search-paired [--at 20,30,50,100] A.json B.json (finished results or .runs.json checkpoints)');
+const usage = 'usage: search-paired [--at 20,30,50,100] A.json B.json, or A1.json A2.json ... vs B1.json B2.json ... (finished results or .runs.json checkpoints)';
+const vs = positionals.indexOf('vs');
+const [filesA, filesB] = vs < 0 ? [positionals.slice(0, 1), positionals.slice(1)] : [positionals.slice(0, vs), positionals.slice(vs + 1)];
+if (filesA.length === 0 || filesA.length !== filesB.length || (vs < 0 && positionals.length !== 2)) throw new Error(usage);
 const dataDir = resolveDataDir(values.data);
-const [a, b] = positionals.map((f) => loadRunCurves(f, dataDir, values.pool));
-if (a.budget !== b.budget) throw new Error(`budgets differ: ${a.budget} and ${b.budget}`);
-const budget = a.budget;
-const n = Math.min(a.runs.length, b.runs.length);
+const load = (f: string) => loadRunCurves(f, dataDir, values.pool);
+const ra: RunCurve[] = [];
+const rb: RunCurve[] = [];
+let budget = 0;
+const names: string[] = [];
+// file i of A pairs with file i of B (the same seed), over the runs both have
+filesA.forEach((fa, i) => {
+  const [a, b] = [load(fa), load(filesB[i])];
+  if (a.budget !== b.budget || (budget && a.budget !== budget)) throw new Error(`budgets differ: ${a.budget} and ${b.budget}${budget ? ` (and ${budget})` : ''}`);
+  budget = a.budget;
+  const n = Math.min(a.runs.length, b.runs.length);
+  ra.push(...a.runs.slice(0, n));
+  rb.push(...b.runs.slice(0, n));
+  names.push(`A: ${a.name}${a.unfinished ? ' (unfinished)' : ''}\nB: ${b.name}${b.unfinished ? ' (unfinished)' : ''}\n${n} paired runs`);
+});
+const n = ra.length;
 const at = values.at!.split(',').map(Number);
 if (at.some((k) => !Number.isInteger(k) || k < 1 || k > budget)) throw new Error(`--at must list budgets from 1 to ${budget}, got ${values.at}`);
-const ra = a.runs.slice(0, n);
-const rb = b.runs.slice(0, n);
 const mean = (x: number[]) => x.reduce((s, y) => s + y, 0) / x.length;
 const f = (x: number, d = 3) => (x >= 0 ? '+' : '') + x.toFixed(d);
 const row = (what: string, x: number[], y: number[], p: PairedDifference, d = 3) =>
   `| ${what} | ${mean(x).toFixed(d)} | ${mean(y).toFixed(d)} | ${f(p.mean, d)} +- ${p.se.toFixed(d)} | ${p.higher} / ${p.lower} / ${p.equal} |`;
 
-console.log(`A: ${a.name}${a.unfinished ? ' (unfinished)' : ''}\nB: ${b.name}${b.unfinished ? ' (unfinished)' : ''}\n${n} paired runs\n`);
+console.log(`${names.join('\n')}${names.length > 1 ? `\n${n} paired runs in all` : ''}\n`);
 console.log('| measure | A | B | A - B (mean +- s.e.) | runs A higher / lower / equal |');
 console.log('|---|---|---|---|---|');
 for (const k of at) {

@@ -28,11 +28,13 @@ export interface RunCurves {
 
 const benchmarks = new Map<string, SimBenchmark>();
 /** The benchmark a finished result ran on (its space and dataset or revealed column). */
-function benchmarkOf(r: { benchmark: { space: string }; dataset: string }, dataDir: string, pool?: string): SimBenchmark {
-  const id = `${r.benchmark.space}/${r.dataset}/${pool ?? ''}`;
+function benchmarkOf(r: { benchmark?: { space: string }; dataset: string }, dataDir: string, pool?: string): SimBenchmark {
+  // results made before the benchmark was recorded are NB201's (or name an NB101 column as their dataset)
+  const space = r.benchmark?.space ?? (DATASET_ALIASES[r.dataset] ? 'nb201' : 'nb101');
+  const id = `${space}/${r.dataset}/${pool ?? ''}`;
   let b = benchmarks.get(id);
   if (!b) {
-    if (r.benchmark.space === 'nb101') b = nb101SimBenchmark(loadNb101Pool(pool ?? join(dataDir, NB101_POOL_FILE)), r.dataset as Nb101RevealColumn);
+    if (space === 'nb101') b = nb101SimBenchmark(loadNb101Pool(pool ?? join(dataDir, NB101_POOL_FILE)), r.dataset as Nb101RevealColumn);
     else {
       const ds = DATASET_ALIASES[r.dataset];
       if (!ds) throw new Error(`unknown NB201 dataset ${r.dataset}`);

@@ -16,7 +16,8 @@ const { values, positionals } = parseArgs({ allowPositionals: true, options: { a
 const usage = 'usage: search-paired [--at 20,30,50,100] A.json B.json, or A1.json A2.json ... vs B1.json B2.json ... (finished results or .runs.json checkpoints)';
 const vs = positionals.indexOf('vs');
 const [filesA, filesB] = vs < 0 ? [positionals.slice(0, 1), positionals.slice(1)] : [positionals.slice(0, vs), positionals.slice(vs + 1)];
-if (filesA.length === 0 || filesA.length !== filesB.length || (vs < 0 && positionals.length !== 2)) throw new Error(usage);
+// without 'vs', A is the first file and B the rest: equal lengths means exactly two files
+if (filesA.length === 0 || filesA.length !== filesB.length) throw new Error(usage);
 const dataDir = resolveDataDir(values.data);
 const load = (f: string) => loadRunCurves(f, dataDir, values.pool);
 const ra: RunCurve[] = [];

@@ -395,6 +395,8 @@ test('result keys: an unset (null) option equals an absent one, anything else mu
 
 /** A fake predictor's score for the local-pick tests: the quality above, ties broken by code. */
 const fakeScore = (c: number) => quality(c) + c * 1e-9;
+/** A predictor that never learns and scores fakeScore. */
+const fakeLearner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, fakeScore) };
 
 /**
  * Three rounds (10 + 10 + 10) of an iterative search over NB201's valid cells whose predictor scores
@@ -402,8 +404,7 @@ const fakeScore = (c: number) => quality(c) + c * 1e-9;
  * means something).
  */
 function fakeLocalRounds(opts: Partial<IterativeOptions>): number[][] {
-  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, fakeScore) };
-  const s = new IterativePredictorSearch('t', allCodes({ validOnly: true }), new Rng(3), learner, { budget: 30, rounds: 3, first: 10, ...opts });
+  const s = new IterativePredictorSearch('t', allCodes({ validOnly: true }), new Rng(3), fakeLearner, { budget: 30, rounds: 3, first: 10, ...opts });
   const out: number[][] = [];
   for (let r = 0; r < 3; r++) {
     const got = s.ask(1000);
@@ -457,8 +458,7 @@ test('iterative search: --local-radius R lets the local picks be up to R mutatio
   const hood2 = new Set([...hood1].flatMap((c) => nb201Domain.neighbours(c)).concat([...hood1]));
   assert.deepEqual(two[1].slice(0, 5), expectedLocalPicks(hood2, two[0]));
   assert.ok(two[1].slice(0, 5).some((c) => !hood1.has(c)), 'some picks are two mutations away');
-  const learner = { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, fakeScore) };
-  assert.throws(() => new IterativePredictorSearch('t', allCodes({ validOnly: true }), new Rng(3), learner, { budget: 30, rounds: 3, local: 2, localRadius: 0 }), /local radius must be an integer >= 1/);
+  assert.throws(() => new IterativePredictorSearch('t', allCodes({ validOnly: true }), new Rng(3), fakeLearner, { budget: 30, rounds: 3, local: 2, localRadius: 0 }), /local radius must be an integer >= 1/);
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-radius': '2' });
   assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-radius2');
   assert.equal(searchKey(s).localRadius, 2);
@@ -496,9 +496,8 @@ test('iterative search: --local-by blend picks near the measured models best by 
 
 test('iterative search without isomorphism classes (dedupe off) never proposes a cell twice, also when the random share meets the predicted best', () => {
   const candidates = allCodes({ validOnly: true }).slice(0, 40);
-  const score = (c: number) => quality(c) + c * 1e-9;
   for (let seed = 0; seed < 20; seed++) {
-    const s = new IterativePredictorSearch('t', candidates, new Rng(seed), { fit() {}, scores: (ids: Int32Array) => Float64Array.from(ids, score) }, { budget: 40, rounds: 4, first: 10 });
+    const s = new IterativePredictorSearch('t', candidates, new Rng(seed), fakeLearner, { budget: 40, rounds: 4, first: 10 });
     const seen = new Set<number>();
     for (let r = 0; r < 4; r++) {
       const got = s.ask(1000);
@@ -506,7 +505,7 @@ test('iterative search without isomorphism classes (dedupe off) never proposes a
         assert.ok(!seen.has(c), `seed ${seed}, round ${r}: ${c} proposed twice`);
         seen.add(c);
       }
-      s.tell(got.map((code) => ({ code, value: score(code) })));
+      s.tell(got.map((code) => ({ code, value: fakeScore(code) })));
     }
     assert.equal(seen.size, 40);
   }

@@ -9,7 +9,7 @@
 //   node dist/bench/darts-pool.js [--random 10000,100000] [--guided 5000,20000] [--threads 2] [--steps 300]
 
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { DARTS_FILES, loadNaslibDarts } from '../src/data/darts-data.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { percentileOf } from '../src/eval/metrics.js';
@@ -28,7 +28,7 @@ import { Rng } from '../src/util/rng.js';
 
 // the code that runs is the tree at the start
 const prov = provenance();
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     random: { type: 'string', default: '10000,100000' },
     guided: { type: 'string', default: '5000,20000' },

@@ -10,7 +10,7 @@
 
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { DARTS_FILES, loadCdpDarts, loadNaslibDarts, type DartsLabelled } from '../src/data/darts-data.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { kendallTau, spearman } from '../src/eval/metrics.js';
@@ -25,7 +25,7 @@ import { dataFiles, provenance } from '../src/util/provenance.js';
 import { Rng } from '../src/util/rng.js';
 
 const PROTOCOL = 1;
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     sizes: { type: 'string', default: '100,200,400' },
     seeds: { type: 'string', default: '0,1,2' },

@@ -6,12 +6,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { DatasetWriter, parseLatencyJsonl } from '../src/measure/dataset.js';
 import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201.js';
 import { Rng } from '../src/util/rng.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '15284' }, repeats: { type: 'string', default: '3' }, quadratic: { type: 'boolean', default: false } } });
+const { values } = benchArgs(import.meta.url, { options: { rows: { type: 'string', default: '15284' }, repeats: { type: 'string', default: '3' }, quadratic: { type: 'boolean', default: false } } });
 const rows = Number(values.rows);
 const repeats = Number(values.repeats);
 const rng = new Rng(1);

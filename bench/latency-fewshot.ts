@@ -24,7 +24,7 @@
 // rows of an earlier file of this bench (the same --choice) instead of recomputing them, and the new
 // file lists the commit that made them under `reused`.
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { loadLatBench } from '../src/data/device-latency.js';
 import { listLatBenchDevices } from '../src/data/latbench.js';
@@ -42,7 +42,7 @@ import { dataFiles, provenance } from '../src/util/provenance.js';
 
 const ALL_METHODS = ['flops', 'layerwise', 'gcn', 'pretrained', 'nearest', 'adapt', 'adapt-loo', 'adapt+gcn', 'adapt-auto'] as const;
 const OWN = ['results/measured/nb201-pruned-ort-node-cpu-t1.jsonl', 'results/measured/nb201-full-ort-node-cpu-t1.jsonl'];
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     ks: { type: 'string', default: '5,10,20,50' },
     seeds: { type: 'string', default: '0,1,2,3,4' },

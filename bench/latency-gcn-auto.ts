@@ -10,11 +10,11 @@
 //        [--check FILE]   (another file's adapt rows that must equal the --loo file's: e.g. the committed ones)
 //        [--per-device K] (per device at that K, for the first --tau: adapt / adapt+gcn / the rule, and its share blended)
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { median } from '../src/eval/metrics.js';
 
 type Row = { device: string; k: number; seed: number; method: string; spearman: number; loo_r2?: number; loo_rho?: number };
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     loo: { type: 'string' },
     gcn: { type: 'string' },

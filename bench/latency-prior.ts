@@ -3,7 +3,7 @@
 // (seed, predictor) with the test Spearman, the share within +-10% and the training seconds.
 //   node dist/bench/latency-prior.js --device FILE|NAME [--seeds 0,1,2] [--kinds layerwise,flops,gcn,gcn+layerwise]
 //                                    [--train 270] [--valid 30] [--split reference|grouped] [--threads 1]
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { loadDeviceLatency } from '../src/data/device-latency.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { createKernels } from '../src/nn/backend.js';
@@ -11,7 +11,7 @@ import { trainLatencyPredictor, type LatencyPredictorKind, type LatencyPrior } f
 import type { SplitKind } from '../src/predictors/split.js';
 import { provenance } from '../src/util/provenance.js';
 
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     device: { type: 'string' },
     seeds: { type: 'string', default: '0,1,2' },

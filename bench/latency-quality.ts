@@ -12,7 +12,7 @@
 // 1.3x more epochs per hour; the batch-1 step parallelises poorly).
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { loadLatBench } from '../src/data/device-latency.js';
 import { listLatBenchDevices } from '../src/data/latbench.js';
@@ -24,7 +24,7 @@ import { trainLatencyPredictor, type LatencyPredictorKind } from '../src/predict
 import { SPLITS, type SplitKind } from '../src/predictors/split.js';
 import { provenance } from '../src/util/provenance.js';
 
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     seeds: { type: 'string', default: '0,1,2,3,4' },
     split: { type: 'string', default: 'grouped' },

@@ -2,7 +2,7 @@
 // the default protocol, and the run-to-run spread when the same models are measured again in fresh
 // sessions (separate repetitions), for onnxruntime-node and for onnxruntime-web in headless Chromium.
 //   node dist/bench/measure.js [--models 16] [--repeats 3] [--runtimes node,browser] [--threads 1]
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { median } from '../src/data/summary.js';
 import { startBrowserRunner } from '../src/measure/browser.js';
 import { measureGroupNode, type MeasuredModel } from '../src/measure/ort-node.js';
@@ -11,7 +11,7 @@ import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201.
 import { buildNb201Onnx } from '../src/measure/onnx-nb201.js';
 import { Rng } from '../src/util/rng.js';
 
-const { values } = parseArgs({ options: { models: { type: 'string', default: '16' }, repeats: { type: 'string', default: '3' }, runtimes: { type: 'string', default: 'node,browser' }, threads: { type: 'string', default: '1' } } });
+const { values } = benchArgs(import.meta.url, { options: { models: { type: 'string', default: '16' }, repeats: { type: 'string', default: '3' }, runtimes: { type: 'string', default: 'node,browser' }, threads: { type: 'string', default: '1' } } });
 const nModels = Number(values.models);
 const repeats = Number(values.repeats);
 const threads = Number(values.threads);

@@ -5,7 +5,7 @@
 // its 423,624 strings on the heap slowed a ranking that ran after it from 21 s to 37 s.
 //   node dist/bench/nb101-space.js [--threads 1|2] [--no-hash]
 
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { createKernels } from '../src/nn/backend.js';
 import { BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { enumerationDomain } from '../src/search/domain.js';
@@ -15,7 +15,7 @@ import { nb101Hash } from '../src/spaces/nb101/hash.js';
 import { nb101Space } from '../src/spaces/nb101/space.js';
 import { Rng } from '../src/util/rng.js';
 
-const { values } = parseArgs({ options: { threads: { type: 'string', default: '2' }, 'no-hash': { type: 'boolean', default: false } } });
+const { values } = benchArgs(import.meta.url, { options: { threads: { type: 'string', default: '2' }, 'no-hash': { type: 'boolean', default: false } } });
 const sec = (t: number) => ((performance.now() - t) / 1000).toFixed(2);
 
 let t = performance.now();

@@ -5,14 +5,14 @@
 //   node dist/bench/pick-scores.js [--score synflow|params] [--at 10,30,50,100] FILE.json [FILE.json ...]
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { nb201Domain } from '../src/search/domain.js';
 import { quantiles } from '../src/eval/metrics.js';
 import { zeroCostScores } from '../src/search/zero-cost.js';
 import { ZERO_COST_SCORES, type ZeroCostName } from '../src/search/options.js';
 import { allCodes } from '../src/spaces/nb201.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { score: { type: 'string', default: 'synflow' }, at: { type: 'string', default: '10,30,50,100' } } });
+const { values, positionals } = benchArgs(import.meta.url, { allowPositionals: true, options: { score: { type: 'string', default: 'synflow' }, at: { type: 'string', default: '10,30,50,100' } } });
 if (positionals.length === 0) throw new Error('name one or more NB201 search result files (results/bench/search*/*.json)');
 if (!(ZERO_COST_SCORES as readonly string[]).includes(values.score!)) throw new Error(`--score must be one of ${ZERO_COST_SCORES.join(', ')}`);
 const ends = values.at!.split(',').map(Number);

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { Queue } from 'bullmq';
 import { ProcessRunner } from '../src/train/process-runner.js';
 import { runRealSearch } from '../src/train/real-search.js';
@@ -18,7 +18,7 @@ import { parseTrainerCommand } from '../src/train/trainer-command.js';
 import { RedisServer, freePort } from '../test/redis-helpers.js';
 import { provenance } from '../src/util/provenance.js';
 
-const { values } = parseArgs({ options: { budget: { type: 'string', default: '300' }, workers: { type: 'string', default: '1,4' }, 'queue-budget': { type: 'string', default: '500' }, 'worker-procs': { type: 'string', default: '10' }, concurrency: { type: 'string', default: '5' }, 'skip-queue': { type: 'boolean' } } });
+const { values } = benchArgs(import.meta.url, { options: { budget: { type: 'string', default: '300' }, workers: { type: 'string', default: '1,4' }, 'queue-budget': { type: 'string', default: '500' }, 'worker-procs': { type: 'string', default: '10' }, concurrency: { type: 'string', default: '5' }, 'skip-queue': { type: 'boolean' } } });
 const budget = Number(values.budget);
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const bin = join(root, 'bin/brp-nas.js');

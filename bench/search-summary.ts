@@ -7,10 +7,10 @@
 //   node dist/bench/search-summary.js [--at 20,30,50,100] FILE.json [FILE.json ...]
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { median } from '../src/eval/metrics.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { at: { type: 'string', default: '20,30,50,100' } } });
+const { values, positionals } = benchArgs(import.meta.url, { allowPositionals: true, options: { at: { type: 'string', default: '20,30,50,100' } } });
 if (positionals.length === 0) throw new Error('name one or more search result files (results/bench/search*/*.json)');
 const at = values.at!.split(',').map(Number);
 const f2 = (x: number | null) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(2));

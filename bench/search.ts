@@ -11,7 +11,7 @@
 //                              --reference-selection, --targets, --transfer MODEL --warmup N, --fidelity E --fidelity-cost C; each applies to the strategies it means something for]
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { readTransferModel } from '../src/cli/transfer-model.js';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
@@ -29,7 +29,7 @@ import { dataFiles, provenance } from '../src/util/provenance.js';
 const STRATEGY_SET = 'brp,gcn,rea,random';
 // the strategy options (those that do not apply to every strategy) come from the search's option table
 const ABLATIONS = SEARCH_OPTIONS.filter((d) => d.appliesTo !== 'all');
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.url, {
   options: {
     ...Object.fromEntries(ABLATIONS.map((d) => [d.flag, { type: d.kind === 'bool' ? ('boolean' as const) : ('string' as const) }])),
     space: { type: 'string', default: 'nb201' },

@@ -3,7 +3,7 @@
 // of each score's top k cells (what a warm-started first round draws from), plus the seconds the
 // expected-SynFlow table takes. Issue 14 designs on CIFAR-10 only: run it with --dataset cifar10.
 //   node dist/bench/zero-cost.js [--dataset cifar10] [--top 5,10,50] [--data DIR]
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { spearman } from '../src/eval/metrics.js';
@@ -12,7 +12,7 @@ import { macroConfigFor } from '../src/spaces/nb201-cost.js';
 import { nb201SynflowByCode } from '../src/spaces/nb201-synflow.js';
 import { provenance } from '../src/util/provenance.js';
 
-const { values } = parseArgs({ options: { dataset: { type: 'string', default: 'cifar10' }, top: { type: 'string', default: '5,10,50' }, data: { type: 'string' } } });
+const { values } = benchArgs(import.meta.url, { options: { dataset: { type: 'string', default: 'cifar10' }, top: { type: 'string', default: '5,10,50' }, data: { type: 'string' } } });
 const dataset = DATASET_ALIASES[values.dataset!];
 if (!dataset) throw new Error(`unknown dataset ${JSON.stringify(values.dataset)}`);
 const tops = values.top!.split(',').map(Number);

@@ -297,7 +297,7 @@ test('--fidelity (NB101 pool): the BRP first learns to rank cheap runs of random
   assert.throws(() => run({ epochs: 12, cost: 29 }), /fidelity cost must be an integer from 1 to the budget - 2/);
   // the option: checked, tagged, keyed only when set
   const s = searchSettingsFrom({ space: 'nb101', strategy: 'brp', fidelity: '36', 'fidelity-cost': '20', budget: '150' });
-  assert.equal(searchResultName(s), 'nb101-val108_1run-brp-b150-seed0-rounds10-first10-warm-params-local2-fid36-fidcost20');
+  assert.equal(searchResultName(s), 'nb101-val108_1run-brp-b150-seed0-rounds10-first10-warm-params-explore0.2-local2-fid36-fidcost20');
   assert.equal(searchKey(s).fidelity, '36');
   assert.ok(!('fidelity' in searchKey(searchSettingsFrom({ space: 'nb101', strategy: 'brp' }))));
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', fidelity: '12' }), /--fidelity does not apply to --space nb201/);

@@ -355,22 +355,23 @@ test('iterative search: --explore sets the random share of the predictor rounds 
   assert.equal(s.explore, 0.2);
   assert.equal(searchResultName(s), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2');
   assert.equal(searchKey(s).explore, 0.2);
-  assert.ok(!('explore' in searchKey(searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' }))));
+  assert.equal(searchKey(searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' })).explore, 0.2, 'the default since session 19');
+  assert.ok(!('explore' in searchKey(searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', explore: '0.5' }))), 'the reference\'s share is keyed as before');
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', explore: '2' }), /--explore must be between 0 and 1, got 2/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar100', strategy: 'rea', explore: '0.2' }), /--explore does not apply to --strategy rea/);
 });
 
-test('search defaults (issue 14): 10 rounds, the first of 10 chosen by parameter count, predicted-best picks near the 2 best measured; names and keys stay relative to the first release, so its results keep their names', async () => {
+test('search defaults (issue 14): 10 rounds, the first of 10 chosen by parameter count, predicted-best picks near the 2 best measured, 2 of each later round at random; names and keys stay relative to the first release, so its results keep their names', async () => {
   const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
   const d = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' });
-  assert.deepEqual([d.rounds, d.first, d.warmStart, d.local], [10, 10, 'params', 2]);
-  assert.equal(searchResultName(d), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-local2');
-  assert.deepEqual(searchKey(d), { protocol: 2, dataset: 'cifar100', strategy: 'brp', budget: 100, seed: 0, rounds: 10, first: 10, warmStart: 'params', local: 2, targets: 'rank', referenceSelection: false, transfer: null, warmup: 0, latLimitMs: null, latencyModel: null });
+  assert.deepEqual([d.rounds, d.first, d.warmStart, d.explore, d.local], [10, 10, 'params', 0.2, 2]);
+  assert.equal(searchResultName(d), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2');
+  assert.deepEqual(searchKey(d), { protocol: 2, dataset: 'cifar100', strategy: 'brp', budget: 100, seed: 0, rounds: 10, first: 10, warmStart: 'params', explore: 0.2, local: 2, targets: 'rank', referenceSelection: false, transfer: null, warmup: 0, latLimitMs: null, latencyModel: null });
   // BRP-NAS's selection: the first release's default, under its old name and key
-  const ref = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', rounds: '5', first: 'auto', 'warm-start': 'random', local: '0' });
+  const ref = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', rounds: '5', first: 'auto', 'warm-start': 'random', explore: '0.5', local: '0' });
   assert.equal(ref.first, null);
   assert.equal(searchResultName(ref), 'cifar100-brp-b100-seed0');
-  assert.ok(!('first' in searchKey(ref)) && !('warmStart' in searchKey(ref)) && !('local' in searchKey(ref)));
+  assert.ok(!('first' in searchKey(ref)) && !('warmStart' in searchKey(ref)) && !('explore' in searchKey(ref)) && !('local' in searchKey(ref)));
   // a small budget shrinks the default first round; a single round takes the whole budget; an asked-for one is checked
   assert.equal(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', budget: '6' }).first, 6);
   assert.equal(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', rounds: '1' }).first, 100);
@@ -439,7 +440,7 @@ test('iterative search: --local K takes the predicted-best picks from the neighb
   assert.notDeepEqual(near[1].slice(0, 5), plain[1].slice(0, 5));
   // the option: named and keyed only when set
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '5' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local5');
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local5');
   assert.equal(searchKey(s).local, 5);
   assert.ok(!('local' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '0' }))), 'local 0 (the baseline) is left out of keys');
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'random', local: '5' }), /--local does not apply to --strategy random/);
@@ -460,7 +461,7 @@ test('iterative search: --local-radius R lets the local picks be up to R mutatio
   assert.ok(two[1].slice(0, 5).some((c) => !hood1.has(c)), 'some picks are two mutations away');
   assert.throws(() => new IterativePredictorSearch('t', allCodes({ validOnly: true }), new Rng(3), fakeLearner, { budget: 30, rounds: 3, local: 2, localRadius: 0 }), /local radius must be an integer >= 1/);
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-radius': '2' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-radius2');
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-radius2');
   assert.equal(searchKey(s).localRadius, 2);
   assert.equal(strategyKnobs(s).localRadius, 2);
   assert.ok(!('localRadius' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), 'radius 1 (the baseline) is left out of keys');
@@ -486,7 +487,7 @@ test('iterative search: --local-by blend picks near the measured models best by 
   assert.notDeepEqual(centres.slice().sort(), byValue.slice().sort(), 'the blend chooses other centres here');
   assert.deepEqual(blend[1].slice(0, 5), expectedLocalPicks(new Set(centres.flatMap((c) => nb201Domain.neighbours(c))), first));
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-by': 'blend' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-localby-blend');
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-localby-blend');
   assert.equal(searchKey(s).localBy, 'blend');
   assert.equal(strategyKnobs(s).localBy, 'blend');
   assert.ok(!('localBy' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))));
@@ -536,7 +537,7 @@ test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb20
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', pretrain: 'params' }), /--pretrain does not apply to --strategy gcn \(only to brp\)/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', pretrain: 'flops' }), /--pretrain must be one of none, params, synflow/);
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', pretrain: 'synflow', 'warm-start': 'synflow' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-synflow-local2-pretrain-synflow');
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-synflow-explore0.2-local2-pretrain-synflow');
   assert.equal(searchKey(s).pretrain, 'synflow');
   assert.ok(!('pretrain' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))));
   // the learner: pretraining runs once, before the first round's training, with its own schedule
@@ -608,7 +609,7 @@ test('--ensemble M: candidates ranked by the members\' mean normalised rank; 1 i
   assert.deepEqual(run({ ensemble: 2 }).trained, ens.trained, 'seeded: an ensemble run repeats');
 
   const set = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', ensemble: '3' });
-  assert.equal(searchResultName(set), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-ens3');
+  assert.equal(searchResultName(set), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-ens3');
   assert.equal(searchKey(set).ensemble, 3);
   assert.ok(!('ensemble' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), 'ensemble 1 (the baseline) is left out of keys');
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', ensemble: '3' }), /--ensemble does not apply to --strategy rea/);
@@ -672,7 +673,7 @@ test('--score-features: zero-cost quantiles become global-node features the pred
   for (const j of [0, 17, 39]) for (const c of [0, 1]) assert.equal(both.featureData[j * N * (F + 2) + F + c], Math.fround(qs[c][j]), `cell ${j}, column ${c}`);
 
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'params+synflow' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-zcf-params+synflow');
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-zcf-params+synflow');
   assert.equal(searchKey(s).scoreFeatures, 'params+synflow');
   assert.ok(!('scoreFeatures' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), "'none' (the baseline) is left out of keys");
   assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', 'score-features': 'synflow' }), /--score-features synflow: only nb201 has a SynFlow score/);
@@ -698,7 +699,7 @@ test('--top-weight: the BRP trains on top-weighted pairs; reaches the strategy; 
   assert.deepEqual(run({ topWeight: 0 }), plain, 'power 0 is the plain search');
 
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'top-weight': '2' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-topw2');
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-topw2');
   assert.equal(searchKey(s).topWeight, 2);
   assert.equal(strategyKnobs(s).brp.topWeight, 2, 'the CLI, the bench and real searches pass it to the learner');
   assert.ok(!('topWeight' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), '0 (the baseline) is left out of keys');
@@ -737,14 +738,14 @@ test('--min-steps N [--min-steps-rounds R]: BRP training rounds (every one, or t
   assert.deepEqual(more.slice(0, 10), plain.slice(0, 10), 'the warm first round needs no predictor');
   assert.notDeepEqual(more.slice(10), plain.slice(10), 'later rounds follow the longer-trained predictor');
   const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps': '150' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-minsteps150');
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-minsteps150');
   assert.equal(searchKey(s).minSteps, 150);
   assert.equal(strategyKnobs(s).brp.minSteps, 150);
   assert.ok(!('minSteps' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), '0 (the baseline) is left out of keys');
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', 'min-steps': '150' }), /--min-steps does not apply to --strategy gcn/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps': '1.5' }), /--min-steps must be an integer/);
   const r1 = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps': '150', 'min-steps-rounds': '1' });
-  assert.equal(searchResultName(r1), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-local2-minsteps150-msr1');
+  assert.equal(searchResultName(r1), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-minsteps150-msr1');
   assert.equal(strategyKnobs(r1).brp.minStepsRounds, 1);
   assert.ok(!('minStepsRounds' in searchKey(s)), '0 (every round) is left out of keys');
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps-rounds': '1' }), /--min-steps-rounds .* needs --min-steps/);

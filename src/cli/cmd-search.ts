@@ -53,8 +53,9 @@ truly meet the limit on the model's LatBench device. --transfer MODEL starts the
 GCN body from a trained GCN latency predictor (BRP-NAS's transfer); --warmup N first trains the new
 head alone for N full-pair steps. The predictor searches (brp, gcn) run 10 rounds of 10 by default,
 the first chosen by parameter count (--warm-start params), the later rounds' predicted-best picks
-from the neighbours of the 2 best measured cells (--local 2); BRP-NAS's own selection is --rounds 5
---first auto --warm-start random --local 0. The last round takes all its picks from the predicted best;
+from the neighbours of the 2 best measured cells (--local 2), 8 of each later round's 10 (--explore
+0.2: the other 2 at random from the top of the ranking); BRP-NAS's own selection is --rounds 5
+--first auto --warm-start random --explore 0.5 --local 0. The last round takes all its picks from the predicted best;
 --reference-selection keeps the reference's half-random last round.
 
 The default result name holds every option that changes results, so different settings never

@@ -17,18 +17,25 @@ export function benchUsage(file: string): string {
   return lines.join('\n');
 }
 
+const benchName = (file: string) => `${basename(dirname(file))}/${basename(file)}`;
+
+/** Refuse a bench's command line: the message, then the bench's usage, exit 2 (pass import.meta.url). */
+export function benchUsageError(moduleUrl: string, message: string): never {
+  const file = fileURLToPath(moduleUrl);
+  process.stderr.write(`${benchName(file)}: ${message}\n\n${benchUsage(file)}\n`);
+  process.exit(2);
+}
+
 /** parseArgs for the bench whose module URL is `moduleUrl` (pass import.meta.url). */
 export function benchArgs<T extends ParseArgsConfig>(moduleUrl: string, config: T): ReturnType<typeof parseArgs<T>> {
-  const file = fileURLToPath(moduleUrl);
-  const name = `${basename(dirname(file))}/${basename(file)}`;
   if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
-    process.stdout.write(`${name}\n${benchUsage(file)}\n`);
+    const file = fileURLToPath(moduleUrl);
+    process.stdout.write(`${benchName(file)}\n${benchUsage(file)}\n`);
     process.exit(0);
   }
   try {
     return parseArgs(config);
   } catch (e) {
-    process.stderr.write(`${name}: ${(e as Error).message}\n\n${benchUsage(file)}\n`);
-    process.exit(2);
+    return benchUsageError(moduleUrl, (e as Error).message);
   }
 }

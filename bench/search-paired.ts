@@ -7,17 +7,16 @@
 // Runs of several seeds pool: A1.json A2.json vs B1.json B2.json pairs A1 with B1 and A2 with B2.
 //   node dist/bench/search-paired.js [--at 20,30,50,100] [--data DIR] [--pool FILE.csv] A.json B.json
 //   node dist/bench/search-paired.js [...] A1.json A2.json ... vs B1.json B2.json ...
-import { benchArgs } from './bench-args.js';
+import { benchArgs, benchUsageError } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { median, pairedDifference, type PairedDifference } from '../src/eval/metrics.js';
 import { loadRunCurves, type RunCurve } from './run-curves.js';
 
 const { values, positionals } = benchArgs(import.meta.url, { allowPositionals: true, options: { at: { type: 'string', default: '20,30,50,100' }, data: { type: 'string' }, pool: { type: 'string' } } });
-const usage = 'usage: search-paired [--at 20,30,50,100] A.json B.json, or A1.json A2.json ... vs B1.json B2.json ... (finished results or .runs.json checkpoints)';
 const vs = positionals.indexOf('vs');
 const [filesA, filesB] = vs < 0 ? [positionals.slice(0, 1), positionals.slice(1)] : [positionals.slice(0, vs), positionals.slice(vs + 1)];
 // without 'vs', A is the first file and B the rest: equal lengths means exactly two files
-if (filesA.length === 0 || filesA.length !== filesB.length) throw new Error(usage);
+if (filesA.length === 0 || filesA.length !== filesB.length) benchUsageError(import.meta.url, 'give A.json B.json, or A1.json A2.json ... vs B1.json B2.json ... with as many files on each side');
 const dataDir = resolveDataDir(values.data);
 const load = (f: string) => loadRunCurves(f, dataDir, values.pool);
 const ra: RunCurve[] = [];

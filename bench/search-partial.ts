@@ -5,13 +5,13 @@
 // what each revealed, so its curves on the first N runs are recomputed from the benchmark's data
 // (NB201 or the NB101 pool, as the result names). For reporting a long bench a session could not finish.
 //   node dist/bench/search-partial.js [--at 20,30,50] [--data DIR] [--pool FILE.csv] CHECKPOINT.runs.json RESULT.json [RESULT.json ...]
-import { benchArgs } from './bench-args.js';
+import { benchArgs, benchUsageError } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { loadRunCurves } from './run-curves.js';
 
 const { values, positionals } = benchArgs(import.meta.url, { allowPositionals: true, options: { at: { type: 'string', default: '20,30,50' }, data: { type: 'string' }, pool: { type: 'string' } } });
 const [checkpoint, ...others] = positionals;
-if (!checkpoint || others.length === 0 || !checkpoint.endsWith('.runs.json')) throw new Error('usage: search-partial [--at 20,30,50] CHECKPOINT.runs.json RESULT.json [RESULT.json ...]');
+if (!checkpoint || others.length === 0 || !checkpoint.endsWith('.runs.json')) benchUsageError(import.meta.url, 'give a CHECKPOINT.runs.json, then one or more RESULT.json');
 const dataDir = resolveDataDir(values.data);
 const part = loadRunCurves(checkpoint, dataDir, values.pool);
 const n = part.runs.length;

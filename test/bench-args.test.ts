@@ -23,4 +23,11 @@ test('a bench prints its usage for --help and refuses a wrong flag with it, exit
   assert.match(bad.stderr, /^bench\/search-summary\.js: Unknown option '--bogus'/);
   assert.ok(bad.stderr.includes(usage));
   assert.ok(!/\n\s+at /.test(bad.stderr), 'no stack trace');
+
+  // a bench's own check of its files refuses the same way
+  const paired = join(dirname(bench), 'search-paired.js');
+  const one = spawnSync(process.execPath, [paired, 'a.json'], { encoding: 'utf8' });
+  assert.equal(one.status, 2);
+  assert.match(one.stderr, /^bench\/search-paired\.js: give A\.json B\.json, or A1\.json A2\.json \.\.\. vs B1\.json B2\.json \.\.\. with as many files on each side\n\n/);
+  assert.ok(one.stderr.includes(benchUsage(paired)));
 });

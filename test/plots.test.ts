@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupedBarsSvg } from '../src/report/plots.js';
+import { curvesSvg, groupedBarsSvg } from '../src/report/plots.js';
 
 test('grouped bar charts: one bar per (group, series) in each panel, labels shown', async () => {
   const bars = (scale: number) =>
@@ -12,4 +12,14 @@ test('grouped bar charts: one bar per (group, series) in each panel, labels show
   const barPaths = [...svg.matchAll(/<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/gs)].map((m) => (m[1].match(/<path/g) ?? []).length);
   assert.deepEqual(barPaths, [6, 6], `bars per panel ${barPaths}`);
   await assert.rejects(groupedBarsSvg([], { title: 'x' }), /no panels/);
+});
+
+test('curve plots: a long series name (a result label) is shown whole in the legend', async () => {
+  // the labels the search bench gives its curves run to 50+ characters; vega's estimated text width
+  // used to cut them at the legend's label limit with an ellipsis
+  const name = 'brp-rounds10-first10-warm-params-explore0.2-local2-and-more';
+  const mean = Array.from({ length: 30 }, (_, i) => 90 + i / 10);
+  const svg = await curvesSvg([{ name, mean, se: mean.map(() => 0.05) }, { name: 'rea', mean: mean.map((m) => m - 0.5) }], { title: 't', xLabel: 'x', yLabel: 'y' });
+  assert.ok(svg.includes(`>${name}<`), 'the legend holds the whole name');
+  assert.ok(!svg.includes('\u2026') && !svg.includes('&#8230;'), 'no label cut with an ellipsis');
 });

@@ -151,7 +151,7 @@ test('search outputs: names hold every result-changing option, other options are
       names.add(JSON.parse(r.out).out);
     }
     assert.equal(names.size, 6, [...names].join('\n'));
-    assert.ok([...names].some((n) => /cifar10-brp-b20-seed0-rounds2-first10-warm-params-explore0.2-local2-minmax\.json$/.test(n)), [...names].join('\n'));
+    assert.ok([...names].some((n) => /cifar10-brp-b20-seed0-rounds2-first10-warm-params-explore0\.2-local2-minmax\.json$/.test(n)), [...names].join('\n'));
     // an explicit --out holding other options is refused unless --force
     const out = join(dir, 'r.json');
     assert.equal(run(['--strategy', 'rea', '--out', out]).code, 0);

@@ -72,8 +72,8 @@ export async function curvesSvg(curves: Curve[], opts: { title: string; xLabel: 
   // zoom on the interesting part: the upper range of the curves
   const floor = Math.max(lo, hi - Math.max(4, (hi - lo) * 0.5));
   const top = hi + (hi - floor) * 0.03; // a curve at the maximum stays visible, not half clipped
-  // no label limit: vega measures text without a canvas by estimate (about 0.8 x the font size a
-  // character), so a 51-character result label overran a 400 px limit while drawn ~280 px wide
+  // no label limit: without a canvas vega estimates a text's width as 0.8 x its font size a character,
+  // so a 51-character result label overran a 400 px limit while resvg draws it about 270 px wide
   const legend = { orient: 'bottom-right', labelLimit: 0, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolFillOpacity: 1, symbolStrokeOpacity: 1 };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',

@@ -16,7 +16,6 @@ import { percentileOf } from '../src/eval/metrics.js';
 import { createKernels } from '../src/nn/backend.js';
 import { BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { GcnRegressor } from '../src/predictors/regressor.js';
-import { encodeArchs } from '../src/search/domain.js';
 import { guidedPool, randomPool } from '../src/search/guided-pool.js';
 import { scaleTargets } from '../src/search/learners.js';
 import type { Genotype } from '../src/spaces/darts/genotype.js';
@@ -25,6 +24,7 @@ import { dartsSpace } from '../src/spaces/darts/space.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
 import { Rng } from '../src/util/rng.js';
+import { encodeArchs } from '../src/spaces/graphs.js';
 
 // the code that runs is the tree at the start
 const prov = provenance();

@@ -17,12 +17,12 @@ import { kendallTau, spearman } from '../src/eval/metrics.js';
 import { createKernels } from '../src/nn/backend.js';
 import { BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { GcnRegressor } from '../src/predictors/regressor.js';
-import { encodeArchs } from '../src/search/domain.js';
 import { scaleTargets } from '../src/search/learners.js';
 import { DARTS_EVAL_NETWORK, dartsCost } from '../src/spaces/darts/cost.js';
 import { dartsSpace } from '../src/spaces/darts/space.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
 import { Rng } from '../src/util/rng.js';
+import { encodeArchs } from '../src/spaces/graphs.js';
 
 const PROTOCOL = 1;
 const { values } = benchArgs(import.meta.url, {

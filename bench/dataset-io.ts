@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchArgs } from './bench-args.js';
-import { DatasetWriter, parseLatencyJsonl } from '../src/measure/dataset.js';
-import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201.js';
+import { DatasetWriter, parseLatencyJsonl } from '../src/data/measured-dataset.js';
+import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201/cell.js';
 import { Rng } from '../src/util/rng.js';
 
 const { values } = benchArgs(import.meta.url, { options: { rows: { type: 'string', default: '15284' }, repeats: { type: 'string', default: '3' }, quadratic: { type: 'boolean', default: false } } });

@@ -1,6 +1,5 @@
 // Per-kernel and per-phase timings of one batch-1 training step of the latency GCN (9 nodes,
 // 4 layers, H=600), WebAssembly SIMD vs the JS reference where affordable.
-import { encodeNb201Codes } from '../src/nn/graphs.js';
 import { Gcn } from '../src/nn/gcn.js';
 import { createJsKernels } from '../src/nn/kernels-js.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
@@ -8,6 +7,7 @@ import { createParallelKernels } from '../src/nn/kernels-parallel.js';
 import type { Kernels } from '../src/nn/kernels.js';
 import { AdamW } from '../src/nn/optim.js';
 import { Rng } from '../src/util/rng.js';
+import { encodeNb201Codes } from '../src/spaces/nb201/graphs.js';
 
 function time(fn: () => void, reps: number): number {
   for (let i = 0; i < Math.min(20, reps); i++) fn();

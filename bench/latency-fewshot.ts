@@ -35,7 +35,7 @@ import { adaptLatency, adaptLooLogMs, buildLatencyBasis, gcnAutoDecision, predic
 import { FEWSHOT_CHOICES, chooseFewshotCells, type FewshotChoice } from '../src/predictors/fewshot-select.js';
 import { fitFewshotGcn, gcnLogTable } from '../src/predictors/fewshot-gcn.js';
 import { createKernels } from '../src/nn/backend.js';
-import { codeToVector, isValid } from '../src/spaces/nb201.js';
+import { codeToVector, isValid } from '../src/spaces/nb201/cell.js';
 import { Rng } from '../src/util/rng.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';

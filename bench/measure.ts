@@ -7,8 +7,8 @@ import { median } from '../src/data/summary.js';
 import { startBrowserRunner } from '../src/measure/browser.js';
 import { measureGroupNode, type MeasuredModel } from '../src/measure/ort-node.js';
 import { DEFAULT_PROTOCOL } from '../src/measure/protocol.js';
-import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201.js';
-import { buildNb201Onnx } from '../src/measure/onnx-nb201.js';
+import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201/cell.js';
+import { buildNb201Onnx } from '../src/spaces/nb201/onnx.js';
 import { Rng } from '../src/util/rng.js';
 
 const { values } = benchArgs(import.meta.url, { options: { models: { type: 'string', default: '16' }, repeats: { type: 'string', default: '3' }, runtimes: { type: 'string', default: 'node,browser' }, threads: { type: 'string', default: '1' } } });

@@ -10,7 +10,7 @@ import { nb201Domain } from '../src/search/domain.js';
 import { quantiles } from '../src/eval/metrics.js';
 import { zeroCostScores } from '../src/search/zero-cost.js';
 import { ZERO_COST_SCORES, type ZeroCostName } from '../src/search/options.js';
-import { allCodes } from '../src/spaces/nb201.js';
+import { allCodes } from '../src/spaces/nb201/cell.js';
 
 const { values, positionals } = benchArgs(import.meta.url, { allowPositionals: true, options: { score: { type: 'string', default: 'synflow' }, at: { type: 'string', default: '10,30,50,100' } } });
 if (positionals.length === 0) throw new Error('name one or more NB201 search result files (results/bench/search*/*.json)');

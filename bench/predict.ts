@@ -2,13 +2,13 @@
 // shared-work eval forward against the plain batched forward, on one and two threads; and one
 // BRP-NAS ranking pass (embedding + scores) over the space, plain and with two zero-cost scores as
 // global-node features (--score-features params+synflow).
-import { encodeNb201Codes } from '../src/nn/graphs.js';
 import { createKernels } from '../src/nn/backend.js';
 import { BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { GcnRegressor } from '../src/predictors/regressor.js';
 import { Rng } from '../src/util/rng.js';
 import { nb201Domain } from '../src/search/domain.js';
 import { scoreFeatureGraphs } from '../src/search/score-features.js';
+import { encodeNb201Codes } from '../src/spaces/nb201/graphs.js';
 
 const all = Int32Array.from({ length: 15625 }, (_, i) => i);
 const set = encodeNb201Codes(all);

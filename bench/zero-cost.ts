@@ -8,8 +8,8 @@ import { resolveDataDir } from '../src/data/files.js';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { spearman } from '../src/eval/metrics.js';
 import { DATASET_ALIASES } from '../src/search/options.js';
-import { macroConfigFor } from '../src/spaces/nb201-cost.js';
-import { nb201SynflowByCode } from '../src/spaces/nb201-synflow.js';
+import { macroConfigFor } from '../src/spaces/nb201/cost.js';
+import { nb201SynflowByCode } from '../src/spaces/nb201/synflow.js';
 import { provenance } from '../src/util/provenance.js';
 
 const { values } = benchArgs(import.meta.url, { options: { dataset: { type: 'string', default: 'cifar10' }, top: { type: 'string', default: '5,10,50' }, data: { type: 'string' } } });

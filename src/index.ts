@@ -31,15 +31,16 @@ export {
   type Nb201CellMode,
   type Nb201Vector,
   type GraphEncoding,
-} from './spaces/nb201.js';
-export { NB201_DATASETS, macroConfigFor, nb201Cost, type Nb201Dataset, type Nb201MacroConfig, type Nb201Cost } from './spaces/nb201-cost.js';
-export { nb201Synflow, nb201SynflowByCode } from './spaces/nb201-synflow.js';
-export { Nb201Index } from './spaces/nb201-index.js';
-export { nb201SpaceSummary, type Nb201SpaceSummary } from './spaces/nb201-summary.js';
+} from './spaces/nb201/cell.js';
+export { NB201_DATASETS, macroConfigFor, nb201Cost, type Nb201Dataset, type Nb201MacroConfig, type Nb201Cost } from './spaces/nb201/cost.js';
+export { nb201Synflow, nb201SynflowByCode } from './spaces/nb201/synflow.js';
+export { Nb201Index } from './spaces/nb201/benchmark-index.js';
+export { nb201SpaceSummary, type Nb201SpaceSummary } from './spaces/nb201/summary.js';
 
 // Benchmark data.
 export { unpickle, PickleError, PyDict, PyTuple, NpArray, NpDtype } from './data/pickle.js';
-export { resolveDataDir, readDataFile, DataError, DATA_ENV } from './data/files.js';
+export { resolveDataDir, readDataFile, DATA_ENV } from './data/files.js';
+export { DataError } from './util/errors.js';
 export { parseLatBench, listLatBenchDevices, resolveLatBenchDevice, LATBENCH_ALIASES, type LatencyDataset } from './data/latbench.js';
 export { loadLatBench } from './data/device-latency.js';
 export { loadNb201Benchmark, loadNb201Index, MAX_SEEDS, type Nb201Benchmark, type Nb201DatasetColumns, type LoadOptions } from './data/nb201-bench.js';
@@ -54,14 +55,15 @@ export { createKernels, defaultThreads, type DisposableKernels, type BackendOpti
 export { createWasmKernels, createWasmKernelsAsync } from './nn/kernels-wasm.js';
 export { createJsKernels } from './nn/kernels-js.js';
 export { Gcn, type GcnConfig, type ParamInfo } from './nn/gcn.js';
-export { encodeNb201Codes, flattenGraphs, type GraphSet } from './nn/graphs.js';
+export { flattenGraphs, type GraphSet } from './nn/graphs.js';
+export { encodeNb201Codes } from './spaces/nb201/graphs.js';
 export { AdamW, PlateauScheduler, EarlyStopping, cosineLr } from './nn/optim.js';
 
 // Predictors.
 export { GcnRegressor, LATENCY_TRAIN_CONFIG, type RegressorTrainConfig, type TrainReport, type EpochInfo } from './predictors/regressor.js';
 export { BinaryRelationPredictor, BRP_TRAIN_CONFIG, softTarget, type BrpTrainConfig } from './predictors/brp.js';
 export { splitIndices, groupedSplitIndices, SPLITS, type Split, type SplitKind } from './predictors/split.js';
-export { twinGroups, encodingKey } from './spaces/nb201-twins.js';
+export { twinGroups, encodingKey } from './spaces/nb201/twins.js';
 export { trainLatencyPredictor, loadLatencyPredictor, latencyBody, LATENCY_PREDICTORS, LATENCY_PRIORS, defaultLatencyPrior, type LatencyPrior, type LatencyPredictor, type LatencyPredictorKind, type LatencyExperiment } from './predictors/latency.js';
 export { fitFlops, fitLayerwise, predictLinear, leastSquares } from './predictors/baselines.js';
 export { encodeArtifact, decodeArtifact } from './predictors/artifact.js';
@@ -70,7 +72,7 @@ export { regressionMetrics, withinShare, rmse, spearman, kendallTau, type Regres
 // Search spaces behind one interface (NB201 above; NB101 and DARTS).
 export { SPACES, SPACE_NAMES, getSpace, type SpaceName } from './spaces/registry.js';
 export type { SearchSpace, SpaceSize, SpaceCost, SpaceEnumeration } from './spaces/space.js';
-export { nb201Space } from './spaces/nb201-space.js';
+export { nb201Space } from './spaces/nb201/space.js';
 export { nb101Space } from './spaces/nb101/space.js';
 export { parseNb101, formatNb101, compactNb101, makeCell as makeNb101Cell, NB101_OPS, NB101_TOTAL, Nb101SpecError, type Nb101Cell } from './spaces/nb101/cell.js';
 export { nb101Hash } from './spaces/nb101/hash.js';
@@ -88,7 +90,8 @@ export { buildDartsOnnx } from './spaces/darts/onnx.js';
 export { PyRandom } from './util/py-random.js';
 
 // Search.
-export { nb201Domain, listDomain, enumerationDomain, encodeArchs, type SearchDomain } from './search/domain.js';
+export { nb201Domain, listDomain, enumerationDomain, type SearchDomain } from './search/domain.js';
+export { encodeArchs } from './spaces/graphs.js';
 export { nb201SimBenchmark, nb101SimBenchmark, type SimBenchmark } from './search/benchmark.js';
 export { ArchSearch, createStrategy, type ArchSearchOptions, type ArchInput, type Trial } from './search/arch-search.js';
 export { SEARCH_OPTIONS, SEARCH_DEFAULTS, ZERO_COST_SCORES, searchSettingsFrom, searchResultName, searchKey, type SearchSettings, type ZeroCostName } from './search/options.js';
@@ -102,9 +105,9 @@ export { simulateSearch, STRATEGIES, type SimulationResult, type SimulationOptio
 export { InterruptedError, type StopSignal } from './util/stop.js';
 
 // Measurement.
-export { buildNb201Onnx, type OnnxNetwork, type OnnxNetworkOptions } from './measure/onnx-nb201.js';
+export { buildNb201Onnx, type OnnxNetwork, type OnnxNetworkOptions } from './spaces/nb201/onnx.js';
 export { latencyStats, iqrMean, DEFAULT_PROTOCOL, type MeasureProtocol } from './measure/protocol.js';
-export { DatasetWriter, parseLatencyJsonl, parseMeasuredDataset, latBenchPickle } from './measure/dataset.js';
+export { DatasetWriter, parseLatencyJsonl, parseMeasuredDataset, latBenchPickle } from './data/measured-dataset.js';
 export { measureGroupNode, machineInfo, type NetworkToMeasure, type MeasuredModel } from './measure/ort-node.js';
 export { measureOrder, MEASURE_SPACES, type MeasureItem } from './measure/measure-space.js';
 export { startBrowserRunner, findChromium } from './measure/browser.js';

@@ -190,7 +190,7 @@ test('DARTS data: NASLib 725 (surrogate labels, proxies) and CDP 100 (real label
 test('BRP training on a subset of models per step: trains, and the subset option changes nothing when it covers all models', async () => {
   const { BinaryRelationPredictor } = await import('../src/predictors/brp.js');
   const { createWasmKernels } = await import('../src/nn/kernels-wasm.js');
-  const { encodeArchs } = await import('../src/search/domain.js');
+  const { encodeArchs } = await import('../src/spaces/graphs.js');
   const rng = new Rng(4);
   const gs = Array.from({ length: 24 }, () => dartsSpace.sample(rng));
   const set = encodeArchs(dartsSpace, gs);
@@ -212,7 +212,7 @@ test('BRP training on a subset of models per step: trains, and the subset option
 test('scoring many large graphs goes in chunks that agree with one pass (DARTS, 10,000 genotypes)', async () => {
   const { BinaryRelationPredictor } = await import('../src/predictors/brp.js');
   const { createWasmKernels } = await import('../src/nn/kernels-wasm.js');
-  const { encodeArchs } = await import('../src/search/domain.js');
+  const { encodeArchs } = await import('../src/spaces/graphs.js');
   const rng = new Rng(9);
   const gs = Array.from({ length: 10000 }, () => dartsSpace.sample(rng));
   const set = encodeArchs(dartsSpace, gs);

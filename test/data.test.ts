@@ -3,13 +3,14 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DataError, resolveDataDir } from '../src/data/files.js';
+import { resolveDataDir } from '../src/data/files.js';
 import { loadLatBench } from '../src/data/device-latency.js';
 import { parseLatBench, resolveLatBenchDevice } from '../src/data/latbench.js';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { summarizeBenchmark } from '../src/data/summary.js';
-import { codeToVector, isValid } from '../src/spaces/nb201.js';
+import { codeToVector, isValid } from '../src/spaces/nb201/cell.js';
 import { dataDir } from './helpers.js';
+import { DataError } from '../src/util/errors.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 const GOOD = '80037d710028284b004b004b004b024b024b04747101473f50624dd2f1a9fc284b014b004b004b024b024b04747102473f60624dd2f1a9fc752e';

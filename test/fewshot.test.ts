@@ -9,15 +9,15 @@ import { loadLatencyPredictor } from '../src/predictors/latency.js';
 import { chooseFewshotCells } from '../src/predictors/fewshot-select.js';
 import { decodeArtifact, encodeArtifact } from '../src/predictors/artifact.js';
 import { flopsFeature } from '../src/predictors/baselines.js';
-import { encodeNb201Codes } from '../src/nn/graphs.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
-import { parseArch, vectorToCode } from '../src/spaces/nb201.js';
+import { parseArch, vectorToCode } from '../src/spaces/nb201/cell.js';
 import { Rng } from '../src/util/rng.js';
-import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201.js';
+import { allCodes, codeToVector, vectorToArchString } from '../src/spaces/nb201/cell.js';
 import { cli, dataDir } from './helpers.js';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeNb201Codes } from '../src/spaces/nb201/graphs.js';
 
 test('few-shot latency: 20 measurements of a held-out LatBench device, the other devices as a basis, rank its other cells', () => {
   const names = listLatBenchDevices(dataDir()).filter((n) => !n.endsWith('-large'));

@@ -3,12 +3,13 @@
 // losses, on the WebAssembly and the JS kernels; the MLP form (one node); and the LayerNorm kernel.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeNb201Codes, flattenGraphs } from '../src/nn/graphs.js';
+import { flattenGraphs } from '../src/nn/graphs.js';
 import type { Kernels } from '../src/nn/kernels.js';
 import { createJsKernels } from '../src/nn/kernels-js.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
 import { GcnRegressor } from '../src/predictors/regressor.js';
 import { Rng } from '../src/util/rng.js';
+import { encodeNb201Codes } from '../src/spaces/nb201/graphs.js';
 
 export interface GradCheck {
   checked: number;

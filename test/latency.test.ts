@@ -5,18 +5,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadLatBench } from '../src/data/device-latency.js';
 import { spearman } from '../src/eval/metrics.js';
-import { encodeNb201Codes } from '../src/nn/graphs.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
 import { decodeArtifact, encodeArtifact } from '../src/predictors/artifact.js';
 import { fitFlops, fitLayerwise, layerwiseFeatures, predictLinear } from '../src/predictors/baselines.js';
 import { loadLatencyPredictor, trainLatencyPredictor } from '../src/predictors/latency.js';
 import { groupedSplitIndices, splitIndices } from '../src/predictors/split.js';
-import { encodingKey, twinGroups } from '../src/spaces/nb201-twins.js';
-import { codeToVector, isomorphismKey } from '../src/spaces/nb201.js';
+import { encodingKey, twinGroups } from '../src/spaces/nb201/twins.js';
+import { codeToVector, isomorphismKey } from '../src/spaces/nb201/cell.js';
 import { GcnRegressor } from '../src/predictors/regressor.js';
-import { allCodes } from '../src/spaces/nb201.js';
+import { allCodes } from '../src/spaces/nb201/cell.js';
 import { Rng } from '../src/util/rng.js';
 import { cli, dataDir } from './helpers.js';
+import { encodeNb201Codes } from '../src/spaces/nb201/graphs.js';
 
 test('the split is seeded, disjoint and complete; impossible sizes are refused', () => {
   const a = splitIndices(1000, 900, 50, new Rng(1));

@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import ort from 'onnxruntime-node';
 import { loadLatBench } from '../src/data/device-latency.js';
 import { parseLatBench } from '../src/data/latbench.js';
-import { DatasetWriter, latBenchPickle, parseLatencyJsonl } from '../src/measure/dataset.js';
-import { buildNb201Onnx } from '../src/measure/onnx-nb201.js';
+import { DatasetWriter, latBenchPickle, parseLatencyJsonl } from '../src/data/measured-dataset.js';
+import { buildNb201Onnx } from '../src/spaces/nb201/onnx.js';
 import { iqrMean, latencyStats, percentile } from '../src/measure/protocol.js';
-import { macroConfigFor, nb201Cost } from '../src/spaces/nb201-cost.js';
-import { codeToVector, sampleCodes } from '../src/spaces/nb201.js';
+import { macroConfigFor, nb201Cost } from '../src/spaces/nb201/cost.js';
+import { codeToVector, sampleCodes } from '../src/spaces/nb201/cell.js';
 import { Rng } from '../src/util/rng.js';
 import { cli, dataDir } from './helpers.js';
 

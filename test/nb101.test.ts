@@ -222,7 +222,7 @@ test('NB101 ONNX networks: parameters equal the cost model, and they run; measur
 });
 
 test('latency predictors beyond NB201: latency train/predict on a measured-format NB101 dataset (synthetic latencies from FLOPs and op mix)', async () => {
-  const { DatasetWriter } = await import('../src/measure/dataset.js');
+  const { DatasetWriter } = await import('../src/data/measured-dataset.js');
   const { measureOrder } = await import('../src/measure/measure-space.js');
   const dir = mkdtempSync(join(tmpdir(), 'nb101-lat-'));
   try {

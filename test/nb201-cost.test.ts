@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
-import { NB201_DATASETS, macroConfigFor, nb201Cost } from '../src/spaces/nb201-cost.js';
-import { codeToVector } from '../src/spaces/nb201.js';
+import { NB201_DATASETS, macroConfigFor, nb201Cost } from '../src/spaces/nb201/cost.js';
+import { codeToVector } from '../src/spaces/nb201/cell.js';
 import { dataDir } from './helpers.js';
 
 test('hand-checked costs: the all-none and all-conv3x3 networks', () => {

@@ -15,8 +15,8 @@ import {
   vectorToArchString,
   vectorToCode,
   vectorToTupleString,
-} from '../src/spaces/nb201.js';
-import { nb201SpaceSummary } from '../src/spaces/nb201-summary.js';
+} from '../src/spaces/nb201/cell.js';
+import { nb201SpaceSummary } from '../src/spaces/nb201/summary.js';
 import { loadNb201Index } from '../src/data/nb201-bench.js';
 import { Rng } from '../src/util/rng.js';
 import { dataDir } from './helpers.js';

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeNb201Codes } from '../src/nn/graphs.js';
 import type { Kernels } from '../src/nn/kernels.js';
 import { type ParallelKernels, createParallelKernels } from '../src/nn/kernels-parallel.js';
 import { AdamW, cosineLr } from '../src/nn/optim.js';
@@ -8,6 +7,7 @@ import { BRP_TRAIN_CONFIG, BinaryRelationPredictor } from '../src/predictors/brp
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
 import { GcnRegressor, LATENCY_TRAIN_CONFIG } from '../src/predictors/regressor.js';
 import { Rng } from '../src/util/rng.js';
+import { encodeNb201Codes } from '../src/spaces/nb201/graphs.js';
 
 test('two-thread kernels give bitwise the same results as one thread', () => {
   const pk = createParallelKernels();

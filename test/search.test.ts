@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { spearman } from '../src/eval/metrics.js';
-import { encodeNb201Codes, nb201GraphsByCode } from '../src/nn/graphs.js';
 import { nb201SimBenchmark } from '../src/search/benchmark.js';
 import { nb201Domain } from '../src/search/domain.js';
 import { createWasmKernels } from '../src/nn/kernels-wasm.js';
@@ -18,9 +17,10 @@ import { RandomSearch } from '../src/search/random.js';
 import { RegularizedEvolution } from '../src/search/rea.js';
 import { simulateSearch } from '../src/search/simulate.js';
 import type { SearchStrategy } from '../src/search/strategy.js';
-import { allCodes, codeToVector, parseArch, vectorToCode } from '../src/spaces/nb201.js';
+import { allCodes, codeToVector, parseArch, vectorToCode } from '../src/spaces/nb201/cell.js';
 import { Rng } from '../src/util/rng.js';
 import { cli, dataDir } from './helpers.js';
+import { encodeNb201Codes, nb201GraphsByCode } from '../src/spaces/nb201/graphs.js';
 
 const valid = allCodes({ validOnly: true });
 const quality = (c: number) => codeToVector(c).filter((op) => op === 3).length + 0.1 * codeToVector(c).filter((op) => op === 2).length;
@@ -240,7 +240,7 @@ test('search CLI: --warmup needs the brp strategy and a non-negative integer', (
 
 test('ArchSearch guards the protocol: only asked architectures, once, finite values; a lost result is visible and fail() frees it', async () => {
   const { ArchSearch } = await import('../src/search/arch-search.js');
-  const { vectorToArchString } = await import('../src/spaces/nb201.js');
+  const { vectorToArchString } = await import('../src/spaces/nb201/cell.js');
   const acc = (a: string) => quality(vectorToCode(parseArch(a)));
   for (const strategy of ['random', 'rea', 'brp'] as const) {
     const s = new ArchSearch({ strategy, budget: 24, seed: 3, rounds: 2, first: null, brp: { hidden: 16, layers: 2, stepsPerRound: 2 } });
@@ -516,8 +516,8 @@ test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb20
   const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
   const { zeroCostScores } = await import('../src/search/zero-cost.js');
   const { listDomain } = await import('../src/search/domain.js');
-  const { nb201Space } = await import('../src/spaces/nb201-space.js');
-  const { nb201Synflow, nb201SynflowByCode } = await import('../src/spaces/nb201-synflow.js');
+  const { nb201Space } = await import('../src/spaces/nb201/space.js');
+  const { nb201Synflow, nb201SynflowByCode } = await import('../src/spaces/nb201/synflow.js');
   const { BrpLearner } = await import('../src/search/learners.js');
   const { getSpace } = await import('../src/spaces/registry.js');
   const archs = [0, 1, 2].map((i) => codeToVector(valid[i * 4001]));
@@ -568,7 +568,7 @@ test('simulation: --local and --pretrain reach the strategy (the first round unc
 test('--warm-start synflow: the first round takes half the highest expected SynFlow, half from the better half', async () => {
   const { createStrategy } = await import('../src/search/arch-search.js');
   const { listDomain } = await import('../src/search/domain.js');
-  const { nb201Space } = await import('../src/spaces/nb201-space.js');
+  const { nb201Space } = await import('../src/spaces/nb201/space.js');
   const keys = new Set<string>();
   const archs = Array.from({ length: 300 }, (_, i) => codeToVector(valid[i * 50])).filter((v) => !keys.has(nb201Space.key(v)) && keys.add(nb201Space.key(v)));
   const d = listDomain(nb201Space, archs);
@@ -662,7 +662,7 @@ test('--score-features: zero-cost quantiles become global-node features the pred
   assert.equal(run({ strategy: 'gcn', scoreFeatures: 'params' }).length, 30, 'the GCN regressor takes the features too');
   // two scores, two columns in their order (SynFlow of a few hundred cells: a whole space takes tens of seconds)
   const { listDomain } = await import('../src/search/domain.js');
-  const { nb201Space } = await import('../src/spaces/nb201-space.js');
+  const { nb201Space } = await import('../src/spaces/nb201/space.js');
   const seen = new Set<string>();
   const archs = Array.from({ length: 60 }, (_, i) => codeToVector(valid[i * 250])).filter((v) => !seen.has(nb201Space.key(v)) && seen.add(nb201Space.key(v))).slice(0, 40);
   assert.equal(archs.length, 40);

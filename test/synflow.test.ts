@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { nb201Synflow, nb201SynflowParts } from '../src/spaces/nb201-synflow.js';
-import type { Nb201MacroConfig } from '../src/spaces/nb201-cost.js';
-import { NB201_EDGES, archStringToVector, type Nb201Vector } from '../src/spaces/nb201.js';
+import { nb201Synflow, nb201SynflowParts } from '../src/spaces/nb201/synflow.js';
+import type { Nb201MacroConfig } from '../src/spaces/nb201/cost.js';
+import { NB201_EDGES, archStringToVector, type Nb201Vector } from '../src/spaces/nb201/cell.js';
 import { Rng } from '../src/util/rng.js';
 
 const CELLS = [

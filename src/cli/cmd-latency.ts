@@ -6,7 +6,7 @@ import { decodeArtifact } from '../predictors/artifact.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { LATENCY_PREDICTORS, LATENCY_PRIORS, loadLatencyPredictor, trainLatencyPredictor, defaultLatencyPrior, type LatencyPredictorKind, type LatencyPrior } from '../predictors/latency.js';
 import { scatterSvg } from '../report/plots.js';
-import { NB201_CELL_MODES, parseArch, vectorToArchString } from '../spaces/nb201.js';
+import { NB201_CELL_MODES, parseArch, vectorToArchString } from '../spaces/nb201/cell.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { SPLITS } from '../predictors/split.js';
 import { provenance } from '../util/provenance.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { median } from '../data/summary.js';
-import { DatasetWriter, NOISY_CV, describeDataset, latBenchPickle, parseLatencyJsonl } from '../measure/dataset.js';
+import { DatasetWriter, NOISY_CV, describeDataset, latBenchPickle, parseLatencyJsonl } from '../data/measured-dataset.js';
 import { startBrowserRunner } from '../measure/browser.js';
 import { machineInfo, measureGroupNode } from '../measure/ort-node.js';
 import { DEFAULT_PROTOCOL, type MeasureProtocol } from '../measure/protocol.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readInputFile, resolveDataDir, DataError } from '../data/files.js';
+import { readInputFile, resolveDataDir } from '../data/files.js';
 import { loadLatBench } from '../data/device-latency.js';
 import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
@@ -9,7 +9,7 @@ import { readTransferModel } from './transfer-model.js';
 import { curvesSvg } from '../report/plots.js';
 import { simulateCheckpointed, CheckpointMismatchError } from '../search/checkpoint.js';
 import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs, fidelityOf } from '../search/options.js';
-import { NB201_SIZE } from '../spaces/nb201.js';
+import { NB201_SIZE } from '../spaces/nb201/cell.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../data/nb101-pool.js';
 import { nb101SimBenchmark, nb201SimBenchmark, type SimBenchmark } from '../search/benchmark.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
@@ -19,6 +19,7 @@ import { dataFiles, provenance } from '../util/provenance.js';
 import { COMMON_OPTIONS, UsageError, intFlag, parse, plural } from './args.js';
 import type { CliCommand } from './command.js';
 import { REAL_SEARCH_HELP, runRealSearchCli, type RealFlags } from './search-real.js';
+import { DataError } from '../util/errors.js';
 
 const HELP = `Usage: brp-nas search --dataset cifar10|cifar100|imagenet16 --strategy brp|gcn|rea|random [options]
        brp-nas search --space nb101 [--pool FILE.csv] [--reveal val108_1run|test108_mean3] --strategy ... [options]

@@ -1,8 +1,8 @@
 import { MAX_SEEDS, loadNb201Benchmark, type Nb201Benchmark } from '../data/nb201-bench.js';
 import { resolveDataDir } from '../data/files.js';
-import { NB201_DATASETS, macroConfigFor, nb201Cost } from '../spaces/nb201-cost.js';
-import { nb201SpaceSummary } from '../spaces/nb201-summary.js';
-import { isValid, isomorphismKey, parseArch, vectorToArchString, vectorToCode, vectorToTupleString } from '../spaces/nb201.js';
+import { NB201_DATASETS, macroConfigFor, nb201Cost } from '../spaces/nb201/cost.js';
+import { nb201SpaceSummary } from '../spaces/nb201/summary.js';
+import { isValid, isomorphismKey, parseArch, vectorToArchString, vectorToCode, vectorToTupleString } from '../spaces/nb201/cell.js';
 import { COMMON_OPTIONS, UsageError, parse } from './args.js';
 import type { CliCommand, CliIo } from './command.js';
 import { nb101SpaceSummary } from '../spaces/nb101/summary.js';

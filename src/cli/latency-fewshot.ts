@@ -2,12 +2,12 @@
 // devices' latencies, and a predictor for a new device from K of its measurements (fewshot.ts).
 
 import { resolve } from 'node:path';
-import { DataError, readInputFile, resolveDataDir } from '../data/files.js';
+import { readInputFile, resolveDataDir } from '../data/files.js';
 import { loadLatBench } from '../data/device-latency.js';
 import { listLatBenchDevices } from '../data/latbench.js';
 import { regressionMetrics } from '../eval/metrics.js';
 import { adaptLatency, basisToArtifact, buildLatencyBasis, DEFAULT_RIDGE, DEFAULT_GCN_RULE, FewShotLatencyPredictor, GCN_RULES, gcnAutoDecision, loadLatencyBasis, predictAdapted, withoutDevices } from '../predictors/fewshot.js';
-import { codeToVector, isValid, vectorToArchString } from '../spaces/nb201.js';
+import { codeToVector, isValid, vectorToArchString } from '../spaces/nb201/cell.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { provenance } from '../util/provenance.js';
 import { Rng } from '../util/rng.js';
@@ -19,6 +19,7 @@ import { LATENCY_TRAIN_CONFIG } from '../predictors/regressor.js';
 import { interruptSignal } from '../util/interrupt.js';
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import type { CliIo } from './command.js';
+import { DataError } from '../util/errors.js';
 
 export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,...|FILE,... [--space nb201] --save BASE [--json]
       A base for new devices: the latencies of known devices (LatBench names, NB201 latency pickles

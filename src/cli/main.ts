@@ -1,7 +1,6 @@
 // brp-nas command-line entry: dispatches to one module per command. Exit codes: 0 ok, 1 failure
 // while working (bad data, I/O), 2 usage error (unknown command or flag, bad value).
 
-import { DataError } from '../data/files.js';
 import { PickleError } from '../data/pickle.js';
 import { EXIT_INTERRUPTED, InterruptedError, listenForInterrupts } from '../util/interrupt.js';
 import { UsageError } from './args.js';
@@ -16,6 +15,7 @@ import { workerCommand } from './cmd-worker.js';
 import { labCommand } from './cmd-lab.js';
 
 export type { CliCommand, CliIo } from './command.js';
+import { DataError } from '../util/errors.js';
 
 const defaultIo: CliIo = {
   out: (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n'),

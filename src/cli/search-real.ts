@@ -4,7 +4,7 @@
 
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { DataError, readInputFile, resolveDataDir } from '../data/files.js';
+import { readInputFile, resolveDataDir } from '../data/files.js';
 import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { loadLatencyPredictor } from '../predictors/latency.js';
@@ -12,7 +12,7 @@ import { readTransferModel } from './transfer-model.js';
 import { paretoSvg } from '../report/plots.js';
 import { nb201SimBenchmark } from '../search/benchmark.js';
 import { searchKey, strategyKnobs, type SearchSettings } from '../search/options.js';
-import { allCodes, codeToVector, parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201.js';
+import { allCodes, codeToVector, parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201/cell.js';
 import { paretoFront } from '../train/pareto.js';
 import { getSpace } from '../spaces/registry.js';
 import { ProcessRunner } from '../train/process-runner.js';
@@ -28,6 +28,7 @@ import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { dataFiles, provenance } from '../util/provenance.js';
 import { UsageError, intFlag, numFlag, plural } from './args.js';
 import type { CliIo } from './command.js';
+import { DataError } from '../util/errors.js';
 
 export const REAL_SEARCH_HELP = `With --trainer, the search trains its candidates for real:
   --trainer "CMD {arch} ..."      the training command, run once per candidate without a shell; {arch}

@@ -5,8 +5,9 @@
 
 import { unzipSync } from 'fflate';
 import { checkCell, parseDarts, type DartsCell, type Genotype } from '../spaces/darts/genotype.js';
-import { DataError, readDataFile, readDataText } from './files.js';
+import { readDataFile, readDataText } from './files.js';
 import { PyDict, PyTuple, unpickle } from './pickle.js';
+import { DataError } from '../util/errors.js';
 
 export const DARTS_FILES = { naslib: 'darts/naslib-zc-nasbench301.json', cdp: 'darts/cdp-darts-dataset.pth.tar' } as const;
 

@@ -1,11 +1,11 @@
 // A device's latencies from whichever file holds them: a LatBench pickle (by device name or path)
 // or a dataset measured by `brp-nas measure` (.jsonl).
 
-import { parseLatencyJsonl, parseMeasuredDataset } from '../measure/dataset.js';
-import type { SpaceLatencyDataset } from '../predictors/space-latency.js';
-import { DataError, readDataFile } from './files.js';
+import { parseLatencyJsonl, parseMeasuredDataset } from './measured-dataset.js';
+import { readDataFile } from './files.js';
 import { parseLatBench, resolveLatBenchDevice } from './latbench.js';
-import type { LatencyDataset } from './latency-dataset.js';
+import type { LatencyDataset, SpaceLatencyDataset } from './latency-dataset.js';
+import { DataError } from '../util/errors.js';
 
 /** Load a device's latencies: a LatBench pickle, or a dataset measured by `brp-nas measure` (.jsonl). */
 export function loadLatBench(spec: string, dataDir: string): LatencyDataset {

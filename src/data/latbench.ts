@@ -4,12 +4,12 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isValid, vectorToCode, vectorToTupleString } from '../spaces/nb201.js';
-import { DataError } from './files.js';
+import { isValid, vectorToCode, vectorToTupleString } from '../spaces/nb201/cell.js';
 import { PyDict, PyTuple, unpickle } from './pickle.js';
 import type { LatencyDataset } from './latency-dataset.js';
 
 export type { LatencyDataset } from './latency-dataset.js';
+import { DataError } from '../util/errors.js';
 
 export const LATBENCH_DIR = 'latbench';
 

@@ -5,7 +5,8 @@
 
 import { makeCell, upperToMatrix, type Nb101Cell } from '../spaces/nb101/cell.js';
 import { nb101Hash } from '../spaces/nb101/hash.js';
-import { DataError, readDataText } from './files.js';
+import { readDataText } from './files.js';
+import { DataError } from '../util/errors.js';
 
 export const NB101_POOL_FILE = 'nb101/nb101-cells.csv';
 /** Accuracy columns a search can reveal (fractions in the file). */

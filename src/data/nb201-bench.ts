@@ -4,13 +4,14 @@
 // Missing values are NaN, never zero (a seed that was not run, a device that did not measure a cell).
 
 import { join } from 'node:path';
-import { NB201_DATASETS, macroConfigFor, nb201Cost, type Nb201Dataset } from '../spaces/nb201-cost.js';
-import { Nb201Index } from '../spaces/nb201-index.js';
-import { NB201_SIZE, codeToVector, isValid, parseArch, vectorToCode } from '../spaces/nb201.js';
-import { DataError, readDataFile, readDataText } from './files.js';
+import { NB201_DATASETS, macroConfigFor, nb201Cost, type Nb201Dataset } from '../spaces/nb201/cost.js';
+import { Nb201Index } from '../spaces/nb201/benchmark-index.js';
+import { NB201_SIZE, codeToVector, isValid, parseArch, vectorToCode } from '../spaces/nb201/cell.js';
+import { readDataFile, readDataText } from './files.js';
 import { loadLatBench } from './device-latency.js';
 import { listLatBenchDevices } from './latbench.js';
 import { NpArray, PyDict, unpickle } from './pickle.js';
+import { DataError } from '../util/errors.js';
 
 export const NB201_FILES = {
   testCsv: 'nats-bench-landscape/nats_bench.csv',

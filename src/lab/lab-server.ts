@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DatasetWriter } from '../measure/dataset.js';
+import { DatasetWriter } from '../data/measured-dataset.js';
 import { itemId, measureOrder, type MeasureItem, type MeasureSpaceName } from '../measure/measure-space.js';
 import { latencyStats, type MeasureProtocol } from '../measure/protocol.js';
 import type { OnnxNetwork } from '../onnx/graph-builder.js';

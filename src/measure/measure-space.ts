@@ -7,7 +7,7 @@ import { enumerateNb101, enumeratedCell } from '../spaces/nb101/enumerate.js';
 import { compactNb101, formatNb101 } from '../spaces/nb101/cell.js';
 import { nb101Hash } from '../spaces/nb101/hash.js';
 import { buildNb101Onnx } from '../spaces/nb101/onnx.js';
-import { allCodes, codeToVector, parseArch, vectorToArchString } from '../spaces/nb201.js';
+import { allCodes, codeToVector, parseArch, vectorToArchString } from '../spaces/nb201/cell.js';
 import { nb101Space } from '../spaces/nb101/space.js';
 import { dartsSpace } from '../spaces/darts/space.js';
 import { Rng } from '../util/rng.js';
@@ -15,7 +15,7 @@ import { compactDarts, formatDarts, type Genotype } from '../spaces/darts/genoty
 import { dartsKey } from '../spaces/darts/mutate.js';
 import { buildDartsOnnx } from '../spaces/darts/onnx.js';
 import { referenceSampler } from '../spaces/darts/sample.js';
-import { buildNb201Onnx, type OnnxNetworkOptions } from './onnx-nb201.js';
+import { buildNb201Onnx, type OnnxNetworkOptions } from '../spaces/nb201/onnx.js';
 import { chooseFewshotCells, type FewshotChoice } from '../predictors/fewshot-select.js';
 
 export interface MeasureItem {

@@ -1,7 +1,6 @@
 // Packed graph encodings: many graphs' adjacency and feature matrices in two flat arrays, the input
-// format of the GCN body.
-
-import { ENC_FEATURES, ENC_NODES, NB201_SIZE, codeToVector, encodeInto, type Nb201CellMode } from '../spaces/nb201.js';
+// format of the GCN body. The numeric core knows no search space: each space encodes its own
+// architectures (e.g. spaces/nb201/graphs.ts).
 
 export interface GraphSet {
   nodes: number;
@@ -11,23 +10,6 @@ export interface GraphSet {
   adjacency: Float32Array;
   /** count x nodes x features */
   featureData: Float32Array;
-}
-
-/** Encode NB201 cells given by vector code (graph i = codes[i]); `cell` 'full' keeps dead ops. */
-export function encodeNb201Codes(codes: ArrayLike<number>, cell: Nb201CellMode = 'pruned'): GraphSet {
-  const N = ENC_NODES;
-  const F = ENC_FEATURES;
-  const adjacency = new Float32Array(codes.length * N * N);
-  const featureData = new Float32Array(codes.length * N * F);
-  for (let i = 0; i < codes.length; i++) encodeInto(codeToVector(codes[i]), adjacency, i * N * N, featureData, i * N * F, cell);
-  return { nodes: N, features: F, count: codes.length, adjacency, featureData };
-}
-
-/** Graph encodings of all NB201 cells, indexed by vector code (built once, shared). */
-let allNb201: GraphSet | null = null;
-export function nb201GraphsByCode(): GraphSet {
-  allNb201 ??= encodeNb201Codes(Int32Array.from({ length: NB201_SIZE }, (_, i) => i));
-  return allNb201;
 }
 
 /**

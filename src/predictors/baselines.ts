@@ -1,8 +1,8 @@
 // Non-neural latency baselines on the same split as the GCN: FLOPs with a linear fit, and a
 // layer-wise model that sums a fitted latency per (cell position, operation) over the live edges.
 
-import { macroConfigFor, nb201Cost } from '../spaces/nb201-cost.js';
-import { codeToVector, liveEdges, type Nb201CellMode } from '../spaces/nb201.js';
+import { macroConfigFor, nb201Cost } from '../spaces/nb201/cost.js';
+import { codeToVector, liveEdges, type Nb201CellMode } from '../spaces/nb201/cell.js';
 
 /**
  * The ridge-regularised normal equations of a rows x cols design: A = X'X + ridge * mean(diag X'X) I,

@@ -5,13 +5,13 @@
 // worst (LatBench's desktop CPU and GPU, the edge TPU: BENCHMARKS.md, few-shot latency).
 
 import { createKernels } from '../nn/backend.js';
-import { encodeNb201Codes } from '../nn/graphs.js';
 import type { Kernels } from '../nn/kernels.js';
-import { NB201_SIZE, type Nb201CellMode } from '../spaces/nb201.js';
+import { NB201_SIZE, type Nb201CellMode } from '../spaces/nb201/cell.js';
 import { Rng } from '../util/rng.js';
 import { InterruptedError, type StopSignal } from '../util/stop.js';
 import { fitLatencyRegressor } from './latency.js';
 import type { EpochInfo } from './regressor.js';
+import { encodeNb201Codes } from '../spaces/nb201/graphs.js';
 
 /** Floor of a GCN prediction (ms) before its logarithm: a regressor can predict zero or less. */
 export const FEWSHOT_GCN_FLOOR_MS = 1e-6;

@@ -5,7 +5,7 @@
 // --select` picks the same cells that `adapt` later expects to find measured.
 
 import { flopsFeature } from './baselines.js';
-import type { Nb201CellMode } from '../spaces/nb201.js';
+import type { Nb201CellMode } from '../spaces/nb201/cell.js';
 import type { Rng } from '../util/rng.js';
 
 export const FEWSHOT_CHOICES = ['spread', 'random'] as const;

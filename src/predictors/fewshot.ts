@@ -16,8 +16,8 @@
 // choosing among column sets by leave-one-out error all did worse there.
 
 import type { LatencyDataset } from '../data/latency-dataset.js';
-import { NB201_SIZE, codeToVector, isValid, type Nb201CellMode } from '../spaces/nb201.js';
-import { macroConfigFor, nb201Cost } from '../spaces/nb201-cost.js';
+import { NB201_SIZE, codeToVector, isValid, type Nb201CellMode } from '../spaces/nb201/cell.js';
+import { macroConfigFor, nb201Cost } from '../spaces/nb201/cost.js';
 import { spearman } from '../eval/metrics.js';
 import { encodeArtifact, decodeArtifact } from './artifact.js';
 import { fitLayerwise, predictLinear } from './baselines.js';

@@ -5,18 +5,19 @@
 import type { LatencyDataset } from '../data/latency-dataset.js';
 import { regressionMetrics, type RegressionMetrics } from '../eval/metrics.js';
 import type { GcnConfig } from '../nn/gcn.js';
-import { encodeNb201Codes, flattenGraphs, type GraphSet } from '../nn/graphs.js';
+import { flattenGraphs, type GraphSet } from '../nn/graphs.js';
 import type { Kernels } from '../nn/kernels.js';
 import { createWasmKernels } from '../nn/kernels-wasm.js';
 import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
-import { twinGroups } from '../spaces/nb201-twins.js';
-import { NB201_CELL_MODES, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201CellMode, type Nb201Vector } from '../spaces/nb201.js';
+import { twinGroups } from '../spaces/nb201/twins.js';
+import { NB201_CELL_MODES, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201CellMode, type Nb201Vector } from '../spaces/nb201/cell.js';
 import { groupedSplitIndices, splitIndices, type Split, type SplitKind } from './split.js';
 import { decodeArtifact, encodeArtifact } from './artifact.js';
 import { FewShotLatencyPredictor } from './fewshot.js';
 import { fitFlops, fitLayerwise, predictLinear, type LinearModel } from './baselines.js';
 import { GcnRegressor, LATENCY_TRAIN_CONFIG, type EpochInfo, type RegressorTrainConfig, type TrainReport } from './regressor.js';
+import { encodeNb201Codes } from '../spaces/nb201/graphs.js';
 
 export const LATENCY_PREDICTORS = ['gcn', 'mlp', 'flops', 'layerwise'] as const;
 export type LatencyPredictorKind = (typeof LATENCY_PREDICTORS)[number];

@@ -7,7 +7,6 @@
 import { regressionMetrics, type RegressionMetrics } from '../eval/metrics.js';
 import type { GcnConfig } from '../nn/gcn.js';
 import type { Kernels } from '../nn/kernels.js';
-import { encodeArchs } from '../search/domain.js';
 import { getSpace } from '../spaces/registry.js';
 import type { SearchSpace } from '../spaces/space.js';
 import { Rng } from '../util/rng.js';
@@ -16,19 +15,12 @@ import { leastSquares } from './baselines.js';
 import { fitLatencyRegressor, restoreRegressor, type LatencyTrainOptions } from './latency.js';
 import type { GcnRegressor, TrainReport } from './regressor.js';
 import { splitIndices, type Split } from './split.js';
+import type { SpaceLatencyDataset } from '../data/latency-dataset.js';
+export type { SpaceLatencyDataset } from '../data/latency-dataset.js';
+import { encodeArchs } from '../spaces/graphs.js';
 
 export const SPACE_LATENCY_PREDICTORS = ['gcn', 'flops', 'layerwise'] as const;
 export type SpaceLatencyKind = (typeof SPACE_LATENCY_PREDICTORS)[number];
-
-/** One device's measured latencies of one space's architectures. */
-export interface SpaceLatencyDataset {
-  device: string;
-  source: string;
-  space: SearchSpace;
-  archs: unknown[];
-  seconds: Float64Array;
-  notes?: string[];
-}
 
 export interface SpaceLatencyPredictor {
   readonly kind: SpaceLatencyKind;

@@ -1,5 +1,5 @@
 // Train / validation / test splits of one device's measurements. `grouped` (the default) never lets
-// a twin group (see spaces/nb201-twins.ts) straddle the labelled cells and the test set; `reference`
+// a twin group (see spaces/nb201/twins.ts) straddle the labelled cells and the test set; `reference`
 // is the authors' plain seeded permutation, which lets about a third of the test cells have a twin in
 // the training set. Both train on the same cells for a given seed.
 

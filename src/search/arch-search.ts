@@ -9,7 +9,7 @@ import type { Kernels } from '../nn/kernels.js';
 import type { GraphSet } from '../nn/graphs.js';
 import { getSpace, type SpaceName } from '../spaces/registry.js';
 import { sampleDistinct } from '../spaces/space.js';
-import { allCodes, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201.js';
+import { allCodes, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201/cell.js';
 import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
 import { IterativePredictorSearch, type RankingLearner } from './iterative.js';

@@ -6,8 +6,8 @@ import type { Nb201Benchmark } from '../data/nb201-bench.js';
 import { MAX_SEEDS } from '../data/nb201-bench.js';
 import type { Nb101Pool, Nb101RevealColumn } from '../data/nb101-pool.js';
 import { nb101Space } from '../spaces/nb101/space.js';
-import type { Nb201Dataset } from '../spaces/nb201-cost.js';
-import { NB201_SIZE } from '../spaces/nb201.js';
+import type { Nb201Dataset } from '../spaces/nb201/cost.js';
+import { NB201_SIZE } from '../spaces/nb201/cell.js';
 import type { Rng } from '../util/rng.js';
 import { listDomain, nb201Domain, type SearchDomain } from './domain.js';
 

@@ -4,13 +4,14 @@
 // architectures (a benchmark's pool, an enumeration, a sample), ids being list positions.
 
 import type { GraphSet } from '../nn/graphs.js';
-import { nb201GraphsByCode } from '../nn/graphs.js';
-import { nb201Mutations, nb201Space } from '../spaces/nb201-space.js';
-import { NB201_SIZE, codeToVector, parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201.js';
+import { nb201Mutations, nb201Space } from '../spaces/nb201/space.js';
+import { NB201_SIZE, codeToVector, parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201/cell.js';
 import type { SearchSpace } from '../spaces/space.js';
-import { nb201SynflowByCode } from '../spaces/nb201-synflow.js';
+import { encodeArchs } from '../spaces/graphs.js';
+import { nb201SynflowByCode } from '../spaces/nb201/synflow.js';
 import { throwIfStopped, type StopSignal } from '../util/stop.js';
 import { isoClass } from './iso-class.js';
+import { nb201GraphsByCode } from '../spaces/nb201/graphs.js';
 
 export interface SearchDomain {
   readonly space: SearchSpace;
@@ -59,15 +60,6 @@ function spaceSynflows<A>(space: SearchSpace<A>, ids: ArrayLike<number>, arch: (
     out[i] = space.synflow!(arch(ids[i]));
   }
   return out;
-}
-
-/** Encode many architectures of a space into one packed graph set. */
-export function encodeArchs<A>(space: SearchSpace<A>, archs: readonly A[]): GraphSet {
-  const { nodes: N, features: F } = space.encoding;
-  const adjacency = new Float32Array(archs.length * N * N);
-  const featureData = new Float32Array(archs.length * N * F);
-  archs.forEach((a, i) => space.encodeInto(a, adjacency, i * N * N, featureData, i * N * F));
-  return { nodes: N, features: F, count: archs.length, adjacency, featureData };
 }
 
 /**

@@ -1,6 +1,6 @@
 // The isomorphism class of an NB201 cell by code, memoised: the key every strategy deduplicates by.
 
-import { codeToVector, isomorphismKey } from '../spaces/nb201.js';
+import { codeToVector, isomorphismKey } from '../spaces/nb201/cell.js';
 
 const isoKeys = new Map<number, string>();
 

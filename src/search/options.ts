@@ -2,7 +2,7 @@
 // defaults and the result files' names and keys all come from this table.
 
 import { NB101_REVEAL_COLUMNS, type Nb101RevealColumn } from '../data/nb101-pool.js';
-import { NB201_DATASETS, type Nb201Dataset } from '../spaces/nb201-cost.js';
+import { NB201_DATASETS, type Nb201Dataset } from '../spaces/nb201/cost.js';
 
 /** Spaces a simulated search runs on (each needs a benchmark table). */
 export const SEARCH_SPACES = ['nb201', 'nb101'] as const;

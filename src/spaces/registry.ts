@@ -2,7 +2,7 @@
 
 import { dartsSpace } from './darts/space.js';
 import { nb101Space } from './nb101/space.js';
-import { nb201Space } from './nb201-space.js';
+import { nb201Space } from './nb201/space.js';
 import { UnknownSpaceError, type SearchSpace } from './space.js';
 
 export const SPACES = { nb201: nb201Space, nb101: nb101Space, darts: dartsSpace } as const;

@@ -6,9 +6,9 @@
 // drops such a torn tail. Anything else unreadable is an error, never silently skipped.
 
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { DataError } from '../data/files.js';
 import { fsyncDir } from '../util/atomic-write.js';
 import { dirname } from 'node:path';
+import { DataError } from '../util/errors.js';
 
 export type JournalRecord = { t: string } & Record<string, unknown>;
 

@@ -13,7 +13,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DataError } from '../data/files.js';
 import { ArchSearch, type ArchSearchOptions } from '../search/arch-search.js';
 import { lockOutput } from '../util/output-lock.js';
 import { Rng } from '../util/rng.js';
@@ -21,6 +20,7 @@ import { InterruptedError, type StopSignal } from '../util/stop.js';
 import { Journal, type JournalRecord } from './journal.js';
 import type { AttemptFailure, AttemptHandle, AttemptOutcome, AttemptSpec, TrainerRunner } from './runner.js';
 import type { TrainerResult } from './trainer-output.js';
+import { DataError } from '../util/errors.js';
 
 export const JOURNAL_FORMAT = 'brp-nas-search-journal';
 export const JOURNAL_VERSION = 1;

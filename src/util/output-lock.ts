@@ -3,7 +3,7 @@
 // once, before it computes anything.
 
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { DataError } from '../data/files.js';
+import { DataError } from './errors.js';
 
 /** True when a process with this pid exists (EPERM: it exists but is not ours). */
 export function processAlive(pid: number): boolean {

@@ -8,7 +8,7 @@
 // projection of the cell input is added when the input feeds the output. Parameters are trainable
 // tensors (conv kernels without bias, BN gamma and beta; the dense layer's weight and bias).
 // FLOPs count multiply-accumulates of convolutions and the dense layer (+1 per output for its bias)
-// and k*k per output element of a pooling window, the convention of nb201-cost.ts.
+// and k*k per output element of a pooling window, the convention of nb201/cost.ts.
 
 import type { Nb101Cell } from './cell.js';
 

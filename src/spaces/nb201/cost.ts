@@ -8,7 +8,7 @@
 // bias, not running stats); FLOPs are multiply-accumulates of convolutions and linear layers
 // (+1 per output for a bias) plus k*k per output element of a pooling window; BN and ReLU are free.
 
-import { NB201_EDGES, OP_CONV1, OP_CONV3, OP_POOL, checkVector, liveEdges, type Nb201Vector } from './nb201.js';
+import { NB201_EDGES, OP_CONV1, OP_CONV3, OP_POOL, checkVector, liveEdges, type Nb201Vector } from './cell.js';
 
 export interface Nb201MacroConfig {
   /** Channels of the first stage (C); stages use C, 2C, 4C. */

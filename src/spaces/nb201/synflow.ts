@@ -15,9 +15,9 @@
 // layer's output image. The score of a network grows with its number of classes only as a factor,
 // so rankings do not depend on it. Cells whose input does not reach their output score 0.
 
-import { OP_CONV1, OP_CONV3, OP_POOL, OP_SKIP, NB201_SIZE, checkVector, codeToVector, nb201CellOf, type Nb201Vector } from './nb201.js';
-import { macroConfigFor, type Nb201MacroConfig } from './nb201-cost.js';
-import { throwIfStopped, type StopSignal } from '../util/stop.js';
+import { OP_CONV1, OP_CONV3, OP_POOL, OP_SKIP, NB201_SIZE, checkVector, codeToVector, nb201CellOf, type Nb201Vector } from './cell.js';
+import { macroConfigFor, type Nb201MacroConfig } from './cost.js';
+import { throwIfStopped, type StopSignal } from '../../util/stop.js';
 
 type Img = Float64Array;
 

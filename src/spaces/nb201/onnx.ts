@@ -4,10 +4,10 @@
 // zero), every edge included, so the parameter count equals nb201Cost(). Weights are untrained but
 // deterministic (seeded): latency does not depend on their values.
 
-import { GraphBuilder, classifierHead, finishModel, int, ints, type OnnxNetwork } from '../onnx/graph-builder.js';
-export type { OnnxNetwork } from '../onnx/graph-builder.js';
-import { OP_CONV1, OP_CONV3, OP_NONE, OP_POOL, OP_SKIP, checkVector, isValid, liveEdges, nb201CellOf, vectorToArchString, type Nb201Vector } from '../spaces/nb201.js';
-import { Rng } from '../util/rng.js';
+import { GraphBuilder, classifierHead, finishModel, int, ints, type OnnxNetwork } from '../../onnx/graph-builder.js';
+export type { OnnxNetwork } from '../../onnx/graph-builder.js';
+import { OP_CONV1, OP_CONV3, OP_NONE, OP_POOL, OP_SKIP, checkVector, isValid, liveEdges, nb201CellOf, vectorToArchString, type Nb201Vector } from './cell.js';
+import { Rng } from '../../util/rng.js';
 
 export interface OnnxNetworkOptions {
   /** Batch size of the input (default 1). */

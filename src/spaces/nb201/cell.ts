@@ -4,9 +4,9 @@
 // - arch string  `|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|`
 // - vector       6 op ids in string order, (e(0->1), e(0->2), e(1->2), e(0->3), e(1->3), e(2->3)) = LatBench key
 // - code         sum(v[k] * 5^k): position 0 changes fastest, the reference device runner's iteration order
-// - NB201 index  0..15624, the benchmark's own order; it exists only in the data files (see nb201-index.ts)
+// - NB201 index  0..15624, the benchmark's own order; it exists only in the data files (see benchmark-index.ts)
 
-import { Rng } from '../util/rng.js';
+import { Rng } from '../../util/rng.js';
 
 export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
 export type Nb201OpName = (typeof NB201_OPS)[number];

@@ -1,9 +1,9 @@
 // NAS-Bench-201 behind the search-space seam (architectures as 6-op vectors).
 
-import { nb201Cost, macroConfigFor } from './nb201-cost.js';
-import { nb201Synflow } from './nb201-synflow.js';
-import type { SearchSpace } from './space.js';
-import { ENC_FEATURES, ENC_NODES, NB201_SIZE, NB201_VALID, codeToVector, vectorToCode, encodeInto, isValid, isomorphismKey, parseArch, randomVector, vectorToArchString, type Nb201Vector } from './nb201.js';
+import { nb201Cost, macroConfigFor } from './cost.js';
+import { nb201Synflow } from './synflow.js';
+import type { SearchSpace } from '../space.js';
+import { ENC_FEATURES, ENC_NODES, NB201_SIZE, NB201_VALID, codeToVector, vectorToCode, encodeInto, isValid, isomorphismKey, parseArch, randomVector, vectorToArchString, type Nb201Vector } from './cell.js';
 
 /** The 24 one-edge changes of a cell in a fixed order (edge 0..5, then op 0..4), valid or not. */
 export function nb201Mutations(v: Nb201Vector): number[][] {

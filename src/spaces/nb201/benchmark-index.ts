@@ -1,7 +1,7 @@
 // The NAS-Bench-201 index (0..15624) is the benchmark's own order of cells; it is not derivable from
 // the cell itself, so it is built from the benchmark's list of arch strings in index order.
 
-import { NB201_SIZE, archStringToVector, codeToVector, vectorToArchString, vectorToCode, type Nb201Vector } from './nb201.js';
+import { NB201_SIZE, archStringToVector, codeToVector, vectorToArchString, vectorToCode, type Nb201Vector } from './cell.js';
 
 export class Nb201Index {
   /** NB201 index -> vector code. */

@@ -1,7 +1,7 @@
 // Whole-space statistics of NAS-Bench-201, computed from the cell definitions alone (no data files).
 
-import { NB201_DATASETS, macroConfigFor, nb201Cost, type Nb201Dataset } from './nb201-cost.js';
-import { ENC_FEATURES, ENC_NODES, NB201_SIZE, codeToVector, encodeInto, isValid, isomorphismKey } from './nb201.js';
+import { NB201_DATASETS, macroConfigFor, nb201Cost, type Nb201Dataset } from './cost.js';
+import { ENC_FEATURES, ENC_NODES, NB201_SIZE, codeToVector, encodeInto, isValid, isomorphismKey } from './cell.js';
 
 export interface Nb201SpaceSummary {
   space: 'nb201';

@@ -6,9 +6,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { median } from '../eval/metrics.js';
-import type { LatencyDataset } from '../data/latency-dataset.js';
-import type { SpaceLatencyDataset } from '../predictors/space-latency.js';
-import { codeToVector, isValid, parseArch, vectorToCode } from '../spaces/nb201.js';
+import type { LatencyDataset, SpaceLatencyDataset } from './latency-dataset.js';
+import { codeToVector, isValid, parseArch, vectorToCode } from '../spaces/nb201/cell.js';
 import { getSpace } from '../spaces/registry.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 

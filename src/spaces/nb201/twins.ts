@@ -3,7 +3,7 @@
 // train/test split must keep each group on one side, or the test set holds near-copies of training
 // cells and flatters the predictor.
 
-import { ENC_FEATURES, ENC_NODES, codeToVector, encodeInto, isomorphismKey } from './nb201.js';
+import { ENC_FEATURES, ENC_NODES, codeToVector, encodeInto, isomorphismKey } from './cell.js';
 
 /** The predictor's view of a cell as a string (its adjacency and one-hot features). */
 export function encodingKey(code: number): string {

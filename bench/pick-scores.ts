@@ -1,6 +1,6 @@
 // Where a search's picks sit by a zero-cost score: for each saved NB201 search result (bench/search.ts
 // writes them) and each stretch of its training order, the mean quantile among the valid cells
-// (0 to 1, as --score-features sees it) of the cells trained in that stretch, over all runs. Says
+// (0 to 1) of the cells trained in that stretch, over all runs. Says
 // whether an option moved the picks toward cells a score likes. Reads only; prints markdown.
 //   node dist/bench/pick-scores.js [--score synflow|params] [--at 10,30,50,100] FILE.json [FILE.json ...]
 import { readFileSync } from 'node:fs';

@@ -1,19 +1,14 @@
 // Predicting the whole NAS-Bench-201 space (15,625 cells) with the latency GCN (4 x 600):
 // shared-work eval forward against the plain batched forward, on one and two threads; and one
-// BRP-NAS ranking pass (embedding + scores) over the space, plain and with two zero-cost scores as
-// global-node features (--score-features params+synflow).
+// BRP-NAS ranking pass (embedding + scores) over the space.
 import { createKernels } from '../src/nn/backend.js';
 import { BinaryRelationPredictor } from '../src/predictors/brp.js';
 import { GcnRegressor } from '../src/predictors/regressor.js';
 import { Rng } from '../src/util/rng.js';
-import { nb201Domain } from '../src/search/domain.js';
-import { scoreFeatureGraphs } from '../src/search/score-features.js';
 import { encodeNb201Codes } from '../src/spaces/nb201/graphs.js';
 
 const all = Int32Array.from({ length: 15625 }, (_, i) => i);
 const set = encodeNb201Codes(all);
-// built once, as a search does (the SynFlow table takes seconds; not what is timed)
-const withScores = scoreFeatureGraphs(nb201Domain, all, 'params+synflow');
 const best = (f: () => void, reps: number) => {
   let b = Infinity;
   for (let i = 0; i < reps; i++) {
@@ -34,9 +29,6 @@ for (const threads of [1, 2]) {
   const brp = new BinaryRelationPredictor(k, { nodes: 9, features: 6, hidden: 600, layers: 4, dropout: 0.2, head: 'binary' });
   brp.init(new Rng(2));
   const rank = best(() => brp.scores(set, all), 3);
-  const brpZc = new BinaryRelationPredictor(k, { nodes: 9, features: withScores.features, hidden: 600, layers: 4, dropout: 0.2, head: 'binary' });
-  brpZc.init(new Rng(2));
-  const rankZc = best(() => brpZc.scores(withScores, all), 3);
-  console.log(`${threads} thread(s): predict all 15,625 cells ${shared.toFixed(2)} s shared-work vs ${batched.toFixed(2)} s batched forward (extrapolated from 2,000), ${(batched / shared).toFixed(1)}x; encoding ${encode.toFixed(3)} s; BRP ranking scores ${rank.toFixed(2)} s, with two score features ${rankZc.toFixed(2)} s`);
+  console.log(`${threads} thread(s): predict all 15,625 cells ${shared.toFixed(2)} s shared-work vs ${batched.toFixed(2)} s batched forward (extrapolated from 2,000), ${(batched / shared).toFixed(1)}x; encoding ${encode.toFixed(3)} s; BRP ranking scores ${rank.toFixed(2)} s`);
   k.dispose();
 }

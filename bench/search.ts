@@ -8,7 +8,7 @@
 //   node dist/bench/search.js [--space nb201|nb101] [--datasets cifar10,cifar100,imagenet16 | val108_1run,test108_mean3] [--strategies brp,gcn,rea,random]
 //                             [--runs 25] [--budget 100] [--seed 0] [--threads 2]
 //                             [any strategy option of `brp-nas search`: --rounds, --first, --warm-start, --explore, --local, --pretrain,
-//                              --reference-selection, --targets, --transfer MODEL --warmup N, --fidelity E --fidelity-cost C; each applies to the strategies it means something for]
+//                              --reference-selection, --targets, --transfer MODEL --warmup N; each applies to the strategies it means something for]
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchArgs } from './bench-args.js';
@@ -20,7 +20,7 @@ import { curvesSvg } from '../src/report/plots.js';
 import { simulateCheckpointed } from '../src/search/checkpoint.js';
 import { nb101SimBenchmark, nb201SimBenchmark } from '../src/search/benchmark.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../src/data/nb101-pool.js';
-import { SEARCH_DEFAULTS, SEARCH_OPTIONS, SEARCH_PROTOCOL, searchKey, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs, fidelityOf, type SearchSettings } from '../src/search/options.js';
+import { SEARCH_DEFAULTS, SEARCH_OPTIONS, SEARCH_PROTOCOL, searchKey, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs, type SearchSettings } from '../src/search/options.js';
 import type { SimulationResult } from '../src/search/simulate.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
@@ -115,7 +115,6 @@ for (const dataset of values.datasets!.split(',')) {
           seed: s.seed,
           ...strategyKnobs(s),
           ...(transfer ? { transferBody: transfer.body } : {}),
-          fidelity: fidelityOf(s),
           kernels: () => createKernels({ threads: Number(values.threads) }),
         },
         { overwrite: true, onRun: (i, x) => console.error(`${dataset} ${name} run ${i + 1}/${s.runs}: ${x.bestTest[s.budget - 1].toFixed(2)}% (${x.seconds.toFixed(1)} s)`) },
@@ -139,7 +138,7 @@ for (const dataset of values.datasets!.split(',')) {
   const svg = await curvesSvg(
     perDataset.map((r) => ({ name: r.label, mean: r.curve_mean, se: r.curve_se })),
     nb101
-      ? { title: `NAS-Bench-101 pool, ${dataset}: best among trained models (mean +- s.e., ${values.runs} runs)`, xLabel: perDataset.some((r) => r.fidelity) ? 'budget spent, in full trainings (--fidelity: cheap runs first)' : 'trained models', yLabel: `${dataset} (%)` }
+      ? { title: `NAS-Bench-101 pool, ${dataset}: best among trained models (mean +- s.e., ${values.runs} runs)`, xLabel: 'trained models', yLabel: `${dataset} (%)` }
       : { title: `NAS-Bench-201 ${dataset}: best test accuracy among trained models (mean +- s.e., ${values.runs} runs)`, xLabel: 'trained models', yLabel: 'test accuracy (%)' },
   );
   // an ablation gets its own plot instead of replacing the main one

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, dataDir } from './helpers.js';
+import { ROOT, cli, dataDir } from './helpers.js';
 
 test('space nb201 --json prints the contract keys', () => {
   const r = cli(['space', 'nb201', '--json']);
@@ -171,4 +171,28 @@ test('search outputs: names hold every result-changing option, other options are
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('docs/reference/cli.md is the commands\' help as they are now (npm run docs rewrites it)', async () => {
+  const { cliReference } = await import('../src/cli/reference.js');
+  const file = readFileSync(join(ROOT, 'docs/reference/cli.md'), 'utf8');
+  assert.ok(file === (await cliReference()), 'docs/reference/cli.md is stale: run npm run docs');
+});
+
+test('search --help fits a screen and names --help all; --help all lists every option; a misspelt flag gets a guess', async () => {
+  const { SEARCH_OPTIONS } = await import('../src/search/options.js');
+  const short = await cli(['search', '--help']);
+  assert.equal(short.code, 0);
+  const lines = short.out.trimEnd().split('\n');
+  assert.ok(lines.length <= 40, `${lines.length} lines`);
+  assert.ok(lines.every((l) => l.length <= 120), 'no line wider than 120 characters');
+  assert.match(short.out, /brp-nas search --help all/);
+  const all = await cli(['search', '--help', 'all']);
+  for (const d of SEARCH_OPTIONS) assert.ok(all.out.includes(`--${d.flag}`), `--${d.flag} in --help all`);
+  assert.ok(!short.out.includes('--reference-selection'), 'a rare option is left to --help all');
+  const typo = await cli(['search', '--datset', 'cifar10', '--strategy', 'brp']);
+  assert.equal(typo.code, 2);
+  assert.match(typo.err, /Unknown option '--datset'; did you mean --dataset\?/);
+  const far = await cli(['search', '--frobnicate', '1']);
+  assert.doesNotMatch(far.err, /did you mean/);
 });

@@ -155,48 +155,6 @@ test('binary relation predictor (pair head, KL loss over all pairs) gradients ma
   }
 });
 
-test('top-weighted BRP pairs (--top-weight): gradients match finite differences; power 0 or equal quantiles is the plain loss, bitwise', async () => {
-  const { BinaryRelationPredictor } = await import('../src/predictors/brp.js');
-  const set = encodeNb201Codes([11468, 5000, 123, 15624, 777]);
-  const ids = [0, 1, 2, 3, 4];
-  const y = [0.1, 0.9, 0.4, 0.5, 0.2];
-  const q = [0, 1, 0.5, 0.75, 0.25];
-  for (const make of [createWasmKernels, createJsKernels]) {
-    const brp = new BinaryRelationPredictor(make(), { nodes: 9, features: 6, hidden: 8, layers: 3, dropout: 0.3, head: 'binary' });
-    brp.init(new Rng(3));
-    const lossAt = () => brp.pairGradients(set, ids, y, new Rng(17), true, undefined, { q, power: 2 });
-    const weighted = lossAt();
-    const grads = Float32Array.from(brp.model.gradView());
-    assertGroupsPass(fdCheckGroups(brp.model.params, brp.model.paramView(), grads, lossAt, 1e-3, 0.03), 'top-weighted BRP');
-    const plain = brp.pairGradients(set, ids, y, new Rng(17));
-    const plainGrads = Float32Array.from(brp.model.gradView());
-    assert.notEqual(weighted, plain, 'the weights change the loss');
-    for (const w of [{ q, power: 0 }, { q: [1, 1, 1, 1, 1], power: 3 }]) {
-      assert.equal(brp.pairGradients(set, ids, y, new Rng(17), true, undefined, w), plain, `${JSON.stringify(w)}: the plain loss`);
-      assert.deepEqual(Float32Array.from(brp.model.gradView()), plainGrads, `${JSON.stringify(w)}: the plain gradients`);
-    }
-  }
-});
-
-test('top-weighted BRP pairs: a pair weighs max(q_a, q_b)^P (by hand on two and three models)', async () => {
-  const { BinaryRelationPredictor } = await import('../src/predictors/brp.js');
-  const set = encodeNb201Codes([11468, 5000, 123]);
-  const brp = new BinaryRelationPredictor(createJsKernels(), { nodes: 9, features: 6, hidden: 8, layers: 2, dropout: 0, head: 'binary' });
-  brp.init(new Rng(5));
-  const y = [0.2, 0.6, 0.9];
-  // without dropout a pair's loss does not depend on the other models: the loss of pairs (0,1) and (1,0)
-  // is that of the two models alone; weights 0.5^2 for them, 1 for every pair with model 2
-  const pairLoss = (i: number, j: number) => brp.pairGradients(set, [i, j], [y[i], y[j]], new Rng(1));
-  const l01 = pairLoss(0, 1);
-  const l02 = pairLoss(0, 2);
-  const l12 = pairLoss(1, 2);
-  const expected = (0.25 * 2 * l01 + 2 * l02 + 2 * l12) / (0.25 * 2 + 4);
-  const got = brp.pairGradients(set, [0, 1, 2], y, new Rng(1), true, undefined, { q: [0, 0.5, 1], power: 2 });
-  assert.ok(Math.abs(got - expected) < 1e-12, `${got} vs ${expected}`);
-  assert.throws(() => brp.pairGradients(set, [0, 1], [0.1, 0.2], new Rng(1), true, undefined, { q: [0, 0], power: 1 }), /every pair weighs 0/);
-  assert.throws(() => brp.train(set, [0, 1, 2], y, { steps: 1, lr: 1e-3, weightDecay: 0, cosine: false, patience: 0, topWeight: -1 }, new Rng(1)), /topWeight must be a finite power >= 0/);
-});
-
 test('a negative or NaN adjacency entry is refused when graphs are loaded', () => {
   const set = encodeNb201Codes([5, 77]);
   const reg = new GcnRegressor(createWasmKernels(), { nodes: 9, features: 6, hidden: 8, layers: 3, dropout: 0, head: 'regression' });

@@ -447,54 +447,6 @@ test('iterative search: --local K takes the predicted-best picks from the neighb
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '-1' }), /--local must be between 0 and 1000/);
 });
 
-test('iterative search: --local-radius R lets the local picks be up to R mutations from the best measured (1: bit for bit the neighbours)', async () => {
-  const { searchSettingsFrom, searchResultName, searchKey, strategyKnobs } = await import('../src/search/options.js');
-  const rounds = (localRadius: number | undefined) => fakeLocalRounds({ local: 2, neighbours: nb201Domain.neighbours, ...(localRadius === undefined ? {} : { localRadius }) });
-  const one = rounds(undefined);
-  assert.deepEqual(rounds(1), one, 'radius 1 is the default');
-  const two = rounds(2);
-  assert.deepEqual(two[0], one[0], 'the first round is random either way');
-  const best2 = two[0].slice().sort((a, b) => a - b).slice(0, 2);
-  const hood1 = new Set(best2.flatMap((c) => nb201Domain.neighbours(c)));
-  const hood2 = new Set([...hood1].flatMap((c) => nb201Domain.neighbours(c)).concat([...hood1]));
-  assert.deepEqual(two[1].slice(0, 5), expectedLocalPicks(hood2, two[0]));
-  assert.ok(two[1].slice(0, 5).some((c) => !hood1.has(c)), 'some picks are two mutations away');
-  assert.throws(() => new IterativePredictorSearch('t', allCodes({ validOnly: true }), new Rng(3), fakeLearner, { budget: 30, rounds: 3, local: 2, localRadius: 0 }), /local radius must be an integer >= 1/);
-  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-radius': '2' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-radius2');
-  assert.equal(searchKey(s).localRadius, 2);
-  assert.equal(strategyKnobs(s).localRadius, 2);
-  assert.ok(!('localRadius' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), 'radius 1 (the baseline) is left out of keys');
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '0', 'local-radius': '2' }), /--local-radius .* needs --local K of 1 or more/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', 'local-radius': '2' }), /--local-radius does not apply to --strategy rea/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-radius': '4' }), /--local-radius must be between 1 and 3/);
-});
-
-test('iterative search: --local-by blend picks near the measured models best by the mean of their measured and predicted ranks', async () => {
-  const { searchSettingsFrom, searchResultName, searchKey, strategyKnobs } = await import('../src/search/options.js');
-  const { quantiles } = await import('../src/eval/metrics.js');
-  const rounds = (localBy: 'measured' | 'blend' | undefined) => fakeLocalRounds({ local: 2, neighbours: nb201Domain.neighbours, ...(localBy === undefined ? {} : { localBy }) });
-  const plain = rounds(undefined);
-  assert.deepEqual(rounds('measured'), plain, "'measured' is the default");
-  const blend = rounds('blend');
-  assert.deepEqual(blend[0], plain[0]);
-  // the centres by hand: quantile of the measured value (-code) plus quantile of the predicted score
-  const first = blend[0];
-  const qv = quantiles(first.map((c) => -c));
-  const qp = quantiles(first.map(fakeScore));
-  const centres = first.map((c, i) => ({ c, m: qv[i] + qp[i], v: -c })).sort((a, b) => b.m - a.m || b.v - a.v).slice(0, 2).map((x) => x.c);
-  const byValue = first.slice().sort((a, b) => a - b).slice(0, 2);
-  assert.notDeepEqual(centres.slice().sort(), byValue.slice().sort(), 'the blend chooses other centres here');
-  assert.deepEqual(blend[1].slice(0, 5), expectedLocalPicks(new Set(centres.flatMap((c) => nb201Domain.neighbours(c))), first));
-  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-by': 'blend' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-localby-blend');
-  assert.equal(searchKey(s).localBy, 'blend');
-  assert.equal(strategyKnobs(s).localBy, 'blend');
-  assert.ok(!('localBy' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))));
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', local: '0', 'local-by': 'blend' }), /--local-by .* needs --local K of 1 or more/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'local-by': 'predicted' }), /--local-by must be one of measured, blend/);
-});
-
 test('iterative search without isomorphism classes (dedupe off) never proposes a cell twice, also when the random share meets the predicted best', () => {
   const candidates = allCodes({ validOnly: true }).slice(0, 40);
   for (let seed = 0; seed < 20; seed++) {
@@ -512,13 +464,12 @@ test('iterative search without isomorphism classes (dedupe off) never proposes a
   }
 });
 
-test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb201 only); --pretrain teaches the BRP a zero-cost ranking once, before its first round', async () => {
+test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb201 only)', async () => {
   const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
   const { zeroCostScores } = await import('../src/search/zero-cost.js');
   const { listDomain } = await import('../src/search/domain.js');
   const { nb201Space } = await import('../src/spaces/nb201/space.js');
   const { nb201Synflow, nb201SynflowByCode } = await import('../src/spaces/nb201/synflow.js');
-  const { BrpLearner } = await import('../src/search/learners.js');
   const { getSpace } = await import('../src/spaces/registry.js');
   const archs = [0, 1, 2].map((i) => codeToVector(valid[i * 4001]));
   const d = listDomain(nb201Space, archs);
@@ -533,32 +484,16 @@ test('zero-cost scores: --warm-start synflow ranks by the expected SynFlow (nb20
   assert.throws(() => zeroCostScores(d, 'synflow', [0, 1], stopped), { name: 'InterruptedError' });
   assert.throws(() => nb201SynflowByCode(undefined, stopped), { name: 'InterruptedError' });
   assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', 'warm-start': 'synflow' }), /--warm-start synflow: only nb201 has a SynFlow score/);
-  assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', pretrain: 'synflow' }), /--pretrain synflow: only nb201 has a SynFlow score/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', pretrain: 'params' }), /--pretrain does not apply to --strategy gcn \(only to brp\)/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', pretrain: 'flops' }), /--pretrain must be one of none, params, synflow/);
-  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', pretrain: 'synflow', 'warm-start': 'synflow' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-synflow-explore0.2-local2-pretrain-synflow');
-  assert.equal(searchKey(s).pretrain, 'synflow');
-  assert.ok(!('pretrain' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))));
-  // the learner: pretraining runs once, before the first round's training, with its own schedule
-  const k = createWasmKernels();
-  const codes = Array.from({ length: 8 }, (_, i) => valid[i * 131]);
-  const pre = { sample: () => ({ ids: Array.from({ length: 20 }, (_, i) => valid[i * 701]), values: Array.from({ length: 20 }, (_, i) => i) }), steps: 4, modelsPerStep: 6 };
-  const opts = { hidden: 16, layers: 2, dropout: 0, stepsPerRound: 2, train: { lr: 1e-3, weightDecay: 0, cosine: false, patience: 0 }, targets: 'rank' as const };
-  const learner = new BrpLearner(k, nb201GraphsByCode(), new Rng(2), { ...opts, pretrain: pre });
-  const calls: { n: number; steps: number; modelsPerStep?: number }[] = [];
-  const train = learner.predictor.train.bind(learner.predictor);
-  learner.predictor.train = (set, ids, y, cfg, ...rest) => (calls.push({ n: ids.length, steps: cfg.steps, modelsPerStep: cfg.modelsPerStep }), train(set, ids, y, cfg, ...rest));
-  learner.fit(codes, codes.map(quality), 1);
-  learner.fit(codes, codes.map(quality), 2);
-  assert.deepEqual(calls, [{ n: 20, steps: 4, modelsPerStep: 6 }, { n: 8, steps: 2, modelsPerStep: undefined }, { n: 8, steps: 4, modelsPerStep: undefined }]);
+  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'warm-start': 'synflow' });
+  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-synflow-explore0.2-local2');
+  assert.equal(searchKey(s).warmStart, 'synflow');
 });
 
-test('simulation: --local and --pretrain reach the strategy (the first round unchanged, later rounds differ)', () => {
+test('simulation: --local reaches the strategy (the first round unchanged, later rounds differ)', () => {
   const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
   const run = (extra: object) => smallBrpSearch(bench, {}, extra);
   const plain = run({});
-  for (const extra of [{ local: 3 }, { pretrain: 'params' as const }, { local: 2, localRadius: 2 }, { local: 2, localBy: 'blend' as const }]) {
+  for (const extra of [{ local: 3 }, { local: 0 }]) {
     const t = run(extra);
     assert.deepEqual(t.slice(0, 10), plain.slice(0, 10), JSON.stringify(extra));
     assert.notDeepEqual(t.slice(10), plain.slice(10), JSON.stringify(extra));
@@ -582,174 +517,8 @@ test('--warm-start synflow: the first round takes half the highest expected SynF
   assert.ok(first.slice(5).every((id) => sf[id] > median), 'the random half comes from the better half by SynFlow');
 });
 
-test('--ensemble M: candidates ranked by the members\' mean normalised rank; 1 is the single learner, bit for bit; reaches the strategy; the option is checked and tagged', async () => {
-  const { EnsembleLearner } = await import('../src/search/learners.js');
-  const { searchKey, searchResultName, searchSettingsFrom } = await import('../src/search/options.js');
-  const fixed = (s: number[]) => ({ fits: 0, fit() { this.fits++; }, scores: () => Float64Array.from(s) });
-  // member raw scores differ in scale by 1e6: only their ranks count
-  const a = fixed([1, 2, 3, 4]);
-  const b = fixed([4e6, 3e6, 1e6, 2e6]);
-  const e = new EnsembleLearner([a, b]);
-  e.fit([1], [1], 1);
-  assert.deepEqual([a.fits, b.fits], [1, 1], 'every member is fitted');
-  const s = e.scores(Int32Array.from([0, 1, 2, 3]));
-  // ranks a: 1 2 3 4, b: 4 3 1 2 -> means 2.5 2.5 2 3, over n = 4
-  assert.deepEqual(Array.from(s, (v) => Math.round(v * 8)), [5, 5, 4, 6]);
-  assert.deepEqual(Array.from(new EnsembleLearner([b]).scores(Int32Array.from([0, 1, 2, 3]))), [4e6, 3e6, 1e6, 2e6], 'one member: its own scores, unranked');
-  assert.throws(() => new EnsembleLearner([]), /at least one member/);
-
-  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
-  const brp = { hidden: 16, layers: 2, stepsPerModel: 1 };
-  const run = (extra: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp, kernels: () => createKernels({ threads: 1 }), ...extra }).per_run[0];
-  const plain = run({});
-  assert.deepEqual(run({ ensemble: 1 }).trained, plain.trained, 'ensemble 1 is the default learner');
-  const ens = run({ ensemble: 2 });
-  assert.deepEqual(ens.trained.slice(0, 10), plain.trained.slice(0, 10), 'the warm first round needs no predictor');
-  assert.notDeepEqual(ens.trained.slice(10), plain.trained.slice(10), 'later rounds follow the ensemble');
-  assert.deepEqual(run({ ensemble: 2 }).trained, ens.trained, 'seeded: an ensemble run repeats');
-
-  const set = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', ensemble: '3' });
-  assert.equal(searchResultName(set), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-ens3');
-  assert.equal(searchKey(set).ensemble, 3);
-  assert.ok(!('ensemble' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), 'ensemble 1 (the baseline) is left out of keys');
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', ensemble: '3' }), /--ensemble does not apply to --strategy rea/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', ensemble: '0' }), /--ensemble must be between 1 and 16/);
-});
-
-test('--score-features: zero-cost quantiles become global-node features the predictors read; reaches the strategy; the option is checked and tagged', async () => {
-  const { scoreFeatureGraphs, withGlobalFeatures } = await import('../src/search/score-features.js');
-  const { quantiles } = await import('../src/eval/metrics.js');
-  const { searchKey, searchResultName, searchSettingsFrom } = await import('../src/search/options.js');
-  assert.deepEqual(Array.from(quantiles([3, 1, 3, 2, 5])), [0.625, 0, 0.625, 0.25, 1], 'ties share their mean rank');
-  // two 2-node graphs with 2 features; one column for graph 1 only
-  const small = { nodes: 2, features: 2, count: 2, adjacency: new Float32Array(8).fill(1), featureData: Float32Array.from([1, 0, 0, 1, 0, 1, 1, 0]) };
-  const before = Array.from(small.featureData);
-  const aug = withGlobalFeatures(small, [1], [[0.75]]);
-  assert.equal(aug.features, 3);
-  assert.deepEqual(Array.from(aug.featureData), [1, 0, 0, 0, 1, 0, 0, 1, 0.75, 1, 0, 0], 'node 0 of graph 1 carries the value; the rest copied, 0 in the new column');
-  assert.deepEqual(Array.from(small.featureData), before, 'the input set is not changed');
-  assert.throws(() => withGlobalFeatures(small, [1], [[NaN]]), /not a finite number/);
-  assert.throws(() => withGlobalFeatures(small, [2], [[0.5]]), /outside the set's 2 graphs/);
-  assert.throws(() => withGlobalFeatures(small, [0, 1], [[0.5]]), /1 values for 2 graphs/);
-
-  // on NB201: the parameter count's quantile among the candidates, on node 0 only
-  const set = scoreFeatureGraphs(nb201Domain, valid, 'params');
-  const F = nb201GraphsByCode().features;
-  const N = set.nodes;
-  assert.equal(set.features, F + 1);
-  const q = quantiles(Array.from(valid, (c) => nb201Domain.params(c)));
-  for (const j of [0, 777, valid.length - 1]) {
-    const at = valid[j] * N * (F + 1);
-    assert.equal(set.featureData[at + F], Math.fround(q[j]));
-    for (let i = 1; i < N; i++) assert.equal(set.featureData[at + i * (F + 1) + F], 0);
-  }
-  assert.equal(scoreFeatureGraphs(nb201Domain, valid, 'none'), nb201GraphsByCode(), "'none' is the plain encoding");
-  // the BRP reads the column: the same weights score differently when it changes
-  const k = createWasmKernels();
-  const brp = new BinaryRelationPredictor(k, { nodes: N, features: F + 1, hidden: 16, layers: 2, dropout: 0, head: 'binary' });
-  brp.init(new Rng(1));
-  const ids = Array.from(valid.subarray(0, 50));
-  const flat = withGlobalFeatures(nb201GraphsByCode(), ids, [ids.map(() => 0.5)]);
-  assert.notDeepEqual(Array.from(brp.scores(set, ids)), Array.from(brp.scores(flat, ids)));
-
-  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
-  const run = (extra: object) => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp: { hidden: 16, layers: 2, stepsPerModel: 1 }, gcn: { hidden: 16, layers: 2, epochsPerRound: 2 }, kernels: () => createKernels({ threads: 1 }), ...extra }).per_run[0].trained;
-  const plain = run({});
-  const zc = run({ scoreFeatures: 'params' });
-  assert.deepEqual(zc.slice(0, 10), plain.slice(0, 10), 'the warm first round needs no predictor');
-  assert.notDeepEqual(zc.slice(10), plain.slice(10), 'later rounds follow the predictor that sees the scores');
-  assert.deepEqual(run({ scoreFeatures: 'params' }), zc, 'seeded: a run repeats');
-  assert.equal(run({ strategy: 'gcn', scoreFeatures: 'params' }).length, 30, 'the GCN regressor takes the features too');
-  // two scores, two columns in their order (SynFlow of a few hundred cells: a whole space takes tens of seconds)
-  const { listDomain } = await import('../src/search/domain.js');
-  const { nb201Space } = await import('../src/spaces/nb201/space.js');
-  const seen = new Set<string>();
-  const archs = Array.from({ length: 60 }, (_, i) => codeToVector(valid[i * 250])).filter((v) => !seen.has(nb201Space.key(v)) && seen.add(nb201Space.key(v))).slice(0, 40);
-  assert.equal(archs.length, 40);
-  const d = listDomain(nb201Space, archs);
-  const both = scoreFeatureGraphs(d, Int32Array.from(archs.keys()), 'params+synflow');
-  const qs = [quantiles(archs.map((a) => nb201Space.cost(a).params)), quantiles(archs.map((a) => Math.log10(nb201Space.synflow!(a))))];
-  assert.equal(both.features, F + 2);
-  for (const j of [0, 17, 39]) for (const c of [0, 1]) assert.equal(both.featureData[j * N * (F + 2) + F + c], Math.fround(qs[c][j]), `cell ${j}, column ${c}`);
-
-  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'params+synflow' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-zcf-params+synflow');
-  assert.equal(searchKey(s).scoreFeatures, 'params+synflow');
-  assert.ok(!('scoreFeatures' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), "'none' (the baseline) is left out of keys");
-  assert.throws(() => searchSettingsFrom({ space: 'nb101', strategy: 'brp', 'score-features': 'synflow' }), /--score-features synflow: only nb201 has a SynFlow score/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', 'score-features': 'params' }), /--score-features does not apply to --strategy rea/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'params', transfer: 'x.model' }), /choose one of --score-features and --transfer/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'score-features': 'flops' }), /--score-features must be one of none, params, synflow, params\+synflow/);
-});
-
 /** A short seeded CIFAR-10 BRP simulation (10 warm-started + 2 rounds of 10) with a small predictor: the cells it trained. */
 function smallBrpSearch(bench: ReturnType<typeof loadNb201Benchmark>, brp: object = {}, extra: object = {}): string[] {
   return simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'brp', budget: 30, rounds: 3, first: 10, runs: 1, seed: 2, brp: { hidden: 16, layers: 2, stepsPerModel: 1, ...brp }, kernels: () => createKernels({ threads: 1 }), ...extra }).per_run[0].trained;
 }
 
-test('--top-weight: the BRP trains on top-weighted pairs; reaches the strategy; the option is checked and tagged', async () => {
-  const { searchKey, searchResultName, searchSettingsFrom, strategyKnobs } = await import('../src/search/options.js');
-  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
-  const run = (brp: object) => smallBrpSearch(bench, brp);
-  const plain = run({});
-  const top = run({ topWeight: 2 });
-  assert.deepEqual(top.slice(0, 10), plain.slice(0, 10), 'the warm first round needs no predictor');
-  assert.notDeepEqual(top.slice(10), plain.slice(10), 'later rounds follow the predictor trained on weighted pairs');
-  assert.deepEqual(run({ topWeight: 2 }), top, 'seeded: a run repeats');
-  assert.deepEqual(run({ topWeight: 0 }), plain, 'power 0 is the plain search');
-
-  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'top-weight': '2' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-topw2');
-  assert.equal(searchKey(s).topWeight, 2);
-  assert.equal(strategyKnobs(s).brp.topWeight, 2, 'the CLI, the bench and real searches pass it to the learner');
-  assert.ok(!('topWeight' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), '0 (the baseline) is left out of keys');
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'rea', 'top-weight': '2' }), /--top-weight does not apply to --strategy rea/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', 'top-weight': '2' }), /--top-weight does not apply to --strategy gcn/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'top-weight': '-1' }), /--top-weight/);
-});
-
-test('--min-steps N [--min-steps-rounds R]: BRP training rounds (every one, or the first R) take at least N steps; reaches the strategy; the option is checked and tagged', async () => {
-  const { BrpLearner, BRP_LEARNER_DEFAULTS } = await import('../src/search/learners.js');
-  const { searchKey, searchResultName, searchSettingsFrom, strategyKnobs } = await import('../src/search/options.js');
-  const steps = (minSteps: number | undefined, models: number, round = 1, minStepsRounds?: number) => {
-    const l = new BrpLearner(createWasmKernels(), nb201GraphsByCode(), new Rng(1), { ...BRP_LEARNER_DEFAULTS, hidden: 8, layers: 2, stepsPerModel: 3, ...(minSteps === undefined ? {} : { minSteps }), ...(minStepsRounds === undefined ? {} : { minStepsRounds }) });
-    const seen: number[] = [];
-    const train = l.predictor.train.bind(l.predictor);
-    l.predictor.train = (set, ids, y, cfg, rng, onStep, signal) => {
-      seen.push(cfg.steps);
-      return train(set, ids, y, { ...cfg, steps: 1 }, rng, onStep, signal);
-    };
-    const codes = Array.from(allCodes({ validOnly: true }).subarray(0, models));
-    l.fit(codes, codes.map((c) => c % 7), round);
-    return seen[0];
-  };
-  assert.equal(steps(undefined, 10), 30, '3 per model');
-  assert.equal(steps(150, 20, 2), 150, 'every round by default');
-  assert.equal(steps(150, 10, 1, 1), 150, '--min-steps-rounds 1: the first training round has the floor');
-  assert.equal(steps(150, 20, 2, 1), 60, '--min-steps-rounds 1: the second trains on the schedule');
-  assert.equal(steps(150, 20, 2, 2), 150);
-  assert.equal(steps(150, 10), 150, 'the floor');
-  assert.equal(steps(150, 60), 180, 'above the floor the schedule rules');
-  assert.equal(steps(0, 10), 30);
-  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
-  const run = (brp: object) => smallBrpSearch(bench, brp);
-  const plain = run({});
-  const more = run({ minSteps: 40 });
-  assert.deepEqual(more.slice(0, 10), plain.slice(0, 10), 'the warm first round needs no predictor');
-  assert.notDeepEqual(more.slice(10), plain.slice(10), 'later rounds follow the longer-trained predictor');
-  const s = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps': '150' });
-  assert.equal(searchResultName(s), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-minsteps150');
-  assert.equal(searchKey(s).minSteps, 150);
-  assert.equal(strategyKnobs(s).brp.minSteps, 150);
-  assert.ok(!('minSteps' in searchKey(searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp' }))), '0 (the baseline) is left out of keys');
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'gcn', 'min-steps': '150' }), /--min-steps does not apply to --strategy gcn/);
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps': '1.5' }), /--min-steps must be an integer/);
-  const r1 = searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps': '150', 'min-steps-rounds': '1' });
-  assert.equal(searchResultName(r1), 'cifar10-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2-minsteps150-msr1');
-  assert.equal(strategyKnobs(r1).brp.minStepsRounds, 1);
-  assert.ok(!('minStepsRounds' in searchKey(s)), '0 (every round) is left out of keys');
-  assert.throws(() => searchSettingsFrom({ dataset: 'cifar10', strategy: 'brp', 'min-steps-rounds': '1' }), /--min-steps-rounds .* needs --min-steps/);
-  const firstOnly = run({ minSteps: 40, minStepsRounds: 1 });
-  assert.deepEqual(firstOnly.slice(0, 20), more.slice(0, 20), 'the first training round has the floor either way');
-  assert.notDeepEqual(firstOnly.slice(20), more.slice(20), 'the second trains on the schedule, not the floor');
-});

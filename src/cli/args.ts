@@ -36,13 +36,41 @@ function attachNegativeValues(argv: string[], options: OptionSpec): string[] {
   return out;
 }
 
+/** Edit distance of two short strings (insertions, deletions, substitutions, swaps of neighbours). */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The known flag a misspelt one most likely meant (at most two edits away, and closer than any other), or null. */
+export function closestFlag(flag: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  let tie = false;
+  for (const k of known) {
+    const dist = editDistance(flag, k);
+    if (dist < bestD) [best, bestD, tie] = [k, dist, false];
+    else if (dist === bestD) tie = true;
+  }
+  return best !== null && !tie && bestD <= Math.min(2, Math.floor(flag.length / 3)) ? best : null;
+}
+
 export function parse(command: string, argv: string[], options: OptionSpec, maxPositionals = 0): ParsedArgs {
   let parsed;
   try {
     parsed = parseArgs({ args: attachNegativeValues(argv, options), options, strict: true, allowPositionals: true });
   } catch (e) {
     // parseArgs messages are multi-line and mention internals; keep the first sentence.
-    const msg = (e as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, '');
+    let msg = (e as Error).message.split('\n')[0].replace(/\. To specify a positional.*$/, '');
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(msg);
+    const guess = unknown ? closestFlag(unknown[1], Object.keys(options)) : null;
+    if (guess) msg += `; did you mean --${guess}?`;
     throw new UsageError(`${command}: ${msg}`);
   }
   if (parsed.positionals.length > maxPositionals) {
@@ -81,6 +109,16 @@ export function choiceFlag<T extends string>(v: string | boolean | undefined, na
   if (v === undefined) return dflt;
   if (typeof v !== 'string' || !choices.includes(v as T)) throw new UsageError(`${who(command)}--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}`);
   return v as T;
+}
+
+/**
+ * Whether argv asks for help: null when not, false for `--help` (the short help), true for
+ * `--help all` (every option).
+ */
+export function helpAll(argv: readonly string[]): boolean | null {
+  const i = argv.findIndex((a) => a === '--help' || a === '-h');
+  if (i < 0) return null;
+  return argv[i + 1] === 'all';
 }
 
 /** "1 run", "3 runs". */

@@ -8,7 +8,7 @@ import { loadLatencyPredictor } from '../predictors/latency.js';
 import { readTransferModel } from './transfer-model.js';
 import { curvesSvg } from '../report/plots.js';
 import { simulateCheckpointed, CheckpointMismatchError } from '../search/checkpoint.js';
-import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs, fidelityOf } from '../search/options.js';
+import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs } from '../search/options.js';
 import { NB201_SIZE } from '../spaces/nb201/cell.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../data/nb101-pool.js';
 import { nb101SimBenchmark, nb201SimBenchmark, type SimBenchmark } from '../search/benchmark.js';
@@ -16,14 +16,36 @@ import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { lockOutput } from '../util/output-lock.js';
 import { dataFiles, provenance } from '../util/provenance.js';
-import { COMMON_OPTIONS, UsageError, intFlag, parse, plural } from './args.js';
+import { COMMON_OPTIONS, UsageError, helpAll, intFlag, parse, plural } from './args.js';
 import type { CliCommand } from './command.js';
 import { REAL_SEARCH_HELP, runRealSearchCli, type RealFlags } from './search-real.js';
 import { DataError } from '../util/errors.js';
 
-const HELP = `Usage: brp-nas search --dataset cifar10|cifar100|imagenet16 --strategy brp|gcn|rea|random [options]
+const USAGE = `Usage: brp-nas search --dataset cifar10|cifar100|imagenet16 --strategy brp|gcn|rea|random [options]
        brp-nas search --space nb101 [--pool FILE.csv] [--reveal val108_1run|test108_mean3] --strategy ... [options]
-       brp-nas search [--space nb201|nb101|darts] --strategy ... --budget N --trainer "CMD {arch}" --state DIR [--workers W]
+       brp-nas search [--space nb201|nb101|darts] --strategy ... --budget N --trainer "CMD {arch}" --state DIR`;
+
+/** `search --help`: what a first search needs, on one screen. */
+const HELP = `${USAGE}
+
+Simulates a search on a benchmark table, where training a model reveals its accuracy from the
+table, over --runs independent runs; reports the best trained model's test accuracy (the oracle
+view) and that of the model with the best validation accuracy (what a user would deploy), per
+step and at the budget. With --trainer or --queue the search trains its candidates for real.
+
+Common options:
+${searchOptionsHelp(true)}
+  --out FILE.json                 result file (default results/search/<name from the options>.json)
+  --json                          print the summary as one JSON object
+
+The defaults are the best settings measured (BENCHMARKS.md); Ctrl-C keeps the finished runs and
+the same command resumes. Every option (the reference's own selection, transfer, output and
+real-training options): brp-nas search --help all`;
+
+/** `search --help all`: every option. */
+const HELP_ALL = `Usage: brp-nas search --dataset cifar10|cifar100|imagenet16 --strategy brp|gcn|rea|random [options]
+       brp-nas search --space nb101 [--pool FILE.csv] [--reveal val108_1run|test108_mean3] --strategy ... [options]
+       brp-nas search [--space nb201|nb101|darts] --strategy ... --budget N --trainer "CMD {arch}" --state DIR
 
 Simulate a neural architecture search on a benchmark table. On NAS-Bench-201 (the default space),
 training a model reveals one seed's validation accuracy (a seeded draw). Reports, over --runs
@@ -90,11 +112,12 @@ export const searchCommand: CliCommand = {
   name: 'search',
   summary: 'BRP-NAS and baseline searches: simulated on NAS-Bench-201 or a NAS-Bench-101 pool, or training for real (--trainer, --queue)',
   async run(argv, io) {
-    const { values: v } = parse('search', argv, OPTIONS as never);
-    if (v.help) {
-      io.out(HELP);
+    const all = helpAll(argv);
+    if (all !== null) {
+      io.out(all ? HELP_ALL : HELP);
       return 0;
     }
+    const { values: v } = parse('search', argv, OPTIONS as never);
     let settings;
     try {
       if (typeof v.trainer === 'string' || typeof v.queue === 'string') {
@@ -180,7 +203,6 @@ export const searchCommand: CliCommand = {
             ...strategyKnobs(settings),
             constraint,
             transferBody,
-            fidelity: fidelityOf(settings),
             kernels: () => createKernels({ threads }),
             signal: interruptSignal,
           },
@@ -205,7 +227,7 @@ export const searchCommand: CliCommand = {
       };
       writeFileAtomic(out, JSON.stringify(full, null, 1));
       if (plot) {
-        writeFileAtomic(plot, await curvesSvg([{ name: `${strategy} (oracle)`, mean: result.curve_mean, se: result.curve_se }, { name: `${strategy} (selected by validation)`, mean: result.selected_curve_mean, se: result.selected_curve_se }], { title: space === 'nb201' ? `NAS-Bench-201 ${dataset}: ${strategy}, ${plural(result.runs, 'run')}` : `NAS-Bench-101 pool, ${dataset}: ${strategy}, ${plural(result.runs, 'run')}`, xLabel: result.fidelity ? `budget spent, in full trainings (the first ${result.fidelity.cost} on ${result.fidelity.cells} runs of ${result.fidelity.epochs} epochs)` : 'trained models', yLabel: space === 'nb201' ? 'test accuracy (%)' : `${dataset} (%)` }));
+        writeFileAtomic(plot, await curvesSvg([{ name: `${strategy} (oracle)`, mean: result.curve_mean, se: result.curve_se }, { name: `${strategy} (selected by validation)`, mean: result.selected_curve_mean, se: result.selected_curve_se }], { title: space === 'nb201' ? `NAS-Bench-201 ${dataset}: ${strategy}, ${plural(result.runs, 'run')}` : `NAS-Bench-101 pool, ${dataset}: ${strategy}, ${plural(result.runs, 'run')}`, xLabel: 'trained models', yLabel: space === 'nb201' ? 'test accuracy (%)' : `${dataset} (%)` }));
       }
     } finally {
       release();
@@ -227,7 +249,6 @@ export const searchCommand: CliCommand = {
       pool_size: result.pool_size,
       final_percentile_mean: result.final_percentile_mean,
       reached_global_best: result.reached_global_best,
-      ...(result.fidelity ? { fidelity: result.fidelity } : {}),
       per_run: result.per_run.map((r) => ({ selected: r.selected, best_found: r.best_found })),
       seconds: result.seconds,
       ...(result.latency ? { latency: result.latency } : {}),

@@ -21,7 +21,6 @@ import { pairHeadBackward, pairHeadParts } from '../nn/heads.js';
 import type { GraphSet } from '../nn/graphs.js';
 import type { Kernels } from '../nn/kernels.js';
 import { AdamW, type AdamWStep, EarlyStopping, cosineLr } from '../nn/optim.js';
-import { quantiles } from '../eval/metrics.js';
 import type { Rng } from '../util/rng.js';
 import { throwIfStopped, type StopSignal } from '../util/stop.js';
 
@@ -39,12 +38,6 @@ export interface BrpTrainConfig {
    * for large training sets of large graphs (DARTS). Unset = all, as the searches train.
    */
   modelsPerStep?: number;
-  /**
-   * Top-weighted pairs (issue 14): pair (a, b) weighs max(q_a, q_b)^topWeight, q a model's rank
-   * quantile among the training models (0 worst, 1 best), so the loss spends itself on ordering the
-   * good models, the part of the space a search keeps; unset or 0 = every pair alike (the reference).
-   */
-  topWeight?: number;
 }
 
 export const BRP_TRAIN_CONFIG: BrpTrainConfig = { steps: 150, lr: 3.5e-4, weightDecay: 5e-4, cosine: true, patience: 0 };
@@ -91,11 +84,9 @@ export class BinaryRelationPredictor {
    * One forward/backward over all ordered pairs of graphs `ids` with targets `y`; sets gradients
    * and returns the mean KL loss per pair. Training mode (dropout) when `rng` is given. With
    * `bodyBackward` false only the head's gradients are set (head-only warm-up). With `step`, the
-   * body applies that AdamW step to its fused weights itself (Gcn.backward). With `weights`
-   * ({ q: each model's quantile, power }), pair (a, b) weighs max(q_a, q_b)^power and the loss is the
-   * weighted mean.
+   * body applies that AdamW step to its fused weights itself (Gcn.backward).
    */
-  pairGradients(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, rng: Rng, bodyBackward = true, step?: AdamWStep, weights?: { q: ArrayLike<number>; power: number }): number {
+  pairGradients(set: GraphSet, ids: ArrayLike<number>, y: ArrayLike<number>, rng: Rng, bodyBackward = true, step?: AdamWStep): number {
     const n = ids.length;
     const H = this.config.hidden;
     if (n < 2) throw new Error('need at least 2 models to form pairs');
@@ -112,18 +103,10 @@ export class BinaryRelationPredictor {
     let db1 = 0;
     let loss = 0;
     const pairs = n * (n - 1);
-    // uniform pairs keep the plain 1 / pairs (bitwise as before); weighted ones are normalised to sum 1
-    let total = pairs;
-    if (weights) {
-      total = 0;
-      for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b) total += Math.max(weights.q[a], weights.q[b]) ** weights.power;
-      if (!(total > 0)) throw new Error('top-weighted pairs: every pair weighs 0');
-    }
+    const scale = 1 / pairs;
     for (let a = 0; a < n; a++) {
       for (let b = 0; b < n; b++) {
         if (a === b) continue;
-        const w = weights ? Math.max(weights.q[a], weights.q[b]) ** weights.power : 1;
-        const scale = w / total;
         const z0 = A0[a] + B0[b] + c0;
         const z1 = A1[a] + B1[b] + c1;
         const m = Math.max(z0, z1);
@@ -132,7 +115,7 @@ export class BinaryRelationPredictor {
         const lp1 = z1 - lse;
         const q0 = softTarget(y[a], y[b]);
         const q1 = 1 - q0;
-        loss += w * ((q0 > 0 ? q0 * (Math.log(q0) - lp0) : 0) + (q1 > 0 ? q1 * (Math.log(q1) - lp1) : 0));
+        loss += ((q0 > 0 ? q0 * (Math.log(q0) - lp0) : 0) + (q1 > 0 ? q1 * (Math.log(q1) - lp1) : 0));
         const d0 = (Math.exp(lp0) - q0) * scale;
         const d1 = (Math.exp(lp1) - q1) * scale;
         dA0[a] += d0;
@@ -145,7 +128,7 @@ export class BinaryRelationPredictor {
     }
     pairHeadBackward(this.model, E, n, { dA0, dA1, dB0, dB1, db0, db1 });
     if (bodyBackward) this.model.backward(step);
-    return loss / total;
+    return loss / pairs;
   }
 
   /**
@@ -183,10 +166,6 @@ export class BinaryRelationPredictor {
     const opt = new AdamW(this.kernels, { p: model.p, g: model.g, m: model.m, v: model.v, count: model.paramCount }, { lr: cfg.lr, weightDecay: cfg.weightDecay });
     const stopper = new EarlyStopping(cfg.patience);
     const unfused = model.unfusedRanges();
-    if (cfg.topWeight !== undefined && !(cfg.topWeight >= 0 && Number.isFinite(cfg.topWeight))) throw new Error(`topWeight must be a finite power >= 0, got ${cfg.topWeight}`);
-    // quantiles over all training models, so a step's random subset keeps their standing
-    const q = cfg.topWeight ? quantiles(Array.from(y)) : null;
-    const weightsOf = (idx: number[] | null) => (q ? { q: idx ? idx.map((i) => q[i]) : q, power: cfg.topWeight! } : undefined);
     let loss = NaN;
     let steps = 0;
     for (let s = 0; s < cfg.steps; s++) {
@@ -196,8 +175,8 @@ export class BinaryRelationPredictor {
       const step = opt.next();
       if (cfg.modelsPerStep !== undefined && cfg.modelsPerStep < ids.length) {
         const pick = rng.sample(Array.from({ length: ids.length }, (_, i) => i), cfg.modelsPerStep);
-        loss = this.pairGradients(set, pick.map((i) => ids[i]), pick.map((i) => y[i]), rng, true, step, weightsOf(pick));
-      } else loss = this.pairGradients(set, ids, y, rng, true, step, weightsOf(null));
+        loss = this.pairGradients(set, pick.map((i) => ids[i]), pick.map((i) => y[i]), rng, true, step);
+      } else loss = this.pairGradients(set, ids, y, rng, true, step);
       for (const [from, count] of unfused) opt.update(step, from, count);
       steps++;
       onStep?.(s, loss);

@@ -61,7 +61,7 @@ export async function curvesSvg(curves: Curve[], opts: { title: string; xLabel: 
   let hi = -Infinity;
   for (const c of curves) {
     for (let i = 0; i < c.mean.length; i++) {
-      // steps without a value (a search's budget spent on low-fidelity runs first) are not drawn
+      // steps without a value (results of older releases whose budget went to low-fidelity runs first) are not drawn
       if (!Number.isFinite(c.mean[i])) continue;
       const se = c.se ? c.se[i] : 0;
       rows.push({ x: i + 1, y: c.mean[i], lo: c.mean[i] - se, hi: c.mean[i] + se, series: c.name });

@@ -6,17 +6,15 @@
 
 import { createWasmKernels } from '../nn/kernels-wasm.js';
 import type { Kernels } from '../nn/kernels.js';
-import type { GraphSet } from '../nn/graphs.js';
 import { getSpace, type SpaceName } from '../spaces/registry.js';
 import { sampleDistinct } from '../spaces/space.js';
 import { allCodes, isValid, parseArch, vectorToArchString, vectorToCode, type Nb201Vector } from '../spaces/nb201/cell.js';
 import { Rng } from '../util/rng.js';
 import type { StopSignal } from '../util/stop.js';
-import { IterativePredictorSearch, type RankingLearner } from './iterative.js';
-import { BRP_LEARNER_DEFAULTS, BRP_PRETRAIN, BrpLearner, EnsembleLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
-import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type LocalBy, type Pretrain, type ScoreFeatures, type StrategyName, type WarmStart } from './options.js';
+import { IterativePredictorSearch } from './iterative.js';
+import { BRP_LEARNER_DEFAULTS, BrpLearner, GCN_LEARNER_DEFAULTS, GcnLearner, type BrpLearnerOptions, type GcnLearnerOptions } from './learners.js';
+import { SEARCH_DEFAULTS, STRATEGIES, defaultFirstRound, type StrategyName, type WarmStart } from './options.js';
 import { zeroCostScores } from './zero-cost.js';
-import { scoreFeatureGraphs } from './score-features.js';
 import { RandomSearch } from './random.js';
 import { REA_DEFAULTS, RegularizedEvolution } from './rea.js';
 import { enumerationDomain, listDomain, nb201Domain, type SearchDomain } from './domain.js';
@@ -55,22 +53,6 @@ export interface ArchSearchOptions {
   explore?: number;
   /** Predicted-best picks from the neighbours of this many best measured models (default SEARCH_DEFAULTS.local: 0, the whole ranking). */
   local?: number;
-  /** Mutations from those best models the local picks may be (default SEARCH_DEFAULTS.localRadius: 1). */
-  localRadius?: number;
-  /** How the local picks rank the measured models (default SEARCH_DEFAULTS.localBy: measured). */
-  localBy?: LocalBy;
-  /** Zero-cost score the BRP learns to rank by before its first round (default SEARCH_DEFAULTS.pretrain: none). */
-  pretrain?: Pretrain;
-  /**
-   * Low-fidelity results the BRP learns to rank before its first training round, as --pretrain's
-   * zero-cost scores (`--fidelity`): `cells` random candidates with a finite value, drawn with the
-   * learner's stream. The caller charges their cost to the budget.
-   */
-  lowFidelity?: { values: (id: number) => number; cells: number };
-  /** Zero-cost scores the predictors see as global-node features (default SEARCH_DEFAULTS.scoreFeatures: none). */
-  scoreFeatures?: ScoreFeatures;
-  /** Predictors trained side by side, candidates ranked by their mean rank (default SEARCH_DEFAULTS.ensemble: 1). */
-  ensemble?: number;
   brp?: Partial<BrpLearnerOptions>;
   gcn?: Partial<GcnLearnerOptions>;
   /** Body parameters to start the BRP from (a GCN latency predictor's, see latencyBody). */
@@ -99,58 +81,23 @@ export function createStrategy(opts: Omit<ArchSearchOptions, 'candidates' | 'see
   // a zero-cost score for the first round (the parameter count, the expected SynFlow)
   const warm = opts.warmStart ?? SEARCH_DEFAULTS.warmStart;
   const warmScores = warm !== 'random' ? (ids: Int32Array) => zeroCostScores(domain, warm, ids, opts.signal) : undefined;
-  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, localRadius: opts.localRadius ?? SEARCH_DEFAULTS.localRadius, localBy: opts.localBy ?? SEARCH_DEFAULTS.localBy, neighbours: domain.neighbours };
+  const iterative = { budget: opts.budget, rounds, classOf, exploitLastRound: opts.exploitLastRound, first, warmScores, explore: opts.explore ?? SEARCH_DEFAULTS.explore, local: opts.local ?? SEARCH_DEFAULTS.local, neighbours: domain.neighbours };
   const kernels = () => opts.kernels ?? createWasmKernels();
-  const members = opts.ensemble ?? SEARCH_DEFAULTS.ensemble;
-  if (!Number.isInteger(members) || members < 1) throw new Error(`ensemble must be an integer >= 1, got ${members}`);
-  /** One learner on the search's fork (as without an ensemble), or members on streams forked from it. */
-  const ensembleOf = (r: Rng, make: (r: Rng) => RankingLearner): RankingLearner => {
-    const own = r.fork();
-    if (members === 1) return make(own);
-    const streams = [own, ...Array.from({ length: members - 1 }, () => own.fork())];
-    return new EnsembleLearner(streams.map(make));
-  };
-  if (opts.lowFidelity && opts.strategy !== 'brp') throw new Error('lowFidelity applies to the brp strategy only');
-  const scoreFeatures = opts.scoreFeatures ?? SEARCH_DEFAULTS.scoreFeatures;
-  if (scoreFeatures !== 'none' && opts.strategy !== 'brp' && opts.strategy !== 'gcn') throw new Error('scoreFeatures applies to the predictor strategies (brp, gcn) only');
-  if (scoreFeatures !== 'none' && opts.transferBody) throw new Error('scoreFeatures adds input features that a transferred body has no weights for');
-  // the predictors' encodings, with the zero-cost scores on the global node when asked (built once)
-  let graphSet: GraphSet | undefined;
-  const graphs = () => (graphSet ??= scoreFeatureGraphs(domain, candidates, scoreFeatures, opts.signal));
+  // the predictors learn on their own stream, forked from the search's
+  const learnerRng = () => rng.fork();
+  const graphs = () => domain.graphs();
   switch (opts.strategy) {
     case 'random':
       return new RandomSearch(candidates, rng, classOf);
     case 'rea':
       return new RegularizedEvolution(candidates, rng, domain.neighbours, REA_DEFAULTS, classOf);
     case 'brp': {
-      // what the BRP learns to rank before its first training round: a zero-cost score of random
-      // candidates (--pretrain), or cheap low-fidelity runs of random candidates that have one (--fidelity)
-      const pretrainOn = opts.pretrain ?? SEARCH_DEFAULTS.pretrain;
-      const low = opts.lowFidelity;
-      if (low && pretrainOn !== 'none') throw new Error('lowFidelity and pretrain both pretrain the BRP: choose one');
-      let source: { pool: number[]; count: number; values: (ids: number[]) => number[] } | undefined;
-      if (pretrainOn !== 'none') source = { pool: Array.from(candidates), count: Math.min(BRP_PRETRAIN.models, candidates.length), values: (ids) => Array.from(zeroCostScores(domain, pretrainOn, ids, opts.signal)) };
-      if (low) {
-        const pool = Array.from(candidates).filter((id) => Number.isFinite(low.values(id)));
-        if (pool.length < low.cells) throw new Error(`only ${pool.length} candidates have a low-fidelity result, fewer than the ${low.cells} asked for`);
-        source = { pool, count: low.cells, values: (ids) => ids.map(low.values) };
-      }
-      let pretrain: BrpLearnerOptions['pretrain'];
-      if (source) {
-        const { pool, count, values } = source;
-        const sample = (r: Rng) => {
-          const ids = r.sample(pool, count);
-          return { ids, values: values(ids) };
-        };
-        pretrain = { sample, steps: BRP_PRETRAIN.steps, modelsPerStep: BRP_PRETRAIN.modelsPerStep };
-      }
       // rounds of another size (--first) train 3 steps per measured model: the default schedule's rate
-      const brpOpts = { ...BRP_LEARNER_DEFAULTS, ...(first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, ...(pretrain ? { pretrain } : {}), signal: opts.signal };
-      return new IterativePredictorSearch('brp', candidates, rng, ensembleOf(rng, (r) => new BrpLearner(kernels(), graphs(), r, brpOpts, opts.transferBody)), iterative);
+      const brpOpts = { ...BRP_LEARNER_DEFAULTS, ...(first !== undefined ? { stepsPerModel: BRP_LEARNER_DEFAULTS.stepsPerRound / 20 } : {}), ...opts.brp, signal: opts.signal };
+      return new IterativePredictorSearch('brp', candidates, rng, new BrpLearner(kernels(), graphs(), learnerRng(), brpOpts, opts.transferBody), iterative);
     }
     case 'gcn':
-      if ((opts.pretrain ?? 'none') !== 'none') throw new Error('pretrain applies to the brp strategy only');
-      return new IterativePredictorSearch('gcn', candidates, rng, ensembleOf(rng, (r) => new GcnLearner(kernels(), graphs(), r, { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal })), iterative);
+      return new IterativePredictorSearch('gcn', candidates, rng, new GcnLearner(kernels(), graphs(), learnerRng(), { ...GCN_LEARNER_DEFAULTS, ...opts.gcn, signal: opts.signal }), iterative);
     default:
       throw new Error(`unknown strategy ${JSON.stringify(opts.strategy)}; known: ${STRATEGIES.join(', ')}`);
   }

@@ -19,11 +19,6 @@ export interface SimBenchmark {
   reveal(id: number, rng: Rng): number;
   /** The value the report judges by (never shown to a strategy). */
   oracle(id: number): number;
-  /**
-   * What a cheap run of `epochs` epochs reveals of each id (NaN where the table has no such run),
-   * for `--fidelity`; absent where the table has no low-fidelity results.
-   */
-  lowFidelity?(epochs: number): (id: number) => number;
   /** Said in every result: which pool, which column is revealed, which is the oracle. */
   readonly describe: { space: string; pool: string; reveal: string; oracle: string; unit: '%' };
 }
@@ -64,12 +59,6 @@ export function nb101SimBenchmark(pool: Nb101Pool, column: Nb101RevealColumn): S
     candidates: Int32Array.from(rows.keys()),
     reveal: (id) => pct[id],
     oracle: (id) => pct[id],
-    lowFidelity(epochs) {
-      const low = pool.columns.get(`val${epochs}_1run`);
-      if (!low) throw new Error(`${pool.path}: no column val${epochs}_1run (low-fidelity runs of ${epochs} epochs)`);
-      const v = Float64Array.from(rows, (i) => low[i] * 100);
-      return (id) => v[id];
-    },
     describe: { space: 'nb101', pool: `${pool.path}: the ${rows.length} cells with ${column}`, reveal: `${column} (%)`, oracle: `${column} (%), the revealed value itself`, unit: '%' },
   };
 }

@@ -9,7 +9,7 @@ import { type RunResult, type SimulationOptions, type SimulationResult, simulate
 
 export class CheckpointMismatchError extends Error {}
 
-/** JSON writes NaN (a curve's steps before any full training, --fidelity) as null. */
+/** JSON writes NaN (a curve's steps without a value, in results of older releases) as null. */
 const nanFromJson = (x: number | null) => x ?? NaN;
 
 /** Runs saved under `key` at `path`; none if the file is missing (or, with `overwrite`, of other options). */

@@ -46,17 +46,6 @@ export interface IterativeOptions {
    * predictor), the global ranking only where those run out. The random share stays global.
    */
   local?: number;
-  /**
-   * How many mutations from those best models the local picks may be (default 1): at radius 2 a
-   * round can take two steps of a climb toward the best cell instead of one.
-   */
-  localRadius?: number;
-  /**
-   * Which measured models are the `local` best: by their measured values ('measured', default), or
-   * by the mean of their rank by value and their rank by the predictor's score ('blend'): one
-   * training seed's accuracy is noisy, and the predictor pools what similar cells measured.
-   */
-  localBy?: 'measured' | 'blend';
   neighbours?: (id: number) => number[];
 }
 
@@ -71,8 +60,6 @@ export class IterativePredictorSearch implements SearchStrategy {
   private pending = 0;
   private readonly perRound: number;
   private readonly candidates: Int32Array;
-  /** Index of each candidate in `candidates` (built once, when --local-by blend first needs it). */
-  private indexOf?: Map<number, number>;
   /** Seconds spent fitting and ranking. */
   modelSeconds = 0;
 
@@ -85,7 +72,6 @@ export class IterativePredictorSearch implements SearchStrategy {
   ) {
     if (opts.rounds < 1 || opts.budget < 2) throw new Error('iterative search needs rounds >= 1 and budget >= 2');
     if (opts.first !== undefined && (!Number.isInteger(opts.first) || opts.first < 1 || opts.first > opts.budget)) throw new Error(`the first round must have between 1 and ${opts.budget} models, got ${opts.first}`);
-    if (opts.localRadius !== undefined && !(Number.isInteger(opts.localRadius) && opts.localRadius >= 1)) throw new Error(`the local radius must be an integer >= 1, got ${opts.localRadius}`);
     if (opts.explore !== undefined && !(opts.explore >= 0 && opts.explore <= 1)) throw new Error(`explore must be a share between 0 and 1, got ${opts.explore}`);
     if (opts.first !== undefined && opts.rounds < 2 && opts.first < opts.budget) throw new Error('a first round smaller than the budget needs at least 2 rounds');
     this.candidates = Int32Array.from(candidates);
@@ -141,33 +127,9 @@ export class IterativePredictorSearch implements SearchStrategy {
       };
       if (this.round > 0 && this.opts.local && this.opts.neighbours) {
         // the neighbourhood of the best measured models first
-        let byMerit = Array.from(this.values.keys()).sort((a, b) => this.values[b] - this.values[a]);
-        // one training seed's value is noisy: 'blend' also asks the predictor, which pools similar
-        // cells; ties keep the measured order (the sort is stable)
-        if (this.opts.localBy === 'blend') {
-          this.indexOf ??= new Map(Array.from(this.candidates, (c, i) => [c, i]));
-          const qv = quantiles(this.values);
-          const qp = quantiles(this.codes.map((c) => scores[this.indexOf!.get(c) ?? -1] ?? -Infinity));
-          byMerit = byMerit.sort((a, b) => qv[b] + qp[b] - (qv[a] + qp[a]));
-        }
-        const best = byMerit.slice(0, this.opts.local);
-        // cells within `localRadius` mutations of them (breadth first; radius 1: their neighbours)
+        const best = Array.from(this.values.keys()).sort((a, b) => this.values[b] - this.values[a]).slice(0, this.opts.local);
         const near = new Set<number>();
-        let frontier = best.map((b) => this.codes[b]);
-        const seen = new Set<number>(frontier);
-        for (let r = 0; r < (this.opts.localRadius ?? 1); r++) {
-          const next: number[] = [];
-          for (const c of frontier) {
-            for (const n of this.opts.neighbours(c)) {
-              near.add(n);
-              if (!seen.has(n)) {
-                seen.add(n);
-                next.push(n);
-              }
-            }
-          }
-          frontier = next;
-        }
+        for (const b of best) for (const n of this.opts.neighbours(this.codes[b])) near.add(n);
         takeBest((c) => near.has(c));
       }
       takeBest(() => true);

@@ -44,32 +44,9 @@ export interface BrpLearnerOptions {
    * with --transfer; here full-pair steps). 0 = none.
    */
   warmupSteps?: number;
-  /**
-   * Before the first training round (round 1), learn to rank the models `sample` draws (with the learner's
-   * stream, so the search's own draws stay as without it) by their values (a zero-cost score: the
-   * reference's foresight warm-up), in `steps` steps of `modelsPerStep` random models.
-   */
-  pretrain?: { sample: (rng: Rng) => { ids: number[]; values: number[] }; steps: number; modelsPerStep: number };
-  /**
-   * Each training round at least this many steps (0: none): with rounds of 10 the first predictor
-   * round has 10 models and 3 per model would be 30 steps, too few for the predictor to leave its
-   * initialisation (BENCHMARKS.md, issue 14).
-   */
-  minSteps?: number;
-  /**
-   * The minSteps floor holds in training rounds 1..R only (0 or unset: every round): a probe on
-   * design data found 10 models undertrained after 30 steps, but 20 models' predicted top no better
-   * after 300 steps than after 60 (BENCHMARKS.md, issue 14).
-   */
-  minStepsRounds?: number;
-  /** Top-weighted pairs in the search's training rounds (BrpTrainConfig.topWeight; 0 or unset: uniform). */
-  topWeight?: number;
   /** Polled every training step; a stop throws InterruptedError. */
   signal?: StopSignal;
 }
-
-/** The pretraining of `--pretrain`: 1,000 random candidates, 300 steps of 64 models (all their pairs). */
-export const BRP_PRETRAIN = { models: 1000, steps: 300, modelsPerStep: 64 } as const;
 
 export const BRP_LEARNER_DEFAULTS: BrpLearnerOptions = {
   hidden: 600,
@@ -102,16 +79,10 @@ export class BrpLearner implements RankingLearner {
 
   fit(codes: number[], values: number[], round: number): void {
     // round 1 is the first training round (round 0 is random or zero-cost), the reference's iteration 0
-    const pre = this.opts.pretrain;
-    if (pre && round === 1) {
-      const { ids, values: v } = pre.sample(this.rng);
-      this.predictor.train(this.graphs, ids, scaleTargets(v, 'rank'), { ...this.opts.train, steps: pre.steps, modelsPerStep: pre.modelsPerStep }, this.rng, undefined, this.opts.signal);
-    }
     const targets = scaleTargets(values, this.opts.targets);
     if (round === 1 && (this.opts.warmupSteps ?? 0) > 0) this.predictor.warmUpHead(this.graphs, codes, targets, this.opts.warmupSteps!, this.opts.train.lr, this.rng, this.opts.signal);
-    const floor = (this.opts.minStepsRounds ?? 0) > 0 && round > this.opts.minStepsRounds! ? 0 : (this.opts.minSteps ?? 0);
-    const steps = Math.max(floor, this.opts.stepsPerModel !== undefined ? Math.round(this.opts.stepsPerModel * codes.length) : this.opts.stepsPerRound * round);
-    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps, topWeight: this.opts.topWeight }, this.rng, undefined, this.opts.signal);
+    const steps = this.opts.stepsPerModel !== undefined ? Math.round(this.opts.stepsPerModel * codes.length) : this.opts.stepsPerRound * round;
+    this.predictor.train(this.graphs, codes, targets, { ...this.opts.train, steps }, this.rng, undefined, this.opts.signal);
   }
 
   scores(candidates: Int32Array): Float64Array {
@@ -167,37 +138,5 @@ export class GcnLearner implements RankingLearner {
 
   scores(candidates: Int32Array): Float64Array {
     return this.regressor.predictNormalised(this.graphs, candidates, this.opts.signal);
-  }
-}
-
-/**
- * Several learners of one kind, trained on the same measured models from different initialisations
- * and random streams (a deep ensemble): a candidate's score is its mean normalised rank across the
- * members, so members whose raw scores differ in scale count alike. Averaging cuts the variance of
- * a predictor trained on a few dozen models; a candidate that only one member likes ranks lower.
- */
-export class EnsembleLearner implements RankingLearner {
-  constructor(readonly members: RankingLearner[]) {
-    if (members.length < 1) throw new Error('an ensemble needs at least one member');
-  }
-
-  fit(codes: number[], values: number[], round: number): void {
-    for (const m of this.members) m.fit(codes, values, round);
-  }
-
-  scores(candidates: Int32Array): Float64Array {
-    if (this.members.length === 1) return this.members[0].scores(candidates);
-    const n = candidates.length;
-    const out = new Float64Array(n);
-    for (const m of this.members) {
-      const r = ranks(m.scores(candidates));
-      for (let i = 0; i < n; i++) out[i] += r[i] / n;
-    }
-    for (let i = 0; i < n; i++) out[i] /= this.members.length;
-    return out;
-  }
-
-  dispose(): void {
-    for (const m of this.members) m.dispose?.();
   }
 }

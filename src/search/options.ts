@@ -13,9 +13,6 @@ export type SearchSpaceName = (typeof REAL_SEARCH_SPACES)[number];
 export const STRATEGIES = ['brp', 'gcn', 'rea', 'random'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
 export const TARGET_SCALINGS = ['rank', 'minmax'] as const;
-/** How --local ranks the measured models it searches near: by the value training revealed, or by that blended with the predictor's score. */
-export const LOCAL_BY = ['measured', 'blend'] as const;
-export type LocalBy = (typeof LOCAL_BY)[number];
 export type TargetScaling = (typeof TARGET_SCALINGS)[number];
 /** Zero-cost scores of an architecture (no training): the parameter count, the expected SynFlow (NB201). */
 export const ZERO_COST_SCORES = ['params', 'synflow'] as const;
@@ -23,24 +20,6 @@ export type ZeroCostName = (typeof ZERO_COST_SCORES)[number];
 /** How the first round of a predictor search is chosen: at random, or by a zero-cost score. */
 export const WARM_STARTS = ['random', ...ZERO_COST_SCORES] as const;
 export type WarmStart = (typeof WARM_STARTS)[number];
-/** What the BRP learns before its first round: nothing, or to rank candidates by a zero-cost score. */
-export const PRETRAINS = ['none', ...ZERO_COST_SCORES] as const;
-export type Pretrain = (typeof PRETRAINS)[number];
-/**
- * Zero-cost scores given to the predictors as input: each one's quantile among the candidates is a
- * feature of the graph's global node ('none': the graph alone).
- */
-export const SCORE_FEATURES = ['none', ...ZERO_COST_SCORES, 'params+synflow'] as const;
-export type ScoreFeatures = (typeof SCORE_FEATURES)[number];
-/**
- * Training epochs of a cheap, low-fidelity run whose results the BRP learns to rank before its first
- * round (NB101's pool has validation accuracies after 4, 12 and 36 of its 108 epochs); 'none': no
- * low-fidelity runs.
- */
-export const FIDELITIES = ['none', '4', '12', '36'] as const;
-export type Fidelity = (typeof FIDELITIES)[number];
-/** Epochs of a full NB101 training: a low-fidelity run of E epochs costs E / 108 of one. */
-export const FULL_FIDELITY_EPOCHS = 108;
 
 export const DATASET_ALIASES: Record<string, Nb201Dataset> = { cifar10: 'cifar10', 'cifar10-valid': 'cifar10', cifar100: 'cifar100', imagenet16: 'imagenet16', imagenet: 'imagenet16', 'imagenet16-120': 'imagenet16', 'ImageNet16-120': 'imagenet16' };
 
@@ -66,28 +45,8 @@ export interface SearchSettings {
   explore: number;
   /** Predicted-best picks from the neighbours of this many best measured models (brp, gcn; 0: from the whole ranking). */
   local: number;
-  /** How many mutations from those best models the local picks may be (brp, gcn; 1: their neighbours). */
-  localRadius: number;
-  /** How the local picks rank the measured models they start from (brp, gcn). */
-  localBy: LocalBy;
-  /** Zero-cost score the BRP learns to rank by before its first round (brp; 'none': start untrained). */
-  pretrain: Pretrain;
-  /** Predictors trained side by side from different initialisations; candidates ranked by their mean rank (brp, gcn; 1: one predictor). */
-  ensemble: number;
-  /** Zero-cost scores the predictors see as a feature of the global node (brp, gcn; 'none': none). */
-  scoreFeatures: ScoreFeatures;
-  /** Epochs of the low-fidelity runs the BRP pretrains on (brp, nb101 simulations; 'none': none). */
-  fidelity: Fidelity;
-  /** Budget spent on those runs, in full trainings (cells = cost x 108 / epochs). */
-  fidelityCost: number;
   /** How the BRP scales measured accuracies before its soft pair targets. */
   targets: TargetScaling;
-  /** Each BRP training round at least this many steps (brp; 0: the schedule alone). */
-  minSteps: number;
-  /** The --min-steps floor applies to the first R training rounds only (brp; 0: every round). */
-  minStepsRounds: number;
-  /** Top-weighted pairs in the BRP's training: pair weight max(q_a, q_b)^P over rank quantiles (brp; 0: uniform). */
-  topWeight: number;
   /** The reference's half-random last round instead of an all-exploit one (brp, gcn). */
   referenceSelection: boolean;
   /** Head-only warm-up steps after --transfer (brp). */
@@ -122,6 +81,8 @@ export interface SearchOptionDef {
    * after results were made, so those results (made with the baseline) stay valid.
    */
   keyWhenSet?: true;
+  /** Shown in the short help (`search --help`); the rest only in `search --help all`. */
+  common?: true;
   help: string;
 }
 
@@ -143,18 +104,8 @@ export const SEARCH_BASELINE: OptionValues = {
   first: null,
   warmStart: 'random',
   explore: 0.5,
-  pretrain: 'none',
-  ensemble: 1,
-  scoreFeatures: 'none',
-  fidelity: 'none',
-  fidelityCost: 10,
   local: 0,
-  localRadius: 1,
-  localBy: 'measured',
   targets: 'rank',
-  topWeight: 0,
-  minSteps: 0,
-  minStepsRounds: 0,
   referenceSelection: false,
   warmup: 0,
   transfer: null,
@@ -177,36 +128,26 @@ export function defaultFirstRound(budget: number, rounds: number): number {
 }
 
 export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
-  { key: 'space', flag: 'space', kind: 'choice', choices: SEARCH_SPACES, appliesTo: 'all', help: 'search space (default nb201)' },
-  { key: 'dataset', flag: 'dataset', kind: 'choice', choices: NB201_DATASETS, appliesTo: 'all', spaces: ['nb201'], help: 'NB201 dataset (required on nb201)' },
+  { key: 'space', common: true, flag: 'space', kind: 'choice', choices: SEARCH_SPACES, appliesTo: 'all', help: 'search space (default nb201)' },
+  { key: 'dataset', common: true, flag: 'dataset', kind: 'choice', choices: NB201_DATASETS, appliesTo: 'all', spaces: ['nb201'], help: 'NB201 dataset (required on nb201)' },
   { key: 'pool', flag: 'pool', kind: 'path', value: 'FILE.csv', appliesTo: 'all', spaces: ['nb101'], tag: (v: string) => `pool-${base(v)}`, help: "NB101 pool table with the columns of nb101-cells.csv (default: the data's)" },
   { key: 'reveal', flag: 'reveal', kind: 'choice', choices: NB101_REVEAL_COLUMNS, appliesTo: 'all', spaces: ['nb101'], help: 'NB101 column training reveals, and the report judges by (default val108_1run)' },
-  { key: 'strategy', flag: 'strategy', kind: 'choice', choices: STRATEGIES, appliesTo: 'all', help: 'brp: binary relation predictor with iterative selection; gcn: the same with a GCN regressor; rea: regularised evolution; random (required)' },
-  { key: 'budget', flag: 'budget', kind: 'int', min: 2, max: 1e6, appliesTo: 'all', tag: (v: number) => `b${v}`, help: 'models trained per run' },
+  { key: 'strategy', common: true, flag: 'strategy', kind: 'choice', choices: STRATEGIES, appliesTo: 'all', help: 'brp: binary relation predictor with iterative selection; gcn: the same with a GCN regressor; rea: regularised evolution; random (required)' },
+  { key: 'budget', common: true, flag: 'budget', kind: 'int', min: 2, max: 1e6, appliesTo: 'all', tag: (v: number) => `b${v}`, help: 'models trained per run' },
   // not in names or keys: run r is the same in a search of any length, so more runs extend a result
-  { key: 'runs', flag: 'runs', kind: 'int', min: 1, max: 100000, appliesTo: 'all', help: 'independent runs (more runs extend an earlier result)' },
-  { key: 'seed', flag: 'seed', kind: 'int', min: 0, max: 2 ** 32 - 1, appliesTo: 'all', tag: (v: number) => `seed${v}`, help: 'seed of the first run (the others derive from it)' },
+  { key: 'runs', common: true, flag: 'runs', kind: 'int', min: 1, max: 100000, appliesTo: 'all', help: 'independent runs (more runs extend an earlier result)' },
+  { key: 'seed', common: true, flag: 'seed', kind: 'int', min: 0, max: 2 ** 32 - 1, appliesTo: 'all', tag: (v: number) => `seed${v}`, help: 'seed of the first run (the others derive from it)' },
   { key: 'rounds', flag: 'rounds', kind: 'int', min: 1, max: 1000, appliesTo: PREDICTOR, tag: (v: number) => `rounds${v}`, help: 'rounds of the iterative data selection' },
   { key: 'first', flag: 'first', kind: 'int', value: 'N|auto', min: 1, max: 1e6, auto: true, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number | null) => (v === null ? 'firstauto' : `first${v}`), help: 'models in the first round, at most the budget; the rest share the other rounds, the BRP trained 3 steps per measured model (auto: budget / rounds each, on the reference schedule of 60 steps times the round)' },
   { key: 'warmStart', flag: 'warm-start', kind: 'choice', choices: WARM_STARTS, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `warm-${v}`, help: "how the first round is chosen: random, or by a zero-cost score in a predictor's place, params or synflow (nb201 only): half the highest-scoring, half at random from the better half" },
   { key: 'explore', flag: 'explore', kind: 'num', value: 'F', min: 0, max: 1, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `explore${v}`, help: "share of each round after the first (but the last) proposed at random from the top 1/2^round of the ranking, the rest the predicted best (the reference: 0.5)" },
   { key: 'local', flag: 'local', kind: 'int', value: 'K', min: 0, max: 1000, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `local${v}`, help: 'take each round\'s predicted-best picks from the cells one mutation away from the K best measured so far (0: from the whole ranking); the random share stays global' },
-  { key: 'localRadius', flag: 'local-radius', kind: 'int', value: 'R', min: 1, max: 3, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `radius${v}`, help: 'with --local K: the predicted-best picks may be up to R mutations from the K best measured (1: their neighbours; 2: a round can take two steps toward the best cell)' },
-  { key: 'localBy', flag: 'local-by', kind: 'choice', choices: LOCAL_BY, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `localby-${v}`, help: "with --local K: which measured models are the K best: by the value training revealed (measured), or by the mean of its rank and the predictor's rank among the measured (blend: one training seed's accuracy is noisy, the predictor smooths over similar cells)" },
-  { key: 'pretrain', flag: 'pretrain', kind: 'choice', choices: PRETRAINS, appliesTo: ['brp'], keyWhenSet: true, tag: (v: string) => `pretrain-${v}`, help: "before its first training round the BRP learns to rank 1,000 random candidates by a zero-cost score (the reference's foresight warm-up): none, params, or synflow (nb201 only)" },
-  { key: 'ensemble', flag: 'ensemble', kind: 'int', value: 'M', min: 1, max: 16, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: number) => `ens${v}`, help: 'train M predictors side by side from different initialisations and rank candidates by their mean rank (a deep ensemble: M times the training time)' },
-  { key: 'scoreFeatures', flag: 'score-features', kind: 'choice', value: 'SCORES', choices: SCORE_FEATURES, appliesTo: PREDICTOR, keyWhenSet: true, tag: (v: string) => `zcf-${v}`, help: "give the predictors zero-cost scores as input: each score's quantile among the candidates is a feature of the graph's global node; params, synflow (nb201 only) or params+synflow" },
-  { key: 'fidelity', flag: 'fidelity', kind: 'choice', value: 'EPOCHS', choices: FIDELITIES, appliesTo: ['brp'], spaces: ['nb101'], keyWhenSet: true, tag: (v: string) => `fid${v}`, help: 'before its first training round the BRP learns to rank cheap runs of this many epochs (4, 12 or 36 of 108) of random pool cells; they cost --fidelity-cost of the budget (simulations on the NB101 pool)' },
-  { key: 'fidelityCost', flag: 'fidelity-cost', kind: 'int', value: 'N', min: 1, max: 1e6, appliesTo: ['brp'], spaces: ['nb101'], keyWhenSet: true, tag: (v: number) => `fidcost${v}`, help: 'full trainings of the budget spent on the --fidelity runs (10: 90 runs of 12 epochs, or 30 of 36)' },
   { key: 'targets', flag: 'targets', kind: 'choice', choices: TARGET_SCALINGS, appliesTo: ['brp'], tag: (v: string) => v, help: "scaling of accuracies before the soft pair targets (minmax: the reference's)" },
-  { key: 'minSteps', flag: 'min-steps', kind: 'int', value: 'N', min: 0, max: 100000, appliesTo: ['brp'], keyWhenSet: true, tag: (v: number) => `minsteps${v}`, help: 'train the BRP at least N steps in every round (0: the schedule alone, 3 per measured model with --first, which gives the first predictor round of 10 models 30 steps)' },
-  { key: 'minStepsRounds', flag: 'min-steps-rounds', kind: 'int', value: 'R', min: 0, max: 1000, appliesTo: ['brp'], keyWhenSet: true, tag: (v: number) => `msr${v}`, help: 'with --min-steps N: the floor holds in the first R training rounds only, the later ones train on the schedule (0: every round)' },
-  { key: 'topWeight', flag: 'top-weight', kind: 'num', value: 'P', min: 0, max: 16, appliesTo: ['brp'], keyWhenSet: true, tag: (v: number) => `topw${v}`, help: "weigh the BRP's training pair (a, b) by max(q_a, q_b)^P, q a model's rank quantile among the measured (1 = best), so training spends itself on ordering the good models (0: all pairs alike, the reference)" },
   { key: 'referenceSelection', flag: 'reference-selection', kind: 'bool', appliesTo: PREDICTOR, tag: () => 'refsel', help: "the reference's half-random last round" },
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
   { key: 'warmup', flag: 'warmup', kind: 'int', min: 0, max: 100000, appliesTo: ['brp'], spaces: ['nb201'], tag: (v: number) => `warmup${v}`, help: 'head-only warm-up steps after --transfer' },
-  { key: 'latLimitMs', flag: 'lat-limit', kind: 'num', value: 'MS', min: 0, appliesTo: 'all', tag: (v: number) => `lat${v}`, help: 'latency limit in ms: candidates a --latency-model predicts within it; with --trainer, also what the trainer measured (latency_ms)' },
-  { key: 'latencyModel', flag: 'latency-model', kind: 'path', value: 'MODEL', appliesTo: 'all', spaces: ['nb201'], tag: (v: string) => base(v), help: 'latency predictor that enforces --lat-limit' },
+  { key: 'latLimitMs', common: true, flag: 'lat-limit', kind: 'num', value: 'MS', min: 0, appliesTo: 'all', tag: (v: number) => `lat${v}`, help: 'latency limit in ms: candidates a --latency-model predicts within it; with --trainer, also what the trainer measured (latency_ms)' },
+  { key: 'latencyModel', common: true, flag: 'latency-model', kind: 'path', value: 'MODEL', appliesTo: 'all', spaces: ['nb201'], tag: (v: string) => base(v), help: 'latency predictor that enforces --lat-limit' },
 ];
 
 /**
@@ -282,24 +223,12 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (mode === 'real' && values.runs !== undefined && out.runs !== 1) fail('a search with --trainer is one run (--runs 1)');
   if (mode === 'real') out.runs = 1;
   if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
-  for (const [flag, v] of [['warm-start', out.warmStart], ['pretrain', out.pretrain], ['score-features', out.scoreFeatures]] as const) if (v.includes('synflow') && space !== 'nb201') fail(`--${flag} ${v}: only nb201 has a SynFlow score; use params`);
-  if (out.scoreFeatures !== 'none' && out.transfer !== null) fail('--score-features adds input features that a transferred latency body has no weights for: choose one of --score-features and --transfer');
-  if (out.localBy !== 'measured' && out.local === 0) fail('--local-by sets which measured models --local searches near: it needs --local K of 1 or more');
-  if (out.localRadius !== 1 && out.local === 0) fail('--local-radius sets how far from the best measured models --local picks: it needs --local K of 1 or more');
-  if (out.minStepsRounds > 0 && out.minSteps === 0) fail('--min-steps-rounds limits the --min-steps floor to the first rounds: it needs --min-steps N of 1 or more');
+  if (out.warmStart === 'synflow' && space !== 'nb201') fail('--warm-start synflow: only nb201 has a SynFlow score; use params');
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
-  if (values['fidelity-cost'] !== undefined && out.fidelity === 'none') fail('--fidelity-cost is the budget of the --fidelity runs: it needs --fidelity EPOCHS');
-  if (out.fidelity !== 'none') {
-    if (mode === 'real') fail('--fidelity reads low-fidelity results from the NB101 pool table: a simulation only (a trainer would have to train for fewer epochs)');
-    if (out.pretrain !== 'none') fail('--fidelity and --pretrain both pretrain the BRP: choose one');
-    if (out.budget - out.fidelityCost < 2) fail(`--fidelity-cost ${out.fidelityCost} leaves fewer than 2 full trainings of the budget ${out.budget}`);
-  }
-  // the models the search trains: the budget, less what --fidelity's cheap runs cost
-  const trained = out.fidelity === 'none' ? out.budget : out.budget - out.fidelityCost;
   // the default first round shrinks to a small budget; one asked for does not
-  if (values.first === undefined) out.first = defaultFirstRound(trained, out.rounds);
-  if (out.first !== null && out.first > trained) fail(out.fidelity === 'none' ? `--first ${out.first} is more than the budget (${out.budget})` : `--first ${out.first} is more than the budget left after --fidelity-cost (${trained})`);
-  if (out.first !== null && out.first < trained && out.rounds < 2) fail('--first needs --rounds 2 or more (the rest of the budget goes to the later rounds)');
+  if (values.first === undefined) out.first = defaultFirstRound(out.budget, out.rounds);
+  if (out.first !== null && out.first > out.budget) fail(`--first ${out.first} is more than the budget (${out.budget})`);
+  if (out.first !== null && out.first < out.budget && out.rounds < 2) fail('--first needs --rounds 2 or more (the rest of the budget goes to the later rounds)');
   return out;
 }
 
@@ -333,13 +262,8 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; localRadius: number; localBy: LocalBy; pretrain: Pretrain; ensemble: number; scoreFeatures: ScoreFeatures; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number; topWeight: number; minSteps: number; minStepsRounds: number } } {
-  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, localRadius: s.localRadius, localBy: s.localBy, pretrain: s.pretrain, ensemble: s.ensemble, scoreFeatures: s.scoreFeatures, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup, topWeight: s.topWeight, minSteps: s.minSteps, minStepsRounds: s.minStepsRounds } };
-}
-
-/** The low-fidelity stage a simulation runs before the search (null: none): epochs per run, cost in full trainings. */
-export function fidelityOf(s: SearchSettings): { epochs: number; cost: number } | null {
-  return s.fidelity === 'none' ? null : { epochs: Number(s.fidelity), cost: s.fidelityCost };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
 }
 
 /**
@@ -358,14 +282,27 @@ export function searchResultName(s: SearchSettings): string {
   return parts.join('-');
 }
 
-/** The options part of the search usage text. */
-export function searchOptionsHelp(): string {
-  return SEARCH_OPTIONS.map((d) => {
+/** The options part of the search usage text: every option, or (`common`) the short help's. */
+export function searchOptionsHelp(common = false): string {
+  return SEARCH_OPTIONS.filter((d) => !common || d.common).map((d) => {
     const dflt = (SEARCH_DEFAULTS as Record<string, unknown>)[d.key];
     const val = d.kind === 'bool' ? '' : ` ${d.value ?? (d.choices ? d.choices.join('|') : 'N')}`;
     const scope = (d.appliesTo === 'all' ? '' : ` [${d.appliesTo.join(', ')}]`) + (d.spaces ? ` [${d.spaces.join(', ')}]` : '');
     const def = dflt === undefined || dflt === null || dflt === false ? '' : ` (default ${dflt})`;
     const head = `  --${d.flag}${val}`;
-    return (head.length < 34 ? head.padEnd(34) : `${head}\n${' '.repeat(34)}`) + `${d.help}${def}${scope}`;
+    return (head.length < 34 ? head.padEnd(34) : `${head}\n${' '.repeat(34)}`) + wrap(`${d.help}${def}${scope}`, 100 - 34).join(`\n${' '.repeat(34)}`);
   }).join('\n');
+}
+
+/** Words in lines of at most `width` characters (a longer word keeps a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  return [...lines, line];
 }

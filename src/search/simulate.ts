@@ -11,7 +11,7 @@ import { Rng } from '../util/rng.js';
 import { createStrategy } from './arch-search.js';
 import type { SimBenchmark } from './benchmark.js';
 import type { BrpLearnerOptions, GcnLearnerOptions } from './learners.js';
-import { FULL_FIDELITY_EPOCHS, type LocalBy, type Pretrain, type ScoreFeatures, type StrategyName, type WarmStart } from './options.js';
+import type { StrategyName, WarmStart } from './options.js';
 
 export { STRATEGIES, type StrategyName } from './options.js';
 
@@ -29,13 +29,6 @@ export interface SimulationOptions {
   gcn?: Partial<GcnLearnerOptions>;
   /** Body parameters to start the BRP predictor from (transfer from a latency predictor). */
   transferBody?: Float32Array;
-  /**
-   * Low-fidelity runs before the search (brp, `--fidelity`): cost x 108 / epochs random candidates
-   * trained for `epochs` epochs, which the BRP learns to rank before its first round. They cost
-   * `cost` of the budget: the search trains budget - cost models, and the curves count the cost
-   * (their first `cost` steps, before any full training, are NaN).
-   */
-  fidelity?: { epochs: number; cost: number } | null;
   /** Propose one cell per isomorphism class, in every strategy (default true). */
   dedupe?: boolean;
   /** Predictor searches take all last-round picks from the predicted best (default true). */
@@ -45,11 +38,6 @@ export interface SimulationOptions {
   warmStart?: WarmStart;
   explore?: number;
   local?: number;
-  localRadius?: number;
-  localBy?: LocalBy;
-  pretrain?: Pretrain;
-  ensemble?: number;
-  scoreFeatures?: ScoreFeatures;
   /** Latency constraint: predicted seconds per id (candidates need pred <= limit), true seconds per id (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };
   onRun?: (run: number, result: RunResult) => void;
@@ -103,8 +91,6 @@ export interface SimulationResult {
   /** Wall time of each run (seconds). */
   run_seconds: number[];
   latency?: { limit_ms: number; feasible_candidates: number; selected_truly_feasible_share: number | null };
-  /** The low-fidelity runs before each search (`--fidelity`): their epochs, number and cost in full trainings (the curves' first `cost` steps). */
-  fidelity?: { epochs: number; cells: number; cost: number };
   /** Per run: the validation-selected and the best-found architecture, and everything trained. */
   per_run: RunDetail[];
   interrupted?: boolean;
@@ -168,15 +154,6 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
   for (const v of poolValues) globalBest = Math.max(globalBest, v);
   const percentile = (v: number) => percentileOf(poolValues, v);
 
-  // --fidelity: the cheap runs' results and cost (the search trains the rest of the budget)
-  let lowFidelity: { values: (id: number) => number; cells: number } | undefined;
-  const offset = opts.fidelity ? opts.fidelity.cost : 0;
-  if (opts.fidelity) {
-    const { epochs, cost } = opts.fidelity;
-    if (!benchmark.lowFidelity) throw new Error(`--fidelity: ${benchmark.describe.pool} has no low-fidelity results`);
-    if (!Number.isInteger(cost) || cost < 1 || budget - cost < 2) throw new Error(`fidelity cost must be an integer from 1 to the budget - 2, got ${cost}`);
-    lowFidelity = { values: benchmark.lowFidelity(epochs), cells: Math.floor((cost * FULL_FIDELITY_EPOCHS) / epochs) };
-  }
   const needsKernels = opts.strategy === 'brp' || opts.strategy === 'gcn';
   const kernels = needsKernels ? (opts.kernels ?? (() => { throw new Error('kernels factory required'); }))() : null;
   const master = new Rng(opts.seed);
@@ -196,11 +173,10 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
         break;
       }
       const mark = kernels?.heap.mark();
-      const strategy = createStrategy({ ...opts, budget: budget - offset, lowFidelity, kernels: kernels ?? undefined }, benchmark.domain, candidates, rng);
-      const bestTest = new Float64Array(budget).fill(NaN, 0, offset);
-      const selectedTest = new Float64Array(budget).fill(NaN, 0, offset);
-      // the low-fidelity runs spent the first `offset` steps of the budget
-      let n = offset;
+      const strategy = createStrategy({ ...opts, budget, kernels: kernels ?? undefined }, benchmark.domain, candidates, rng);
+      const bestTest = new Float64Array(budget);
+      const selectedTest = new Float64Array(budget);
+      let n = 0;
       let best = -Infinity;
       let bestVal = -Infinity;
       let selTest = NaN;
@@ -277,7 +253,6 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
     curve_se: curve.map((x) => x[1]),
     selected_curve_mean: scurve.map((x) => x[0]),
     selected_curve_se: scurve.map((x) => x[1]),
-    ...(lowFidelity ? { fidelity: { epochs: opts.fidelity!.epochs, cells: lowFidelity.cells, cost: offset } } : {}),
     reached_global_best: { runs: reachedRuns.length, mean_models: reachedRuns.length ? reachedRuns.reduce((a, x) => a + x.reachedGlobalBestAt!, 0) / reachedRuns.length : null },
     run_seconds: runs.map((x) => x.seconds),
     per_run: runs.map((x) => runDetail(x, (c) => benchmark.oracle(c), (c) => benchmark.domain.format(c), percentile)),

@@ -2,7 +2,7 @@
 // redis-server for the queue tests), builds, and runs node's test runner over dist/test/. The browser-measurement test needs Chromium: Debian's package
 // is installed here when missing and this user is root (as CI runs); otherwise the run stops at once
 // with the command to run, instead of failing one test after minutes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -38,5 +38,25 @@ ensureChromium();
 ensureRedis();
 const build = sh(process.execPath, [join(root, 'scripts/build.mjs')]);
 if (build.status !== 0) process.exit(build.status ?? 1);
-const t = sh(process.execPath, ['--test', '--test-concurrency=2', 'dist/test/']);
-process.exit(t.status ?? 1);
+// the runner's TAP goes through as it comes; the failed tests are named at the end, just before the
+// runner's own closing summary (which stays last), so a failure in a thousand lines is found at once
+const failed = [];
+const summary = [];
+let pending = '';
+const line = (l) => {
+  if (/^not ok \d+ - /.test(l)) failed.push(l.replace(/^not ok \d+ - /, ''));
+  if (summary.length || /^# tests \d+/.test(l)) summary.push(l);
+  else process.stdout.write(l + '\n');
+};
+const child = spawn(process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=2', 'dist/test/'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+child.stdout.on('data', (chunk) => {
+  const lines = (pending + chunk).split('\n');
+  pending = lines.pop();
+  lines.forEach(line);
+});
+child.on('close', (code) => {
+  if (pending) line(pending);
+  if (failed.length) process.stdout.write(`# npm test: ${failed.length} failed:\n${failed.map((f) => `#   - ${f}`).join('\n')}\n`);
+  process.stdout.write(summary.map((l) => l + '\n').join(''));
+  process.exit(code ?? 1);
+});

@@ -1,8 +1,8 @@
 // Sample-efficiency table of saved search results (bench/search.ts writes them): per result file,
 // the oracle mean (best test accuracy among the trained models) at several budgets, the
 // validation-selected mean at the same budgets, the runs that reached the best cell and after how many
-// models on average and in the median run, and the commit the result names. A result that spent
-// part of its budget on low-fidelity runs (--fidelity) has no value before them: '-'. Reads only;
+// models on average and in the median run, and the commit the result names. A result of an older release
+// that spent part of its budget on low-fidelity runs has no value before them: '-'. Reads only;
 // prints markdown.
 //   node dist/bench/search-summary.js [--at 20,30,50,100] FILE.json [FILE.json ...]
 import { readFileSync } from 'node:fs';

@@ -7,7 +7,7 @@
 // interrupted bench resumes. Prints a markdown table and writes one curve plot per dataset.
 //   node dist/bench/search.js [--space nb201|nb101] [--datasets cifar10,cifar100,imagenet16 | val108_1run,test108_mean3] [--strategies brp,gcn,rea,random]
 //                             [--runs 25] [--budget 100] [--seed 0] [--threads 2]
-//                             [any strategy option of `brp-nas search`: --rounds, --first, --warm-start, --explore, --local, --pretrain,
+//                             [any strategy option of `brp-nas search`: --rounds, --first, --warm-start, --explore, --local,
 //                              --reference-selection, --targets, --transfer MODEL --warmup N; each applies to the strategies it means something for]
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

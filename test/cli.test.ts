@@ -196,3 +196,30 @@ test('search --help fits a screen and names --help all; --help all lists every o
   const far = await cli(['search', '--frobnicate', '1']);
   assert.doesNotMatch(far.err, /did you mean/);
 });
+
+test('system errors read as words: a file given as --dir, a port in use, a path through a file', async () => {
+  const { createServer } = await import('node:net');
+  const { describeSystemError } = await import('../src/util/system-error.js');
+  const dir = mkdtempSync(join(tmpdir(), 'brp-syserr-'));
+  const server = createServer();
+  try {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const asDir = cli(['lab', '--dir', file]);
+    assert.equal(asDir.code, 2);
+    assert.match(asDir.err, /--dir .*a-file is a file; give a directory/);
+    const through = cli(['lab', '--dir', join(file, 'sub')]);
+    assert.equal(through.code, 1);
+    assert.match(through.err, /a-file\/sub\/devices: a part of this path is a file, not a directory/);
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as { port: number }).port;
+    const busy = cli(['lab', '--dir', join(dir, 'lab'), '--port', String(port)]);
+    assert.equal(busy.code, 1);
+    assert.match(busy.err, new RegExp(`port ${port} on 127.0.0.1 is already in use by another program: choose another with --port`));
+    assert.doesNotMatch(busy.err + through.err, /EADDRINUSE|ENOTDIR/);
+    assert.equal(describeSystemError(new Error('plain')), null);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -48,3 +48,22 @@ test('permutation and sample are proper', () => {
   assert.throws(() => r.sample([1, 2], 3), /cannot sample/);
   assert.throws(() => new Rng(NaN), /finite/);
 });
+
+test('progress: time left from this process\'s rate, durations in words, values without float noise', async () => {
+  const { Eta, formatDuration, roundForDisplay } = await import('../src/util/eta.js');
+  assert.equal(formatDuration(45.4), '45 s');
+  assert.equal(formatDuration(200), '3 min 20 s');
+  assert.equal(formatDuration(3 * 3600 + 5 * 60), '3 h 05 min');
+  // 10 steps, 4 done by an earlier process; this one did 2 in 30 s: 4 more at 15 s each
+  const eta = new Eta(10, 4, 1000);
+  assert.equal(eta.secondsLeft(4, 5000), null);
+  assert.equal(eta.text(4, 5000), '');
+  assert.equal(eta.secondsLeft(6, 31_000), 60);
+  assert.equal(eta.text(6, 31_000), 'about 1 min 00 s left');
+  assert.equal(eta.text(10, 40_000), '');
+  assert.equal(eta.text(9, 40_000), 'about 8 s left');
+  assert.equal(new Eta(1000, 0, 0).text(999, 999), '', 'under a second left says nothing');
+  assert.equal(roundForDisplay(70.36000004882813), '70.36');
+  assert.equal(roundForDisplay(0.912345678), '0.912346');
+  assert.equal(roundForDisplay(NaN), 'NaN');
+});

@@ -129,6 +129,19 @@ test('contract: search --trainer table:nb201 (brp, budget 40, seed 1, 2 workers)
     assert.equal(typeof saved.provenance.commit, 'string');
     assert.ok(saved.data.files.length > 0 && saved.data.files.every((f: { bytes: number }) => f.bytes > 0));
     assert.deepEqual(saved.candidates.map((c: { arch: string }) => c.arch), JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')).per_run[0].trained);
+    // the same command on the finished search answers from its result: the same JSON (seconds as
+    // recorded), result.json untouched, the journal not replayed
+    const before = readFileSync(join(dir, 'state/result.json'), 'utf8');
+    const again = cli([...common, '--trainer', 'table:nb201', '--workers', '2', '--state', join(dir, 'state'), '--json']);
+    assert.equal(again.code, 0, again.err);
+    assert.deepEqual(JSON.parse(again.out), real);
+    assert.match(again.err, /holds a finished search with these options/);
+    assert.doesNotMatch(again.err, /resuming/);
+    assert.equal(readFileSync(join(dir, 'state/result.json'), 'utf8'), before);
+    // other options are another search: refused by the journal, not answered from the result
+    const other = cli(['search', '--space', 'nb201', '--dataset', 'cifar100', '--strategy', 'brp', '--budget', '41', '--runs', '1', '--seed', '1', '--trainer', 'table:nb201', '--state', join(dir, 'state'), '--json', '--quiet']);
+    assert.notEqual(other.code, 0);
+    assert.doesNotMatch(other.err, /holds a finished search/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import QRCode from 'qrcode';
 import { startLab } from '../lab/lab-server.js';
@@ -45,6 +46,7 @@ export const labCommand: CliCommand = {
       return 0;
     }
     if (typeof v.dir !== 'string') throw new UsageError('lab: --dir DIR is required (datasets, models and the device registry go there)');
+    if (existsSync(v.dir) && !statSync(v.dir).isDirectory()) throw new UsageError(`lab: --dir ${resolve(v.dir)} is a file; give a directory (it is made if missing)`);
     const space = choiceFlag(v.space as string | undefined, 'space', MEASURE_SPACES, 'nb201', 'lab') as MeasureSpaceName;
     const trainAt = String(v['train-at'] ?? '100,200').split(',').map((x) => {
       const n = Number(x);

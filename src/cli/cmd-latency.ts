@@ -14,6 +14,7 @@ import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand, CliIo } from './command.js';
 import { FEWSHOT_HELP, adapt, pretrain } from './latency-fewshot.js';
+import { Eta, formatDuration } from '../util/eta.js';
 
 const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
 
@@ -117,6 +118,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
 
   let exp;
   const kernels = createKernels({ threads });
+  const eta = new Eta(epochs);
   try {
     const common = {
       kernels,
@@ -126,7 +128,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       config: { epochs },
       signal: interruptSignal,
       onEpoch: (e: { epoch: number; trainLoss: number; validLoss: number; lr: number; seconds: number }) => {
-        if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s`);
+        const left = eta.secondsLeft(e.epoch + 1);
+        if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s${left !== null && left >= 1 ? `  at most ${formatDuration(left)} left (early stopping may end it sooner)` : ''}`);
       },
     };
     exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell, prior: prior ?? undefined });

@@ -14,6 +14,7 @@ import { InterruptedError, throwIfStopped, untilStopped } from '../util/stop.js'
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
 import { FEWSHOT_CHOICES } from '../predictors/fewshot-select.js';
+import { Eta } from '../util/eta.js';
 
 const HELP = `Usage: brp-nas measure [--space nb201|nb101|darts] --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
                        [--runtime node|browser] [--device NAME] [--warmup 10] [--rounds 20]
@@ -126,6 +127,7 @@ export const measureCommand: CliCommand = {
       throw e;
     }
     const todo = wanted.filter((x) => !writer.measured.has(itemId(x)));
+    const eta = new Eta(wanted.length, wanted.length - todo.length);
     if (!v.quiet && todo.length < wanted.length) io.err(`brp-nas measure: ${wanted.length - todo.length} of ${wanted.length} models already in ${out}; measuring the other ${todo.length}`);
     const rng = new Rng(seed ^ 0x5bd1e995);
     const t0 = performance.now();
@@ -151,7 +153,8 @@ export const measureCommand: CliCommand = {
           const id = group[i].code !== undefined ? { code: group[i].code } : { key: group[i].key };
           writer.append({ arch: r.arch, ...id, latency_s: r.stats.latency, median_s: r.stats.median, p10_s: r.stats.p10, p90_s: r.stats.p90, cv: r.stats.cv, runs: r.stats.runs });
           measuredNow++;
-          if (!v.quiet) io.err(`[${wanted.length - todo.length + measuredNow}/${wanted.length}] ${(r.stats.latency * 1e3).toFixed(3)} ms (p10-p90 ${(r.stats.p10 * 1e3).toFixed(3)}-${(r.stats.p90 * 1e3).toFixed(3)})  ${group[i].label}`);
+          const done = wanted.length - todo.length + measuredNow;
+          if (!v.quiet) io.err(`[${done}/${wanted.length}] ${(r.stats.latency * 1e3).toFixed(3)} ms (p10-p90 ${(r.stats.p10 * 1e3).toFixed(3)}-${(r.stats.p90 * 1e3).toFixed(3)})  ${group[i].label}  ${eta.text(done)}`.trimEnd());
           if (r.stats.cv > NOISY_CV) io.err(`brp-nas measure: warning: ${group[i].label} varied ${(r.stats.cv * 100).toFixed(0)}% between rounds (more than ${NOISY_CV * 100}%): is the machine busy?`);
         }
       }

@@ -20,6 +20,7 @@ import { COMMON_OPTIONS, UsageError, helpAll, intFlag, parse, plural } from './a
 import type { CliCommand } from './command.js';
 import { REAL_SEARCH_HELP, runRealSearchCli, type RealFlags } from './search-real.js';
 import { DataError } from '../util/errors.js';
+import { Eta } from '../util/eta.js';
 
 const USAGE = `Usage: brp-nas search --dataset cifar10|cifar100|imagenet16 --strategy brp|gcn|rea|random [options]
        brp-nas search --space nb101 [--pool FILE.csv] [--reveal val108_1run|test108_mean3] --strategy ... [options]
@@ -189,6 +190,7 @@ export const searchCommand: CliCommand = {
     let result;
     try {
       const checkpoint = `${out}.runs.json`;
+      let eta = new Eta(runs);
       try {
         result = simulateCheckpointed(
           checkpoint,
@@ -208,8 +210,11 @@ export const searchCommand: CliCommand = {
           },
           {
             overwrite: !!v.force,
-            onResume: (n) => !v.quiet && io.err(`brp-nas search: resuming after ${plural(n, 'finished run')} from ${checkpoint}`),
-            onRun: (r, res) => !v.quiet && io.err(`run ${r + 1}/${runs}: best test ${res.bestTest[budget - 1].toFixed(2)}%  selected ${res.selectedTest[budget - 1].toFixed(2)}%  ${res.seconds.toFixed(1)} s`),
+            onResume: (n) => {
+              eta = new Eta(runs, n);
+              if (!v.quiet) io.err(`brp-nas search: resuming after ${plural(n, 'finished run')} from ${checkpoint}`);
+            },
+            onRun: (r, res) => !v.quiet && io.err(`run ${r + 1}/${runs}: best test ${res.bestTest[budget - 1].toFixed(2)}%  selected ${res.selectedTest[budget - 1].toFixed(2)}%  ${res.seconds.toFixed(1)} s  ${eta.text(r + 1)}`.trimEnd()),
           },
         );
       } catch (e) {

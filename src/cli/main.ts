@@ -16,6 +16,7 @@ import { labCommand } from './cmd-lab.js';
 
 export type { CliCommand, CliIo } from './command.js';
 import { DataError } from '../util/errors.js';
+import { describeSystemError } from '../util/system-error.js';
 
 const defaultIo: CliIo = {
   out: (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n'),
@@ -72,7 +73,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       io.err(`brp-nas ${label}: ${e.message}`);
       return 1;
     }
-    io.err(`brp-nas ${label}: ${(e as Error)?.message ?? String(e)}`);
+    io.err(`brp-nas ${label}: ${describeSystemError(e) ?? (e as Error)?.message ?? String(e)}`);
     if (process.env.BRPNAS_DEBUG) io.err(String((e as Error)?.stack));
     return 1;
   } finally {

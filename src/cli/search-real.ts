@@ -2,7 +2,7 @@
 // (train/real-search.ts). This module only turns flags into a runner, a candidate list and options,
 // and writes what came out: the result JSON, the accuracy-latency Pareto front (JSON + SVG).
 
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { readInputFile, resolveDataDir } from '../data/files.js';
 import { loadNb201Benchmark } from '../data/nb201-bench.js';
@@ -29,6 +29,7 @@ import { dataFiles, provenance } from '../util/provenance.js';
 import { UsageError, intFlag, numFlag, plural } from './args.js';
 import type { CliIo } from './command.js';
 import { DataError } from '../util/errors.js';
+import { Eta, roundForDisplay } from '../util/eta.js';
 
 export const REAL_SEARCH_HELP = `With --trainer, the search trains its candidates for real:
   --trainer "CMD {arch} ..."      the training command, run once per candidate without a shell; {arch}
@@ -140,6 +141,16 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     if (trainerId.startsWith('table:')) throw new UsageError('search: --measure-latency needs networks that were trained here, not a table trainer');
     runner = probingRunner(runner, ortLatencyProbe(1), space);
   }
+  // the queue's address may change between restarts (Redis moved); the kind of trainer may not
+  const identity = { ...searchKey(settings), trainer: trainerId };
+  // a finished search answers from its result at once: a replay of the whole journal would only
+  // recompute what result.json already says (and took minutes on long searches)
+  const done = finishedResult(join(stateDir, 'result.json'), identity);
+  if (done) {
+    io.err(`brp-nas search: ${stateDir} holds a finished search with these options; its result is unchanged (delete the directory to search again)`);
+    printSummary(done, io, !!v.json);
+    return 0;
+  }
   // a latency model predicts every NB201 cell once: it restricts the candidates and fills the Pareto front
   let candidates: string[] | undefined;
   let predictMs: ((arch: string) => number) | undefined;
@@ -156,13 +167,13 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     }
   }
   const transferBody = settings.transfer !== null ? readTransferModel(settings.transfer).body : undefined;
-  // the queue's address may change between restarts (Redis moved); the kind of trainer may not
-  const identity = { ...searchKey(settings), trainer: trainerId };
   const kernels = strategy === 'brp' || strategy === 'gcn' ? createKernels({ threads }) : undefined;
+  let eta = new Eta(budget);
   const progress = (e: SearchEvent) => {
     if (v.quiet) return;
+    if (e.kind === 'resume') eta = new Eta(budget, e.done);
     if (e.kind === 'resume') io.err(`brp-nas search: resuming ${stateDir}: ${plural(e.done, 'candidate')} finished, ${e.running} still training (adopted), from ${plural(e.records, 'journal record')}${e.repairedTail ? ' (a torn last record from a crash was dropped)' : ''}`);
-    else if (e.kind === 'result') io.err(`[${e.trained}/${e.budget}] #${e.index} accuracy ${e.accuracy}  ${e.arch}`);
+    else if (e.kind === 'result') io.err(`[${e.trained}/${e.budget}] #${e.index} accuracy ${roundForDisplay(e.accuracy)}  ${e.arch}  ${eta.text(e.trained)}`.trimEnd());
     else if (e.kind === 'error') io.err(`#${e.index} attempt ${e.attempt} failed (${e.reason}): ${e.detail}${e.willRetry ? '; retrying' : '; giving up on it'}`);
   };
   let outcome;
@@ -243,15 +254,54 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     writeFileAtomic(paretoPath, JSON.stringify({ options: identity, provenance: provenance(), cost: byLatency ? 'latency_ms (measured by the trainer or brp-nas, or predicted by --latency-model)' : `mflops: the ${spaceDef.title} cost model's multiply-accumulates (no latency was measured or predicted)`, limit_ms: limit, front: front.map(rename), points: points.map(rename) }, null, 1));
     writeFileAtomic(paretoPlot, await paretoSvg(points.map((p) => ({ latency_ms: p.latency_ms, accuracy: p.accuracy, source: p.latency_source ?? 'unknown' })), front, { title: `${strategy} on ${space}: ${plural(points.length, 'trained model')}`, limitMs: byLatency ? limit : null, xLabel: byLatency ? 'latency (ms)' : 'MFLOPs (no latency known)' }));
   }
-  if (v.json) io.out(JSON.stringify(summary));
-  else {
-    io.out(`${strategy} on ${space}${settings.dataset ? ` (${settings.dataset})` : ''} with ${runner.describe}: ${plural(outcome.trained.length, 'candidate')} trained, ${outcome.failed.length} failed${outcome.interrupted ? ' (interrupted)' : ''}, ${outcome.seconds.toFixed(1)} s`);
-    if (selected) io.out(`  selected: ${selected.arch}  accuracy ${selected.accuracy}${selected.latency_ms !== null ? `  latency ${selected.latency_ms.toFixed(3)} ms (${selected.latency_source})` : ''}`);
-    io.out(`  result: ${resultPath}${points.length ? `\n  Pareto front (${byLatency ? 'latency' : 'MFLOPs'}): ${paretoPath}, ${paretoPlot}` : ''}`);
-  }
+  printSummary(summary, io, !!v.json);
   if (outcome.interrupted) {
     io.err(`brp-nas search: interrupted; the same command resumes from ${stateDir}`);
     return EXIT_INTERRUPTED;
   }
   return 0;
+}
+
+/** What a real search's result says, as the CLI prints it: one JSON object, or a few lines. */
+interface RealSummary {
+  space: string;
+  strategy: string;
+  dataset: string | null;
+  trained: number;
+  failed: number;
+  trainer: string;
+  seconds: number;
+  interrupted?: boolean;
+  per_run: { selected: { arch: string; validation: number; latency_ms: number | null } | null }[];
+  result: string;
+  pareto?: string;
+  pareto_plot?: string;
+}
+
+function printSummary(summary: RealSummary, io: CliIo, json: boolean): void {
+  if (json) {
+    io.out(JSON.stringify(summary));
+    return;
+  }
+  const sel = summary.per_run[0]?.selected;
+  io.out(`${summary.strategy} on ${summary.space}${summary.dataset ? ` (${summary.dataset})` : ''} with ${summary.trainer}: ${plural(summary.trained, 'candidate')} trained, ${summary.failed} failed${summary.interrupted ? ' (interrupted)' : ''}, ${summary.seconds.toFixed(1)} s`);
+  if (sel) io.out(`  selected: ${sel.arch}  accuracy ${roundForDisplay(sel.validation)}${sel.latency_ms !== null ? `  latency ${sel.latency_ms.toFixed(3)} ms` : ''}`);
+  io.out(`  result: ${summary.result}${summary.pareto ? `\n  Pareto front: ${summary.pareto}, ${summary.pareto_plot}` : ''}`);
+}
+
+/**
+ * The summary of a finished search in `path` (result.json) made with these options, or null: none
+ * there, unreadable, other options, interrupted, or candidates still pending.
+ */
+export function finishedResult(path: string, identity: Record<string, unknown>): RealSummary | null {
+  if (!existsSync(path)) return null;
+  let old: Record<string, unknown>;
+  try {
+    old = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+  if (JSON.stringify(old.options) !== JSON.stringify(identity) || old.interrupted || old.pending) return null;
+  const { options: _o, curve: _c, candidates: _cs, provenance: _p, data: _d, ...summary } = old;
+  return summary as unknown as RealSummary;
 }

@@ -23,3 +23,20 @@ test('curve plots: a long series name (a result label) is shown whole in the leg
   assert.ok(svg.includes(`>${name}<`), 'the legend holds the whole name');
   assert.ok(!svg.includes('\u2026') && !svg.includes('&#8230;'), 'no label cut with an ellipsis');
 });
+
+test('plots say what their marks are (subtitles), and a .png path gets a PNG of the same plot', async () => {
+  const { curvesSvg, scatterSvg, paretoSvg, plotBytes } = await import('../src/report/plots.js');
+  const curves = await curvesSvg([{ name: 'brp', mean: [1, 2, 3], se: [0.1, 0.1, 0.1] }], { title: 't', xLabel: 'x', yLabel: 'y' });
+  assert.match(curves, /shaded bands: \+-1 standard error of the mean/);
+  const scatter = await scatterSvg([1, 2, 3], [1.1, 2, 2.9], { title: 't', xLabel: 'x', yLabel: 'y', identity: true });
+  assert.match(scatter, /dashed lines: \+-10% of the measurement/);
+  const byFlops = await paretoSvg([{ latency_ms: 10, accuracy: 50, source: 'flops' }, { latency_ms: 20, accuracy: 60, source: 'flops' }], [{ latency_ms: 10, accuracy: 50 }], { title: 't', xLabel: 'MFLOPs' });
+  assert.doesNotMatch(byFlops, /latency from/, 'no latency legend over MFLOPs');
+  const byLatency = await paretoSvg([{ latency_ms: 1, accuracy: 50, source: 'measured' }, { latency_ms: 2, accuracy: 60, source: 'predicted' }], [{ latency_ms: 1, accuracy: 50 }], { title: 't', limitMs: 1.5 });
+  assert.match(byLatency, /latency from/);
+  assert.match(byLatency, /dashed: the latency limit/);
+  assert.equal(plotBytes('a.svg', curves), curves);
+  const png = plotBytes('a.PNG', curves) as Uint8Array;
+  assert.deepEqual(Array.from(png.subarray(0, 8)), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.ok(png.length > 5000, `${png.length} bytes`);
+});

@@ -5,7 +5,7 @@ import { SPACE_LATENCY_PREDICTORS, loadSpaceLatencyPredictor, trainSpaceLatencyP
 import { decodeArtifact } from '../predictors/artifact.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { LATENCY_PREDICTORS, LATENCY_PRIORS, loadLatencyPredictor, trainLatencyPredictor, defaultLatencyPrior, type LatencyPredictorKind, type LatencyPrior } from '../predictors/latency.js';
-import { scatterSvg } from '../report/plots.js';
+import { plotBytes, PLOT_EXTENSIONS, scatterSvg } from '../report/plots.js';
 import { NB201_CELL_MODES, parseArch, vectorToArchString } from '../spaces/nb201/cell.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { SPLITS } from '../predictors/split.js';
@@ -20,7 +20,7 @@ const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
 
   brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
                         [--predictor gcn|mlp|flops|layerwise] [--epochs 250] [--split grouped|reference]
-                        [--cell pruned|full] [--prior none|layerwise] [--save MODEL] [--plot FILE.svg | --no-plot]
+                        [--cell pruned|full] [--prior none|layerwise] [--save MODEL] [--plot FILE.svg|FILE.png | --no-plot]
                         [--threads 1|2] [--quiet] [--json]
       Train a latency predictor on one LatBench device (a device name, an official LatBench name,
       an unambiguous part of one, or a path to a latency pickle), on a seeded split: --train
@@ -113,6 +113,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   for (const n of ds.notes ?? []) io.err(`brp-nas latency train: note: ${n}`);
   // outputs are checked before minutes of training
   if (typeof v.save === 'string') prepareOutput(resolve(v.save), '--save');
+  if (typeof v.plot === 'string' && !PLOT_EXTENSIONS.some((e) => (v.plot as string).toLowerCase().endsWith(e))) throw new UsageError(`latency train: --plot ${v.plot}: the plot is written as .svg or .png`);
   if (typeof v.plot === 'string') prepareOutput(resolve(v.plot), '--plot');
   if (nTrain + nValid >= ds.count) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.count} of ${ds.device}`);
 
@@ -183,7 +184,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       yLabel: 'predicted latency (ms)',
       identity: true,
     });
-    writeFileAtomic(path, svg);
+    writeFileAtomic(path, plotBytes(path, svg));
     result.plot = path;
   }
   if (v.json) io.out(JSON.stringify(result));

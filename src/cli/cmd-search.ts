@@ -6,7 +6,7 @@ import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { loadLatencyPredictor } from '../predictors/latency.js';
 import { readTransferModel } from './transfer-model.js';
-import { curvesSvg } from '../report/plots.js';
+import { curvesSvg, plotBytes, PLOT_EXTENSIONS } from '../report/plots.js';
 import { simulateCheckpointed, CheckpointMismatchError } from '../search/checkpoint.js';
 import { SearchOptionError, SEARCH_OPTIONS, searchKey, searchOptionsHelp, searchResultName, searchSettingsFrom, sameSearchKey, strategyKnobs } from '../search/options.js';
 import { NB201_SIZE } from '../spaces/nb201/cell.js';
@@ -66,7 +66,8 @@ Options (strategies or spaces in [brackets] are the only ones an option applies 
 ${searchOptionsHelp()}
   --threads 1|2                   kernel threads (default: 2 on two or more cores) [brp, gcn]
   --out FILE.json                 result file (default results/search/<name from the options>.json)
-  --plot FILE.svg | --no-plot     curves plot (default: the result file with .svg)
+  --plot FILE.svg|FILE.png | --no-plot
+                                  curves plot (default: the result file with .svg)
   --force                         replace a result or checkpoint of other options at --out
   --quiet                         no per-run progress on stderr
   --json                          print the summary as one JSON object
@@ -143,6 +144,7 @@ export const searchCommand: CliCommand = {
     const out = resolve(typeof v.out === 'string' ? v.out : join('results/search', `${name}.json`));
     prepareOutput(out, '--out');
     const plot = v['no-plot'] ? undefined : resolve(typeof v.plot === 'string' ? v.plot : out.replace(/\.json$/, '') + '.svg');
+    if (plot && !PLOT_EXTENSIONS.some((e) => plot.toLowerCase().endsWith(e))) throw new UsageError(`search: --plot ${plot}: the plot is written as .svg or .png`);
     if (plot) prepareOutput(plot, '--plot');
     const key = JSON.stringify(searchKey(settings));
     if (existsSync(out) && !v.force) {
@@ -232,7 +234,7 @@ export const searchCommand: CliCommand = {
       };
       writeFileAtomic(out, JSON.stringify(full, null, 1));
       if (plot) {
-        writeFileAtomic(plot, await curvesSvg([{ name: `${strategy} (oracle)`, mean: result.curve_mean, se: result.curve_se }, { name: `${strategy} (selected by validation)`, mean: result.selected_curve_mean, se: result.selected_curve_se }], { title: space === 'nb201' ? `NAS-Bench-201 ${dataset}: ${strategy}, ${plural(result.runs, 'run')}` : `NAS-Bench-101 pool, ${dataset}: ${strategy}, ${plural(result.runs, 'run')}`, xLabel: 'trained models', yLabel: space === 'nb201' ? 'test accuracy (%)' : `${dataset} (%)` }));
+        writeFileAtomic(plot, plotBytes(plot, await curvesSvg([{ name: `${strategy} (oracle)`, mean: result.curve_mean, se: result.curve_se }, { name: `${strategy} (selected by validation)`, mean: result.selected_curve_mean, se: result.selected_curve_se }], { title: space === 'nb201' ? `NAS-Bench-201 ${dataset}: ${strategy}, ${plural(result.runs, 'run')}` : `NAS-Bench-101 pool, ${dataset}: ${strategy}, ${plural(result.runs, 'run')}`, xLabel: 'trained models', yLabel: space === 'nb201' ? 'test accuracy (%)' : `${dataset} (%)` })));
       }
     } finally {
       release();

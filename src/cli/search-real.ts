@@ -9,7 +9,7 @@ import { loadNb201Benchmark } from '../data/nb201-bench.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { loadLatencyPredictor } from '../predictors/latency.js';
 import { readTransferModel } from './transfer-model.js';
-import { paretoSvg } from '../report/plots.js';
+import { paretoSvg, plotBytes } from '../report/plots.js';
 import { nb201SimBenchmark } from '../search/benchmark.js';
 import { searchKey, strategyKnobs, type SearchSettings } from '../search/options.js';
 import { allCodes, codeToVector, parseArch, vectorToArchString, vectorToCode } from '../spaces/nb201/cell.js';
@@ -252,7 +252,9 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     const cost = byLatency ? 'latency_ms' : 'mflops';
     const rename = (p: (typeof points)[number]) => ({ index: p.index, arch: p.arch, accuracy: p.accuracy, [cost]: p.latency_ms, ...(byLatency ? { latency_source: p.latency_source } : {}) });
     writeFileAtomic(paretoPath, JSON.stringify({ options: identity, provenance: provenance(), cost: byLatency ? 'latency_ms (measured by the trainer or brp-nas, or predicted by --latency-model)' : `mflops: the ${spaceDef.title} cost model's multiply-accumulates (no latency was measured or predicted)`, limit_ms: limit, front: front.map(rename), points: points.map(rename) }, null, 1));
-    writeFileAtomic(paretoPlot, await paretoSvg(points.map((p) => ({ latency_ms: p.latency_ms, accuracy: p.accuracy, source: p.latency_source ?? 'unknown' })), front, { title: `${strategy} on ${space}: ${plural(points.length, 'trained model')}`, limitMs: byLatency ? limit : null, xLabel: byLatency ? 'latency (ms)' : 'MFLOPs (no latency known)' }));
+    const paretoSvgText = await paretoSvg(points.map((p) => ({ latency_ms: p.latency_ms, accuracy: p.accuracy, source: p.latency_source ?? 'unknown' })), front, { title: `${strategy} on ${space}: ${plural(points.length, 'trained model')}`, limitMs: byLatency ? limit : null, xLabel: byLatency ? 'latency (ms)' : 'MFLOPs (no latency known)' });
+    writeFileAtomic(paretoPlot, paretoSvgText);
+    writeFileAtomic(paretoPlot.replace(/\.svg$/, '.png'), plotBytes('pareto.png', paretoSvgText));
   }
   printSummary(summary, io, !!v.json);
   if (outcome.interrupted) {

@@ -1,4 +1,16 @@
-// Plots as SVG through vega-lite (compiled to a vega view rendered without a browser).
+// Plots as SVG through vega-lite (compiled to a vega view rendered without a browser), and as PNG
+// through resvg. Each plot says in a subtitle what its lines and bands are.
+
+import { Resvg } from '@resvg/resvg-js';
+
+/** A plot file's bytes for its path: PNG (rendered at twice the size, on white) for .png, else the SVG. */
+export function plotBytes(path: string, svg: string): string | Uint8Array {
+  if (!/\.png$/i.test(path)) return svg;
+  return new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: 2 } }).render().asPng();
+}
+
+/** The plot formats a --plot path may end with. */
+export const PLOT_EXTENSIONS = ['.svg', '.png'] as const;
 
 export interface ScatterOptions {
   title: string;
@@ -35,7 +47,8 @@ export async function scatterSvg(x: ArrayLike<number>, y: ArrayLike<number>, opt
     });
     layers.push(line(1, []), line(1.1, [4, 3]), line(0.9, [4, 3]));
   }
-  const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: opts.title, width: 420, height: 420, layer: layers };
+  const title = opts.identity ? { text: opts.title, subtitle: 'solid line: prediction = measurement; dashed lines: +-10% of the measurement' } : opts.title;
+  const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title, width: 420, height: 420, layer: layers };
   return renderSvg(spec);
 }
 
@@ -77,7 +90,7 @@ export async function curvesSvg(curves: Curve[], opts: { title: string; xLabel: 
   const legend = { orient: 'bottom-right', labelLimit: 0, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1, symbolFillOpacity: 1, symbolStrokeOpacity: 1 };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: opts.title,
+    title: { text: opts.title, subtitle: curves.some((c) => c.se) ? 'lines: the mean over runs; shaded bands: +-1 standard error of the mean' : 'lines: the mean over runs' },
     width: 480,
     height: 320,
     data: { values: rows.filter((r) => r.hi >= floor) },
@@ -134,6 +147,10 @@ export async function groupedBarsSvg(panels: { title: string; bars: Bar[]; domai
 
 /** Accuracy against latency of every trained candidate, the Pareto front drawn as a step line. */
 export async function paretoSvg(points: { latency_ms: number; accuracy: number; source: string }[], front: { latency_ms: number; accuracy: number }[], opts: { title: string; limitMs?: number | null; xLabel?: string }): Promise<string> {
+  // where the x axis is a latency, the colours say where each came from (measured, predicted);
+  // over MFLOPs there is nothing to tell apart
+  const sources = new Set(points.map((p) => p.source));
+  const colour = sources.has('flops') ? {} : { color: { field: 'source', type: 'nominal', title: 'latency from' } };
   const layers: object[] = [
     {
       data: { values: points },
@@ -141,7 +158,7 @@ export async function paretoSvg(points: { latency_ms: number; accuracy: number; 
       encoding: {
         x: { field: 'latency_ms', type: 'quantitative', title: opts.xLabel ?? 'latency (ms)', scale: { zero: false } },
         y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { zero: false } },
-        color: { field: 'source', type: 'nominal', title: 'latency' },
+        ...colour,
       },
     },
     {
@@ -151,5 +168,6 @@ export async function paretoSvg(points: { latency_ms: number; accuracy: number; 
     },
   ];
   if (opts.limitMs) layers.push({ data: { values: [{ x: opts.limitMs }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#555' }, encoding: { x: { field: 'x', type: 'quantitative' } } });
-  return renderSvg({ $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: opts.title, width: 480, height: 320, layer: layers });
+  const subtitle = `dots: every trained model; red steps: the Pareto front (no model both ${sources.has('flops') ? 'smaller' : 'faster'} and more accurate)${opts.limitMs ? '; dashed: the latency limit' : ''}`;
+  return renderSvg({ $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: { text: opts.title, subtitle }, width: 480, height: 320, layer: layers });
 }

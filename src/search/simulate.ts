@@ -10,6 +10,7 @@ import { InterruptedError, type StopSignal } from '../util/stop.js';
 import { Rng } from '../util/rng.js';
 import { createStrategy } from './arch-search.js';
 import type { SimBenchmark } from './benchmark.js';
+import type { SearchStrategy } from './strategy.js';
 import type { BrpLearnerOptions, GcnLearnerOptions } from './learners.js';
 import type { StrategyName, WarmStart } from './options.js';
 
@@ -137,11 +138,9 @@ function meanSe(xs: number[]): [number, number] {
 }
 
 
-export function simulateSearch(opts: SimulationOptions): SimulationResult {
-  const t0 = performance.now();
-  const { benchmark, dataset, budget } = opts;
-  if (!Number.isInteger(budget) || budget < 2) throw new Error(`budget must be an integer >= 2, got ${budget}`);
-  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error(`runs must be a positive integer, got ${opts.runs}`);
+/** The candidates (within the latency constraint, if any), their oracle values sorted, and the best. */
+function candidatePool(opts: SimulationOptions): { candidates: Int32Array; poolValues: Float64Array; globalBest: number } {
+  const { benchmark, budget } = opts;
   const cand: number[] = [];
   for (const c of benchmark.candidates) {
     if (opts.constraint && !(opts.constraint.predicted[c] <= opts.constraint.limitSeconds)) continue;
@@ -152,8 +151,60 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
   let globalBest = -Infinity;
   const poolValues = Float64Array.from(candidates, (c) => benchmark.oracle(c)).sort();
   for (const v of poolValues) globalBest = Math.max(globalBest, v);
-  const percentile = (v: number) => percentileOf(poolValues, v);
+  return { candidates, poolValues, globalBest };
+}
 
+/**
+ * One run: the strategy trains `budget` models, each revealing the table's value; per step, the best
+ * oracle value so far and the oracle value of the best revealed one. A stop throws InterruptedError.
+ */
+function simulateRun(strategy: SearchStrategy, benchmark: SimBenchmark, budget: number, oracleRng: Rng, globalBest: number, signal?: StopSignal): Omit<RunResult, 'seconds'> {
+  const bestTest = new Float64Array(budget);
+  const selectedTest = new Float64Array(budget);
+  let n = 0;
+  let best = -Infinity;
+  let bestVal = -Infinity;
+  let selTest = NaN;
+  let selCode = -1;
+  let reached: number | null = null;
+  const told = new Set<number>();
+  const trained: number[] = [];
+  const revealed: number[] = [];
+  while (n < budget) {
+    if (signal?.stopped) throw new InterruptedError();
+    const proposal = strategy.ask(budget - n);
+    if (proposal.length === 0) throw new Error(`${strategy.name} proposed nothing after ${n} of ${budget} models`);
+    const obs = [];
+    for (const code of proposal) {
+      if (told.has(code) || n >= budget) throw new Error(`${strategy.name} proposed ${code} twice or beyond the budget`);
+      told.add(code);
+      const val = benchmark.reveal(code, oracleRng);
+      const test = benchmark.oracle(code);
+      if (test > best) best = test;
+      if (val > bestVal) {
+        bestVal = val;
+        selTest = test;
+        selCode = code;
+      }
+      if (reached === null && test >= globalBest) reached = n + 1;
+      bestTest[n] = best;
+      selectedTest[n] = selTest;
+      n++;
+      trained.push(code);
+      revealed.push(val);
+      obs.push({ code, value: val });
+    }
+    strategy.tell(obs);
+  }
+  return { bestTest, selectedTest, selectedCode: selCode, trained, revealed, reachedGlobalBestAt: reached };
+}
+
+export function simulateSearch(opts: SimulationOptions): SimulationResult {
+  const t0 = performance.now();
+  const { benchmark, budget } = opts;
+  if (!Number.isInteger(budget) || budget < 2) throw new Error(`budget must be an integer >= 2, got ${budget}`);
+  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error(`runs must be a positive integer, got ${opts.runs}`);
+  const pool = candidatePool(opts);
   const needsKernels = opts.strategy === 'brp' || opts.strategy === 'gcn';
   const kernels = needsKernels ? (opts.kernels ?? (() => { throw new Error('kernels factory required'); }))() : null;
   const master = new Rng(opts.seed);
@@ -162,6 +213,7 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
   try {
     for (let r = 0; r < opts.runs; r++) {
       const tr = performance.now();
+      // every run forks its streams, resumed or not, so run r is the same in a search of any length
       const rng = master.fork();
       const oracleRng = master.fork();
       if (opts.resume && r < opts.resume.length) {
@@ -173,45 +225,10 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
         break;
       }
       const mark = kernels?.heap.mark();
-      const strategy = createStrategy({ ...opts, budget, kernels: kernels ?? undefined }, benchmark.domain, candidates, rng);
-      const bestTest = new Float64Array(budget);
-      const selectedTest = new Float64Array(budget);
-      let n = 0;
-      let best = -Infinity;
-      let bestVal = -Infinity;
-      let selTest = NaN;
-      let selCode = -1;
-      let reached: number | null = null;
-      const told = new Set<number>();
-      const trained: number[] = [];
-      const revealed: number[] = [];
+      const strategy = createStrategy({ ...opts, budget, kernels: kernels ?? undefined }, benchmark.domain, pool.candidates, rng);
+      let run: Omit<RunResult, 'seconds'>;
       try {
-        while (n < budget) {
-          if (opts.signal?.stopped) throw new InterruptedError();
-          const proposal = strategy.ask(budget - n);
-          if (proposal.length === 0) throw new Error(`${strategy.name} proposed nothing after ${n} of ${budget} models`);
-          const obs = [];
-          for (const code of proposal) {
-            if (told.has(code) || n >= budget) throw new Error(`${strategy.name} proposed ${code} twice or beyond the budget`);
-            told.add(code);
-            const val = benchmark.reveal(code, oracleRng);
-            const test = benchmark.oracle(code);
-            if (test > best) best = test;
-            if (val > bestVal) {
-              bestVal = val;
-              selTest = test;
-              selCode = code;
-            }
-            if (reached === null && test >= globalBest) reached = n + 1;
-            bestTest[n] = best;
-            selectedTest[n] = selTest;
-            n++;
-            trained.push(code);
-            revealed.push(val);
-            obs.push({ code, value: val });
-          }
-          strategy.tell(obs);
-        }
+        run = simulateRun(strategy, benchmark, budget, oracleRng, pool.globalBest, opts.signal);
       } catch (e) {
         if (!(e instanceof InterruptedError)) throw e;
         interrupted = true;
@@ -220,7 +237,7 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
         strategy.dispose?.();
         if (kernels && mark !== undefined) kernels.heap.release(mark);
       }
-      const result: RunResult = { bestTest, selectedTest, selectedCode: selCode, trained, revealed, reachedGlobalBestAt: reached, seconds: (performance.now() - tr) / 1000 };
+      const result: RunResult = { ...run, seconds: (performance.now() - tr) / 1000 };
       runs.push(result);
       opts.onRun?.(r, result);
     }
@@ -228,6 +245,14 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
     kernels?.dispose();
   }
   if (runs.length === 0) throw interrupted ? new InterruptedError('the search was interrupted before any run finished') : new Error('the simulation stopped before any run finished');
+  return summarize(opts, runs, pool, interrupted, t0);
+}
+
+/** The result of finished runs: means and standard errors at the budget and per step, and each run's picks. */
+function summarize(opts: SimulationOptions, runs: RunResult[], pool: ReturnType<typeof candidatePool>, interrupted: boolean, t0: number): SimulationResult {
+  const { benchmark, dataset, budget } = opts;
+  const { candidates, poolValues, globalBest } = pool;
+  const percentile = (v: number) => percentileOf(poolValues, v);
   const [fm, fse] = meanSe(runs.map((x) => x.bestTest[budget - 1]));
   const [sm, sse] = meanSe(runs.map((x) => x.selectedTest[budget - 1]));
   const curve = Array.from({ length: budget }, (_, s) => meanSe(runs.map((x) => x.bestTest[s])));
@@ -258,17 +283,19 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
     per_run: runs.map((x) => runDetail(x, (c) => benchmark.oracle(c), (c) => benchmark.domain.format(c), percentile)),
     ...(interrupted ? { interrupted: true } : {}),
   };
-  if (opts.constraint) {
-    const truth = opts.constraint.truth;
-    let known = 0;
-    let ok = 0;
-    for (const x of runs) {
-      const t = truth?.[x.selectedCode];
-      if (t === undefined || Number.isNaN(t)) continue;
-      known++;
-      if (t <= opts.constraint.limitSeconds) ok++;
-    }
-    out.latency = { limit_ms: opts.constraint.limitSeconds * 1e3, feasible_candidates: candidates.length, selected_truly_feasible_share: known ? ok / known : null };
-  }
+  if (opts.constraint) out.latency = latencyOutcome(runs, opts.constraint, candidates.length);
   return out;
+}
+
+/** How many validation-selected models truly meet the latency limit (where their truth is known). */
+function latencyOutcome(runs: RunResult[], constraint: NonNullable<SimulationOptions['constraint']>, feasible: number): NonNullable<SimulationResult['latency']> {
+  let known = 0;
+  let ok = 0;
+  for (const x of runs) {
+    const t = constraint.truth?.[x.selectedCode];
+    if (t === undefined || Number.isNaN(t)) continue;
+    known++;
+    if (t <= constraint.limitSeconds) ok++;
+  }
+  return { limit_ms: constraint.limitSeconds * 1e3, feasible_candidates: feasible, selected_truly_feasible_share: known ? ok / known : null };
 }

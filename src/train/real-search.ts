@@ -117,241 +117,308 @@ export async function runRealSearch(o: RealSearchOptions): Promise<RealSearchOut
   const release = lockOutput(journalPath);
   const journal = new Journal(journalPath);
   const search = new ArchSearch({ ...o.search, rng: realSearchStreams(o.search.seed ?? 0).strategy, signal: o.signal });
-  const candDir = (i: number) => join(o.stateDir, 'candidates', pad(i));
   try {
-    let runId: string;
-    const head = journal.records[0];
-    if (!head) {
-      runId = randomUUID();
-      journal.append({ t: 'start', format: JOURNAL_FORMAT, version: JOURNAL_VERSION, id: runId, identity: o.identity, at: new Date().toISOString() });
-    } else {
-      if (head.t !== 'start' || head.format !== JOURNAL_FORMAT) throw new DataError(`${journalPath} is not a brp-nas search journal`);
-      if (head.version !== JOURNAL_VERSION) throw new DataError(`${journalPath} has journal version ${head.version}; this brp-nas reads version ${JOURNAL_VERSION}`);
-      if (JSON.stringify(head.identity) !== JSON.stringify(o.identity)) throw new DataError(`${o.stateDir} holds a search of other options (${JSON.stringify(head.identity)}); resume it with those, or use another --state`);
-      runId = String(head.id);
-    }
-
-    const cands: Cand[] = [];
-    let committed = 0;
-    const commit = () => {
-      while (committed < cands.length && cands[committed].status !== 'pending') {
-        const c = cands[committed++];
-        if (c.status === 'done') search.tell(c.arch, c.accuracy!);
-        else search.fail(c.arch);
-      }
-    };
-    const cand = (rec: JournalRecord): Cand => {
-      const c = cands[(rec.i as number) - 1];
-      if (!c) throw new DataError(`${journalPath}: a ${rec.t} record for candidate ${rec.i}, which was never proposed`);
-      return c;
-    };
-    const addProposals = (archs: string[]) => {
-      for (const arch of archs) {
-        const c: Cand = { index: cands.length + 1, arch, status: 'pending', started: 0, failures: 0, running: null, metrics: {}, errors: [] };
-        cands.push(c);
-        o.runner.proposed?.(c.index, arch);
-      }
-    };
-    const applyResult = (c: Cand, rec: JournalRecord) => {
-      c.status = 'done';
-      c.running = null;
-      c.accuracy = rec.accuracy as number;
-      if (typeof rec.latency_ms === 'number') c.latency_ms = rec.latency_ms;
-      c.metrics = (rec.metrics as Cand['metrics']) ?? {};
-    };
-
-    // replay
-    for (const rec of journal.records.slice(1)) {
-      switch (rec.t) {
-        case 'ask': {
-          const got = search.ask(rec.max as number);
-          const want = rec.archs as string[];
-          if (JSON.stringify(got) !== JSON.stringify(want)) throw new DataError(`${journalPath}: replaying proposal ${cands.length + 1}, the strategy now proposes ${JSON.stringify(got)} where the journal has ${JSON.stringify(want)}: brp-nas or the data changed since this search started; finish it with the version that started it, or use another --state`);
-          addProposals(want);
-          break;
-        }
-        case 'attempt': {
-          const c = cand(rec);
-          c.started = rec.attempt as number;
-          c.running = { attempt: rec.attempt as number, tag: rec.tag as string };
-          break;
-        }
-        case 'pid': {
-          const c = cand(rec);
-          if (c.running && c.running.attempt === rec.attempt) c.running.handle = { pid: rec.pid as number | undefined, starttime: rec.starttime as number | undefined, started: rec.started as number };
-          break;
-        }
-        case 'result':
-          applyResult(cand(rec), rec);
-          commit();
-          break;
-        case 'error': {
-          const c = cand(rec);
-          c.running = null;
-          c.failures++;
-          c.errors.push({ attempt: rec.attempt as number, reason: rec.reason as string, detail: rec.detail as string });
-          break;
-        }
-        case 'abandon':
-          cand(rec).running = null;
-          break;
-        case 'failed':
-          cand(rec).status = 'failed';
-          commit();
-          break;
-        default:
-          throw new DataError(`${journalPath}: unknown record type ${JSON.stringify(rec.t)}`);
-      }
-    }
-
-    const running = new Map<number, Cand>();
-    const outcomes: { c: Cand; attempt: number; o: AttemptOutcome }[] = [];
-    let wake: (() => void) | null = null;
-    const onOutcome = (c: Cand, attempt: number) => (out: AttemptOutcome) => {
-      outcomes.push({ c, attempt, o: out });
-      wake?.();
-    };
-    const spec = (c: Cand, attempt: number, tag: string): AttemptSpec => {
-      const dir = candDir(c.index);
-      return { index: c.index, attempt, arch: c.arch, outDir: join(dir, 'out'), stdoutPath: join(dir, `attempt-${attempt}.stdout`), stderrPath: join(dir, `attempt-${attempt}.stderr`), timeoutMs: o.timeoutMs, tag };
-    };
-    const startAttempt = (c: Cand) => {
-      const attempt = ++c.started;
-      const tag = `${runId}/${c.index}/${attempt}`;
-      journal.append({ t: 'attempt', i: c.index, attempt, tag });
-      c.running = { attempt, tag };
-      running.set(c.index, c);
-      o.onEvent?.({ kind: 'start', index: c.index, attempt, arch: c.arch });
-      mkdirSync(candDir(c.index), { recursive: true });
-      const handle = o.runner.start(spec(c, attempt, tag), onOutcome(c, attempt));
-      c.running.handle = handle;
-      journal.append({ t: 'pid', i: c.index, attempt, ...handle });
-    };
-
-    // attempts a previous coordinator left running: adopt them, or start them again
-    const ready: Cand[] = [];
-    let adopted = 0;
-    for (const c of cands) {
-      if (c.status !== 'pending') continue;
-      if (c.running) {
-        if (o.runner.adopt?.(spec(c, c.running.attempt, c.running.tag), c.running.handle ?? { started: Date.now() }, onOutcome(c, c.running.attempt))) {
-          running.set(c.index, c);
-          adopted++;
-          continue;
-        }
-        journal.append({ t: 'abandon', i: c.index, attempt: c.running.attempt, why: 'the coordinator stopped while it ran, and it is no longer running' });
-        c.running = null;
-      }
-      ready.push(c);
-    }
-    const resumedRecords = journal.records.length;
-    if (resumedRecords > 1) o.onEvent?.({ kind: 'resume', records: resumedRecords, done: cands.filter((c) => c.status !== 'pending').length, running: running.size, adopted, repairedTail: journal.repairedTail });
-
-    const recordResult = (c: Cand, attempt: number, result: TrainerResult) => {
-      const rec: JournalRecord = { t: 'result', i: c.index, attempt, accuracy: result.accuracy, ...(result.latency_ms !== undefined ? { latency_ms: result.latency_ms } : {}), metrics: result.metrics };
-      journal.append(rec);
-      applyResult(c, rec);
-      commit();
-      o.onEvent?.({ kind: 'result', index: c.index, attempt, arch: c.arch, accuracy: result.accuracy, trained: cands.filter((x) => x.status === 'done').length, budget: o.search.budget });
-    };
-
-    let interrupted = false;
-    let failing: string | null = null;
-    try {
-      for (;;) {
-        if (o.signal?.stopped) throw new InterruptedError();
-        while (running.size < o.workers && ready.length) startAttempt(ready.shift()!);
-        while (running.size < o.workers && !search.done) {
-          const max = o.workers - running.size;
-          const got = search.ask(max);
-          if (got.length === 0) break;
-          journal.append({ t: 'ask', first: cands.length + 1, max, archs: got });
-          const from = cands.length;
-          addProposals(got);
-          for (const c of cands.slice(from)) startAttempt(c);
-        }
-        if (running.size === 0 && outcomes.length === 0) break; // budget spent (ArchSearch throws if it can propose nothing more)
-        if (outcomes.length === 0) {
-          await new Promise<void>((resolve) => {
-            const poll = setInterval(() => o.signal?.stopped && done(), 100);
-            const done = () => {
-              clearInterval(poll);
-              wake = null;
-              resolve();
-            };
-            wake = done;
-          });
-        }
-        for (const { c, attempt, o: out } of outcomes.splice(0)) {
-          running.delete(c.index);
-          if (out.ok) recordResult(c, attempt, out.result);
-          else {
-            journal.append({ t: 'error', i: c.index, attempt, reason: out.reason, detail: out.detail });
-            c.running = null;
-            c.failures++;
-            c.errors.push({ attempt, reason: out.reason, detail: out.detail });
-            const willRetry = c.failures <= o.retries;
-            o.onEvent?.({ kind: 'error', index: c.index, attempt, arch: c.arch, reason: out.reason, detail: out.detail, willRetry });
-            if (willRetry) {
-              ready.push(c);
-              ready.sort((a, b) => a.index - b.index);
-            } else {
-              journal.append({ t: 'failed', i: c.index });
-              c.status = 'failed';
-              commit();
-              const failedCount = cands.filter((x) => x.status === 'failed').length;
-              if (failedCount >= (o.maxFailedCandidates ?? o.search.budget)) failing = `${failedCount} candidates failed after ${o.retries + 1} attempts each; stopping (the last: ${c.arch}: ${out.detail}; its logs are in ${candDir(c.index)})`;
-            }
-          }
-        }
-        if (o.signal?.stopped) throw new InterruptedError();
-        if (failing) {
-          await o.runner.stopAll();
-          for (const r of running.values()) journal.append({ t: 'abandon', i: r.index, attempt: r.running!.attempt, why: 'stopped: too many failed candidates' });
-          throw new TrainerFailingError(failing);
-        }
-      }
-    } catch (e) {
-      if (!(e instanceof InterruptedError)) throw e;
-      interrupted = true;
-      await o.runner.stopAll();
-      // trainings that finished before the stop keep their results; the ones it killed start again on resume
-      for (const { c, attempt, o: out } of outcomes.splice(0)) {
-        running.delete(c.index);
-        if (out.ok) recordResult(c, attempt, out.result);
-        else running.set(c.index, c);
-      }
-      if (!o.runner.survivesCoordinator) for (const c of running.values()) journal.append({ t: 'abandon', i: c.index, attempt: c.running!.attempt, why: 'interrupted' });
-    }
-
-    const report = (c: Cand): CandidateReport => {
-      const predicted = c.latency_ms === undefined && c.status === 'done' && o.predictMs ? o.predictMs(c.arch) : undefined;
-      return {
-        index: c.index,
-        arch: c.arch,
-        status: c.status === 'done' ? 'trained' : c.status,
-        accuracy: c.accuracy ?? null,
-        latency_ms: c.latency_ms ?? predicted ?? null,
-        latency_source: c.latency_ms !== undefined ? 'measured' : predicted !== undefined ? 'predicted' : null,
-        metrics: c.metrics,
-        attempts: c.started,
-        errors: c.errors,
-        dir: candDir(c.index),
-      };
-    };
-    return {
-      trained: cands.filter((c) => c.status === 'done').map(report),
-      failed: cands.filter((c) => c.status === 'failed').map(report),
-      pending: cands.filter((c) => c.status === 'pending').map(report),
-      interrupted,
-      resumedRecords: resumedRecords > 1 ? resumedRecords : 0,
-      candidates: search.candidateCount,
-      seconds: (performance.now() - t0) / 1000,
-    };
+    const c = new Coordinator(o, journal, journalPath, openJournal(journal, journalPath, o), search);
+    c.replay();
+    const resumedRecords = c.adoptOrRequeue();
+    const interrupted = await c.run();
+    return c.outcome(interrupted, resumedRecords, t0);
   } finally {
     search.dispose();
     journal.close();
     release();
     await o.runner.close?.();
+  }
+}
+
+/** The run id of the journal: a new search's (its first record written now), or the one it holds. */
+function openJournal(journal: Journal, journalPath: string, o: RealSearchOptions): string {
+  const head = journal.records[0];
+  if (!head) {
+    const id = randomUUID();
+    journal.append({ t: 'start', format: JOURNAL_FORMAT, version: JOURNAL_VERSION, id, identity: o.identity, at: new Date().toISOString() });
+    return id;
+  }
+  if (head.t !== 'start' || head.format !== JOURNAL_FORMAT) throw new DataError(`${journalPath} is not a brp-nas search journal`);
+  if (head.version !== JOURNAL_VERSION) throw new DataError(`${journalPath} has journal version ${head.version}; this brp-nas reads version ${JOURNAL_VERSION}`);
+  if (JSON.stringify(head.identity) !== JSON.stringify(o.identity)) throw new DataError(`${o.stateDir} holds a search of other options (${JSON.stringify(head.identity)}); resume it with those, or use another --state`);
+  return String(head.id);
+}
+
+type Outcome = { c: Cand; attempt: number; o: AttemptOutcome };
+
+/**
+ * One search's coordination, by concern: the candidates and what the strategy has been told
+ * (`commit`), the journal's replay, the attempts a previous coordinator left, the scheduling loop and
+ * its outcomes, and the final report.
+ */
+class Coordinator {
+  private readonly cands: Cand[] = [];
+  /** Candidates told to the strategy, in proposal order. */
+  private committed = 0;
+  private readonly running = new Map<number, Cand>();
+  private readonly ready: Cand[] = [];
+  private readonly outcomes: Outcome[] = [];
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly o: RealSearchOptions,
+    private readonly journal: Journal,
+    private readonly journalPath: string,
+    private readonly runId: string,
+    private readonly search: ArchSearch,
+  ) {}
+
+  private candDir(i: number): string {
+    return join(this.o.stateDir, 'candidates', pad(i));
+  }
+
+  /** Tell the strategy every finished candidate whose predecessors are all finished. */
+  private commit(): void {
+    while (this.committed < this.cands.length && this.cands[this.committed].status !== 'pending') {
+      const c = this.cands[this.committed++];
+      if (c.status === 'done') this.search.tell(c.arch, c.accuracy!);
+      else this.search.fail(c.arch);
+    }
+  }
+
+  private cand(rec: JournalRecord): Cand {
+    const c = this.cands[(rec.i as number) - 1];
+    if (!c) throw new DataError(`${this.journalPath}: a ${rec.t} record for candidate ${rec.i}, which was never proposed`);
+    return c;
+  }
+
+  private addProposals(archs: string[]): void {
+    for (const arch of archs) {
+      const c: Cand = { index: this.cands.length + 1, arch, status: 'pending', started: 0, failures: 0, running: null, metrics: {}, errors: [] };
+      this.cands.push(c);
+      this.o.runner.proposed?.(c.index, arch);
+    }
+  }
+
+  private applyResult(c: Cand, rec: JournalRecord): void {
+    c.status = 'done';
+    c.running = null;
+    c.accuracy = rec.accuracy as number;
+    if (typeof rec.latency_ms === 'number') c.latency_ms = rec.latency_ms;
+    c.metrics = (rec.metrics as Cand['metrics']) ?? {};
+  }
+
+  private applyError(c: Cand, attempt: number, reason: string, detail: string): void {
+    c.running = null;
+    c.failures++;
+    c.errors.push({ attempt, reason, detail });
+  }
+
+  /** Replay the journal into the fresh strategy, checking it proposes what the journal says. */
+  replay(): void {
+    for (const rec of this.journal.records.slice(1)) {
+      switch (rec.t) {
+        case 'ask': {
+          const got = this.search.ask(rec.max as number);
+          const want = rec.archs as string[];
+          if (JSON.stringify(got) !== JSON.stringify(want)) throw new DataError(`${this.journalPath}: replaying proposal ${this.cands.length + 1}, the strategy now proposes ${JSON.stringify(got)} where the journal has ${JSON.stringify(want)}: brp-nas or the data changed since this search started; finish it with the version that started it, or use another --state`);
+          this.addProposals(want);
+          break;
+        }
+        case 'attempt': {
+          const c = this.cand(rec);
+          c.started = rec.attempt as number;
+          c.running = { attempt: rec.attempt as number, tag: rec.tag as string };
+          break;
+        }
+        case 'pid': {
+          const c = this.cand(rec);
+          if (c.running && c.running.attempt === rec.attempt) c.running.handle = { pid: rec.pid as number | undefined, starttime: rec.starttime as number | undefined, started: rec.started as number };
+          break;
+        }
+        case 'result':
+          this.applyResult(this.cand(rec), rec);
+          this.commit();
+          break;
+        case 'error':
+          this.applyError(this.cand(rec), rec.attempt as number, rec.reason as string, rec.detail as string);
+          break;
+        case 'abandon':
+          this.cand(rec).running = null;
+          break;
+        case 'failed':
+          this.cand(rec).status = 'failed';
+          this.commit();
+          break;
+        default:
+          throw new DataError(`${this.journalPath}: unknown record type ${JSON.stringify(rec.t)}`);
+      }
+    }
+  }
+
+  private onOutcome(c: Cand, attempt: number): (out: AttemptOutcome) => void {
+    return (out) => {
+      this.outcomes.push({ c, attempt, o: out });
+      this.wake?.();
+    };
+  }
+
+  private spec(c: Cand, attempt: number, tag: string): AttemptSpec {
+    const dir = this.candDir(c.index);
+    return { index: c.index, attempt, arch: c.arch, outDir: join(dir, 'out'), stdoutPath: join(dir, `attempt-${attempt}.stdout`), stderrPath: join(dir, `attempt-${attempt}.stderr`), timeoutMs: this.o.timeoutMs, tag };
+  }
+
+  private startAttempt(c: Cand): void {
+    const attempt = ++c.started;
+    const tag = `${this.runId}/${c.index}/${attempt}`;
+    this.journal.append({ t: 'attempt', i: c.index, attempt, tag });
+    c.running = { attempt, tag };
+    this.running.set(c.index, c);
+    this.o.onEvent?.({ kind: 'start', index: c.index, attempt, arch: c.arch });
+    mkdirSync(this.candDir(c.index), { recursive: true });
+    const handle = this.o.runner.start(this.spec(c, attempt, tag), this.onOutcome(c, attempt));
+    c.running.handle = handle;
+    this.journal.append({ t: 'pid', i: c.index, attempt, ...handle });
+  }
+
+  /**
+   * Attempts a previous coordinator left running: adopted where the runner still sees them, else
+   * abandoned and queued to start again. Returns the number of journal records this run resumed from.
+   */
+  adoptOrRequeue(): number {
+    let adopted = 0;
+    for (const c of this.cands) {
+      if (c.status !== 'pending') continue;
+      if (c.running) {
+        if (this.o.runner.adopt?.(this.spec(c, c.running.attempt, c.running.tag), c.running.handle ?? { started: Date.now() }, this.onOutcome(c, c.running.attempt))) {
+          this.running.set(c.index, c);
+          adopted++;
+          continue;
+        }
+        this.journal.append({ t: 'abandon', i: c.index, attempt: c.running.attempt, why: 'the coordinator stopped while it ran, and it is no longer running' });
+        c.running = null;
+      }
+      this.ready.push(c);
+    }
+    const records = this.journal.records.length;
+    if (records > 1) this.o.onEvent?.({ kind: 'resume', records, done: this.cands.filter((c) => c.status !== 'pending').length, running: this.running.size, adopted, repairedTail: this.journal.repairedTail });
+    return records;
+  }
+
+  private recordResult(c: Cand, attempt: number, result: TrainerResult): void {
+    const rec: JournalRecord = { t: 'result', i: c.index, attempt, accuracy: result.accuracy, ...(result.latency_ms !== undefined ? { latency_ms: result.latency_ms } : {}), metrics: result.metrics };
+    this.journal.append(rec);
+    this.applyResult(c, rec);
+    this.commit();
+    this.o.onEvent?.({ kind: 'result', index: c.index, attempt, arch: c.arch, accuracy: result.accuracy, trained: this.cands.filter((x) => x.status === 'done').length, budget: this.o.search.budget });
+  }
+
+  /** A failed attempt: retried, or the candidate fails for good; returns why the search must stop, if it must. */
+  private recordFailure(c: Cand, attempt: number, out: Extract<AttemptOutcome, { ok: false }>): string | null {
+    this.journal.append({ t: 'error', i: c.index, attempt, reason: out.reason, detail: out.detail });
+    this.applyError(c, attempt, out.reason, out.detail);
+    const willRetry = c.failures <= this.o.retries;
+    this.o.onEvent?.({ kind: 'error', index: c.index, attempt, arch: c.arch, reason: out.reason, detail: out.detail, willRetry });
+    if (willRetry) {
+      this.ready.push(c);
+      this.ready.sort((a, b) => a.index - b.index);
+      return null;
+    }
+    this.journal.append({ t: 'failed', i: c.index });
+    c.status = 'failed';
+    this.commit();
+    const failedCount = this.cands.filter((x) => x.status === 'failed').length;
+    return failedCount >= (this.o.maxFailedCandidates ?? this.o.search.budget) ? `${failedCount} candidates failed after ${this.o.retries + 1} attempts each; stopping (the last: ${c.arch}: ${out.detail}; its logs are in ${this.candDir(c.index)})` : null;
+  }
+
+  /** Start what the workers have room for: queued retries first, then new proposals. */
+  private fill(): void {
+    while (this.running.size < this.o.workers && this.ready.length) this.startAttempt(this.ready.shift()!);
+    while (this.running.size < this.o.workers && !this.search.done) {
+      const max = this.o.workers - this.running.size;
+      const got = this.search.ask(max);
+      if (got.length === 0) break;
+      this.journal.append({ t: 'ask', first: this.cands.length + 1, max, archs: got });
+      const from = this.cands.length;
+      this.addProposals(got);
+      for (const c of this.cands.slice(from)) this.startAttempt(c);
+    }
+  }
+
+  /** Until an outcome arrives (or a stop is asked for). */
+  private waitForOutcome(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const poll = setInterval(() => this.o.signal?.stopped && done(), 100);
+      const done = () => {
+        clearInterval(poll);
+        this.wake = null;
+        resolve();
+      };
+      this.wake = done;
+    });
+  }
+
+  /** The scheduling loop, until the budget is spent or a stop; true when interrupted. */
+  async run(): Promise<boolean> {
+    try {
+      for (;;) {
+        if (this.o.signal?.stopped) throw new InterruptedError();
+        this.fill();
+        if (this.running.size === 0 && this.outcomes.length === 0) return false; // budget spent (ArchSearch throws if it can propose nothing more)
+        if (this.outcomes.length === 0) await this.waitForOutcome();
+        let failing: string | null = null;
+        for (const { c, attempt, o: out } of this.outcomes.splice(0)) {
+          this.running.delete(c.index);
+          if (out.ok) this.recordResult(c, attempt, out.result);
+          else failing = this.recordFailure(c, attempt, out) ?? failing;
+        }
+        if (this.o.signal?.stopped) throw new InterruptedError();
+        if (failing) {
+          await this.o.runner.stopAll();
+          for (const r of this.running.values()) this.journal.append({ t: 'abandon', i: r.index, attempt: r.running!.attempt, why: 'stopped: too many failed candidates' });
+          throw new TrainerFailingError(failing);
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof InterruptedError)) throw e;
+      await this.stopOnInterrupt();
+      return true;
+    }
+  }
+
+  /** Ctrl-C: trainings that finished before the stop keep their results; the ones it killed start again on resume. */
+  private async stopOnInterrupt(): Promise<void> {
+    await this.o.runner.stopAll();
+    for (const { c, attempt, o: out } of this.outcomes.splice(0)) {
+      this.running.delete(c.index);
+      if (out.ok) this.recordResult(c, attempt, out.result);
+      else this.running.set(c.index, c);
+    }
+    if (!this.o.runner.survivesCoordinator) for (const c of this.running.values()) this.journal.append({ t: 'abandon', i: c.index, attempt: c.running!.attempt, why: 'interrupted' });
+  }
+
+  private report(c: Cand): CandidateReport {
+    const predicted = c.latency_ms === undefined && c.status === 'done' && this.o.predictMs ? this.o.predictMs(c.arch) : undefined;
+    return {
+      index: c.index,
+      arch: c.arch,
+      status: c.status === 'done' ? 'trained' : c.status,
+      accuracy: c.accuracy ?? null,
+      latency_ms: c.latency_ms ?? predicted ?? null,
+      latency_source: c.latency_ms !== undefined ? 'measured' : predicted !== undefined ? 'predicted' : null,
+      metrics: c.metrics,
+      attempts: c.started,
+      errors: c.errors,
+      dir: this.candDir(c.index),
+    };
+  }
+
+  outcome(interrupted: boolean, resumedRecords: number, t0: number): RealSearchOutcome {
+    const by = (status: Cand['status']) => this.cands.filter((c) => c.status === status).map((c) => this.report(c));
+    return {
+      trained: by('done'),
+      failed: by('failed'),
+      pending: by('pending'),
+      interrupted,
+      resumedRecords: resumedRecords > 1 ? resumedRecords : 0,
+      candidates: this.search.candidateCount,
+      seconds: (performance.now() - t0) / 1000,
+    };
   }
 }

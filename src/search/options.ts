@@ -57,12 +57,12 @@ export interface SearchSettings {
   latencyModel: string | null;
 }
 
-type Kind = 'int' | 'num' | 'choice' | 'bool' | 'path';
+export type OptionKind = 'int' | 'num' | 'choice' | 'bool' | 'path';
 
 export interface SearchOptionDef {
   key: keyof SearchSettings;
   flag: string;
-  kind: Kind;
+  kind: OptionKind;
   /** Placeholder in the usage line. */
   value?: string;
   min?: number;
@@ -89,7 +89,7 @@ export interface SearchOptionDef {
 const PREDICTOR: readonly StrategyName[] = ['brp', 'gcn'];
 const base = (p: string) => p.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]+/g, '_');
 
-type OptionValues = Omit<SearchSettings, 'dataset' | 'strategy' | 'space' | 'pool' | 'reveal'>;
+export type OptionValues = Omit<SearchSettings, 'dataset' | 'strategy' | 'space' | 'pool' | 'reveal'>;
 
 /**
  * What result names and keys are relative to, fixed for good so that a file's name keeps its meaning

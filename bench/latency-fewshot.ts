@@ -14,11 +14,11 @@
 //               Spearman over the K is below 0.85, else adapt (the GCN is trained only then)
 //   pretrained  the base without adaptation (the mean of the base devices, scaled to the K cells)
 //   nearest     the base device ranking the K cells most like the new one, log-linear fit
-//   adapt       src/predictors/fewshot.ts's map alone (latency adapt's default, --gcn never); adapt-loo: ridge chosen by LOO
+//   adapt       src/predictors/fewshot.ts's map alone (latency adapt's default, --gcn never)
 // Design choices (the model's columns, prior, ridge 0.1, the 'spread' choice) were made on seeds
 // 100-104; the reported run uses seeds 0-4.
 //   node dist/bench/latency-fewshot.js [--ks 5,10,20,50] [--seeds 0,1,2,3,4] [--choice spread|random]
-//        [--methods flops,layerwise,gcn,pretrained,nearest,adapt,adapt-loo] [--out results/bench/latency-fewshot.json]
+//        [--methods flops,layerwise,gcn,pretrained,nearest,adapt] [--out results/bench/latency-fewshot.json]
 //        [--resume FILE] [--devices NAME,...]
 // The out file is rewritten after every device (complete: false until the end); --resume takes the
 // rows of an earlier file of this bench (the same --choice) instead of recomputing them, and the new
@@ -40,7 +40,7 @@ import { Rng } from '../src/util/rng.js';
 import { writeFileAtomic } from '../src/util/atomic-write.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
 
-const ALL_METHODS = ['flops', 'layerwise', 'gcn', 'pretrained', 'nearest', 'adapt', 'adapt-loo', 'adapt+gcn', 'adapt-auto'] as const;
+const ALL_METHODS = ['flops', 'layerwise', 'gcn', 'pretrained', 'nearest', 'adapt', 'adapt+gcn', 'adapt-auto'] as const;
 const OWN = ['results/measured/nb201-pruned-ort-node-cpu-t1.jsonl', 'results/measured/nb201-full-ort-node-cpu-t1.jsonl'];
 const { values } = benchArgs(import.meta.url, {
   options: {
@@ -176,7 +176,6 @@ for (let d = 0; d < sets.length; d++) {
       }, () => (gcnTable && autoDecision().blend ? gcnSeconds : 0));
       // latency adapt --gcn: the geometric mean of the adapted base and the GCN
       score('adapt+gcn', () => Float64Array.from(predictAdapted({ ...adaptLatency(basis, trCodes, secs), gcnLogMs: gcnLogTable(gcnAll()) }, teCodes), (x) => x * 1e3), () => gcnSeconds);
-      score('adapt-loo', () => Float64Array.from(predictAdapted(adaptLatency(basis, trCodes, secs, { lambda: 'loo' }), teCodes), (x) => x * 1e3));
       score('nearest', () => {
         // the base device whose latencies rank the K cells most like the new device's
         let best = 0;

@@ -6,7 +6,7 @@ import { readInputFile, resolveDataDir } from '../data/files.js';
 import { loadLatBench } from '../data/device-latency.js';
 import { listLatBenchDevices } from '../data/latbench.js';
 import { regressionMetrics } from '../eval/metrics.js';
-import { adaptLatency, basisToArtifact, buildLatencyBasis, DEFAULT_RIDGE, DEFAULT_GCN_RULE, FewShotLatencyPredictor, GCN_RULES, gcnAutoDecision, loadLatencyBasis, predictAdapted, withoutDevices } from '../predictors/fewshot.js';
+import { adaptLatency, basisToArtifact, buildLatencyBasis, DEFAULT_GCN_RULE, FewShotLatencyPredictor, GCN_RULES, gcnAutoDecision, loadLatencyBasis, predictAdapted, withoutDevices } from '../predictors/fewshot.js';
 import { codeToVector, isValid, vectorToArchString } from '../spaces/nb201/cell.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { provenance } from '../util/provenance.js';
@@ -28,7 +28,7 @@ export const FEWSHOT_HELP = `  brp-nas latency pretrain --devices all|NAME,NAME,
       devices.
 
   brp-nas latency adapt --base BASE --device FILE|NAME --samples K [--space nb201] [--seed 0] [--choice spread|random]
-                        [--lambda 0.1|loo] [--gcn auto|always|never] [--threads 1|2] [--test FILE] [--save MODEL] [--json]
+                        [--gcn auto|always|never] [--threads 1|2] [--test FILE] [--save MODEL] [--json]
       A predictor for a new device from K of its measured cells: its log-latency as a non-negative
       ridge map of the base devices' (as they ran cells and had they run the other kind) and of the
       cells' FLOPs, shrunk toward the base devices' mean (the device itself is left out of the base
@@ -79,7 +79,7 @@ export async function pretrain(argv: string[], io: CliIo): Promise<number> {
 }
 
 export async function adapt(argv: string[], io: CliIo): Promise<number> {
-  const { values: v } = parse('latency adapt', argv, { ...COMMON_OPTIONS, base: { type: 'string' }, device: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, lambda: { type: 'string' }, choice: { type: 'string' }, test: { type: 'string' }, save: { type: 'string' }, space: { type: 'string' }, gcn: { type: 'string' }, threads: { type: 'string' } });
+  const { values: v } = parse('latency adapt', argv, { ...COMMON_OPTIONS, base: { type: 'string' }, device: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, choice: { type: 'string' }, test: { type: 'string' }, save: { type: 'string' }, space: { type: 'string' }, gcn: { type: 'string' }, threads: { type: 'string' } });
   if (v.help) {
     io.out(FEWSHOT_HELP);
     return 0;
@@ -95,13 +95,6 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
   if (k < 2) throw new DataError(`--samples ${k}: adapting needs at least 2 measured architectures`);
   const seed = intFlag(v.seed as string | undefined, 'seed', 0, 0, 2 ** 32 - 1, 'latency adapt');
   const choice = choiceFlag(v.choice, 'choice', FEWSHOT_CHOICES, 'spread', 'latency adapt');
-  let lambda: number | 'loo' = DEFAULT_RIDGE;
-  if (v.lambda !== undefined) {
-    const n = Number(v.lambda);
-    if (v.lambda === 'loo') lambda = 'loo';
-    else if (typeof v.lambda === 'string' && v.lambda.trim() !== '' && Number.isFinite(n) && n > 0) lambda = n;
-    else throw new UsageError(`latency adapt: --lambda must be a positive number or loo, got ${JSON.stringify(v.lambda)}`);
-  }
   const save = typeof v.save === 'string' ? resolve(v.save) : undefined;
   if (save) prepareOutput(save, '--save');
   const dataDir = resolveDataDir(v.data as string | undefined);
@@ -126,7 +119,7 @@ export async function adapt(argv: string[], io: CliIo): Promise<number> {
   const secondsOf = new Map(Array.from(usable.codes, (c, i) => [c, usable.seconds[i]] as const));
   const t0 = performance.now();
   const chosenSeconds = Float64Array.from(chosen, (c) => secondsOf.get(c)!);
-  let model = adaptLatency(basis, chosen, chosenSeconds, { lambda });
+  let model = adaptLatency(basis, chosen, chosenSeconds);
   const decision = gcnAutoDecision(basis, chosen, chosenSeconds, model.lambda);
   const blend = gcnRule === 'always' || (gcnRule === 'auto' && decision.blend);
   if (blend) {

@@ -47,7 +47,6 @@ export interface AdaptedLatency {
   gcnLogMs?: Float32Array;
 }
 
-export const RIDGE_GRID = [0.01, 0.03, 0.1, 0.3, 1] as const;
 export const DEFAULT_RIDGE = 0.1;
 
 const ALL_CODES = Int32Array.from({ length: NB201_SIZE }, (_, i) => i);
@@ -212,8 +211,12 @@ export function gcnAutoDecision(basis: LatencyBasis, codes: ArrayLike<number>, s
   return { looSpearman: rho, blend: rho < GCN_AUTO_LOO_SPEARMAN };
 }
 
-/** Fit the map from K measured cells (codes, seconds). `lambda`: a ridge strength (default 0.1), or 'loo'. */
-export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, opts: { lambda?: number | 'loo' } = {}): AdaptedLatency {
+/**
+ * Fit the map from K measured cells (codes, seconds). `lambda`: the ridge strength (default 0.1; a
+ * strength chosen per device by leave-one-out over the K measured no better and was removed after
+ * v0.1.0, docs/research/latency-fewshot.md).
+ */
+export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, opts: { lambda?: number } = {}): AdaptedLatency {
   const K = codes.length;
   if (K !== seconds.length) throw new Error('codes and latencies differ in length');
   if (K < 2) throw new Error(`adapting needs at least 2 measured architectures, got ${K}`);
@@ -228,21 +231,7 @@ export function adaptLatency(basis: LatencyBasis, codes: ArrayLike<number>, seco
   const cols = columns(basis);
   const w0 = prior(basis);
   const y = Float64Array.from(seconds, (s) => Math.log(s * 1e3));
-  let lambda: number;
-  if (opts.lambda === undefined) lambda = DEFAULT_RIDGE;
-  else if (typeof opts.lambda === 'number') lambda = opts.lambda;
-  else {
-    // leave-one-out squared error in log space for each ridge strength of the grid
-    let best = Infinity;
-    lambda = RIDGE_GRID[0];
-    for (const l of RIDGE_GRID) {
-      const err = looSquaredError(cols, w0, codes, y, l);
-      if (err < best) {
-        best = err;
-        lambda = l;
-      }
-    }
-  }
+  const lambda = opts.lambda ?? DEFAULT_RIDGE;
   return { basis, weights: centredNonNegativeRidge(cols, codes, y, w0, lambda), lambda, samples: K };
 }
 

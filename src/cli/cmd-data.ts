@@ -81,7 +81,8 @@ export const dataCommand: CliCommand = {
     }
     io.out(`data directory ${s.dataDir}`);
     for (const [file, v] of Object.entries(s.sources)) io.out(`  ${file}: ${v.architectures} architectures${v.values !== undefined ? `, ${v.values} values` : ''}`);
-    io.out('LatBench devices (latencies, median [min-max] ms):');
+    const large = Object.keys(s.latbench).filter((d) => d.endsWith('-large'));
+    io.out(`LatBench devices (latencies, median [min-max] ms): ${Object.keys(s.latbench).length - large.length} devices of LatBench${large.length ? `, and ${large.length} '-large' variants of unclear provenance that the data folder also holds` : ''}:`);
     for (const [dev, v] of Object.entries(s.latbench)) io.out(`  ${dev.padEnd(44)} ${String(v.count).padStart(6)}  ${v.median_ms.toFixed(3)} [${v.min_ms.toFixed(3)}-${v.max_ms.toFixed(3)}]`);
     io.out(`NAS-Bench-101 pool ${s.nb101.file}: ${s.nb101.cells} cells (hashes checked); with ${Object.entries(s.nb101.columns).map(([c, n]) => `${c} ${n}`).join(', ')}`);
     for (const [file, v] of Object.entries(s.darts)) io.out(`DARTS ${file}: ${v.genotypes} genotypes; labels: ${v.label}`);

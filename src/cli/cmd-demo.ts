@@ -51,7 +51,7 @@ export const demoCommand: CliCommand = {
     const space = nb201SpaceSummary();
     io.out(`NAS-Bench-201: ${space.total} cells, ${space.valid} valid, ${space.unique} isomorphism classes among valid cells, ${space.distinct_encodings} distinct predictor encodings`);
     const bench = loadNb201Benchmark(dataDir);
-    io.out(`Data (${dataDir}): accuracies for ${bench.index.codes.length} cells on ${NB201_DATASETS.join(', ')}; LatBench latencies for ${bench.latency.size} devices`);
+    io.out(`Data (${dataDir}): accuracies for ${bench.index.codes.length} cells on ${NB201_DATASETS.join(', ')}; LatBench latencies for ${[...bench.latency.keys()].filter((d) => !d.endsWith('-large')).length} devices (and ${[...bench.latency.keys()].filter((d) => d.endsWith('-large')).length} '-large' variants of unclear provenance)`);
     for (const d of NB201_DATASETS) {
       const cols = bench.datasets[d];
       let best = 0;

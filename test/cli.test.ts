@@ -223,3 +223,16 @@ test('system errors read as words: a file given as --dir, a port in use, a path 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('latency --help fits a screen and names each subcommand\'s help; --help all and a subcommand\'s --help give the options', async () => {
+  const short = cli(['latency', '--help']);
+  assert.equal(short.code, 0);
+  assert.ok(short.out.trimEnd().split('\n').length <= 40);
+  for (const sub of ['train', 'predict', 'pretrain', 'adapt']) assert.match(short.out, new RegExp(`brp-nas latency ${sub} `));
+  assert.match(short.out, /brp-nas latency --help all/);
+  const all = cli(['latency', '--help', 'all']).out;
+  for (const flag of ['--split', '--prior', '--cell', '--gcn', '--choice', '--test']) assert.ok(all.includes(flag), flag);
+  assert.match(cli(['latency', 'train', '--help']).out, /--prior layerwise/);
+  assert.match(cli(['latency', 'adapt', '--help']).out, /--gcn auto/);
+  assert.doesNotMatch(cli(['latency', 'train', '--help']).out, /--gcn auto/, 'train\'s help is train\'s');
+});

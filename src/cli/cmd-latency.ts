@@ -16,9 +16,7 @@ import type { CliCommand, CliIo } from './command.js';
 import { FEWSHOT_HELP, adapt, pretrain } from './latency-fewshot.js';
 import { Eta, formatDuration } from '../util/eta.js';
 
-const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
-
-  brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
+const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
                         [--predictor gcn|mlp|flops|layerwise] [--epochs 250] [--split grouped|reference]
                         [--cell pruned|full] [--prior none|layerwise] [--save MODEL] [--plot FILE.svg|FILE.png | --no-plot]
                         [--threads 1|2] [--quiet] [--json]
@@ -46,12 +44,34 @@ const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
       same way with --predictor gcn|flops|layerwise (default --train 400 --valid 50): a seeded random
       split (its architectures are distinct networks, so twins cannot straddle it); the layer-wise
       model is a linear fit over the space's per-layer features (NB101: MFLOPs per stack and layer
-      type; DARTS: op counts per cell type and stride).
+      type; DARTS: op counts per cell type and stride).`;
 
-  brp-nas latency predict --model MODEL --arch ARCH [--arch ARCH ...] [--json]
+const PREDICT_HELP = `  brp-nas latency predict --model MODEL --arch ARCH [--arch ARCH ...] [--json]
       Predict the latency of architectures in milliseconds: NB201 cells (arch string, tuple or six
       op digits; a disconnected cell is refused, it is not a network), or NB101 / DARTS
-      architectures for a model trained on such a dataset.
+      architectures for a model trained on such a dataset.`;
+
+/** `latency --help`: the subcommands on one screen. */
+const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
+
+  brp-nas latency train --device DEVICE [--predictor gcn|mlp|flops|layerwise] [--save MODEL] [--json]
+      Train a latency predictor on a device's measured latencies (a LatBench device, or a file
+      measured by brp-nas measure) and score it on the device's other cells.
+  brp-nas latency predict --model MODEL --arch ARCH [--arch ARCH ...] [--json]
+      Predict the latency of architectures in milliseconds.
+  brp-nas latency pretrain --devices all --save BASE
+      A base for new devices, from the latencies of known devices.
+  brp-nas latency adapt --base BASE --device FILE|NAME --samples K [--save MODEL] [--json]
+      A predictor for a new device from K (10-20) of its measured cells.
+
+Each subcommand's options: brp-nas latency SUBCOMMAND --help; all of them: brp-nas latency --help all`;
+
+/** `latency --help all`: every subcommand's options. */
+const HELP_ALL = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
+
+${TRAIN_HELP}
+
+${PREDICT_HELP}
 
 ${FEWSHOT_HELP}`;
 
@@ -82,7 +102,7 @@ const PREDICT_OPTIONS = {
 async function train(argv: string[], io: CliIo): Promise<number> {
   const { values: v } = parse('latency train', argv, TRAIN_OPTIONS);
   if (v.help) {
-    io.out(HELP);
+    io.out(TRAIN_HELP);
     return 0;
   }
   if (typeof v.device !== 'string') throw new UsageError('latency train: --device is required (a LatBench device name or a latency pickle)');
@@ -200,7 +220,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
 async function predict(argv: string[], io: CliIo): Promise<number> {
   const { values: v } = parse('latency predict', argv, PREDICT_OPTIONS);
   if (v.help) {
-    io.out(HELP);
+    io.out(PREDICT_HELP);
     return 0;
   }
   if (typeof v.model !== 'string') throw new UsageError('latency predict: --model is required');
@@ -233,7 +253,7 @@ export const latencyCommand: CliCommand = {
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === '--help' || sub === '-h') {
-      io.out(HELP);
+      io.out(rest[0] === 'all' ? HELP_ALL : HELP);
       return sub === undefined ? 2 : 0;
     }
     if (sub === 'train') return train(rest, io);

@@ -9,7 +9,7 @@ import { runCli } from './main.js';
 export const REFERENCE_PAGES: readonly (readonly string[])[] = [
   ['space', '--help'],
   ['data', '--help'],
-  ['latency', '--help'],
+  ['latency', '--help', 'all'],
   ['measure', '--help'],
   ['search', '--help', 'all'],
   ['worker', '--help'],

@@ -97,3 +97,34 @@ test('docs/api/ is TypeDoc\'s reference of the library as it is now (npm run doc
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('every brp-nas command in the README and the guides uses flags its command has (no stale option in the docs)', () => {
+  const helpOf = new Map<string, string>();
+  const help = (cmd: string) => {
+    if (!helpOf.has(cmd)) {
+      const all = cmd === 'search' || cmd === 'latency';
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/brp-nas.js'), cmd, '--help', ...(all ? ['all'] : [])], { encoding: 'utf8' });
+      helpOf.set(cmd, r.stdout);
+    }
+    return helpOf.get(cmd)!;
+  };
+  const stale: string[] = [];
+  let commands = 0;
+  const files = [join(ROOT, 'README.md'), ...readdirSync(join(ROOT, 'docs/guides')).map((f) => join(ROOT, 'docs/guides', f))];
+  for (const file of files) {
+    for (const block of readFileSync(file, 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)) {
+      const lines = block[1].replace(/\\\n\s*/g, ' ').split('\n');
+      for (const line of lines) {
+        const m = /^(?:npx\s+)?brp-nas\s+([a-z]+)(.*)$/.exec(line.trim());
+        if (!m) continue;
+        commands++;
+        const text = help(m[1]);
+        assert.ok(text.length > 0, `brp-nas ${m[1]} has no help`);
+        // quoted words are values (a --trainer template's own flags are the trainer's)
+        for (const flag of m[2].replace(/"[^"]*"|'[^']*'/g, '').replace(/#.*$/, '').match(/--[a-z][a-z0-9-]*/g) ?? []) if (!text.includes(flag)) stale.push(`${relative(ROOT, file)}: brp-nas ${m[1]} ${flag}`);
+      }
+    }
+  }
+  assert.ok(commands >= 20, `only ${commands} commands found`);
+  assert.deepEqual(stale, []);
+});

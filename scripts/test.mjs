@@ -34,8 +34,17 @@ function ensureRedis() {
   process.exit(1);
 }
 
+// the evaluate tests read Fashion-MNIST's test images (Debian's dataset-fashion-mnist, IDX files)
+function ensureFashionMnist() {
+  if (existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz') || process.env.BRPNAS_FASHION_MNIST) return;
+  if (aptInstall('dataset-fashion-mnist', 'the evaluate tests')) return;
+  console.error("npm test: Fashion-MNIST is missing and could not be installed here. Install it (sudo apt-get install dataset-fashion-mnist) or point $BRPNAS_FASHION_MNIST at a directory of its IDX files.");
+  process.exit(1);
+}
+
 ensureChromium();
 ensureRedis();
+ensureFashionMnist();
 const build = sh(process.execPath, [join(root, 'scripts/build.mjs')]);
 if (build.status !== 0) process.exit(build.status ?? 1);
 // the runner's TAP goes through as it comes; the failed tests are named at the end, just before the

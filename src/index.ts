@@ -161,3 +161,8 @@ export type { SourceSummary } from './data/nb201-bench.js';
 export type { SpaceLatencyDataset } from './data/latency-dataset.js';
 export type { TrainerVars } from './train/trainer-command.js';
 export type { UniformSource } from './spaces/darts/sample.js';
+
+// delivered networks: image datasets (IDX) and the accuracy of an ONNX model on them
+export { parseIdx, idxImageSet, type IdxArray, type ImageSet } from './data/idx.js';
+export { IMAGE_DATASETS, IMAGE_DATASET_NAMES, imageDataset, loadImageSet, type ImageDatasetDef } from './data/image-datasets.js';
+export { evaluateOnnx, checkModelFits, type Evaluation, type TensorDims } from './measure/evaluate-onnx.js';

@@ -13,6 +13,7 @@ import { searchCommand } from './cmd-search.js';
 import { spaceCommand } from './cmd-space.js';
 import { workerCommand } from './cmd-worker.js';
 import { labCommand } from './cmd-lab.js';
+import { evaluateCommand } from './cmd-evaluate.js';
 
 export type { CliCommand, CliIo } from './command.js';
 import { DataError } from '../util/errors.js';
@@ -23,7 +24,7 @@ const defaultIo: CliIo = {
   err: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),
 };
 
-export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, latencyCommand, searchCommand, workerCommand, measureCommand, labCommand, demoCommand];
+export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, latencyCommand, searchCommand, workerCommand, measureCommand, evaluateCommand, labCommand, demoCommand];
 
 export function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -125,3 +125,31 @@ test('evaluate refuses what does not fit, in one line, exit 1: a model for other
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('export writes an architecture\'s untrained network as ONNX: parameters equal the space\'s cost model, onnxruntime runs it; bad input refused', async () => {
+  const ort = (await import('onnxruntime-node')).default;
+  const { getSpace } = await import('../src/spaces/registry.js');
+  const dir = mkdtempSync(join(tmpdir(), 'brp-export-'));
+  try {
+    const archs = { nb201: '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|', nb101: '100110100001001010101:02001', darts: '[[(1, 5), (0, 5), (2, 2), (0, 1), (1, 3), (3, 2), (1, 5), (0, 2)], [(1, 4), (0, 1), (2, 6), (0, 6), (2, 5), (1, 6), (2, 2), (1, 5)]]' };
+    for (const [space, arch] of Object.entries(archs)) {
+      const out = join(dir, `${space}.onnx`);
+      const r = cli(['export', '--space', space, '--arch', arch, '--out', out, '--json']);
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out);
+      const s = getSpace(space);
+      assert.equal(j.params, s.cost(s.parse(arch)).params, `${space}: parameters`);
+      const session = await ort.InferenceSession.create(out);
+      const res = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(3 * 32 * 32), [1, 3, 32, 32]) });
+      assert.deepEqual(res[session.outputNames[0]].dims, [1, 10]);
+      await session.release();
+    }
+    const bad = cli(['export', '--space', 'nb201', '--arch', '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|', '--out', join(dir, 'x.onnx')]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /does not connect input to output/);
+    assert.equal(cli(['export', '--space', 'nb101', '--arch', archs.nb101, '--channels', '8', '--out', join(dir, 'y.onnx')]).code, 2);
+    assert.match(cli(['export', '--space', 'nb201', '--arch', archs.nb201, '--out', dir]).err, /is a directory; give a file name/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

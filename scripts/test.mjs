@@ -42,9 +42,19 @@ function ensureFashionMnist() {
   process.exit(1);
 }
 
+// the training tests run the shipped PyTorch trainer: any Python with torch, else Debian's python3-torch
+function ensureTorch() {
+  const hasTorch = (py) => spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  if (process.env.BRPNAS_PYTHON || hasTorch('python3') || hasTorch('/usr/bin/python3')) return;
+  if (aptInstall('python3-torch', 'the training tests')) return;
+  console.error('npm test: no Python with PyTorch was found and none could be installed here. Install one (pip install torch, or sudo apt-get install python3-torch) or point $BRPNAS_PYTHON at a Python that has it.');
+  process.exit(1);
+}
+
 ensureChromium();
 ensureRedis();
 ensureFashionMnist();
+ensureTorch();
 const build = sh(process.execPath, [join(root, 'scripts/build.mjs')]);
 if (build.status !== 0) process.exit(build.status ?? 1);
 // the runner's TAP goes through as it comes; the failed tests are named at the end, just before the

@@ -15,6 +15,7 @@ import { workerCommand } from './cmd-worker.js';
 import { labCommand } from './cmd-lab.js';
 import { evaluateCommand } from './cmd-evaluate.js';
 import { exportCommand } from './cmd-export.js';
+import { trainCommand } from './cmd-train.js';
 
 export type { CliCommand, CliIo } from './command.js';
 import { DataError } from '../util/errors.js';
@@ -25,7 +26,7 @@ const defaultIo: CliIo = {
   err: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),
 };
 
-export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, latencyCommand, searchCommand, workerCommand, measureCommand, exportCommand, evaluateCommand, labCommand, demoCommand];
+export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, latencyCommand, searchCommand, workerCommand, measureCommand, trainCommand, exportCommand, evaluateCommand, labCommand, demoCommand];
 
 export function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -11,6 +11,7 @@ export const REFERENCE_PAGES: readonly (readonly string[])[] = [
   ['data', '--help'],
   ['latency', '--help', 'all'],
   ['measure', '--help'],
+  ['train', '--help'],
   ['export', '--help'],
   ['evaluate', '--help'],
   ['search', '--help', 'all'],

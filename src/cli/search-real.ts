@@ -234,6 +234,8 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     final_percentile_mean: null,
     reached_global_best: null,
     per_run: [{ selected: values(selected), best_found: values(best) }],
+    // the model to deploy: the best validation accuracy (within --lat-limit), with what its trainer wrote
+    selected: selected ? { arch: selected.arch, accuracy: selected.accuracy, metrics: selected.metrics, onnx: typeof selected.metrics.onnx === 'string' ? selected.metrics.onnx : null, dir: selected.dir } : null,
     trained: outcome.trained.length,
     failed: outcome.failed.length,
     ...(outcome.pending.length ? { pending: outcome.pending.length } : {}),
@@ -275,6 +277,7 @@ interface RealSummary {
   seconds: number;
   interrupted?: boolean;
   per_run: { selected: { arch: string; validation: number; latency_ms: number | null } | null }[];
+  selected?: { onnx: string | null } | null;
   result: string;
   pareto?: string;
   pareto_plot?: string;
@@ -288,6 +291,7 @@ function printSummary(summary: RealSummary, io: CliIo, json: boolean): void {
   const sel = summary.per_run[0]?.selected;
   io.out(`${summary.strategy} on ${summary.space}${summary.dataset ? ` (${summary.dataset})` : ''} with ${summary.trainer}: ${plural(summary.trained, 'candidate')} trained, ${summary.failed} failed${summary.interrupted ? ' (interrupted)' : ''}, ${summary.seconds.toFixed(1)} s`);
   if (sel) io.out(`  selected: ${sel.arch}  accuracy ${roundForDisplay(sel.validation)}${sel.latency_ms !== null ? `  latency ${sel.latency_ms.toFixed(3)} ms` : ''}`);
+  if (summary.selected?.onnx) io.out(`  model: ${summary.selected.onnx}`);
   io.out(`  result: ${summary.result}${summary.pareto ? `\n  Pareto front: ${summary.pareto}, ${summary.pareto_plot}` : ''}`);
 }
 

@@ -1,0 +1,72 @@
+// The shipped PyTorch trainer through brp-nas train, and through a search's --trainer: real training
+// on Fashion-MNIST at a tiny size (one epoch on 1,000 images, 4 channels, one cell per stage).
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { nb201Cost } from '../src/spaces/nb201/cost.js';
+import { parseArch } from '../src/spaces/nb201/cell.js';
+import { ROOT, cli, spawnCli } from './helpers.js';
+
+const ARCH = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|';
+const TINY = ['--epochs', '1', '--train-images', '1000', '--val-images', '500', '--channels', '4', '--cells', '1'];
+
+test('brp-nas train: the network brp-nas means (parameters equal the cost model), a result line, an ONNX file whose test accuracy evaluate reproduces', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-train-'));
+  try {
+    const r = cli(['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', ARCH, '--out', dir, '--seed', '3', ...TINY, '--json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out.trim().split('\n').pop()!);
+    for (const k of ['accuracy', 'test_accuracy', 'params', 'seconds', 'onnx']) assert.ok(k in j, k);
+    assert.equal(j.params, nb201Cost(parseArch(ARCH), { channels: 4, cellsPerStage: 1, numClasses: 10, inputSize: 28, inputChannels: 1 }).params);
+    assert.ok(j.accuracy > 10 && j.accuracy <= 100 && j.test_accuracy > 10, `${j.accuracy}% / ${j.test_accuracy}%: above chance after an epoch`);
+    assert.equal(j.onnx, join(dir, 'model.onnx'));
+    assert.ok(existsSync(join(dir, 'checkpoint.pt')));
+    const e = cli(['evaluate', '--model', j.onnx, '--dataset', 'fashion-mnist', '--json']);
+    assert.equal(e.code, 0, e.err);
+    assert.ok(Math.abs(JSON.parse(e.out).accuracy - j.test_accuracy) <= 0.1, `evaluate ${JSON.parse(e.out).accuracy}% against the trainer's ${j.test_accuracy}%`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('brp-nas train says what is wrong before Python does: no torch, a bad architecture, the trainer failing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-train-bad-'));
+  try {
+    const none = cli(['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', ARCH, '--out', dir, ...TINY], { BRPNAS_PYTHON: '/nonexistent/python3' });
+    assert.equal(none.code, 1);
+    assert.match(none.err, /training needs a Python with PyTorch, and none was found: \/nonexistent\/python3 \(not found\); install it/);
+    const arch = cli(['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', '|bogus~0|', '--out', dir, ...TINY]);
+    assert.equal(arch.code, 1);
+    assert.doesNotMatch(arch.err, /Traceback/);
+    const missing = cli(['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', ARCH, '--out', dir, '--dataset-dir', dir, ...TINY]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /is missing/);
+    assert.match(missing.err, /the trainer .* failed with exit 1; its messages are above/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a search trains real networks through brp-nas train (--trainer), and its result names the selected model and its ONNX file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-train-search-'));
+  try {
+    const trainer = `${process.execPath} ${join(ROOT, 'bin/brp-nas.js')} train --space nb201 --dataset fashion-mnist --arch {arch} --out {out} --seed {seed} ${TINY.join(' ')} --json`;
+    const r = await spawnCli(['search', '--space', 'nb201', '--strategy', 'random', '--budget', '3', '--seed', '5', '--trainer', trainer, '--workers', '2', '--state', join(dir, 'state'), '--json', '--quiet']).done;
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.trained, 3);
+    const sel = j.per_run[0].selected;
+    const saved = JSON.parse(readFileSync(join(dir, 'state/result.json'), 'utf8'));
+    const cand = saved.candidates.find((c: { arch: string }) => c.arch === sel.arch);
+    assert.ok(existsSync(cand.metrics.onnx), 'the selected model\'s ONNX file exists');
+    assert.equal(sel.test, cand.metrics.test_accuracy, 'the selected model\'s test accuracy is what its trainer reported');
+    assert.equal(j.selected.arch, sel.arch);
+    assert.equal(j.selected.onnx, cand.metrics.onnx);
+    assert.equal(j.selected.accuracy, cand.accuracy);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -87,7 +87,7 @@ export const demoCommand: CliCommand = {
       kernels.dispose();
     }
 
-    progress(`3/4 searches on CIFAR-100 with 100 trained models: random and regularised evolution (25 runs each, seconds), then BRP-NAS (${plural(runs, 'run')} of tens of seconds each)`);
+    progress(`3/4 searches on CIFAR-100 with 100 trained models: random and regularised evolution (25 runs each, seconds), then BRP-NAS (${plural(runs, 'run')}, tens of seconds each)`);
     io.out(`\nSearch on NB201 CIFAR-100, 100 trained models (best test accuracy among them / of the validation-selected model):`);
     const found: Record<string, { oracle: number; selected: number }> = {};
     let best = NaN;

@@ -54,7 +54,7 @@ test('a search trains real networks through brp-nas train (--trainer), and its r
   const dir = mkdtempSync(join(tmpdir(), 'brp-train-search-'));
   try {
     const trainer = `${process.execPath} ${join(ROOT, 'bin/brp-nas.js')} train --space nb201 --dataset fashion-mnist --arch {arch} --out {out} --seed {seed} ${TINY.join(' ')} --json`;
-    const r = await spawnCli(['search', '--space', 'nb201', '--strategy', 'random', '--budget', '3', '--seed', '5', '--trainer', trainer, '--workers', '2', '--state', join(dir, 'state'), '--json', '--quiet']).done;
+    const r = await spawnCli(['search', '--space', 'nb201', '--strategy', 'random', '--budget', '3', '--seed', '5', '--trainer', trainer, '--workers', '2', '--measure-latency', '--state', join(dir, 'state'), '--json', '--quiet']).done;
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     assert.equal(j.trained, 3);
@@ -66,6 +66,13 @@ test('a search trains real networks through brp-nas train (--trainer), and its r
     assert.equal(j.selected.arch, sel.arch);
     assert.equal(j.selected.onnx, cand.metrics.onnx);
     assert.equal(j.selected.accuracy, cand.accuracy);
+    // --measure-latency timed the trained networks themselves (their ONNX files), here
+    for (const c of saved.candidates) {
+      assert.ok(c.latency_ms > 0, `${c.arch}: latency ${c.latency_ms}`);
+      assert.equal(c.metrics.latency_network, 'the trained network (onnx)');
+    }
+    const pareto = JSON.parse(readFileSync(join(dir, 'state/pareto.json'), 'utf8'));
+    assert.match(pareto.cost, /^latency_ms/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -138,3 +138,18 @@ export function classifierHead(g: GraphBuilder, x: string, channels: number, cla
   const fb = g.init('fc_b', [classes], () => (g.rng.float() * 2 - 1) * bound, true);
   return g.node('Gemm', [x, fw, fb], [int('transB', 1)]);
 }
+
+/**
+ * A network from an ONNX file's bytes (a trained model, say), as the measuring code takes it: its
+ * first input and output, symbolic dimensions (a dynamic batch) read as 1. Its parameter count is
+ * not read (0).
+ */
+export function networkFromOnnxBytes(bytes: Uint8Array): OnnxNetwork {
+  const model = onnx.ModelProto.decode(bytes);
+  const dims = (v: O.IValueInfoProto | undefined) => (v?.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : 1));
+  const inits = new Set((model.graph?.initializer ?? []).map((t) => t.name));
+  const input = (model.graph?.input ?? []).find((i) => !inits.has(i.name));
+  const output = model.graph?.output?.[0];
+  if (!input?.name || !output?.name) throw new Error('the ONNX model has no input or no output');
+  return { bytes, params: 0, inputName: input.name, outputName: output.name, inputShape: dims(input), outputShape: dims(output) };
+}

@@ -1,10 +1,14 @@
 // Latency in the training loop: `--measure-latency` times each trained candidate's network on the
 // machine that trained it (the local coordinator's, or a queue worker's own device) with the
 // `measure` machinery (onnxruntime-node, the same protocol and statistic), unless the trainer
-// reported latency_ms itself. Networks are timed one at a time, between trainings of other
-// candidates running beside them: for a clean device, train with --workers 1.
+// reported latency_ms itself. The network timed is the trained one when the trainer names its ONNX
+// file (`onnx` in its result, as brp-nas train does), else the space's evaluation network built from
+// the architecture. Networks are timed one at a time, between trainings of other candidates running
+// beside them: for a clean device, train with --workers 1.
 
+import { existsSync, readFileSync } from 'node:fs';
 import { buildSpaceOnnx, type MeasureSpaceName } from '../measure/measure-space.js';
+import { networkFromOnnxBytes } from '../onnx/graph-builder.js';
 import { measureGroupNode } from '../measure/ort-node.js';
 import { DEFAULT_PROTOCOL, type MeasureProtocol } from '../measure/protocol.js';
 import { Rng } from '../util/rng.js';
@@ -13,7 +17,8 @@ import type { TrainerResult } from './trainer-output.js';
 
 export interface LatencyProbe {
   readonly describe: string;
-  measure(space: MeasureSpaceName, arch: string): Promise<number>;
+  /** Milliseconds of the network in `onnxFile` if given, else of the architecture's evaluation network. */
+  measure(space: MeasureSpaceName, arch: string, onnxFile?: string): Promise<number>;
 }
 
 /** Time networks with onnxruntime-node on this machine (ms, the protocol's statistic). */
@@ -22,9 +27,9 @@ export function ortLatencyProbe(threads = 1, protocol: MeasureProtocol = DEFAULT
   let chain: Promise<unknown> = Promise.resolve();
   return {
     describe: `onnxruntime-node on this machine, ${threads} thread${threads === 1 ? '' : 's'}`,
-    measure(space, arch) {
+    measure(space, arch, onnxFile) {
       const run = chain.then(async () => {
-        const net = buildSpaceOnnx(space, arch);
+        const net = onnxFile ? networkFromOnnxBytes(readFileSync(onnxFile)) : buildSpaceOnnx(space, arch);
         const [m] = await measureGroupNode([{ arch, net }], threads, protocol, new Rng(0));
         return m.stats.latency * 1e3;
       });
@@ -37,9 +42,10 @@ export function ortLatencyProbe(threads = 1, protocol: MeasureProtocol = DEFAULT
 /** The trainer's result with latency_ms filled in by the probe when the trainer did not report it. */
 export async function withLatency(result: TrainerResult, probe: LatencyProbe | undefined, space: MeasureSpaceName, arch: string): Promise<TrainerResult> {
   if (!probe || result.latency_ms !== undefined) return result;
+  const onnx = typeof result.metrics.onnx === 'string' && existsSync(result.metrics.onnx) ? result.metrics.onnx : undefined;
   try {
-    const ms = await probe.measure(space, arch);
-    return { ...result, latency_ms: ms, metrics: { ...result.metrics, latency_measured_by: probe.describe } };
+    const ms = await probe.measure(space, arch, onnx);
+    return { ...result, latency_ms: ms, metrics: { ...result.metrics, latency_measured_by: probe.describe, latency_network: onnx ? 'the trained network (onnx)' : "the space's evaluation network, untrained" } };
   } catch (e) {
     // the training's result stands; the front simply lacks this point
     return { ...result, metrics: { ...result.metrics, latency_error: (e as Error).message } };

@@ -180,7 +180,7 @@ test('failed attempts are retried up to the limit, then marked failed: never tol
       const r = cli(['search', '--strategy', 'random', '--budget', '4', '--trainer', cmd, '--workers', '2', '--state', state, '--json', '--quiet', ...extra], { TRAINER_MODE: mode });
       return { r, res: existsSync(join(state, 'result.json')) ? JSON.parse(readFileSync(join(state, 'result.json'), 'utf8')) : null };
     };
-    for (const mode of ['flaky', 'malformed-first']) {
+    for (const mode of ['flaky', 'malformed-first', 'nan-first', 'no-model-first']) {
       const { r, res } = run(mode);
       assert.equal(r.code, 0, r.err);
       assert.equal(JSON.parse(r.out).trained, 4);
@@ -188,6 +188,7 @@ test('failed attempts are retried up to the limit, then marked failed: never tol
       for (const c of res.candidates) {
         assert.equal(c.attempts, 2, mode);
         assert.equal(c.errors[0].reason, mode === 'flaky' ? 'exit' : 'malformed');
+        if (mode === 'no-model-first') assert.match(c.errors[0].detail, /names its network model\.onnx, which the trainer did not write/);
       }
     }
     {

@@ -6,6 +6,7 @@
 
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { processAlive } from '../util/output-lock.js';
 import { MalformedResultError, parseTrainerOutput } from './trainer-output.js';
 import type { AttemptHandle, AttemptOutcome, AttemptSpec, TrainerRunner } from './runner.js';
@@ -98,7 +99,11 @@ function judge(spec: AttemptSpec, exitCode: number | null, signal: string | null
 
 function fromOutput(spec: AttemptSpec, failure: 'malformed' | 'lost'): AttemptOutcome {
   try {
-    return { ok: true, result: parseTrainerOutput(readTail(spec.stdoutPath)) };
+    const result = parseTrainerOutput(readTail(spec.stdoutPath));
+    // a result that names its trained network must have written it: a model that is not there cannot be deployed
+    const onnx = result.metrics.onnx;
+    if (typeof onnx === 'string' && !existsSync(isAbsolute(onnx) ? onnx : join(spec.outDir, onnx))) throw new MalformedResultError(`the result names its network ${onnx}, which the trainer did not write`);
+    return { ok: true, result };
   } catch (e) {
     if (!(e instanceof MalformedResultError)) throw e;
     return { ok: false, reason: failure, detail: failure === 'lost' ? `the training was left by a stopped coordinator and ended without a result (${e.message})` : e.message };

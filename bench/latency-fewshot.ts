@@ -1,4 +1,4 @@
-// Issue 15: how well is a NEW device's latency predicted from K of its measurements?
+// How well is a NEW device's latency predicted from K of its measurements?
 // Leave-one-device-out over the 13 LatBench devices (the desktop CPU and GPU are nearly identical and
 // are held out together: neither is in the base when the other is the new device), plus the project's
 // own measured devices (results/measured/nb201-{pruned,full}-ort-node-cpu-t1.jsonl: onnxruntime-node

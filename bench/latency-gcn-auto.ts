@@ -1,4 +1,4 @@
-// Issue 15: when does `latency adapt --gcn` pay? The blend with a GCN trained on the K lifts the
+// When does `latency adapt --gcn` pay? The blend with a GCN trained on the K lifts the
 // devices the base describes worst and costs the others a little (BENCHMARKS.md). This bench decides
 // per device and K from the K alone: blend when the leave-one-out fit of the closed-form map over the
 // K (loo_r2 in ln ms, or loo_rho) is below a threshold. It trains nothing: it joins the adapt rows of

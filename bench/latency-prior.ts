@@ -1,5 +1,5 @@
 // The GCN with and without the layer-wise prior against the layer-wise and FLOPs fits, on one
-// device's measurements (issue 15: the GCN on whole-cell devices). Prints one JSON line per
+// device's measurements (the GCN on whole-cell devices). Prints one JSON line per
 // (seed, predictor) with the test Spearman, the share within +-10% and the training seconds.
 //   node dist/bench/latency-prior.js --device FILE|NAME [--seeds 0,1,2] [--kinds layerwise,flops,gcn,gcn+layerwise]
 //                                    [--train 270] [--valid 30] [--split reference|grouped] [--threads 1]

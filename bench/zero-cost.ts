@@ -1,7 +1,7 @@
 // How well NB201's zero-cost scores rank the cells of one dataset: Spearman against the mean
 // validation and the mean test accuracy over the connected cells, and the mean and best test accuracy
 // of each score's top k cells (what a warm-started first round draws from), plus the seconds the
-// expected-SynFlow table takes. Issue 14 designs on CIFAR-10 only: run it with --dataset cifar10.
+// expected-SynFlow table takes. The search design studies used CIFAR-10 only: run it with --dataset cifar10.
 //   node dist/bench/zero-cost.js [--dataset cifar10] [--top 5,10,50] [--data DIR]
 import { benchArgs } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';

@@ -58,7 +58,7 @@ test('lab: two browsers measure at once into their own datasets; a reload mid-me
     await first.reload();
     for (const { page, errors, name } of pages) {
       // on a timeout, say what the page showed and what the lab logged (a full-suite CI run of
-      // session 14 timed out here once, without a clue; alone the test passes)
+      // 2026-12-03 timed out here once, without a clue; alone the test passes)
       await page.waitForFunction(() => (document.getElementById('status')!.textContent ?? '').includes('6 of 6 networks measured'), undefined, { timeout: 90000 }).catch(async (e: Error) => {
         throw new Error(`${name}: ${e.message}; the page's status: ${JSON.stringify(await page.textContent('#status'))}; page errors: ${JSON.stringify(errors)}; lab stderr: ${lab.err().slice(-500)}`);
       });

@@ -355,13 +355,13 @@ test('iterative search: --explore sets the random share of the predictor rounds 
   assert.equal(s.explore, 0.2);
   assert.equal(searchResultName(s), 'cifar100-brp-b100-seed0-rounds10-first10-warm-params-explore0.2-local2');
   assert.equal(searchKey(s).explore, 0.2);
-  assert.equal(searchKey(searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' })).explore, 0.2, 'the default since session 19');
+  assert.equal(searchKey(searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' })).explore, 0.2, 'the default since 2026-12-03');
   assert.ok(!('explore' in searchKey(searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', explore: '0.5' }))), 'the reference\'s share is keyed as before');
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp', explore: '2' }), /--explore must be between 0 and 1, got 2/);
   assert.throws(() => searchSettingsFrom({ dataset: 'cifar100', strategy: 'rea', explore: '0.2' }), /--explore does not apply to --strategy rea/);
 });
 
-test('search defaults (issue 14): 10 rounds, the first of 10 chosen by parameter count, predicted-best picks near the 2 best measured, 2 of each later round at random; names and keys stay relative to the first release, so its results keep their names', async () => {
+test('search defaults: 10 rounds, the first of 10 chosen by parameter count, predicted-best picks near the 2 best measured, 2 of each later round at random; names and keys stay relative to the first release, so its results keep their names', async () => {
   const { searchSettingsFrom, searchResultName, searchKey } = await import('../src/search/options.js');
   const d = searchSettingsFrom({ dataset: 'cifar100', strategy: 'brp' });
   assert.deepEqual([d.rounds, d.first, d.warmStart, d.explore, d.local], [10, 10, 'params', 0.2, 2]);

@@ -1,4 +1,4 @@
-// `latency pretrain` and `latency adapt` (issue 15, first version, NB201): a base made of known
+// `latency pretrain` and `latency adapt` (NB201): a base made of known
 // devices' latencies, and a predictor for a new device from K of its measurements (fewshot.ts).
 
 import { resolve } from 'node:path';

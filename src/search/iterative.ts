@@ -1,7 +1,7 @@
 // Predictor-guided search with the iterative data selection of BRP-NAS (reference spec section 5,
 // `--iter K --sample_best2`): first a random round; then, in each later round, retrain the predictor
 // (warm-started) on everything measured so far, rank all candidates, and propose half the round from
-// the predicted best and half at random from the top |C| / 2^i of the ranking. Options (issue 14):
+// the predicted best and half at random from the top |C| / 2^i of the ranking. Options (the sample-efficiency study, docs/research/search-design.md):
 // the first round's size, a zero-cost score (e.g. the parameter count) that chooses the first
 // round the way a trained predictor chooses the later ones, instead of all at random, and the random
 // share of the later rounds (`explore`, the reference's half by default).

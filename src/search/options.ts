@@ -114,11 +114,12 @@ export const SEARCH_BASELINE: OptionValues = {
 };
 
 /**
- * What a search uses when a flag is not given. Issue 14 (chosen on CIFAR-10 design runs of master seeds 100,
- * 200 and 300, never the report's seed 0; see BENCHMARKS.md): 10 rounds of 10, the first chosen by parameter count, the predicted-best picks from
- * the neighbours of the 2 best measured (--local 5 in session 11, 2 since session 16), 8 of each later
- * round's 10 from those picks and 2 at random (--explore 0.2 since session 19); --first is at most the
- * budget. BRP-NAS's own selection: --rounds 5 --first auto --warm-start random --explore 0.5 --local 0.
+ * What a search uses when a flag is not given (chosen in v0.1.0, 2026-12-02 to 2026-12-03, on
+ * CIFAR-10 design runs of master seeds 100, 200 and 300, never the report's seed 0; see
+ * docs/research/search-design.md): 10 rounds of 10, the first chosen by parameter count, the
+ * predicted-best picks from the neighbours of the 2 best measured, 8 of each later round's 10 from
+ * those picks and 2 at random; --first is at most the budget. BRP-NAS's own selection: --rounds 5
+ * --first auto --warm-start random --explore 0.5 --local 0.
  */
 export const SEARCH_DEFAULTS: OptionValues = { ...SEARCH_BASELINE, rounds: 10, first: 10, warmStart: 'params', explore: 0.2, local: 2 };
 

@@ -34,7 +34,7 @@ export interface SimulationOptions {
   dedupe?: boolean;
   /** Predictor searches take all last-round picks from the predicted best (default true). */
   exploitLastRound?: boolean;
-  /** Models in the first round of a predictor search, and how it is chosen (issue 14; see ArchSearchOptions). */
+  /** Models in the first round of a predictor search, and how it is chosen (see ArchSearchOptions). */
   first?: number | null;
   warmStart?: WarmStart;
   explore?: number;

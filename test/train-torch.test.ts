@@ -2,7 +2,7 @@
 // on Fashion-MNIST at a tiny size (one epoch on 1,000 images, 4 channels, one cell per stage).
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -73,6 +73,42 @@ test('a search trains real networks through brp-nas train (--trainer), and its r
     }
     const pareto = JSON.parse(readFileSync(join(dir, 'state/pareto.json'), 'utf8'));
     assert.match(pareto.cost, /^latency_ms/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CIFAR-10 in its binary layout (made-up batches): brp-nas train builds the 3x32x32 network the cost model counts, evaluate reproduces its test accuracy; a torn batch is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-cifar-'));
+  try {
+    // 5 training batches of 40 records and a test batch of 30: a label byte, then 3 x 1024 pixels
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const batch = (n: number) => {
+      const b = Buffer.alloc(n * 3073);
+      for (let i = 0; i < n; i++) {
+        const label = Math.floor(rand() * 10);
+        b[i * 3073] = label;
+        for (let j = 1; j < 3073; j++) b[i * 3073 + j] = j <= 1024 ? label * 25 : Math.floor(rand() * 256);
+      }
+      return b;
+    };
+    for (let k = 1; k <= 5; k++) writeFileSync(join(dir, `data_batch_${k}.bin`), batch(40));
+    writeFileSync(join(dir, 'test_batch.bin'), batch(30));
+    const out = join(dir, 'run');
+    const r = cli(['train', '--space', 'nb201', '--dataset', 'cifar10', '--dataset-dir', dir, '--arch', ARCH, '--out', out, '--epochs', '1', '--channels', '4', '--cells', '1', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out.trim().split('\n').pop()!);
+    assert.equal(j.params, nb201Cost(parseArch(ARCH), { channels: 4, cellsPerStage: 1, numClasses: 10, inputSize: 32, inputChannels: 3 }).params);
+    assert.equal(j.train_images, 200 - Math.floor(200 / 6), 'a sixth of the training set is the validation set');
+    const e = cli(['evaluate', '--model', j.onnx, '--dataset', 'cifar10', '--dataset-dir', dir, '--json']);
+    assert.equal(e.code, 0, e.err);
+    assert.equal(JSON.parse(e.out).count, 30);
+    assert.ok(Math.abs(JSON.parse(e.out).accuracy - j.test_accuracy) <= 0.1, `evaluate ${JSON.parse(e.out).accuracy}% against the trainer's ${j.test_accuracy}%`);
+    writeFileSync(join(dir, 'test_batch.bin'), batch(30).subarray(0, 3073 * 2 + 100));
+    const torn = cli(['evaluate', '--model', j.onnx, '--dataset', 'cifar10', '--dataset-dir', dir]);
+    assert.equal(torn.code, 1);
+    assert.match(torn.err, /test_batch\.bin: 6246 bytes is not a whole number of CIFAR-10 records \(3073 bytes each\)/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -24,9 +24,15 @@ import torch.nn.functional as F
 NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3']
 DATASETS = {
     'fashion-mnist': {
-        'dir': os.environ.get('BRPNAS_FASHION_MNIST', '/usr/share/datasets/fashion-mnist'),
+        'dir': os.environ.get('BRPNAS_FASHION_MNIST', '/usr/share/datasets/fashion-mnist'), 'format': 'idx',
         'files': ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'),
-        'shape': (1, 28, 28), 'classes': 10, 'mean': 0.2860, 'std': 0.3530,
+        'shape': (1, 28, 28), 'classes': 10, 'mean': (0.2860,), 'std': (0.3530,),
+    },
+    # the binary version of CIFAR-10 (the folder cifar-10-batches-bin)
+    'cifar10': {
+        'dir': os.environ.get('BRPNAS_CIFAR10', 'cifar-10-batches-bin'), 'format': 'cifar-bin',
+        'files': (('data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'), ('test_batch.bin',)),
+        'shape': (3, 32, 32), 'classes': 10, 'mean': (0.4914, 0.4822, 0.4465), 'std': (0.2470, 0.2435, 0.2616),
     },
 }
 
@@ -51,6 +57,31 @@ def read_idx(path):
     if arr.size != int(np.prod(dims)):
         fail(f'{path}: {arr.size} values where its header says {dims}')
     return arr.reshape(dims)
+
+
+def read_cifar_bin(paths):
+    """Records of one label byte and 3x32x32 pixel bytes (red, green and blue planes)."""
+    images, labels = [], []
+    for path in paths:
+        if not os.path.exists(path):
+            fail(f'{path} is missing')
+        with open(path, 'rb') as f:
+            data = np.frombuffer(f.read(), dtype=np.uint8)
+        if data.size == 0 or data.size % 3073:
+            fail(f'{path}: {data.size} bytes is not a whole number of CIFAR-10 records')
+        rec = data.reshape(-1, 3073)
+        labels.append(rec[:, 0])
+        images.append(rec[:, 1:].reshape(-1, 3, 32, 32))
+    return np.concatenate(images), np.concatenate(labels)
+
+
+def load(d, base):
+    """Training images and labels, test images and labels."""
+    if d['format'] == 'cifar-bin':
+        tr_x, tr_y = read_cifar_bin([os.path.join(base, f) for f in d['files'][0]])
+        te_x, te_y = read_cifar_bin([os.path.join(base, f) for f in d['files'][1]])
+        return tr_x, tr_y, te_x, te_y
+    return tuple(read_idx(os.path.join(base, f)) for f in d['files'])
 
 
 def parse_nb201(s):
@@ -125,8 +156,8 @@ class Nb201Network(nn.Module):
 
     def __init__(self, ops, channels, cells, in_channels, classes, mean, std):
         super().__init__()
-        self.register_buffer('mean', torch.tensor(mean))
-        self.register_buffer('std', torch.tensor(std))
+        self.register_buffer('mean', torch.tensor(mean).reshape(1, -1, 1, 1))
+        self.register_buffer('std', torch.tensor(std).reshape(1, -1, 1, 1))
         layers = [nn.Conv2d(in_channels, channels, 3, 1, 1, bias=False), nn.BatchNorm2d(channels)]
         c = channels
         for stage in range(3):
@@ -159,8 +190,8 @@ def main():
     p.add_argument('--out', required=True)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--epochs', type=int, default=10)
-    p.add_argument('--train-images', type=int, default=50000)
-    p.add_argument('--val-images', type=int, default=10000)
+    p.add_argument('--train-images', type=int, default=None, help='default: all the training images but the validation ones')
+    p.add_argument('--val-images', type=int, default=None, help='default: a sixth of the training images (10,000 of 60,000 for Fashion-MNIST, 8,333 of 50,000 for CIFAR-10)')
     p.add_argument('--channels', type=int, default=16)
     p.add_argument('--cells', type=int, default=5)
     p.add_argument('--batch', type=int, default=128)
@@ -173,9 +204,15 @@ def main():
     torch.set_num_threads(a.threads)
     d = DATASETS[a.dataset]
     base = a.dataset_dir or d['dir']
-    tr_x, tr_y, te_x, te_y = (read_idx(os.path.join(base, f)) for f in d['files'])
+    tr_x, tr_y, te_x, te_y = load(d, base)
+    if tr_y.max() >= d['classes'] or te_y.max() >= d['classes']:
+        fail(f'{base}: a label is not one of the {d["classes"]} classes')
     # the validation images: a seeded part of the training set, never trained on
     order = np.random.RandomState(a.seed).permutation(len(tr_x))
+    if a.val_images is None:
+        a.val_images = len(tr_x) // 6
+    if a.train_images is None:
+        a.train_images = len(tr_x) - a.val_images
     if a.val_images < 1 or a.train_images < 1 or a.val_images + a.train_images > len(tr_x):
         fail(f'--train-images {a.train_images} and --val-images {a.val_images} must be positive and fit in the {len(tr_x)} training images')
     val_idx, train_idx = order[:a.val_images], order[a.val_images:a.val_images + a.train_images]

@@ -6,19 +6,20 @@ import { interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
 
-const HELP = `Usage: brp-nas evaluate --model FILE.onnx --dataset fashion-mnist [--dataset-dir DIR] [--batch 256] [--json]
+const HELP = `Usage: brp-nas evaluate --model FILE.onnx --dataset fashion-mnist|cifar10 [--dataset-dir DIR] [--batch 256] [--json]
 
 The test-set accuracy of a trained network, computed here with onnxruntime-node (1 thread): the
 file you deploy is checked, not the trainer's report. The model takes float32 [batch, channels,
 height, width] with pixels scaled to [0, 1] (normalisation, if any, inside the model) and gives class
 scores [batch, classes]; a model whose input or output does not fit the dataset is refused before
 anything runs. Fashion-MNIST's IDX files are read from --dataset-dir, else $BRPNAS_FASHION_MNIST,
-else /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist package).
+else /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist package); CIFAR-10's binary
+batches (the folder cifar-10-batches-bin) from --dataset-dir, else $BRPNAS_CIFAR10.
 --json prints {model, dataset, split, accuracy (%), correct, count, batch, seconds}.`;
 
 export const evaluateCommand: CliCommand = {
   name: 'evaluate',
-  summary: 'the test accuracy of a trained ONNX network on an image dataset (Fashion-MNIST), computed with onnxruntime-node',
+  summary: 'the test accuracy of a trained ONNX network on an image dataset (Fashion-MNIST, CIFAR-10), computed with onnxruntime-node',
   async run(argv, io) {
     const { values: v } = parse('evaluate', argv, { ...COMMON_OPTIONS, model: { type: 'string' }, dataset: { type: 'string' }, 'dataset-dir': { type: 'string' }, batch: { type: 'string' } });
     if (v.help) {

@@ -10,17 +10,19 @@ import { roundForDisplay } from '../util/eta.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, numFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
 
-const HELP = `Usage: brp-nas train --space nb201 --dataset fashion-mnist --arch ARCH --out DIR [--seed 0]
-                     [--epochs 10] [--train-images 50000] [--val-images 10000] [--channels 16]
+const HELP = `Usage: brp-nas train --space nb201 --dataset fashion-mnist|cifar10 --arch ARCH --out DIR [--seed 0]
+                     [--epochs 10] [--train-images N] [--val-images N] [--channels 16]
                      [--cells 5] [--batch 128] [--lr 0.1] [--threads 1] [--dataset-dir DIR] [--json]
 
 Train one architecture with the shipped PyTorch trainer (trainers/train.py) and print its result:
 the validation accuracy (the validation images are a seeded part of the training set), the test
 accuracy (the test set is read once, after training), the parameter count, the seconds, and the
-trained network as ONNX (DIR/model.onnx: float32 [batch, 1, 28, 28] in [0, 1], class scores out),
+trained network as ONNX (DIR/model.onnx: float32 [batch, C, H, W] in [0, 1], class scores out),
 which 'brp-nas evaluate' checks. The network is the space's (NB201: the macro network with
 --channels C and --cells N per stage), its parameters equal to the space's cost model. SGD with
-Nesterov momentum, cosine learning rate, batch 128. A checkpoint in DIR after every epoch: the
+Nesterov momentum, cosine learning rate, batch 128. --val-images defaults to a sixth of the
+training set, --train-images to the rest. CIFAR-10 is read in its binary layout (the folder
+cifar-10-batches-bin: --dataset-dir or $BRPNAS_CIFAR10). A checkpoint in DIR after every epoch: the
 same command continues an interrupted training. brp-nas finds a Python that has torch
 ($BRPNAS_PYTHON, else python3, /usr/bin/python3, python) or says how to install it. The same
 command is what a search's --trainer runs:
@@ -49,14 +51,14 @@ export const trainCommand: CliCommand = {
     const nums: [string, string][] = [
       ['seed', String(intFlag(v.seed, 'seed', 0, 0, 2 ** 31 - 1, 'train'))],
       ['epochs', String(intFlag(v.epochs, 'epochs', 10, 1, 10000, 'train'))],
-      ['train-images', String(intFlag(v['train-images'], 'train-images', 50000, 1, 1e7, 'train'))],
-      ['val-images', String(intFlag(v['val-images'], 'val-images', 10000, 1, 1e7, 'train'))],
       ['channels', String(intFlag(v.channels, 'channels', 16, 1, 1024, 'train'))],
       ['cells', String(intFlag(v.cells, 'cells', 5, 1, 100, 'train'))],
       ['batch', String(intFlag(v.batch, 'batch', 128, 1, 65536, 'train'))],
       ['lr', String(numFlag(v.lr, 'lr', 0.1, 1e-6, 10, 'train'))],
       ['threads', String(intFlag(v.threads, 'threads', 1, 1, 256, 'train'))],
     ];
+    // the split's sizes default to the trainer's (a sixth of the training set for validation)
+    for (const k of ['train-images', 'val-images']) if (v[k] !== undefined) nums.push([k, String(intFlag(v[k], k, 1, 1, 1e7, 'train'))]);
     const { python } = findTorchPython();
     const args = [trainerScript(), '--space', 'nb201', '--dataset', dataset, '--arch', arch, '--out', resolve(v.out), ...nums.flatMap(([k, x]) => [`--${k}`, x]), ...(typeof v['dataset-dir'] === 'string' ? ['--dataset-dir', resolve(v['dataset-dir'])] : [])];
     const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });

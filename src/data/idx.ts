@@ -54,3 +54,22 @@ export function idxImageSet(name: string, images: IdxArray, labels: IdxArray, cl
   for (let i = 0; i < count; i++) if (labels.data[i] >= classes) throw new DataError(`${source}: label ${labels.data[i]} of image ${i} is not a class (0-${classes - 1})`);
   return { name, count, shape: [1, rows, cols], classes, images: images.data, labels: labels.data };
 }
+
+/**
+ * CIFAR-10's binary version (data_batch_N.bin, test_batch.bin): records of one label byte and
+ * 3 x 32 x 32 pixel bytes (the red, green and blue planes), so the images come out as [C, H, W].
+ */
+export function parseCifarBin(bytes: Uint8Array, source: string, classes = 10): { images: Uint8Array; labels: Uint8Array; count: number } {
+  const rec = 1 + 3 * 32 * 32;
+  if (bytes.length === 0 || bytes.length % rec !== 0) throw new DataError(`${source}: ${bytes.length} bytes is not a whole number of CIFAR-10 records (${rec} bytes each)`);
+  const count = bytes.length / rec;
+  const images = new Uint8Array(count * (rec - 1));
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const label = bytes[i * rec];
+    if (label >= classes) throw new DataError(`${source}: label ${label} of image ${i} is not a class (0-${classes - 1})`);
+    labels[i] = label;
+    images.set(bytes.subarray(i * rec + 1, (i + 1) * rec), i * (rec - 1));
+  }
+  return { images, labels, count };
+}

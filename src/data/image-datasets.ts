@@ -1,11 +1,12 @@
 // Image datasets a trained network is evaluated on, by name: where their files are found and how
-// they are read. Fashion-MNIST comes from Debian's dataset-fashion-mnist package (IDX files); a
-// user with the files elsewhere points at them with a directory.
+// they are read. Fashion-MNIST comes from Debian's dataset-fashion-mnist package (IDX files);
+// CIFAR-10 in its standard binary layout (cifar-10-batches-bin) from wherever a user keeps it. A user
+// with the files elsewhere points at them with a directory.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../util/errors.js';
-import { idxImageSet, parseIdx, type ImageSet } from './idx.js';
+import { idxImageSet, parseCifarBin, parseIdx, type ImageSet } from './idx.js';
 
 export interface ImageDatasetDef {
   name: string;
@@ -18,7 +19,9 @@ export interface ImageDatasetDef {
   env: string;
   /** How to get the files, said when they are missing. */
   install: string;
-  files: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
+  format: 'idx' | 'cifar-bin';
+  /** idx: images and labels of each split; cifar-bin: the training batches and the test batch. */
+  files: { train: string[]; test: string[] };
 }
 
 export const IMAGE_DATASETS: Record<string, ImageDatasetDef> = {
@@ -30,7 +33,19 @@ export const IMAGE_DATASETS: Record<string, ImageDatasetDef> = {
     defaultDir: '/usr/share/datasets/fashion-mnist',
     env: 'BRPNAS_FASHION_MNIST',
     install: "Debian's dataset-fashion-mnist package (sudo apt-get install dataset-fashion-mnist)",
-    files: { trainImages: 'train-images-idx3-ubyte.gz', trainLabels: 'train-labels-idx1-ubyte.gz', testImages: 't10k-images-idx3-ubyte.gz', testLabels: 't10k-labels-idx1-ubyte.gz' },
+    format: 'idx',
+    files: { train: ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'], test: ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'] },
+  },
+  cifar10: {
+    name: 'cifar10',
+    title: 'CIFAR-10',
+    classes: 10,
+    shape: [3, 32, 32],
+    defaultDir: 'cifar-10-batches-bin',
+    env: 'BRPNAS_CIFAR10',
+    install: "the binary version of CIFAR-10 (cifar-10-binary.tar.gz, unpacked: the folder cifar-10-batches-bin); give its folder with --dataset-dir or $BRPNAS_CIFAR10",
+    format: 'cifar-bin',
+    files: { train: ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'], test: ['test_batch.bin'] },
   },
 };
 
@@ -51,12 +66,29 @@ export function imageDatasetDir(d: ImageDatasetDef, dir?: string, env: NodeJS.Pr
 export function loadImageSet(name: string, split: 'train' | 'test', dir?: string): ImageSet {
   const d = imageDataset(name);
   const base = imageDatasetDir(d, dir);
-  const [imgFile, lblFile] = split === 'train' ? [d.files.trainImages, d.files.trainLabels] : [d.files.testImages, d.files.testLabels];
   const read = (f: string) => {
     const path = join(base, f);
     if (!existsSync(path)) throw new DataError(`${path} is missing: ${d.title} comes from ${d.install}, or give its directory`);
     return { bytes: readFileSync(path), path };
   };
+  if (d.format === 'cifar-bin') {
+    const parts = d.files[split].map((f) => {
+      const { bytes, path } = read(f);
+      return parseCifarBin(bytes, path, d.classes);
+    });
+    const per = d.shape[0] * d.shape[1] * d.shape[2];
+    const count = parts.reduce((a, p) => a + p.count, 0);
+    const images = new Uint8Array(count * per);
+    const labels = new Uint8Array(count);
+    let at = 0;
+    for (const p of parts) {
+      images.set(p.images, at * per);
+      labels.set(p.labels, at);
+      at += p.count;
+    }
+    return { name: `${d.name}-${split}`, count, shape: d.shape, classes: d.classes, images, labels };
+  }
+  const [imgFile, lblFile] = d.files[split];
   const img = read(imgFile);
   const lbl = read(lblFile);
   const set = idxImageSet(`${d.name}-${split}`, parseIdx(img.bytes, img.path), parseIdx(lbl.bytes, lbl.path), d.classes, `${base} (${split})`);

@@ -23,6 +23,7 @@ test('brp-nas train: the network brp-nas means (parameters equal the cost model)
     assert.equal(j.params, nb201Cost(parseArch(ARCH), { channels: 4, cellsPerStage: 1, numClasses: 10, inputSize: 28, inputChannels: 1 }).params);
     assert.ok(j.accuracy > 10 && j.accuracy <= 100 && j.test_accuracy > 10, `${j.accuracy}% / ${j.test_accuracy}%: above chance after an epoch`);
     assert.equal(j.onnx, join(dir, 'model.onnx'));
+    assert.match(j.device, /^(cpu|cuda)/, 'the result says which device trained');
     assert.ok(existsSync(join(dir, 'checkpoint.pt')));
     const e = cli(['evaluate', '--model', j.onnx, '--dataset', 'fashion-mnist', '--json']);
     assert.equal(e.code, 0, e.err);
@@ -41,6 +42,8 @@ test('brp-nas train says what is wrong before Python does: no torch, a bad archi
     const arch = cli(['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', '|bogus~0|', '--out', dir, ...TINY]);
     assert.equal(arch.code, 1);
     assert.doesNotMatch(arch.err, /Traceback/);
+    const badDevice = cli(['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', ARCH, '--out', dir, '--device', 'tpu', ...TINY]);
+    assert.equal(badDevice.code, 2);
     const missing = cli(['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', ARCH, '--out', dir, '--dataset-dir', dir, ...TINY]);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /is missing/);

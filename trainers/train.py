@@ -172,12 +172,12 @@ class Nb201Network(nn.Module):
         return self.head(self.body((x - self.mean) / self.std))
 
 
-def accuracy(model, x, y, batch=512):
+def accuracy(model, x, y, device, batch=512):
     model.eval()
     correct = 0
     with torch.no_grad():
         for i in range(0, len(x), batch):
-            correct += (model(x[i:i + batch]).argmax(1) == y[i:i + batch]).sum().item()
+            correct += (model(x[i:i + batch].to(device)).argmax(1).cpu() == y[i:i + batch]).sum().item()
     return 100.0 * correct / len(x)
 
 
@@ -197,6 +197,7 @@ def main():
     p.add_argument('--batch', type=int, default=128)
     p.add_argument('--lr', type=float, default=0.1)
     p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--device', default='auto', help='cpu, cuda, or auto (a GPU when one is present)')
     a = p.parse_args()
     t0 = time.time()
     torch.manual_seed(a.seed)
@@ -220,7 +221,10 @@ def main():
     as_y = lambda arr: torch.tensor(arr.astype(np.int64))
     x, y, vx, vy = as_x(tr_x[train_idx]), as_y(tr_y[train_idx]), as_x(tr_x[val_idx]), as_y(tr_y[val_idx])
     ops = parse_nb201(a.arch)
-    model = Nb201Network(ops, a.channels, a.cells, d['shape'][0], d['classes'], d['mean'], d['std'])
+    if a.device == 'cuda' and not torch.cuda.is_available():
+        fail(f'--device cuda: this torch ({torch.__version__}) sees no GPU')
+    device = torch.device('cuda' if a.device == 'auto' and torch.cuda.is_available() else ('cpu' if a.device == 'auto' else a.device))
+    model = Nb201Network(ops, a.channels, a.cells, d['shape'][0], d['classes'], d['mean'], d['std']).to(device)
     params = sum(q.numel() for q in model.parameters())
     opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
     steps_per_epoch = (len(x) + a.batch - 1) // a.batch
@@ -229,7 +233,7 @@ def main():
     ckpt = os.path.join(a.out, 'checkpoint.pt')
     start = 0
     if os.path.exists(ckpt):
-        state = torch.load(ckpt)
+        state = torch.load(ckpt, map_location=device)
         if state.get('arch') == a.arch and state.get('epochs') == a.epochs:
             model.load_state_dict(state['model'])
             opt.load_state_dict(state['opt'])
@@ -245,7 +249,7 @@ def main():
         for i in range(0, len(x), a.batch):
             b = perm[i:i + a.batch]
             opt.zero_grad()
-            loss = F.cross_entropy(model(x[b]), y[b])
+            loss = F.cross_entropy(model(x[b].to(device)), y[b].to(device))
             if not torch.isfinite(loss):
                 fail(f'the loss became {loss.item()} in epoch {epoch + 1}')
             loss.backward()
@@ -258,16 +262,16 @@ def main():
         tmp = ckpt + '.tmp'
         torch.save({'arch': a.arch, 'epochs': a.epochs, 'epoch': epoch + 1, 'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(), 'rng': torch.get_rng_state()}, tmp)
         os.replace(tmp, ckpt)
-    val = accuracy(model, vx, vy)
-    test = accuracy(model, as_x(te_x), as_y(te_y))
-    model.eval()
+    val = accuracy(model, vx, vy, device)
+    test = accuracy(model, as_x(te_x), as_y(te_y), device)
+    model.eval().cpu()  # exported from the CPU, whatever trained it
     onnx_path = os.path.join(a.out, 'model.onnx')
     tmp = onnx_path + '.tmp'
     kw = {'dynamo': False} if int(torch.__version__.split('.')[0]) >= 2 else {}
     warnings.filterwarnings('ignore', category=DeprecationWarning)  # the exporter's notice about its successor
     torch.onnx.export(model, torch.zeros(1, *d['shape']), tmp, input_names=['input'], output_names=['logits'], dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}}, opset_version=13, **kw)
     os.replace(tmp, onnx_path)
-    print(json.dumps({'accuracy': round(val, 4), 'test_accuracy': round(test, 4), 'params': params, 'seconds': round(time.time() - t0, 2), 'epoch_seconds': round(sum(epoch_times) / len(epoch_times), 2) if epoch_times else None, 'epochs': a.epochs, 'train_images': len(x), 'onnx': os.path.abspath(onnx_path), 'torch': torch.__version__}))
+    print(json.dumps({'accuracy': round(val, 4), 'test_accuracy': round(test, 4), 'params': params, 'seconds': round(time.time() - t0, 2), 'epoch_seconds': round(sum(epoch_times) / len(epoch_times), 2) if epoch_times else None, 'epochs': a.epochs, 'train_images': len(x), 'onnx': os.path.abspath(onnx_path), 'torch': torch.__version__, 'device': str(device)}))
 
 
 if __name__ == '__main__':

@@ -12,7 +12,8 @@ import type { CliCommand } from './command.js';
 
 const HELP = `Usage: brp-nas train --space nb201 --dataset fashion-mnist|cifar10 --arch ARCH --out DIR [--seed 0]
                      [--epochs 10] [--train-images N] [--val-images N] [--channels 16]
-                     [--cells 5] [--batch 128] [--lr 0.1] [--threads 1] [--dataset-dir DIR] [--json]
+                     [--cells 5] [--batch 128] [--lr 0.1] [--threads 1] [--device auto|cpu|cuda]
+                     [--dataset-dir DIR] [--json]
 
 Train one architecture with the shipped PyTorch trainer (trainers/train.py) and print its result:
 the validation accuracy (the validation images are a seeded part of the training set), the test
@@ -20,7 +21,8 @@ accuracy (the test set is read once, after training), the parameter count, the s
 trained network as ONNX (DIR/model.onnx: float32 [batch, C, H, W] in [0, 1], class scores out),
 which 'brp-nas evaluate' checks. The network is the space's (NB201: the macro network with
 --channels C and --cells N per stage), its parameters equal to the space's cost model. SGD with
-Nesterov momentum, cosine learning rate, batch 128. --val-images defaults to a sixth of the
+Nesterov momentum, cosine learning rate, batch 128, on a GPU when torch sees one (--device auto;
+the result says which device trained). --val-images defaults to a sixth of the
 training set, --train-images to the rest. CIFAR-10 is read in its binary layout (the folder
 cifar-10-batches-bin: --dataset-dir or $BRPNAS_CIFAR10). A checkpoint in DIR after every epoch: the
 same command continues an interrupted training. brp-nas finds a Python that has torch
@@ -33,7 +35,7 @@ export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'train one architecture on an image dataset with the shipped PyTorch trainer; its ONNX file and accuracies',
   async run(argv, io) {
-    const { values: v } = parse('train', argv, { ...COMMON_OPTIONS, space: { type: 'string' }, dataset: { type: 'string' }, 'dataset-dir': { type: 'string' }, arch: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, 'train-images': { type: 'string' }, 'val-images': { type: 'string' }, channels: { type: 'string' }, cells: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' } });
+    const { values: v } = parse('train', argv, { ...COMMON_OPTIONS, space: { type: 'string' }, dataset: { type: 'string' }, 'dataset-dir': { type: 'string' }, arch: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, 'train-images': { type: 'string' }, 'val-images': { type: 'string' }, channels: { type: 'string' }, cells: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' } });
     if (v.help) {
       io.out(HELP);
       return 0;
@@ -56,6 +58,7 @@ export const trainCommand: CliCommand = {
       ['batch', String(intFlag(v.batch, 'batch', 128, 1, 65536, 'train'))],
       ['lr', String(numFlag(v.lr, 'lr', 0.1, 1e-6, 10, 'train'))],
       ['threads', String(intFlag(v.threads, 'threads', 1, 1, 256, 'train'))],
+      ['device', choiceFlag(v.device, 'device', ['auto', 'cpu', 'cuda'] as const, 'auto', 'train')],
     ];
     // the split's sizes default to the trainer's (a sixth of the training set for validation)
     for (const k of ['train-images', 'val-images']) if (v[k] !== undefined) nums.push([k, String(intFlag(v[k], k, 1, 1, 1e7, 'train'))]);

@@ -76,6 +76,11 @@ test('a search trains real networks through brp-nas train (--trainer), and its r
     }
     const pareto = JSON.parse(readFileSync(join(dir, 'state/pareto.json'), 'utf8'));
     assert.match(pareto.cost, /^latency_ms/);
+    // the finished search answers again in words: the selected model, its measured latency, its file
+    const text = cli(['search', '--space', 'nb201', '--strategy', 'random', '--budget', '3', '--seed', '5', '--trainer', trainer, '--workers', '2', '--measure-latency', '--state', join(dir, 'state')]);
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /selected: .* latency [\d.]+ ms \(measured\)/);
+    assert.ok(text.out.includes(`model: ${cand.metrics.onnx}`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -23,6 +23,7 @@ import { QueueRunner } from '../train/queue-runner.js';
 import { ortLatencyProbe, probingRunner } from '../train/latency-probe.js';
 import { parseQueueUrl, QueueUrlError } from '../train/queue-url.js';
 import { parseTrainerCommand, TrainerCommandError } from '../train/trainer-command.js';
+import { resultOnnxPath } from '../train/trainer-output.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { dataFiles, provenance } from '../util/provenance.js';
@@ -171,9 +172,10 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
   let eta = new Eta(budget);
   const progress = (e: SearchEvent) => {
     if (v.quiet) return;
-    if (e.kind === 'resume') eta = new Eta(budget, e.done);
-    if (e.kind === 'resume') io.err(`brp-nas search: resuming ${stateDir}: ${plural(e.done, 'candidate')} finished, ${e.running} still training (adopted), from ${plural(e.records, 'journal record')}${e.repairedTail ? ' (a torn last record from a crash was dropped)' : ''}`);
-    else if (e.kind === 'result') io.err(`[${e.trained}/${e.budget}] #${e.index} accuracy ${roundForDisplay(e.accuracy)}  ${e.arch}  ${eta.text(e.trained)}`.trimEnd());
+    if (e.kind === 'resume') {
+      eta = new Eta(budget, e.done);
+      io.err(`brp-nas search: resuming ${stateDir}: ${plural(e.done, 'candidate')} finished, ${e.running} still training (adopted), from ${plural(e.records, 'journal record')}${e.repairedTail ? ' (a torn last record from a crash was dropped)' : ''}`);
+    } else if (e.kind === 'result') io.err(`[${e.trained}/${e.budget}] #${e.index} accuracy ${roundForDisplay(e.accuracy)}  ${e.arch}  ${eta.text(e.trained)}`.trimEnd());
     else if (e.kind === 'error') io.err(`#${e.index} attempt ${e.attempt} failed (${e.reason}): ${e.detail}${e.willRetry ? '; retrying' : '; giving up on it'}`);
   };
   let outcome;
@@ -235,7 +237,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     reached_global_best: null,
     per_run: [{ selected: values(selected), best_found: values(best) }],
     // the model to deploy: the best validation accuracy (within --lat-limit), with what its trainer wrote
-    selected: selected ? { arch: selected.arch, accuracy: selected.accuracy, metrics: selected.metrics, onnx: typeof selected.metrics.onnx === 'string' ? selected.metrics.onnx : null, dir: selected.dir } : null,
+    selected: selected ? { arch: selected.arch, accuracy: selected.accuracy, latency_ms: selected.latency_ms, latency_source: selected.latency_source, metrics: selected.metrics, onnx: resultOnnxPath(selected.metrics, join(selected.dir, 'out')) ?? null, dir: selected.dir } : null,
     trained: outcome.trained.length,
     failed: outcome.failed.length,
     ...(outcome.pending.length ? { pending: outcome.pending.length } : {}),
@@ -277,7 +279,7 @@ interface RealSummary {
   seconds: number;
   interrupted?: boolean;
   per_run: { selected: { arch: string; validation: number; latency_ms: number | null } | null }[];
-  selected?: { onnx: string | null } | null;
+  selected?: { onnx: string | null; latency_source?: string | null } | null;
   result: string;
   pareto?: string;
   pareto_plot?: string;
@@ -290,7 +292,8 @@ function printSummary(summary: RealSummary, io: CliIo, json: boolean): void {
   }
   const sel = summary.per_run[0]?.selected;
   io.out(`${summary.strategy} on ${summary.space}${summary.dataset ? ` (${summary.dataset})` : ''} with ${summary.trainer}: ${plural(summary.trained, 'candidate')} trained, ${summary.failed} failed${summary.interrupted ? ' (interrupted)' : ''}, ${summary.seconds.toFixed(1)} s`);
-  if (sel) io.out(`  selected: ${sel.arch}  accuracy ${roundForDisplay(sel.validation)}${sel.latency_ms !== null ? `  latency ${sel.latency_ms.toFixed(3)} ms` : ''}`);
+  const source = summary.selected?.latency_source;
+  if (sel) io.out(`  selected: ${sel.arch}  accuracy ${roundForDisplay(sel.validation)}${sel.latency_ms !== null ? `  latency ${sel.latency_ms.toFixed(3)} ms${source ? ` (${source})` : ''}` : ''}`);
   if (summary.selected?.onnx) io.out(`  model: ${summary.selected.onnx}`);
   io.out(`  result: ${summary.result}${summary.pareto ? `\n  Pareto front: ${summary.pareto}, ${summary.pareto_plot}` : ''}`);
 }

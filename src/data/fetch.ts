@@ -28,8 +28,9 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 export function checkDataDir(dir: string, sources: readonly DataSource[] = DATA_SOURCES): FileCheck[] {
   return sources.map((source) => {
     const path = join(dir, source.file);
-    if (!existsSync(path) || !statSync(path).isFile()) return { source, state: 'missing' };
-    const size = statSync(path).size;
+    const st = existsSync(path) ? statSync(path) : null;
+    if (!st?.isFile()) return { source, state: 'missing' };
+    const size = st.size;
     if (size !== source.bytes) return { source, state: 'altered', detail: `${size} bytes, expected ${source.bytes}` };
     const got = sha256(readFileSync(path));
     return got === source.sha256 ? { source, state: 'ok' } : { source, state: 'altered', detail: `sha256 ${got.slice(0, 12)}..., expected ${source.sha256.slice(0, 12)}...` };

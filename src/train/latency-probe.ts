@@ -13,7 +13,7 @@ import { measureGroupNode } from '../measure/ort-node.js';
 import { DEFAULT_PROTOCOL, type MeasureProtocol } from '../measure/protocol.js';
 import { Rng } from '../util/rng.js';
 import type { AttemptOutcome, AttemptSpec, TrainerRunner } from './runner.js';
-import type { TrainerResult } from './trainer-output.js';
+import { resultOnnxPath, type TrainerResult } from './trainer-output.js';
 
 export interface LatencyProbe {
   readonly describe: string;
@@ -39,10 +39,14 @@ export function ortLatencyProbe(threads = 1, protocol: MeasureProtocol = DEFAULT
   };
 }
 
-/** The trainer's result with latency_ms filled in by the probe when the trainer did not report it. */
-export async function withLatency(result: TrainerResult, probe: LatencyProbe | undefined, space: MeasureSpaceName, arch: string): Promise<TrainerResult> {
+/**
+ * The trainer's result with latency_ms filled in by the probe when the trainer did not report it
+ * (`outDir`: the candidate's {out}, which a relative `onnx` in the result is relative to).
+ */
+export async function withLatency(result: TrainerResult, probe: LatencyProbe | undefined, space: MeasureSpaceName, arch: string, outDir: string): Promise<TrainerResult> {
   if (!probe || result.latency_ms !== undefined) return result;
-  const onnx = typeof result.metrics.onnx === 'string' && existsSync(result.metrics.onnx) ? result.metrics.onnx : undefined;
+  const path = resultOnnxPath(result.metrics, outDir);
+  const onnx = path !== undefined && existsSync(path) ? path : undefined;
   try {
     const ms = await probe.measure(space, arch, onnx);
     return { ...result, latency_ms: ms, metrics: { ...result.metrics, latency_measured_by: probe.describe, latency_network: onnx ? 'the trained network (onnx)' : "the space's evaluation network, untrained" } };
@@ -56,7 +60,7 @@ export async function withLatency(result: TrainerResult, probe: LatencyProbe | u
 export function probingRunner(inner: TrainerRunner, probe: LatencyProbe, space: MeasureSpaceName): TrainerRunner {
   const wrap = (spec: AttemptSpec, done: (o: AttemptOutcome) => void) => (o: AttemptOutcome) => {
     if (!o.ok) return done(o);
-    void withLatency(o.result, probe, space, spec.arch).then((result) => done({ ok: true, result }));
+    void withLatency(o.result, probe, space, spec.arch, spec.outDir).then((result) => done({ ok: true, result }));
   };
   return {
     describe: `${inner.describe}; latency: ${probe.describe}`,

@@ -6,9 +6,8 @@
 
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { processAlive } from '../util/output-lock.js';
-import { MalformedResultError, parseTrainerOutput } from './trainer-output.js';
+import { MalformedResultError, parseTrainerOutput, resultOnnxPath } from './trainer-output.js';
 import type { AttemptHandle, AttemptOutcome, AttemptSpec, TrainerRunner } from './runner.js';
 import { trainerArgv, type TrainerCommand } from './trainer-command.js';
 
@@ -101,8 +100,8 @@ function fromOutput(spec: AttemptSpec, failure: 'malformed' | 'lost'): AttemptOu
   try {
     const result = parseTrainerOutput(readTail(spec.stdoutPath));
     // a result that names its trained network must have written it: a model that is not there cannot be deployed
-    const onnx = result.metrics.onnx;
-    if (typeof onnx === 'string' && !existsSync(isAbsolute(onnx) ? onnx : join(spec.outDir, onnx))) throw new MalformedResultError(`the result names its network ${onnx}, which the trainer did not write`);
+    const onnx = resultOnnxPath(result.metrics, spec.outDir);
+    if (onnx !== undefined && !existsSync(onnx)) throw new MalformedResultError(`the result names its network ${result.metrics.onnx}, which the trainer did not write`);
     return { ok: true, result };
   } catch (e) {
     if (!(e instanceof MalformedResultError)) throw e;

@@ -54,14 +54,15 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ jobs: num
     const runner = new ProcessRunner(o.command, data.seed);
     runners.add(runner);
     o.onEvent?.(`job ${job.id}: training #${data.index} (attempt ${data.attempt}) ${data.arch}`);
+    const outDir = join(dir, 'out');
     try {
       const result = await new Promise<TrainerResult>((resolve, reject) => {
         runner.start(
-          { index: data.index, attempt: data.attempt, arch: data.arch, outDir: join(dir, 'out'), stdoutPath: join(dir, `attempt-${data.attempt}.stdout`), stderrPath: join(dir, `attempt-${data.attempt}.stderr`), timeoutMs: data.timeout_ms, tag: `${data.search}/${data.index}/${data.attempt}` },
+          { index: data.index, attempt: data.attempt, arch: data.arch, outDir, stdoutPath: join(dir, `attempt-${data.attempt}.stdout`), stderrPath: join(dir, `attempt-${data.attempt}.stderr`), timeoutMs: data.timeout_ms, tag: `${data.search}/${data.index}/${data.attempt}` },
           (out) => (out.ok ? resolve(out.result) : reject(new Error(`${out.reason}: ${out.detail}`))),
         );
       });
-      const full = await withLatency(result, o.probe, data.space, data.arch);
+      const full = await withLatency(result, o.probe, data.space, data.arch, outDir);
       o.onEvent?.(`job ${job.id}: accuracy ${full.accuracy}${full.latency_ms !== undefined ? `, latency ${full.latency_ms.toFixed(3)} ms` : ''}`);
       return full;
     } catch (e) {

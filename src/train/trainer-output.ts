@@ -2,6 +2,8 @@
 // finite, higher is better), optional `latency_ms` (finite, > 0) and any other metrics (finite
 // numbers, strings or booleans). Anything else is a malformed result, said in words.
 
+import { resolve } from 'node:path';
+
 export interface TrainerResult {
   accuracy: number;
   latency_ms?: number;
@@ -36,4 +38,13 @@ export function parseTrainerOutput(stdout: string): TrainerResult {
     else throw new MalformedResultError(`metric ${JSON.stringify(k)} must be a finite number, a string or a boolean, got ${JSON.stringify(v)}`);
   }
   return out;
+}
+
+/**
+ * The trained network a result names (`onnx`: absolute, or relative to the candidate's {out}), or
+ * undefined when it names none. Whether the file exists is the caller's question.
+ */
+export function resultOnnxPath(metrics: TrainerResult['metrics'], outDir: string): string | undefined {
+  const onnx = metrics.onnx;
+  return typeof onnx === 'string' ? resolve(outDir, onnx) : undefined;
 }

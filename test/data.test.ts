@@ -228,3 +228,37 @@ test('data fetch: downloads every file from a mirror into a directory, checks ea
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('data fetch stops on Ctrl-C mid-download: exit 130, the partial file kept as .part for the next run', async () => {
+  const { createServer } = await import('node:http');
+  const { spawnCli } = await import('./helpers.js');
+  const { DATA_SOURCES } = await import('../src/data/sources.js');
+  const dir = mkdtempSync(join(tmpdir(), 'brp-fetch-int-'));
+  // a mirror that sends the first 1,000 bytes of a file and then nothing more
+  const server = createServer((req, res) => {
+    const file = decodeURIComponent(new URL(req.url!, 'http://x').pathname.slice(1));
+    const bytes = readFileSync(join(dataDir(), file));
+    res.writeHead(200, { 'Content-Length': bytes.length });
+    res.write(bytes.subarray(0, 1000));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  try {
+    const child = spawnCli(['data', 'fetch', '--dir', dir, '--mirror', `http://127.0.0.1:${(server.address() as { port: number }).port}`]);
+    let sentAt = 0;
+    child.stderr!.on('data', () => {
+      if (!sentAt) setTimeout(() => ((sentAt = performance.now()), child.kill('SIGINT')), 500);
+      sentAt ||= -1;
+    });
+    const r = await child.done;
+    const seconds = (performance.now() - sentAt) / 1000;
+    assert.equal(r.code, 130, r.err);
+    assert.match(r.err, /interrupted; what was downloaded is kept/);
+    assert.ok(seconds < 60, `stopped ${seconds.toFixed(2)} s after SIGINT`);
+    const first = DATA_SOURCES[0].file;
+    assert.ok(existsSync(join(dir, `${first}.part`)) && !existsSync(join(dir, first)), 'the partial download keeps its .part name');
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -121,3 +121,20 @@ test('CIFAR-10 in its binary layout (made-up batches): brp-nas train builds the 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('Ctrl-C in brp-nas train stops the trainer: exit 130, the way to continue said', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-train-int-'));
+  try {
+    const child = spawnCli(['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', ARCH, '--out', dir, '--epochs', '50', '--train-images', '20000', '--val-images', '500', '--channels', '8', '--cells', '1']);
+    // SIGINT a few seconds in, while the trainer loads data or trains its first epoch (50 would take minutes)
+    const sent = new Promise<number>((ok) => setTimeout(() => (child.kill('SIGINT'), ok(performance.now())), 5000));
+    const r = await child.done;
+    const seconds = (performance.now() - (await sent)) / 1000;
+    assert.equal(r.code, 130, r.err);
+    assert.match(r.err, /interrupted; the checkpoint in .* lets the same command continue/);
+    assert.ok(seconds < 60, `stopped ${seconds.toFixed(2)} s after SIGINT`);
+    assert.equal(r.out, '', 'no result is printed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

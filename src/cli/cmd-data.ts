@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { checkDataDir, defaultCacheDir, fetchDataFiles } from '../data/fetch.js';
 import { DATA_ENV } from '../data/files.js';
 import { DataError } from '../util/errors.js';
+import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
+import { InterruptedError } from '../util/stop.js';
 import { COMMON_OPTIONS, UsageError, parse } from './args.js';
 import type { CliCommand, CliIo } from './command.js';
 
@@ -36,7 +38,14 @@ async function runFetch(argv: string[], io: CliIo): Promise<number> {
   if (values.data !== undefined) throw new UsageError('data fetch: --dir DIR says where the files go (--data is for the other commands)');
   const dir = resolve(typeof values.dir === 'string' ? values.dir : (process.env[DATA_ENV] ?? defaultCacheDir()));
   if (typeof values.mirror === 'string' && !/^https?:\/\//.test(values.mirror)) throw new UsageError(`data fetch: --mirror must be an http:// or https:// URL, got ${JSON.stringify(values.mirror)}`);
-  const out = await fetchDataFiles(dir, { mirror: values.mirror as string | undefined, onProgress: (m) => io.err(`brp-nas data fetch: ${m}`) });
+  let out;
+  try {
+    out = await fetchDataFiles(dir, { mirror: values.mirror as string | undefined, onProgress: (m) => io.err(`brp-nas data fetch: ${m}`), signal: interruptSignal });
+  } catch (e) {
+    if (!(e instanceof InterruptedError)) throw e;
+    io.err(`brp-nas data fetch: interrupted; what was downloaded is kept (a partial file as .part), and the same command resumes`);
+    return EXIT_INTERRUPTED;
+  }
   if (values.json) io.out(JSON.stringify({ dir, ...out }));
   else {
     io.out(`${dir}: ${out.ok.length} files already there, ${out.fetched.length} downloaded, ${out.failed.length} not`);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { InterruptedError, type StopSignal } from '../util/stop.js';
 import { DATA_SOURCES, sourceUrl, type DataSource } from './sources.js';
 
 /** Where `data fetch` puts the files by default: $XDG_CACHE_HOME/brp-nas/data, else ~/.cache/brp-nas/data. */
@@ -43,6 +44,8 @@ export interface FetchOptions {
   /** Milliseconds without progress before a download is given up (default 60 s). */
   stallMs?: number;
   onProgress?: (message: string) => void;
+  /** Ctrl-C: the download in flight stops (its .part is kept for the next run) and InterruptedError is thrown. */
+  signal?: StopSignal;
 }
 
 export interface FetchOutcome {
@@ -56,6 +59,7 @@ export interface FetchOutcome {
 export async function fetchDataFiles(dir: string, opts: FetchOptions = {}, sources: readonly DataSource[] = DATA_SOURCES): Promise<FetchOutcome> {
   const out: FetchOutcome = { ok: [], fetched: [], failed: [] };
   for (const check of checkDataDir(dir, sources)) {
+    if (opts.signal?.stopped) throw new InterruptedError();
     const { source } = check;
     if (check.state === 'ok') {
       out.ok.push(source.file);
@@ -70,6 +74,7 @@ export async function fetchDataFiles(dir: string, opts: FetchOptions = {}, sourc
       await downloadFile(url, join(dir, source.file), source, opts);
       out.fetched.push(source.file);
     } catch (e) {
+      if (opts.signal?.stopped) throw new InterruptedError();
       out.failed.push({ file: source.file, why: (e as Error).message });
     }
   }
@@ -87,6 +92,7 @@ async function downloadFile(url: string, path: string, source: DataSource, opts:
   }
   const stall = new AbortController();
   let timer = setTimeout(() => stall.abort(), opts.stallMs ?? 60_000);
+  const poll = setInterval(() => opts.signal?.stopped && stall.abort(), 100);
   const progressed = () => {
     clearTimeout(timer);
     timer = setTimeout(() => stall.abort(), opts.stallMs ?? 60_000);
@@ -96,11 +102,13 @@ async function downloadFile(url: string, path: string, source: DataSource, opts:
     res = await fetch(url, { headers: have > 0 ? { Range: `bytes=${have}-` } : {}, signal: stall.signal });
   } catch (e) {
     clearTimeout(timer);
+    clearInterval(poll);
     throw new Error(`${url}: ${(e as Error).name === 'AbortError' ? 'no answer' : ((e as Error & { cause?: Error }).cause?.message ?? (e as Error).message)}`);
   }
   // 206: the server resumes where the .part ends; 200: it sends the whole file again
   if (res.status !== 206 && res.status !== 200) {
     clearTimeout(timer);
+    clearInterval(poll);
     throw new Error(`${url}: HTTP ${res.status}`);
   }
   const resumed = res.status === 206 && have > 0;
@@ -119,6 +127,7 @@ async function downloadFile(url: string, path: string, source: DataSource, opts:
     throw new Error(`${source.file}: the download broke after ${got} of ${source.bytes} bytes (${(e as Error).name === 'AbortError' ? 'stalled' : (e as Error).message}); run the same command again to resume`);
   } finally {
     clearTimeout(timer);
+    clearInterval(poll);
     closeSync(fd);
   }
   if (got < source.bytes) throw new Error(`${source.file}: the download ended after ${got} of ${source.bytes} bytes; run the same command again to resume`);

@@ -20,7 +20,7 @@ import { Eta } from '../util/eta.js';
 
 const HELP = `Usage: brp-nas demo [--epochs 25] [--runs 1] [--seed 0] [--threads 1|2] [--data DIR]
 
-The quick-start job on the default data (69 s on an idle two-core VM, longer on a busy one;
+The quick-start job on the default data (about two minutes on an idle two-core VM, longer on a busy one;
 progress, with the time left of its long steps, goes to stderr; Ctrl-C stops it):
   1. the NAS-Bench-201 space and the benchmark data;
   2. a GCN latency predictor trained on 900 LatBench models of the desktop CPU (paper

@@ -241,7 +241,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     trained: outcome.trained.length,
     failed: outcome.failed.length,
     ...(outcome.pending.length ? { pending: outcome.pending.length } : {}),
-    ...(allHaveTest ? { oracle: { final_test_mean: Math.max(...outcome.trained.map(testOf)), final_selected_test_mean: best ? testOf(best) : null, note: 'test_accuracy as the trainer reported it (a table trainer: the benchmark mean test accuracy)' } } : {}),
+    ...(allHaveTest ? { oracle: { final_test_mean: Math.max(...outcome.trained.map(testOf)), final_selected_test_mean: best ? testOf(best) : null, note: trainerId.startsWith('table:') ? 'test_accuracy from the table trainer: the benchmark\'s mean test accuracy' : 'test_accuracy as the trainer reported it (the test set is not used to choose)' } } : {}),
     ...(limit !== null ? { latency: { limit_ms: limit, feasible_trained: outcome.trained.filter(feasible).length } } : {}),
     trainer: runner.describe,
     workers,

@@ -78,6 +78,8 @@ export interface CandidateReport {
   errors: { attempt: number; reason: string; detail: string }[];
   /** The candidate's directory: {out} and every attempt's stdout and stderr. */
   dir: string;
+  /** When its result was recorded (ISO 8601; null when failed, pending, or from an older journal). */
+  finished_at: string | null;
 }
 
 export interface RealSearchOutcome {
@@ -104,6 +106,7 @@ interface Cand {
   latency_ms?: number;
   metrics: Record<string, number | string | boolean>;
   errors: { attempt: number; reason: string; detail: string }[];
+  finishedAt?: string;
 }
 
 const pad = (i: number) => String(i).padStart(6, '0');
@@ -202,6 +205,7 @@ class Coordinator {
     c.accuracy = rec.accuracy as number;
     if (typeof rec.latency_ms === 'number') c.latency_ms = rec.latency_ms;
     c.metrics = (rec.metrics as Cand['metrics']) ?? {};
+    if (typeof rec.at === 'string') c.finishedAt = rec.at;
   }
 
   private applyError(c: Cand, attempt: number, reason: string, detail: string): void {
@@ -302,7 +306,8 @@ class Coordinator {
   }
 
   private recordResult(c: Cand, attempt: number, result: TrainerResult): void {
-    const rec: JournalRecord = { t: 'result', i: c.index, attempt, accuracy: result.accuracy, ...(result.latency_ms !== undefined ? { latency_ms: result.latency_ms } : {}), metrics: result.metrics };
+    // when it finished: curves against wall-clock time (older journals lack it)
+    const rec: JournalRecord = { t: 'result', i: c.index, attempt, at: new Date().toISOString(), accuracy: result.accuracy, ...(result.latency_ms !== undefined ? { latency_ms: result.latency_ms } : {}), metrics: result.metrics };
     this.journal.append(rec);
     this.applyResult(c, rec);
     this.commit();
@@ -406,6 +411,7 @@ class Coordinator {
       attempts: c.started,
       errors: c.errors,
       dir: this.candDir(c.index),
+      finished_at: c.finishedAt ?? null,
     };
   }
 

@@ -198,6 +198,7 @@ def main():
     p.add_argument('--lr', type=float, default=0.1)
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--device', default='auto', help='cpu, cuda, or auto (a GPU when one is present)')
+    p.add_argument('--no-test', action='store_true', help='do not read the test set (a search needs only the validation accuracy; brp-nas evaluate tests the ONNX file later)')
     a = p.parse_args()
     t0 = time.time()
     torch.manual_seed(a.seed)
@@ -263,7 +264,7 @@ def main():
         torch.save({'arch': a.arch, 'epochs': a.epochs, 'epoch': epoch + 1, 'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(), 'rng': torch.get_rng_state()}, tmp)
         os.replace(tmp, ckpt)
     val = accuracy(model, vx, vy, device)
-    test = accuracy(model, as_x(te_x), as_y(te_y), device)
+    test = None if a.no_test else accuracy(model, as_x(te_x), as_y(te_y), device)
     model.eval().cpu()  # exported from the CPU, whatever trained it
     onnx_path = os.path.join(a.out, 'model.onnx')
     tmp = onnx_path + '.tmp'
@@ -271,7 +272,7 @@ def main():
     warnings.filterwarnings('ignore', category=DeprecationWarning)  # the exporter's notice about its successor
     torch.onnx.export(model, torch.zeros(1, *d['shape']), tmp, input_names=['input'], output_names=['logits'], dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}}, opset_version=13, **kw)
     os.replace(tmp, onnx_path)
-    print(json.dumps({'accuracy': round(val, 4), 'test_accuracy': round(test, 4), 'params': params, 'seconds': round(time.time() - t0, 2), 'epoch_seconds': round(sum(epoch_times) / len(epoch_times), 2) if epoch_times else None, 'epochs': a.epochs, 'train_images': len(x), 'onnx': os.path.abspath(onnx_path), 'torch': torch.__version__, 'device': str(device)}))
+    print(json.dumps({'accuracy': round(val, 4), **({} if test is None else {'test_accuracy': round(test, 4)}), 'params': params, 'seconds': round(time.time() - t0, 2), 'epoch_seconds': round(sum(epoch_times) / len(epoch_times), 2) if epoch_times else None, 'epochs': a.epochs, 'train_images': len(x), 'onnx': os.path.abspath(onnx_path), 'torch': torch.__version__, 'device': str(device)}))
 
 
 if __name__ == '__main__':

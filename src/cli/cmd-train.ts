@@ -13,7 +13,7 @@ import type { CliCommand } from './command.js';
 const HELP = `Usage: brp-nas train --space nb201 --dataset fashion-mnist|cifar10 --arch ARCH --out DIR [--seed 0]
                      [--epochs 10] [--train-images N] [--val-images N] [--channels 16]
                      [--cells 5] [--batch 128] [--lr 0.1] [--threads 1] [--device auto|cpu|cuda]
-                     [--dataset-dir DIR] [--json]
+                     [--dataset-dir DIR] [--no-test] [--json]
 
 Train one architecture with the shipped PyTorch trainer (trainers/train.py) and print its result:
 the validation accuracy (the validation images are a seeded part of the training set), the test
@@ -29,13 +29,15 @@ same command continues an interrupted training. brp-nas finds a Python that has 
 ($BRPNAS_PYTHON, else python3, /usr/bin/python3, python) or says how to install it. The same
 command is what a search's --trainer runs:
   --trainer "npx --no-install brp-nas train --space nb201 --dataset fashion-mnist --arch {arch} --out {out} --seed {seed} --epochs 1 --train-images 2000 --json"
+--no-test leaves the test set unread (a search needs only validation accuracies; 'brp-nas evaluate'
+tests the chosen model's file later); the result then has no test_accuracy.
 --json prints the trainer's result line (last): accuracy, test_accuracy, params, seconds, epochs, onnx.`;
 
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'train one architecture on an image dataset with the shipped PyTorch trainer; its ONNX file and accuracies',
   async run(argv, io) {
-    const { values: v } = parse('train', argv, { ...COMMON_OPTIONS, space: { type: 'string' }, dataset: { type: 'string' }, 'dataset-dir': { type: 'string' }, arch: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, 'train-images': { type: 'string' }, 'val-images': { type: 'string' }, channels: { type: 'string' }, cells: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' } });
+    const { values: v } = parse('train', argv, { ...COMMON_OPTIONS, space: { type: 'string' }, dataset: { type: 'string' }, 'dataset-dir': { type: 'string' }, arch: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, 'train-images': { type: 'string' }, 'val-images': { type: 'string' }, channels: { type: 'string' }, cells: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' }, device: { type: 'string' }, 'no-test': { type: 'boolean' } });
     if (v.help) {
       io.out(HELP);
       return 0;
@@ -63,7 +65,7 @@ export const trainCommand: CliCommand = {
     // the split's sizes default to the trainer's (a sixth of the training set for validation)
     for (const k of ['train-images', 'val-images']) if (v[k] !== undefined) nums.push([k, String(intFlag(v[k], k, 1, 1, 1e7, 'train'))]);
     const { python } = findTorchPython();
-    const args = [trainerScript(), '--space', 'nb201', '--dataset', dataset, '--arch', arch, '--out', resolve(v.out), ...nums.flatMap(([k, x]) => [`--${k}`, x]), ...(typeof v['dataset-dir'] === 'string' ? ['--dataset-dir', resolve(v['dataset-dir'])] : [])];
+    const args = [trainerScript(), '--space', 'nb201', '--dataset', dataset, '--arch', arch, '--out', resolve(v.out), ...nums.flatMap(([k, x]) => [`--${k}`, x]), ...(typeof v['dataset-dir'] === 'string' ? ['--dataset-dir', resolve(v['dataset-dir'])] : []), ...(v['no-test'] ? ['--no-test'] : [])];
     const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -85,7 +87,7 @@ export const trainCommand: CliCommand = {
     }
     const line = stdout.trim().split('\n').pop()!;
     if (v.json) io.out(line);
-    else io.out(`${arch}: validation ${roundForDisplay(result.accuracy)}%, test ${roundForDisplay(Number(result.metrics.test_accuracy))}%, ${result.metrics.params} parameters, ${roundForDisplay(Number(result.metrics.seconds))} s\n  model: ${result.metrics.onnx}`);
+    else io.out(`${arch}: validation ${roundForDisplay(result.accuracy)}%, ${result.metrics.test_accuracy === undefined ? 'test set not read' : `test ${roundForDisplay(Number(result.metrics.test_accuracy))}%`}, ${result.metrics.params} parameters, ${roundForDisplay(Number(result.metrics.seconds))} s\n  model: ${result.metrics.onnx}`);
     return 0;
   },
 };

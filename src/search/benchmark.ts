@@ -17,6 +17,8 @@ export interface SimBenchmark {
   readonly candidates: Int32Array;
   /** What training `id` reveals (one draw per call when the data have several runs). */
   reveal(id: number, rng: Rng): number;
+  /** What training `id` once more reveals, with a seed other than the one that revealed `seen`. */
+  revealAgain(id: number, seen: number, rng: Rng): number;
   /** The value the report judges by (never shown to a strategy). */
   oracle(id: number): number;
   /** Said in every result: which pool, which column is revealed, which is the oracle. */
@@ -36,6 +38,14 @@ export function nb201SimBenchmark(bench: Nb201Benchmark, dataset: Nb201Dataset):
     reveal(code, rng) {
       const i = idx[code];
       return cols.valSeeds[i * MAX_SEEDS + rng.int(cols.valSeedCount[i])];
+    },
+    revealAgain(code, seen, rng) {
+      const i = idx[code];
+      const seeds = Array.from(cols.valSeeds.subarray(i * MAX_SEEDS, i * MAX_SEEDS + cols.valSeedCount[i]));
+      const at = seeds.indexOf(seen);
+      if (at >= 0) seeds.splice(at, 1);
+      // a cell the table trained with one seed has no other training to draw
+      return seeds.length ? seeds[rng.int(seeds.length)] : seen;
     },
     oracle: (code) => cols.test[idx[code]],
     describe: { space: 'nb201', pool: `all ${cand.length} valid NAS-Bench-201 cells`, reveal: `${dataset} validation accuracy of one training seed (drawn per run)`, oracle: `${dataset} test accuracy, mean over seeds`, unit: '%' },
@@ -58,6 +68,7 @@ export function nb101SimBenchmark(pool: Nb101Pool, column: Nb101RevealColumn): S
     domain,
     candidates: Int32Array.from(rows.keys()),
     reveal: (id) => pct[id],
+    revealAgain: (id) => pct[id],
     oracle: (id) => pct[id],
     describe: { space: 'nb101', pool: `${pool.path}: the ${rows.length} cells with ${column}`, reveal: `${column} (%)`, oracle: `${column} (%), the revealed value itself`, unit: '%' },
   };

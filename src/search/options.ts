@@ -55,6 +55,8 @@ export interface SearchSettings {
   transfer: string | null;
   latLimitMs: number | null;
   latencyModel: string | null;
+  /** Of the budget, trainings spent at the end on the K best by validation, once more with another seed; the pick is the best mean. */
+  finalRetrain: number;
 }
 
 export type OptionKind = 'int' | 'num' | 'choice' | 'bool' | 'path';
@@ -111,6 +113,7 @@ export const SEARCH_BASELINE: OptionValues = {
   transfer: null,
   latLimitMs: null,
   latencyModel: null,
+  finalRetrain: 0,
 };
 
 /**
@@ -148,6 +151,7 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
   { key: 'warmup', flag: 'warmup', kind: 'int', min: 0, max: 100000, appliesTo: ['brp'], spaces: ['nb201'], tag: (v: number) => `warmup${v}`, help: 'head-only warm-up steps after --transfer' },
   { key: 'latLimitMs', common: true, flag: 'lat-limit', kind: 'num', value: 'MS', min: 0, appliesTo: 'all', tag: (v: number) => `lat${v}`, help: 'latency limit in ms: candidates a --latency-model predicts within it; with --trainer, also what the trainer measured (latency_ms)' },
+  { key: 'finalRetrain', flag: 'final-retrain', kind: 'int', value: 'K', min: 0, max: 1000, appliesTo: 'all', keyWhenSet: true, tag: (v: number) => `retrain${v}`, help: 'of the budget, K trainings at the end: the K best by validation accuracy trained once more with another seed; the model picked is the best by the mean of its two (0: the best single validation accuracy)' },
   { key: 'latencyModel', common: true, flag: 'latency-model', kind: 'path', value: 'MODEL', appliesTo: 'all', spaces: ['nb201'], tag: (v: string) => base(v), help: 'latency predictor that enforces --lat-limit' },
 ];
 
@@ -228,6 +232,7 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');
   // the default first round shrinks to a small budget; one asked for does not
   if (values.first === undefined) out.first = defaultFirstRound(out.budget, out.rounds);
+  if (out.finalRetrain > 0 && out.finalRetrain > out.budget / 2) fail(`--final-retrain ${out.finalRetrain} is more than half the budget (${out.budget})`);
   if (out.first !== null && out.first > out.budget) fail(`--first ${out.first} is more than the budget (${out.budget})`);
   if (out.first !== null && out.first < out.budget && out.rounds < 2) fail('--first needs --rounds 2 or more (the rest of the budget goes to the later rounds)');
   return out;
@@ -263,8 +268,8 @@ export function sameSearchKey(a: string | Record<string, unknown>, b: string | R
 }
 
 /** What the settings ask of a strategy: the CLI, the search with real training and the bench share it. */
-export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number } } {
-  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup } };
+export function strategyKnobs(s: SearchSettings): { rounds: number; first: number | null; warmStart: WarmStart; explore: number; local: number; exploitLastRound: boolean; brp: { targets: TargetScaling; warmupSteps: number }; finalRetrain: number } {
+  return { rounds: s.rounds, first: s.first, warmStart: s.warmStart, explore: s.explore, local: s.local, exploitLastRound: !s.referenceSelection, brp: { targets: s.targets, warmupSteps: s.warmup }, finalRetrain: s.finalRetrain };
 }
 
 /**

@@ -39,6 +39,8 @@ export interface SimulationOptions {
   warmStart?: WarmStart;
   explore?: number;
   local?: number;
+  /** Of the budget, trainings spent at the end retraining the K best by validation (see simulateRun). */
+  finalRetrain?: number;
   /** Latency constraint: predicted seconds per id (candidates need pred <= limit), true seconds per id (NaN = unknown). */
   constraint?: { limitSeconds: number; predicted: Float64Array; truth?: Float64Array };
   onRun?: (run: number, result: RunResult) => void;
@@ -60,6 +62,8 @@ export interface RunResult {
   /** The trained cells in training order, and the validation accuracy each revealed. */
   trained: number[];
   revealed: number[];
+  /** --final-retrain: which trained models (indices into `trained`) were trained again, and what that revealed. */
+  retrained?: { index: number; value: number }[];
   /** 1-based step at which the best candidate (by test accuracy) was trained, or null. */
   reachedGlobalBestAt: number | null;
   seconds: number;
@@ -117,17 +121,19 @@ export interface RunDetail {
   /** Architectures in training order, with their revealed validation accuracies. */
   trained: string[];
   revealed: number[];
+  /** --final-retrain: the models trained again (indices into `trained`) and what the second training revealed. */
+  retrained?: { index: number; value: number }[];
 }
 
 function runDetail(r: RunResult, test: (code: number) => number, format: (id: number) => string, percentile: (v: number) => number): RunDetail {
-  const at = (i: number): ArchValues => ({ arch: format(r.trained[i]), validation: r.revealed[i], test: test(r.trained[i]), percentile: percentile(test(r.trained[i])) });
-  let sel = 0;
+  // a retrained model's validation is the mean of its two trainings
+  const again = new Map((r.retrained ?? []).map((x) => [x.index, x.value]));
+  const validation = (i: number) => (again.has(i) ? (r.revealed[i] + again.get(i)!) / 2 : r.revealed[i]);
+  const at = (i: number): ArchValues => ({ arch: format(r.trained[i]), validation: validation(i), test: test(r.trained[i]), percentile: percentile(test(r.trained[i])) });
   let best = 0;
-  for (let i = 1; i < r.trained.length; i++) {
-    if (r.revealed[i] > r.revealed[sel]) sel = i;
-    if (test(r.trained[i]) > test(r.trained[best])) best = i;
-  }
-  return { selected: at(sel), best_found: at(best), reached_global_best_at: r.reachedGlobalBestAt, seconds: r.seconds, trained: r.trained.map(format), revealed: r.revealed };
+  for (let i = 1; i < r.trained.length; i++) if (test(r.trained[i]) > test(r.trained[best])) best = i;
+  const sel = r.trained.indexOf(r.selectedCode);
+  return { selected: at(sel), best_found: at(best), reached_global_best_at: r.reachedGlobalBestAt, seconds: r.seconds, trained: r.trained.map(format), revealed: r.revealed, ...(r.retrained ? { retrained: r.retrained } : {}) };
 }
 
 function meanSe(xs: number[]): [number, number] {
@@ -155,10 +161,13 @@ function candidatePool(opts: SimulationOptions): { candidates: Int32Array; poolV
 }
 
 /**
- * One run: the strategy trains `budget` models, each revealing the table's value; per step, the best
- * oracle value so far and the oracle value of the best revealed one. A stop throws InterruptedError.
+ * One run: the strategy trains `budget - retrain` models, each revealing the table's value; per step,
+ * the best oracle value so far and the oracle value of the best revealed one. Then `retrain` more
+ * trainings: the best by revealed value each reveal again (another seed), and the pick is the best
+ * mean of two (one training per model makes the best revealed value an optimistic pick: the winner's
+ * curse). A stop throws InterruptedError.
  */
-function simulateRun(strategy: SearchStrategy, benchmark: SimBenchmark, budget: number, oracleRng: Rng, globalBest: number, signal?: StopSignal): Omit<RunResult, 'seconds'> {
+function simulateRun(strategy: SearchStrategy, benchmark: SimBenchmark, budget: number, retrain: number, oracleRng: Rng, globalBest: number, signal?: StopSignal): Omit<RunResult, 'seconds'> {
   const bestTest = new Float64Array(budget);
   const selectedTest = new Float64Array(budget);
   let n = 0;
@@ -170,13 +179,14 @@ function simulateRun(strategy: SearchStrategy, benchmark: SimBenchmark, budget: 
   const told = new Set<number>();
   const trained: number[] = [];
   const revealed: number[] = [];
-  while (n < budget) {
+  const searched = budget - retrain;
+  while (n < searched) {
     if (signal?.stopped) throw new InterruptedError();
-    const proposal = strategy.ask(budget - n);
-    if (proposal.length === 0) throw new Error(`${strategy.name} proposed nothing after ${n} of ${budget} models`);
+    const proposal = strategy.ask(searched - n);
+    if (proposal.length === 0) throw new Error(`${strategy.name} proposed nothing after ${n} of ${searched} models`);
     const obs = [];
     for (const code of proposal) {
-      if (told.has(code) || n >= budget) throw new Error(`${strategy.name} proposed ${code} twice or beyond the budget`);
+      if (told.has(code) || n >= searched) throw new Error(`${strategy.name} proposed ${code} twice or beyond the budget`);
       told.add(code);
       const val = benchmark.reveal(code, oracleRng);
       const test = benchmark.oracle(code);
@@ -196,7 +206,18 @@ function simulateRun(strategy: SearchStrategy, benchmark: SimBenchmark, budget: 
     }
     strategy.tell(obs);
   }
-  return { bestTest, selectedTest, selectedCode: selCode, trained, revealed, reachedGlobalBestAt: reached };
+  if (retrain === 0) return { bestTest, selectedTest, selectedCode: selCode, trained, revealed, reachedGlobalBestAt: reached };
+  const top = trained.map((_, i) => i).sort((a, b) => revealed[b] - revealed[a] || a - b).slice(0, retrain);
+  const retrained = top.map((index) => ({ index, value: benchmark.revealAgain(trained[index], revealed[index], oracleRng) }));
+  const mean = (x: { index: number; value: number }) => revealed[x.index] + x.value;
+  const pick = retrained.reduce((b, x) => (mean(x) > mean(b) ? x : b));
+  for (let j = 0; j < retrain; j++, n++) {
+    bestTest[n] = best;
+    // the pick changes once every retraining is in
+    if (j === retrain - 1) [selCode, selTest] = [trained[pick.index], benchmark.oracle(trained[pick.index])];
+    selectedTest[n] = selTest;
+  }
+  return { bestTest, selectedTest, selectedCode: selCode, trained, revealed, retrained, reachedGlobalBestAt: reached };
 }
 
 export function simulateSearch(opts: SimulationOptions): SimulationResult {
@@ -204,6 +225,8 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
   const { benchmark, budget } = opts;
   if (!Number.isInteger(budget) || budget < 2) throw new Error(`budget must be an integer >= 2, got ${budget}`);
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error(`runs must be a positive integer, got ${opts.runs}`);
+  const retrain = opts.finalRetrain ?? 0;
+  if (!Number.isInteger(retrain) || retrain < 0 || 2 * retrain > budget) throw new Error(`finalRetrain must be an integer from 0 to half the budget, got ${retrain}`);
   const pool = candidatePool(opts);
   const needsKernels = opts.strategy === 'brp' || opts.strategy === 'gcn';
   const kernels = needsKernels ? (opts.kernels ?? (() => { throw new Error('kernels factory required'); }))() : null;
@@ -225,10 +248,10 @@ export function simulateSearch(opts: SimulationOptions): SimulationResult {
         break;
       }
       const mark = kernels?.heap.mark();
-      const strategy = createStrategy({ ...opts, budget, kernels: kernels ?? undefined }, benchmark.domain, pool.candidates, rng);
+      const strategy = createStrategy({ ...opts, budget: budget - retrain, kernels: kernels ?? undefined }, benchmark.domain, pool.candidates, rng);
       let run: Omit<RunResult, 'seconds'>;
       try {
-        run = simulateRun(strategy, benchmark, budget, oracleRng, pool.globalBest, opts.signal);
+        run = simulateRun(strategy, benchmark, budget, retrain, oracleRng, pool.globalBest, opts.signal);
       } catch (e) {
         if (!(e instanceof InterruptedError)) throw e;
         interrupted = true;

@@ -28,7 +28,9 @@ const fmt = ([m, se]: number[]) => `${m.toFixed(2)} +- ${se.toFixed(2)}`;
 console.log('| result | runs | rule | selected test % | paired vs validation pick | oracle best of the searched % |');
 console.log('|---|---|---|---|---|---|');
 for (const file of positionals) {
-  const res = JSON.parse(readFileSync(file, 'utf8'));
+  const raw = JSON.parse(readFileSync(file, 'utf8'));
+  // a finished result, or a run checkpoint (.runs.json: its key names the dataset and budget, runs hold codes)
+  const res = raw.per_run ? raw : { ...JSON.parse(raw.key), budget: raw.runs[0].trained.length, per_run: raw.runs };
   const cols = bench.datasets[res.dataset as Nb201Dataset];
   const idx = bench.index.indexOfCode;
   const test = (code: number) => cols.test[idx[code]];
@@ -46,7 +48,7 @@ for (const file of positionals) {
   const byRule = new Map<string, number[]>();
   const oracle = new Map<string, number[]>();
   for (const run of res.per_run) {
-    const codes: number[] = run.trained.map((a: string) => nb201Domain.lookup(a));
+    const codes: number[] = run.trained.map((a: string | number) => (typeof a === 'number' ? a : nb201Domain.lookup(a)));
     const rev: number[] = run.revealed;
     const B = codes.length;
     const argmax = (n: number) => rev.slice(0, n).reduce((b, v, i) => (v > rev[b] ? i : b), 0);
@@ -62,7 +64,7 @@ for (const file of positionals) {
     }
   }
   const runs = base.length;
-  const allBest = res.per_run.map((r: { trained: string[] }) => Math.max(...r.trained.map((a) => test(nb201Domain.lookup(a)))));
+  const allBest = res.per_run.map((r: { trained: (string | number)[] }) => Math.max(...r.trained.map((a) => test(typeof a === 'number' ? a : nb201Domain.lookup(a)))));
   console.log(`| ${basename(file)} | ${runs} | validation pick (all ${res.budget} searched) | ${fmt(meanSe(base))} | - | ${fmt(meanSe(allBest))} |`);
   for (const [key, xs] of byRule) console.log(`| ${basename(file)} | ${runs} | ${key} (${res.budget - Number(key.split(' ').pop())} searched) | ${fmt(meanSe(xs))} | ${fmt(meanSe(xs.map((x, i) => x - base[i])))} | ${fmt(meanSe(oracle.get(key)!))} |`);
 }

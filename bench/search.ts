@@ -28,7 +28,7 @@ import { dataFiles, provenance } from '../src/util/provenance.js';
 /** The strategies a bench compares unless told otherwise. */
 const STRATEGY_SET = 'brp,gcn,rea,random';
 // the strategy options (those that do not apply to every strategy) come from the search's option table
-const ABLATIONS = SEARCH_OPTIONS.filter((d) => d.appliesTo !== 'all');
+const ABLATIONS = SEARCH_OPTIONS.filter((d) => d.appliesTo !== 'all' || d.key === 'finalRetrain');
 const { values } = benchArgs(import.meta.url, {
   options: {
     ...Object.fromEntries(ABLATIONS.map((d) => [d.flag, { type: d.kind === 'bool' ? ('boolean' as const) : ('string' as const) }])),

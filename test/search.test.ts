@@ -114,6 +114,35 @@ test('simulation: monotone oracle curves, selection never beats the oracle, seed
   assert.throws(() => simulateSearch({ benchmark: nb201SimBenchmark(bench, 'cifar10'), dataset: 'cifar10', strategy: 'rea', budget: 1, runs: 1, seed: 0 }), /budget/);
 });
 
+test('--final-retrain K: the search trains budget - K, the K best by validation are trained again with another seed, the pick is the best mean of two', () => {
+  const bench = loadNb201Benchmark(dataDir(), { devices: 'none' });
+  const benchmark = nb201SimBenchmark(bench, 'cifar10');
+  const r = simulateSearch({ benchmark, dataset: 'cifar10', strategy: 'rea', budget: 40, runs: 3, seed: 4, finalRetrain: 3 });
+  const plain = simulateSearch({ benchmark, dataset: 'cifar10', strategy: 'rea', budget: 37, runs: 3, seed: 4 });
+  const cols = bench.datasets.cifar10;
+  r.per_run.forEach((run, i) => {
+    // the search part is a search of budget 37 (the same streams): the same cells, the same values
+    assert.deepEqual(run.trained, plain.per_run[i].trained);
+    assert.deepEqual(run.revealed, plain.per_run[i].revealed);
+    const again = run.retrained!;
+    assert.equal(again.length, 3);
+    const byVal = run.revealed.map((v, j) => [v, j]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, 3).map((x) => x[1]);
+    assert.deepEqual(again.map((x) => x.index), byVal);
+    for (const x of again) {
+      // another seed of the same cell: one of its seed values, not the first one's unless it has one seed
+      const k = bench.index.indexOfCode[nb201Domain.lookup(run.trained[x.index])];
+      const seeds = Array.from(cols.valSeeds.subarray(k * 3, k * 3 + cols.valSeedCount[k]));
+      assert.ok(seeds.includes(x.value));
+      if (seeds.length > 1 && new Set(seeds).size === seeds.length) assert.notEqual(x.value, run.revealed[x.index]);
+    }
+    const best = again.reduce((b, x) => (run.revealed[x.index] + x.value > run.revealed[b.index] + b.value ? x : b));
+    assert.equal(run.selected.arch, run.trained[best.index]);
+    assert.equal(run.selected.validation, (run.revealed[best.index] + best.value) / 2);
+  });
+  assert.equal(r.selected_curve_mean.length, 40);
+  assert.throws(() => simulateSearch({ benchmark, dataset: 'cifar10', strategy: 'rea', budget: 10, runs: 1, seed: 0, finalRetrain: 6 }), /half the budget/);
+});
+
 test('search CLI: JSON contract, resume after an interruption, latency constraint', () => {
   const dir = mkdtempSync(join(tmpdir(), 'brp-search-'));
   try {

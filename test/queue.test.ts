@@ -72,7 +72,9 @@ test('many machines on BullMQ: workers join and die, the coordinator and Redis r
     const r = await coord.done;
     assert.equal(r.code, 0, r.err);
     const res = JSON.parse(r.out);
-    assert.equal(res.trained, 30);
+    // 27 searched, then the 3 best trained again (the default --final-retrain for a budget of 30), through the queue with seed + 1
+    assert.equal(res.trained, 27);
+    assert.equal(res.final_retrain.trained, 3);
     assert.equal(res.failed, 0);
     // the same search, trained locally by the same deterministic trainer
     const local = cli(['search', '--strategy', 'rea', '--budget', '30', '--seed', '4', '--trainer', cmd, '--workers', '4', '--state', join(dir, 'local'), '--json', '--quiet']);
@@ -87,6 +89,7 @@ test('many machines on BullMQ: workers join and die, the coordinator and Redis r
       const byIndex = new Map<number, number>();
       for (const j of ours) byIndex.set(j.data.index, (byIndex.get(j.data.index) ?? 0) + 1);
       assert.equal(byIndex.size, 30);
+      assert.equal(new Set(ours.filter((j: Job) => j.data.seed === 5).map((j: Job) => j.data.index)).size, 3);
     } finally {
       await q.close();
     }

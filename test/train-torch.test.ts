@@ -8,6 +8,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { nb201Cost } from '../src/spaces/nb201/cost.js';
 import { parseArch } from '../src/spaces/nb201/cell.js';
+import { execFileSync } from 'node:child_process';
+import { dartsCost } from '../src/spaces/darts/cost.js';
+import { nb101Cost } from '../src/spaces/nb101/cost.js';
+import { getSpace } from '../src/spaces/registry.js';
+import { findTorchPython, trainerScript } from '../src/train/torch-python.js';
+import { Rng } from '../src/util/rng.js';
 import { ROOT, cli, spawnCli } from './helpers.js';
 
 const ARCH = '|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|';
@@ -28,6 +34,60 @@ test('brp-nas train: the network brp-nas means (parameters equal the cost model)
     const e = cli(['evaluate', '--model', j.onnx, '--dataset', 'fashion-mnist', '--json']);
     assert.equal(e.code, 0, e.err);
     assert.ok(Math.abs(JSON.parse(e.out).accuracy - j.test_accuracy) <= 0.1, `evaluate ${JSON.parse(e.out).accuracy}% against the trainer's ${j.test_accuracy}%`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the trainer builds the network each space means: NB101 and DARTS parameter counts equal the cost models (random cells, two input shapes)', () => {
+  const rng = new Rng(11);
+  const rows: { space: string; arch: string; channels: number; cells: number; inChannels: number; params: number }[] = [];
+  for (let i = 0; i < 5; i++) {
+    for (const inChannels of [1, 3]) {
+      const size = inChannels === 1 ? 28 : 32;
+      const nb101 = getSpace('nb101');
+      const a = nb101.format(nb101.sample(rng));
+      rows.push({ space: 'nb101', arch: a, channels: 8, cells: 1 + (i % 2), inChannels, params: nb101Cost(nb101.parse(a) as never, { stemChannels: 8, stacks: 3, cellsPerStack: 1 + (i % 2), numClasses: 10, inputSize: size, inputChannels: inChannels }).params });
+      const darts = getSpace('darts');
+      const d = darts.format(darts.sample(rng));
+      rows.push({ space: 'darts', arch: d, channels: 4, cells: 5 + i, inChannels, params: dartsCost(darts.parse(d) as never, { channels: 4, layers: 5 + i, numClasses: 10, inputSize: size, inputChannels: inChannels, auxiliary: false }).params });
+    }
+  }
+  // the trainer's own network builder, run on a batch of the input's shape (a network that does not fit fails here)
+  const py = `import sys, json, torch
+sys.argv = ['x']; sys.path.insert(0, ${JSON.stringify(join(ROOT, 'trainers'))})
+import train as T
+for line in sys.stdin:
+    r = json.loads(line)
+    size = 28 if r['inChannels'] == 1 else 32
+    net = T.space_network(r['space'], r['arch'], r['channels'], r['cells'], r['inChannels'], 10)
+    assert tuple(net(torch.zeros(2, r['inChannels'], size, size)).shape) == (2, 10)
+    print(sum(p.numel() for p in net.parameters()))`;
+  const out = execFileSync(findTorchPython().python, ['-c', py], { input: rows.map((r) => JSON.stringify(r)).join('\n') }).toString().trim().split('\n').map(Number);
+  assert.deepEqual(out, rows.map((r) => r.params));
+  assert.ok(existsSync(trainerScript()));
+});
+
+test('brp-nas train --space nb101 and --space darts: trained, exported, and the file evaluate reads reproduces the trainer\'s test accuracy', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-train-'));
+  try {
+    const archs = { nb101: '{"matrix":[[0,1,1,0],[0,0,0,1],[0,0,0,1],[0,0,0,0]],"ops":["input","conv3x3-bn-relu","maxpool3x3","output"]}', darts: getSpace('darts').format(getSpace('darts').sample(new Rng(2))) };
+    for (const [space, arch] of Object.entries(archs)) {
+      const r = cli(['train', '--space', space, '--dataset', 'fashion-mnist', '--arch', arch, '--out', join(dir, space), '--epochs', '1', '--train-images', '500', '--val-images', '200', '--channels', '4', '--cells', space === 'darts' ? '3' : '1', '--json']);
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out.trim().split('\n').pop()!);
+      const def = getSpace(space);
+      const want = space === 'nb101' ? nb101Cost(def.parse(arch) as never, { stemChannels: 4, stacks: 3, cellsPerStack: 1, numClasses: 10, inputSize: 28, inputChannels: 1 }).params : dartsCost(def.parse(arch) as never, { channels: 4, layers: 3, numClasses: 10, inputSize: 28, inputChannels: 1, auxiliary: false }).params;
+      assert.equal(j.params, want, space);
+      const e = cli(['evaluate', '--model', j.onnx, '--dataset', 'fashion-mnist', '--json']);
+      assert.equal(e.code, 0, e.err);
+      assert.ok(Math.abs(JSON.parse(e.out).accuracy - j.test_accuracy) <= 0.1, `${space}: evaluate ${JSON.parse(e.out).accuracy}% against the trainer's ${j.test_accuracy}%`);
+    }
+    // an architecture of another space is refused before Python runs
+    const bad = cli(['train', '--space', 'darts', '--dataset', 'fashion-mnist', '--arch', ARCH, '--out', join(dir, 'bad'), '--json']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /--arch/);
+    assert.ok(!existsSync(join(dir, 'bad')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -104,7 +104,7 @@ test('a table-trained real search makes the simulation\'s choices and reveals it
 test('contract: search --trainer table:nb201 (brp, budget 40, seed 1, 2 workers) prints the simulation\'s JSON with trained and failed, and the same selected model', () => {
   const dir = tmp();
   try {
-    const common = ['search', '--space', 'nb201', '--dataset', 'cifar100', '--strategy', 'brp', '--budget', '40', '--runs', '1', '--seed', '1'];
+    const common = ['search', '--space', 'nb201', '--dataset', 'cifar100', '--strategy', 'brp', '--budget', '40', '--runs', '1', '--seed', '1', '--final-retrain', '0'];
     const r = cli([...common, '--trainer', 'table:nb201', '--workers', '2', '--state', join(dir, 'state'), '--json', '--quiet']);
     assert.equal(r.code, 0, r.err);
     const real = JSON.parse(r.out);
@@ -142,6 +142,46 @@ test('contract: search --trainer table:nb201 (brp, budget 40, seed 1, 2 workers)
     const other = cli(['search', '--space', 'nb201', '--dataset', 'cifar100', '--strategy', 'brp', '--budget', '41', '--runs', '1', '--seed', '1', '--trainer', 'table:nb201', '--state', join(dir, 'state'), '--json', '--quiet']);
     assert.notEqual(other.code, 0);
     assert.doesNotMatch(other.err, /holds a finished search/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--final-retrain: a real search trains the K best again with seed + 1 (the simulation\'s picks on the table), resumes through that phase, and picks the best mean', async () => {
+  const dir = tmp();
+  try {
+    // the table trainer: the same cells, retrainings and pick as the simulation, killed mid-way and resumed
+    const common = ['search', '--space', 'nb201', '--dataset', 'cifar100', '--strategy', 'rea', '--budget', '30', '--seed', '2', '--final-retrain', '3'];
+    const sim = JSON.parse(cli([...common, '--runs', '1', '--out', join(dir, 'sim.json'), '--json', '--quiet', '--no-plot']).out);
+    const real = JSON.parse(cli([...common, '--trainer', 'table:nb201', '--workers', '2', '--state', join(dir, 's1'), '--json', '--quiet']).out);
+    assert.equal(real.trained, 27);
+    assert.equal(real.final_retrain.trained, 3);
+    assert.equal(real.selected.arch, sim.per_run[0].selected.arch);
+    assert.equal(real.selected.validation_mean, sim.per_run[0].selected.validation);
+    const simRuns = JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')).per_run[0];
+    assert.deepEqual(real.final_retrain.of.map((i: number) => i - 1), simRuns.retrained.map((x: { index: number }) => x.index));
+    // a journal cut after the retrainings were asked for: the resumed search trains them, once each
+    const lines = readFileSync(join(dir, 's1/journal.jsonl'), 'utf8').trimEnd().split('\n');
+    const cut = lines.findIndex((l) => JSON.parse(l).t === 'retrain');
+    assert.ok(cut > 0);
+    rmSync(join(dir, 's1/result.json'));
+    writeFileSync(join(dir, 's1/journal.jsonl'), lines.slice(0, cut + 1).join('\n') + '\n');
+    const resumed = JSON.parse(cli([...common, '--trainer', 'table:nb201', '--workers', '2', '--state', join(dir, 's1'), '--json', '--quiet']).out);
+    assert.deepEqual(resumed.selected, real.selected);
+    const recs = readFileSync(join(dir, 's1/journal.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.equal(recs.filter((r) => r.t === 'retrain').length, 1);
+    // a command trainer: the retrainings get {seed} + 1, everything else {seed}
+    const log = join(dir, 'seeds.log');
+    const r = cli(['search', '--space', 'nb201', '--strategy', 'random', '--budget', '10', '--seed', '7', '--final-retrain', '2', '--trainer', `sh -c 'echo "$1" >> ${log}; echo "{\\"accuracy\\": $(($2 * $2))}"' sh {seed} {index} {arch}`, '--state', join(dir, 's2'), '--json', '--quiet']);
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out);
+    const seeds = readFileSync(log, 'utf8').trim().split('\n').map(Number);
+    assert.deepEqual(seeds.sort(), [...Array(8).fill(7), 8, 8]);
+    // accuracy = index squared: the two best are #8 and #7; retrained as #9 and #10 their means are
+    // (64+81)/2 and (49+100)/2, so the mean picks #7 where one training would pick #8
+    assert.deepEqual(out.final_retrain.of, [8, 7]);
+    assert.equal(out.selected.arch, JSON.parse(readFileSync(join(dir, 's2/result.json'), 'utf8')).candidates[6].arch);
+    assert.deepEqual(out.selected.validation_runs, [49, 100]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -253,7 +293,7 @@ test('kill -9 the coordinator again and again: the search continues, loses no re
   const dir = tmp();
   try {
     const log = join(dir, 'trainings.log');
-    const args = (state: string, workers: number) => ['search', '--strategy', 'rea', '--budget', '26', '--seed', '4', '--trainer', cmd, '--workers', String(workers), '--state', state, '--json', '--quiet'];
+    const args = (state: string, workers: number) => ['search', '--strategy', 'rea', '--budget', '26', '--seed', '4', '--final-retrain', '0', '--trainer', cmd, '--workers', String(workers), '--state', state, '--json', '--quiet'];
     const env = { TRAINER_SLEEP_MS: '120', TRAINER_LOG: log };
     const rng = new Rng(11);
     let kills = 0;
@@ -290,7 +330,7 @@ test('a BRP search killed during its predictor rounds resumes into the simulatio
   const dir = tmp();
   try {
     const state = join(dir, 'state');
-    const args = ['search', '--dataset', 'cifar10', '--strategy', 'brp', '--budget', '20', '--seed', '3', '--trainer', 'table:nb201', '--state', state, '--json', '--quiet'];
+    const args = ['search', '--dataset', 'cifar10', '--strategy', 'brp', '--budget', '20', '--seed', '3', '--final-retrain', '0', '--trainer', 'table:nb201', '--state', state, '--json', '--quiet'];
     let r = await runCli(args, {}, 2500);
     assert.equal(r.signal, 'SIGKILL');
     r = await runCli(args, {}, 4000);
@@ -315,7 +355,7 @@ test('a BRP search killed during its predictor rounds resumes into the simulatio
 test('latency in the loop: --lat-limit selects among trained models within it; --measure-latency times networks the trainer did not', () => {
   const dir = tmp();
   try {
-    const r = cli(['search', '--strategy', 'random', '--budget', '12', '--trainer', cmd, '--workers', '3', '--state', join(dir, 'limit'), '--lat-limit', '4', '--json', '--quiet']);
+    const r = cli(['search', '--strategy', 'random', '--budget', '12', '--final-retrain', '0', '--trainer', cmd, '--workers', '3', '--state', join(dir, 'limit'), '--lat-limit', '4', '--json', '--quiet']);
     assert.equal(r.code, 0, r.err);
     const res = JSON.parse(r.out);
     const all = JSON.parse(readFileSync(join(dir, 'limit/result.json'), 'utf8')).candidates;

@@ -149,15 +149,12 @@ class ResidualReduction(nn.Module):
         return self.b(self.a(x)) + self.shortcut(x)
 
 
-class Nb201Network(nn.Module):
+class Nb201Body(nn.Module):
     """The NB201 macro network: stem Conv3x3+BN, 3 stages of N cells at C, 2C, 4C channels with
-    residual reductions between them, final BN+ReLU, global average pooling, a linear classifier.
-    The input is normalised inside, so the exported model takes pixels in [0, 1]."""
+    residual reductions between them, final BN+ReLU, global average pooling, a linear classifier."""
 
-    def __init__(self, ops, channels, cells, in_channels, classes, mean, std):
+    def __init__(self, ops, channels, cells, in_channels, classes):
         super().__init__()
-        self.register_buffer('mean', torch.tensor(mean).reshape(1, -1, 1, 1))
-        self.register_buffer('std', torch.tensor(std).reshape(1, -1, 1, 1))
         layers = [nn.Conv2d(in_channels, channels, 3, 1, 1, bias=False), nn.BatchNorm2d(channels)]
         c = channels
         for stage in range(3):
@@ -169,7 +166,230 @@ class Nb201Network(nn.Module):
         self.head = nn.Sequential(nn.BatchNorm2d(c), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, classes))
 
     def forward(self, x):
-        return self.head(self.body((x - self.mean) / self.std))
+        return self.head(self.body(x))
+
+
+class Normalised(nn.Module):
+    """A network with the dataset's normalisation inside, so the exported model takes pixels in [0, 1]."""
+
+    def __init__(self, body, mean, std):
+        super().__init__()
+        self.register_buffer('mean', torch.tensor(mean).reshape(1, -1, 1, 1))
+        self.register_buffer('std', torch.tensor(std).reshape(1, -1, 1, 1))
+        self.body = body
+
+    def forward(self, x):
+        return self.body((x - self.mean) / self.std)
+
+
+def baseline(name, in_channels, size, classes):
+    """Hand-designed small CNNs of Fashion-MNIST's benchmark table, as reference points for a search:
+    '2conv' (the table's '2 Conv <100K parameters'): two 5x5 conv-ReLU-maxpool layers (32, 64) and a
+    linear classifier; '2conv-pool-bn' (the table's '2 Conv+pooling+BN'): two 3x3 conv-BN-ReLU-maxpool
+    layers (32, 64), dropout 0.25, a 128-unit hidden layer, dropout 0.5, a linear classifier."""
+    flat = 64 * (size // 4) * (size // 4)
+    if name == '2conv':
+        return nn.Sequential(nn.Conv2d(in_channels, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(flat, classes))
+    return nn.Sequential(nn.Conv2d(in_channels, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(), nn.Linear(flat, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, classes))
+
+
+# NAS-Bench-101 (model_builder.py of the benchmark): conv3x3-BN-ReLU stem; stacks of cells with a 2x2
+# max-pool and doubled channels between them; global average pooling; a linear classifier.
+NB101_OPS = ['conv3x3-bn-relu', 'conv1x1-bn-relu', 'maxpool3x3']
+
+
+def parse_nb101(s):
+    """The JSON form brp-nas writes: {"matrix": [[0/1...]...], "ops": ["input", ..., "output"]}."""
+    try:
+        o = json.loads(s)
+        m, ops = o['matrix'], o['ops']
+    except (ValueError, KeyError, TypeError):
+        fail(f'not an NB101 cell (JSON with matrix and ops): {s}')
+    n = len(m)
+    if n < 2 or len(ops) != n or any(len(r) != n for r in m) or ops[0] != 'input' or ops[-1] != 'output' or any(o not in NB101_OPS for o in ops[1:-1]):
+        fail(f'not an NB101 cell: {s}')
+    return m, ops
+
+
+def conv_bn_relu(cin, cout, k):
+    return nn.Sequential(nn.Conv2d(cin, cout, k, 1, k // 2, bias=False), nn.BatchNorm2d(cout), nn.ReLU())
+
+
+def nb101_vertex_channels(m, cin, cout):
+    """compute_vertex_channels of the benchmark: the output's channels split over the vertices that feed it."""
+    n = len(m)
+    ch = [0] * n
+    ch[0], ch[n - 1] = cin, cout
+    if n == 2:
+        return ch
+    in_deg = sum(m[v][n - 1] for v in range(1, n - 1))
+    interior, correction = cout // in_deg, cout % in_deg
+    for v in range(1, n - 1):
+        if m[v][n - 1]:
+            ch[v] = interior
+            if correction:
+                ch[v] += 1
+                correction -= 1
+    for v in range(n - 3, 0, -1):
+        if not m[v][n - 1]:
+            for d in range(v + 1, n - 1):
+                if m[v][d]:
+                    ch[v] = max(ch[v], ch[d])
+    return ch
+
+
+class Nb101Cell(nn.Module):
+    def __init__(self, m, ops, cin, cout):
+        super().__init__()
+        self.m, self.n = m, len(m)
+        self.ch = nb101_vertex_channels(m, cin, cout)
+        n, ch = self.n, self.ch
+        self.proj = nn.ModuleDict({str(t): conv_bn_relu(cin, ch[t], 1) for t in range(1, n - 1) if m[0][t]})
+        self.ops = nn.ModuleDict({str(t): (conv_bn_relu(ch[t], ch[t], 3) if ops[t] == 'conv3x3-bn-relu' else conv_bn_relu(ch[t], ch[t], 1) if ops[t] == 'conv1x1-bn-relu' else nn.MaxPool2d(3, 1, 1)) for t in range(1, n - 1)})
+        feeds = [t for t in range(1, n - 1) if m[t][n - 1]]
+        self.out_proj = conv_bn_relu(cin, cout, 1) if not feeds or m[0][n - 1] else None
+
+    def forward(self, x):
+        m, n, ch = self.m, self.n, self.ch
+        states = [x]
+        outs = []
+        for t in range(1, n - 1):
+            ins = [states[s][:, :ch[t]] for s in range(1, t) if m[s][t]]
+            if m[0][t]:
+                ins.append(self.proj[str(t)](x))
+            states.append(self.ops[str(t)](sum(ins)))
+            if m[t][n - 1]:
+                outs.append(states[t])
+        if not outs:
+            return self.out_proj(x)
+        y = outs[0] if len(outs) == 1 else torch.cat(outs, 1)
+        return y + self.out_proj(x) if self.out_proj is not None else y
+
+
+class Nb101Network(nn.Module):
+    def __init__(self, m, ops, stem, cells, in_channels, classes):
+        super().__init__()
+        layers = [conv_bn_relu(in_channels, stem, 3)]
+        cin = c = stem
+        for s in range(3):
+            if s > 0:
+                layers.append(nn.MaxPool2d(2, 2))
+                c *= 2
+            for _ in range(cells):
+                layers.append(Nb101Cell(m, ops, cin, c))
+                cin = c
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, classes))
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+
+# DARTS (NetworkCIFAR of the DARTS code, without the auxiliary head and drop path): a 3x3 conv-BN stem
+# to 3C channels; `layers` cells, those at layers/3 and 2*layers/3 reducing (channels doubled, stride 2
+# on the cell inputs); global average pooling; a linear classifier.
+DARTS_OPS = ['max_pool_3x3', 'avg_pool_3x3', 'skip_connect', 'sep_conv_3x3', 'sep_conv_5x5', 'dil_conv_3x3', 'dil_conv_5x5', 'none']
+
+
+def parse_darts(s):
+    """Genotype(normal=[('op', input), ...x8], normal_concat=[2, 3, 4, 5], reduce=[...], reduce_concat=[2, 3, 4, 5])."""
+    import re
+    cells = []
+    for part in ('normal', 'reduce'):
+        mt = re.search(part + r'=\[([^\]]*)\]', s)
+        pairs = re.findall(r"\(\s*'([a-z_0-9]+)'\s*,\s*(\d+)\s*\)", mt.group(1)) if mt else []
+        if len(pairs) != 8 or any(op not in DARTS_OPS for op, _ in pairs) or any(int(i) >= 2 + e // 2 for e, (_, i) in enumerate(pairs)):
+            fail(f'not a DARTS genotype (8 (op, input) pairs per cell): {s}')
+        cells.append([(op, int(i)) for op, i in pairs])
+    return cells
+
+
+class FactorizedReduce(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.relu = nn.ReLU()
+        self.c1 = nn.Conv2d(cin, cout // 2, 1, 2, bias=False)
+        self.c2 = nn.Conv2d(cin, cout // 2, 1, 2, bias=False)
+        self.bn = nn.BatchNorm2d(cout)
+
+    def forward(self, x):
+        x = self.relu(x)
+        return self.bn(torch.cat([self.c1(x), self.c2(x[:, :, 1:, 1:])], 1))
+
+
+class DartsZero(nn.Module):
+    def __init__(self, stride):
+        super().__init__()
+        self.stride = stride
+
+    def forward(self, x):
+        return x[:, :, ::self.stride, ::self.stride].mul(0.0)
+
+
+def darts_op(name, c, stride):
+    if name == 'max_pool_3x3':
+        return nn.MaxPool2d(3, stride, 1)
+    if name == 'avg_pool_3x3':
+        return nn.AvgPool2d(3, stride, 1, count_include_pad=False)
+    if name == 'skip_connect':
+        return nn.Identity() if stride == 1 else FactorizedReduce(c, c)
+    if name == 'none':
+        return DartsZero(stride)
+    k = 3 if name.endswith('3x3') else 5
+    if name.startswith('sep'):
+        return nn.Sequential(nn.ReLU(), nn.Conv2d(c, c, k, stride, k // 2, groups=c, bias=False), nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c),
+                             nn.ReLU(), nn.Conv2d(c, c, k, 1, k // 2, groups=c, bias=False), nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c))
+    return nn.Sequential(nn.ReLU(), nn.Conv2d(c, c, k, stride, k - 1, dilation=2, groups=c, bias=False), nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c))
+
+
+class DartsCell(nn.Module):
+    def __init__(self, cell, cpp, cp, c, reduction, reduction_prev):
+        super().__init__()
+        self.pre0 = FactorizedReduce(cpp, c) if reduction_prev else ReLUConvBN(cpp, c, 1)
+        self.pre1 = ReLUConvBN(cp, c, 1)
+        self.inputs = [i for _, i in cell]
+        self.ops = nn.ModuleList([darts_op(op, c, 2 if reduction and i < 2 else 1) for op, i in cell])
+
+    def forward(self, s0, s1):
+        states = [self.pre0(s0), self.pre1(s1)]
+        for k in range(4):
+            states.append(self.ops[2 * k](states[self.inputs[2 * k]]) + self.ops[2 * k + 1](states[self.inputs[2 * k + 1]]))
+        return torch.cat(states[2:], 1)
+
+
+class DartsNetwork(nn.Module):
+    def __init__(self, genotype, channels, layers, in_channels, classes):
+        super().__init__()
+        normal, reduce = genotype
+        stem = 3 * channels
+        self.stem = nn.Sequential(nn.Conv2d(in_channels, stem, 3, 1, 1, bias=False), nn.BatchNorm2d(stem))
+        cpp, cp, c = stem, stem, channels
+        self.cells = nn.ModuleList()
+        reduction_prev = False
+        for i in range(layers):
+            reduction = i in (layers // 3, 2 * layers // 3)
+            if reduction:
+                c *= 2
+            self.cells.append(DartsCell(reduce if reduction else normal, cpp, cp, c, reduction, reduction_prev))
+            reduction_prev = reduction
+            cpp, cp = cp, 4 * c
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cp, classes))
+
+    def forward(self, x):
+        s0 = s1 = self.stem(x)
+        for cell in self.cells:
+            s0, s1 = s1, cell(s0, s1)
+        return self.head(s1)
+
+
+def space_network(space, arch, channels, cells, in_channels, classes):
+    """The space's network for an architecture string (channels and cells: the space's width and depth)."""
+    if space == 'nb101':
+        m, ops = parse_nb101(arch)
+        return Nb101Network(m, ops, channels, cells, in_channels, classes)
+    if space == 'darts':
+        return DartsNetwork(parse_darts(arch), channels, cells, in_channels, classes)
+    return Nb201Body(parse_nb201(arch), channels, cells, in_channels, classes)
 
 
 def accuracy(model, x, y, device, batch=512):
@@ -183,8 +403,9 @@ def accuracy(model, x, y, device, batch=512):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--space', default='nb201', choices=['nb201'])
-    p.add_argument('--arch', required=True)
+    p.add_argument('--space', default='nb201', choices=['nb201', 'nb101', 'darts'])
+    p.add_argument('--arch', help='the architecture (required unless --baseline)')
+    p.add_argument('--baseline', choices=['2conv', '2conv-pool-bn'], help='train a hand-designed CNN instead of an architecture of the space')
     p.add_argument('--dataset', default='fashion-mnist', choices=sorted(DATASETS))
     p.add_argument('--dataset-dir')
     p.add_argument('--out', required=True)
@@ -192,8 +413,8 @@ def main():
     p.add_argument('--epochs', type=int, default=10)
     p.add_argument('--train-images', type=int, default=None, help='default: all the training images but the validation ones')
     p.add_argument('--val-images', type=int, default=None, help='default: a sixth of the training images (10,000 of 60,000 for Fashion-MNIST, 8,333 of 50,000 for CIFAR-10)')
-    p.add_argument('--channels', type=int, default=16)
-    p.add_argument('--cells', type=int, default=5)
+    p.add_argument('--channels', type=int, default=None, help='width: NB201 C (16), NB101 stem channels (128), DARTS C (36)')
+    p.add_argument('--cells', type=int, default=None, help='depth: NB201 cells per stage (5), NB101 cells per stack (3), DARTS cells (20)')
     p.add_argument('--batch', type=int, default=128)
     p.add_argument('--lr', type=float, default=0.1)
     p.add_argument('--threads', type=int, default=1)
@@ -221,11 +442,18 @@ def main():
     as_x = lambda arr: torch.tensor(arr, dtype=torch.float32).reshape(-1, *d['shape']) / 255.0
     as_y = lambda arr: torch.tensor(arr.astype(np.int64))
     x, y, vx, vy = as_x(tr_x[train_idx]), as_y(tr_y[train_idx]), as_x(tr_x[val_idx]), as_y(tr_y[val_idx])
-    ops = parse_nb201(a.arch)
+    if a.baseline is None and not a.arch:
+        fail('--arch ARCH or --baseline NAME is required')
+    width, depth = {'nb201': (16, 5), 'nb101': (128, 3), 'darts': (36, 20)}[a.space]
+    a.channels = a.channels or width
+    a.cells = a.cells or depth
     if a.device == 'cuda' and not torch.cuda.is_available():
         fail(f'--device cuda: this torch ({torch.__version__}) sees no GPU')
     device = torch.device('cuda' if a.device == 'auto' and torch.cuda.is_available() else ('cpu' if a.device == 'auto' else a.device))
-    model = Nb201Network(ops, a.channels, a.cells, d['shape'][0], d['classes'], d['mean'], d['std']).to(device)
+    body = baseline(a.baseline, d['shape'][0], d['shape'][1], d['classes']) if a.baseline else space_network(a.space, a.arch, a.channels, a.cells, d['shape'][0], d['classes'])
+    # the normalisation inside: the exported model takes pixels in [0, 1]
+    model = Normalised(body, d['mean'], d['std']).to(device)
+    a.arch = a.arch or f'baseline:{a.baseline}'
     params = sum(q.numel() for q in model.parameters())
     opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
     steps_per_epoch = (len(x) + a.batch - 1) // a.batch

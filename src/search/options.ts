@@ -151,7 +151,7 @@ export const SEARCH_OPTIONS: readonly SearchOptionDef[] = [
   { key: 'transfer', flag: 'transfer', kind: 'path', value: 'MODEL', appliesTo: ['brp'], spaces: ['nb201'], tag: (v: string) => `transfer-${base(v)}`, help: 'start the BRP body from a GCN latency predictor' },
   { key: 'warmup', flag: 'warmup', kind: 'int', min: 0, max: 100000, appliesTo: ['brp'], spaces: ['nb201'], tag: (v: number) => `warmup${v}`, help: 'head-only warm-up steps after --transfer' },
   { key: 'latLimitMs', common: true, flag: 'lat-limit', kind: 'num', value: 'MS', min: 0, appliesTo: 'all', tag: (v: number) => `lat${v}`, help: 'latency limit in ms: candidates a --latency-model predicts within it; with --trainer, also what the trainer measured (latency_ms)' },
-  { key: 'finalRetrain', flag: 'final-retrain', kind: 'int', value: 'K', min: 0, max: 1000, appliesTo: 'all', keyWhenSet: true, tag: (v: number) => `retrain${v}`, help: 'of the budget, K trainings at the end: the K best by validation accuracy trained once more with another seed; the model picked is the best by the mean of its two (0: the best single validation accuracy)' },
+  { key: 'finalRetrain', flag: 'final-retrain', kind: 'int', value: 'K', min: 0, max: 1000, appliesTo: 'all', keyWhenSet: true, tag: (v: number) => `retrain${v}`, help: 'of the budget, K trainings at the end: the K best by validation accuracy trained once more with another seed; the model picked is the best by the mean of its two (0: the best single validation accuracy; default 0 in simulations, and with --trainer a tenth of the budget, at most 3)' },
   { key: 'latencyModel', common: true, flag: 'latency-model', kind: 'path', value: 'MODEL', appliesTo: 'all', spaces: ['nb201'], tag: (v: string) => base(v), help: 'latency predictor that enforces --lat-limit' },
 ];
 
@@ -227,6 +227,8 @@ export function searchSettingsFrom(values: Record<string, unknown>, command = 's
   if (mode === 'simulate' && (out.latLimitMs === null) !== (out.latencyModel === null)) fail('--lat-limit and --latency-model go together');
   if (mode === 'real' && values.runs !== undefined && out.runs !== 1) fail('a search with --trainer is one run (--runs 1)');
   if (mode === 'real') out.runs = 1;
+  // real trainings are noisy and the pick is deployed: retrain the few best unless told otherwise
+  if (mode === 'real' && values['final-retrain'] === undefined) out.finalRetrain = Math.min(3, Math.floor(out.budget / 10));
   if (out.latLimitMs !== null && !(out.latLimitMs > 0)) fail('--lat-limit must be a positive number of milliseconds');
   if (out.warmStart === 'synflow' && space !== 'nb201') fail('--warm-start synflow: only nb201 has a SynFlow score; use params');
   if (out.warmup > 0 && out.transfer === null) fail('--warmup trains the head of a transferred body: it needs --transfer MODEL');

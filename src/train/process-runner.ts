@@ -127,7 +127,7 @@ export class ProcessRunner implements TrainerRunner {
   }
 
   private vars(spec: AttemptSpec) {
-    return { arch: spec.arch, out: spec.outDir, index: String(spec.index), seed: String(this.seed), attempt: String(spec.attempt) };
+    return { arch: spec.arch, out: spec.outDir, index: String(spec.index), seed: String(this.seed + spec.seedOffset), attempt: String(spec.attempt) };
   }
 
   start(spec: AttemptSpec, done: (o: AttemptOutcome) => void): AttemptHandle {

@@ -54,7 +54,7 @@ export class QueueRunner implements TrainerRunner {
 
   /** The job of an attempt (its search id is the first part of the attempt's tag). */
   private jobData(spec: AttemptSpec): JobData {
-    return { format: JOB_FORMAT, version: JOB_VERSION, search: spec.tag.split('/')[0], index: spec.index, attempt: spec.attempt, space: this.space, arch: spec.arch, seed: this.seed, timeout_ms: spec.timeoutMs };
+    return { format: JOB_FORMAT, version: JOB_VERSION, search: spec.tag.split('/')[0], index: spec.index, attempt: spec.attempt, space: this.space, arch: spec.arch, seed: this.seed + spec.seedOffset, timeout_ms: spec.timeoutMs };
   }
 
   private enqueue(id: string, w: Watched): void {

@@ -58,7 +58,7 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ jobs: num
     try {
       const result = await new Promise<TrainerResult>((resolve, reject) => {
         runner.start(
-          { index: data.index, attempt: data.attempt, arch: data.arch, outDir, stdoutPath: join(dir, `attempt-${data.attempt}.stdout`), stderrPath: join(dir, `attempt-${data.attempt}.stderr`), timeoutMs: data.timeout_ms, tag: `${data.search}/${data.index}/${data.attempt}` },
+          { index: data.index, attempt: data.attempt, arch: data.arch, outDir, stdoutPath: join(dir, `attempt-${data.attempt}.stdout`), stderrPath: join(dir, `attempt-${data.attempt}.stderr`), timeoutMs: data.timeout_ms, seedOffset: 0, tag: `${data.search}/${data.index}/${data.attempt}` },
           (out) => (out.ok ? resolve(out.result) : reject(new Error(`${out.reason}: ${out.detail}`))),
         );
       });

@@ -54,6 +54,11 @@ export interface RealSearchOptions {
   onEvent?: (e: SearchEvent) => void;
   /** Stop with TrainerFailingError once this many candidates have failed for good (default: the budget). */
   maxFailedCandidates?: number;
+  /**
+   * After the search's budget (`search.budget`), train the K best by validation (within the latency
+   * limit) once more with another seed ({seed} + 1): the pick is then the best mean of two trainings.
+   */
+  finalRetrain?: number;
 }
 
 /** The trainer fails on candidate after candidate: stopping beats proposing the whole space. */
@@ -80,6 +85,8 @@ export interface CandidateReport {
   dir: string;
   /** When its result was recorded (ISO 8601; null when failed, pending, or from an older journal). */
   finished_at: string | null;
+  /** A final retraining: the index of the candidate it trains again (else null). */
+  retrain_of: number | null;
 }
 
 export interface RealSearchOutcome {
@@ -87,6 +94,8 @@ export interface RealSearchOutcome {
   trained: CandidateReport[];
   failed: CandidateReport[];
   pending: CandidateReport[];
+  /** Final retrainings (--final-retrain), each naming the candidate it trained again; failed or pending ones too. */
+  retrained: CandidateReport[];
   interrupted: boolean;
   /** Records replayed from an earlier coordinator (0 on a fresh start). */
   resumedRecords: number;
@@ -107,6 +116,8 @@ interface Cand {
   metrics: Record<string, number | string | boolean>;
   errors: { attempt: number; reason: string; detail: string }[];
   finishedAt?: string;
+  /** A final retraining of this candidate index (never told to the strategy). */
+  retrainOf?: number;
 }
 
 const pad = (i: number) => String(i).padStart(6, '0');
@@ -180,6 +191,7 @@ class Coordinator {
   private commit(): void {
     while (this.committed < this.cands.length && this.cands[this.committed].status !== 'pending') {
       const c = this.cands[this.committed++];
+      if (c.retrainOf !== undefined) continue;
       if (c.status === 'done') this.search.tell(c.arch, c.accuracy!);
       else this.search.fail(c.arch);
     }
@@ -191,12 +203,30 @@ class Coordinator {
     return c;
   }
 
-  private addProposals(archs: string[]): void {
-    for (const arch of archs) {
-      const c: Cand = { index: this.cands.length + 1, arch, status: 'pending', started: 0, failures: 0, running: null, metrics: {}, errors: [] };
+  private addProposals(archs: string[], retrainOf?: number[]): void {
+    archs.forEach((arch, j) => {
+      const c: Cand = { index: this.cands.length + 1, arch, status: 'pending', started: 0, failures: 0, running: null, metrics: {}, errors: [], ...(retrainOf ? { retrainOf: retrainOf[j] } : {}) };
       this.cands.push(c);
-      this.o.runner.proposed?.(c.index, arch);
-    }
+      this.o.runner.proposed?.(c.index, arch, c.retrainOf);
+    });
+  }
+
+  /**
+   * --final-retrain K, once the search's own budget has its results: the K best by validation
+   * (within the latency limit; ties to the earlier) are trained again. One training per model makes
+   * the best validation accuracy an optimistic pick (the winner's curse); a second seed's mean is not.
+   */
+  private retrainsDue(): { archs: string[]; of: number[] } | null {
+    const k = this.o.finalRetrain ?? 0;
+    if (k === 0 || !this.search.done || this.cands.some((c) => c.retrainOf !== undefined || c.status === 'pending')) return null;
+    const limit = this.o.latLimitMs ?? null;
+    const ok = (c: Cand) => {
+      if (limit === null) return true;
+      const ms = c.latency_ms ?? this.o.predictMs?.(c.arch);
+      return ms !== undefined && ms <= limit;
+    };
+    const top = this.cands.filter((c) => c.status === 'done' && ok(c)).sort((a, b) => b.accuracy! - a.accuracy! || a.index - b.index).slice(0, k);
+    return top.length ? { archs: top.map((c) => c.arch), of: top.map((c) => c.index) } : null;
   }
 
   private applyResult(c: Cand, rec: JournalRecord): void {
@@ -236,6 +266,9 @@ class Coordinator {
           if (c.running && c.running.attempt === rec.attempt) c.running.handle = { pid: rec.pid as number | undefined, starttime: rec.starttime as number | undefined, started: rec.started as number };
           break;
         }
+        case 'retrain':
+          this.addProposals(rec.archs as string[], rec.of as number[]);
+          break;
         case 'result':
           this.applyResult(this.cand(rec), rec);
           this.commit();
@@ -265,7 +298,7 @@ class Coordinator {
 
   private spec(c: Cand, attempt: number, tag: string): AttemptSpec {
     const dir = this.candDir(c.index);
-    return { index: c.index, attempt, arch: c.arch, outDir: join(dir, 'out'), stdoutPath: join(dir, `attempt-${attempt}.stdout`), stderrPath: join(dir, `attempt-${attempt}.stderr`), timeoutMs: this.o.timeoutMs, tag };
+    return { index: c.index, attempt, arch: c.arch, outDir: join(dir, 'out'), stdoutPath: join(dir, `attempt-${attempt}.stdout`), stderrPath: join(dir, `attempt-${attempt}.stderr`), timeoutMs: this.o.timeoutMs, tag, seedOffset: c.retrainOf === undefined ? 0 : 1 };
   }
 
   private startAttempt(c: Cand): void {
@@ -311,7 +344,7 @@ class Coordinator {
     this.journal.append(rec);
     this.applyResult(c, rec);
     this.commit();
-    this.o.onEvent?.({ kind: 'result', index: c.index, attempt, arch: c.arch, accuracy: result.accuracy, trained: this.cands.filter((x) => x.status === 'done').length, budget: this.o.search.budget });
+    this.o.onEvent?.({ kind: 'result', index: c.index, attempt, arch: c.arch, accuracy: result.accuracy, trained: this.cands.filter((x) => x.status === 'done').length, budget: this.o.search.budget + (this.o.finalRetrain ?? 0) });
   }
 
   /** A failed attempt: retried, or the candidate fails for good; returns why the search must stop, if it must. */
@@ -343,6 +376,14 @@ class Coordinator {
       const from = this.cands.length;
       this.addProposals(got);
       for (const c of this.cands.slice(from)) this.startAttempt(c);
+    }
+    const due = this.retrainsDue();
+    if (due) {
+      this.journal.append({ t: 'retrain', first: this.cands.length + 1, of: due.of, archs: due.archs });
+      const from = this.cands.length;
+      this.addProposals(due.archs, due.of);
+      this.ready.push(...this.cands.slice(from));
+      while (this.running.size < this.o.workers && this.ready.length) this.startAttempt(this.ready.shift()!);
     }
   }
 
@@ -412,15 +453,18 @@ class Coordinator {
       errors: c.errors,
       dir: this.candDir(c.index),
       finished_at: c.finishedAt ?? null,
+      retrain_of: c.retrainOf ?? null,
     };
   }
 
   outcome(interrupted: boolean, resumedRecords: number, t0: number): RealSearchOutcome {
-    const by = (status: Cand['status']) => this.cands.filter((c) => c.status === status).map((c) => this.report(c));
+    const searched = this.cands.filter((c) => c.retrainOf === undefined);
+    const by = (status: Cand['status']) => searched.filter((c) => c.status === status).map((c) => this.report(c));
     return {
       trained: by('done'),
       failed: by('failed'),
       pending: by('pending'),
+      retrained: this.cands.filter((c) => c.retrainOf !== undefined).map((c) => this.report(c)),
       interrupted,
       resumedRecords: resumedRecords > 1 ? resumedRecords : 0,
       candidates: this.search.candidateCount,

@@ -17,6 +17,8 @@ export interface AttemptSpec {
   timeoutMs: number | null;
   /** Unique id of the attempt (BRPNAS_ATTEMPT_ID in a trainer's environment), to find it again. */
   tag: string;
+  /** Added to the search seed ({seed}): 1 for a final retraining (--final-retrain), so it trains with another seed. */
+  seedOffset: number;
 }
 
 export type AttemptFailure = 'exit' | 'timeout' | 'malformed' | 'lost' | 'spawn';
@@ -36,7 +38,7 @@ export interface TrainerRunner {
   /** Shown in results: what trains the candidates. */
   readonly describe: string;
   /** Every proposal, in order, on fresh runs and on replay (a table trainer draws its noise here). */
-  proposed?(index: number, arch: string): void;
+  proposed?(index: number, arch: string, retrainOf?: number): void;
   /** Start an attempt; `done` is called once with its outcome. */
   start(spec: AttemptSpec, done: (o: AttemptOutcome) => void): AttemptHandle;
   /**

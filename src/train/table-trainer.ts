@@ -23,10 +23,13 @@ export class TableTrainer implements TrainerRunner {
     this.describe = `table: ${bench.describe.pool}; reveals ${bench.describe.reveal}`;
   }
 
-  proposed(index: number, arch: string): void {
+  /** A final retraining (`retrainOf`) reveals another seed of the same cell, as the simulation does. */
+  proposed(index: number, arch: string, retrainOf?: number): void {
     if (this.values.has(index)) return;
     const id = this.bench.domain.lookup(arch);
-    this.values.set(index, { accuracy: this.bench.reveal(id, this.revealRng), test: this.bench.oracle(id) });
+    const first = retrainOf === undefined ? undefined : this.values.get(retrainOf);
+    const accuracy = first ? this.bench.revealAgain(id, first.accuracy, this.revealRng) : this.bench.reveal(id, this.revealRng);
+    this.values.set(index, { accuracy, test: this.bench.oracle(id) });
   }
 
   start(spec: AttemptSpec, done: (o: AttemptOutcome) => void): AttemptHandle {

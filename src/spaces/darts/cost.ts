@@ -17,6 +17,8 @@ export interface DartsNetworkConfig {
   layers: number;
   numClasses: number;
   inputSize: number;
+  /** Channels of the input image (default 3). */
+  inputChannels?: number;
   /** Count the auxiliary head too (DARTS' own count leaves it out). */
   auxiliary: boolean;
   /**
@@ -106,7 +108,7 @@ export function dartsCost(g: Genotype, cfg: DartsNetworkConfig = DARTS_EVAL_NETW
   const t = new Tally(cfg.opAffine !== false);
   let hw = cfg.inputSize;
   const stem = 3 * cfg.channels;
-  t.conv(3, stem, 3, hw);
+  t.conv(cfg.inputChannels ?? 3, stem, 3, hw);
   t.bn(stem);
   let cpp = stem;
   let cp = stem;

@@ -144,3 +144,27 @@ test('a browser is a device: the same ONNX models measured in headless Chromium 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('measure --model FILE.onnx times one network file (an exported one here): a finite latency; a file that is no model is one line, exit 1', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-measure-model-'));
+  try {
+    const model = join(dir, 'net.onnx');
+    const e = cli(['export', '--space', 'darts', '--arch', `Genotype(normal=[('sep_conv_3x3', 0), ('skip_connect', 1), ('sep_conv_3x3', 0), ('dil_conv_3x3', 1), ('max_pool_3x3', 0), ('skip_connect', 2), ('avg_pool_3x3', 1), ('sep_conv_5x5', 3)], normal_concat=[2, 3, 4, 5], reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), ('skip_connect', 2), ('max_pool_3x3', 0), ('max_pool_3x3', 0), ('skip_connect', 2), ('skip_connect', 2), ('avg_pool_3x3', 0)], reduce_concat=[2, 3, 4, 5])`, '--out', model]);
+    assert.equal(e.code, 0, e.err);
+    const r = cli(['measure', '--model', model, '--warmup', '1', '--rounds', '3', '--runs-per-round', '2', '--json']);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.model, model);
+    assert.ok(j.latency_ms > 0 && Number.isFinite(j.latency_ms) && j.p10_ms <= j.p90_ms, r.out);
+    assert.equal(j.runs, 6);
+    writeFileSync(join(dir, 'junk.onnx'), 'not a model');
+    const bad = cli(['measure', '--model', join(dir, 'junk.onnx')]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /^brp-nas measure: --model .*junk\.onnx: not an ONNX model/);
+    assert.equal(bad.err.trim().split('\n').length, 1);
+    const mixed = cli(['measure', '--model', model, '--out', join(dir, 'x.jsonl')]);
+    assert.equal(mixed.code, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

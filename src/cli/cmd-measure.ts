@@ -9,9 +9,11 @@ import { MEASURE_SPACES, itemId, measureOrder, type MeasureItem } from '../measu
 import type { NetworkToMeasure } from '../measure/ort-node.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
 import { Rng } from '../util/rng.js';
+import { DataError } from '../util/errors.js';
+import { networkFromOnnxBytes } from '../onnx/graph-builder.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { InterruptedError, throwIfStopped, untilStopped } from '../util/stop.js';
-import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
+import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse, plural } from './args.js';
 import type { CliCommand } from './command.js';
 import { FEWSHOT_CHOICES } from '../predictors/fewshot-select.js';
 import { Eta } from '../util/eta.js';
@@ -21,6 +23,11 @@ const HELP = `Usage: brp-nas measure [--space nb201|nb101|darts] --out FILE.json
                        [--runs-per-round 10] [--interleave 8] [--batch 1] [--channels 16]
                        [--cell full|pruned] [--select spread|random]
                        [--export-pickle FILE.pickle] [--quiet] [--json]
+       brp-nas measure --model FILE.onnx [--runtime node|browser] [--threads 1] [--json]
+
+--model FILE.onnx times one network file (a trained model to deploy, or 'brp-nas export''s) with the
+same protocol and prints its latency (the LatBench statistic, ms) with the median and p10/p90; its
+input's batch and other free dimensions are taken as 1.
 
 Measure the latency of NAS-Bench-201 networks on this machine: each network (the CIFAR macro
 network with untrained deterministic weights, 1x3x32x32 input by default) is built as an ONNX model
@@ -73,7 +80,43 @@ const OPTIONS = {
   select: { type: 'string' },
   'export-pickle': { type: 'string' },
   quiet: { type: 'boolean' },
+  model: { type: 'string' },
 } as const;
+
+/** --model FILE.onnx: one network file, timed with the protocol, printed (nothing written). */
+async function measureModelFile(v: Record<string, string | boolean | undefined>, io: Parameters<CliCommand['run']>[1]): Promise<number> {
+  for (const f of ['out', 'count', 'select', 'space', 'cell', 'channels', 'batch', 'export-pickle'] as const) if (v[f] !== undefined) throw new UsageError(`measure: --${f} does not apply to --model (the file is the network)`);
+  const file = resolve(v.model as string);
+  let net;
+  try {
+    net = networkFromOnnxBytes(readFileSync(file));
+  } catch (e) {
+    throw new DataError(`--model ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not an ONNX model (${(e as Error).message})`}`);
+  }
+  const runtime = choiceFlag(v.runtime, 'runtime', ['node', 'browser'] as const, 'node');
+  const threads = intFlag(v.threads, 'threads', 1, 1, 64);
+  const protocol: MeasureProtocol = {
+    warmup: intFlag(v.warmup, 'warmup', DEFAULT_PROTOCOL.warmup, 0, 100000),
+    rounds: intFlag(v.rounds, 'rounds', DEFAULT_PROTOCOL.rounds, 1, 100000),
+    runsPerRound: intFlag(v['runs-per-round'], 'runs-per-round', DEFAULT_PROTOCOL.runsPerRound, 1, 100000),
+    interleave: 1,
+  };
+  const nets = [{ arch: file, net }];
+  let stats;
+  if (runtime === 'node') [{ stats }] = await measureGroupNode(nets, threads, protocol, new Rng(0), interruptSignal);
+  else {
+    const b = await startBrowserRunner(threads);
+    try {
+      [{ stats }] = await untilStopped(b.measureGroup(nets, protocol, new Rng(0)), interruptSignal);
+    } finally {
+      await b.close();
+    }
+  }
+  const ms = (x: number) => Number((x * 1e3).toFixed(4));
+  const out = { model: file, runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', threads, latency_ms: ms(stats.latency), median_ms: ms(stats.median), p10_ms: ms(stats.p10), p90_ms: ms(stats.p90), runs: stats.runs };
+  io.out(v.json ? JSON.stringify(out) : `${file}: ${out.latency_ms} ms (median ${out.median_ms}, p10-p90 ${out.p10_ms}-${out.p90_ms}; ${out.runtime}, ${plural(threads, 'thread')})`);
+  return 0;
+}
 
 export const measureCommand: CliCommand = {
   name: 'measure',
@@ -84,6 +127,7 @@ export const measureCommand: CliCommand = {
       io.out(HELP);
       return 0;
     }
+    if (typeof v.model === 'string') return measureModelFile(v, io);
     const space = choiceFlag(v.space, 'space', MEASURE_SPACES, 'nb201', 'measure');
     if (space !== 'nb201') for (const f of ['cell', 'channels', 'export-pickle'] as const) if (v[f] !== undefined) throw new UsageError(`measure: --${f} does not apply to --space ${space} (only to nb201)`);
     if (typeof v.out !== 'string') throw new UsageError('measure: --out FILE.jsonl is required');

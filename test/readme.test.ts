@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -80,6 +80,36 @@ for (const [n, { file: doc, code: source }] of examples.entries()) test(`library
     const expected = [...source.matchAll(/\/\/ -> (.*)$/gm)].map((x) => x[1].trim());
     assert.ok(expected.length > 0);
     assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.trim()), expected);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// The README's walkthrough (search with real training, final training, the delivered file checked),
+// run as written but at a tiny size: only the numbers of the size flags change.
+const TINY: Record<string, string> = { '--budget': '4', '--channels': '4', '--epochs': '1', '--train-images': '600', '--val-images': '300' };
+test('the README walkthrough runs: a real search on Fashion-MNIST, the final training of its pick, evaluate and measure of the delivered file (tiny sizes)', () => {
+  const m = /<!-- walkthrough[^>]*-->\n```sh\n([\s\S]*?)```/.exec(readme);
+  assert.ok(m, 'README needs its walkthrough block');
+  let script = m[1];
+  for (const [flag, value] of Object.entries(TINY)) script = script.replace(new RegExp(`${flag} \\d+`, 'g'), `${flag} ${value}`);
+  assert.notEqual(script, m[1]);
+  const dir = mkdtempSync(join(tmpdir(), 'brp-walkthrough-'));
+  try {
+    // npx brp-nas is this checkout's brp-nas
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin/npx'), `#!/bin/sh\n[ "$1" = "--no-install" ] && shift\n[ "$1" = "brp-nas" ] || { echo "unexpected npx $*" >&2; exit 1; }\nshift\nexec "${process.execPath}" "${join(ROOT, 'bin/brp-nas.js')}" "$@"\n`, { mode: 0o755 });
+    const r = spawnSync('sh', ['-e', '-c', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` } });
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    const search = JSON.parse(readFileSync(join(dir, 'runs/fm/result.json'), 'utf8'));
+    assert.equal(search.trained, 4);
+    const lines = r.stdout.trim().split('\n');
+    const [final, evaluation, latency] = lines.slice(-3).map((l) => JSON.parse(l));
+    assert.equal(final.train_images, 600);
+    assert.equal(evaluation.count, 10000);
+    assert.ok(evaluation.accuracy > 10, JSON.stringify(evaluation));
+    assert.ok(Math.abs(evaluation.accuracy - final.test_accuracy) <= 0.1, `${evaluation.accuracy} vs ${final.test_accuracy}`);
+    assert.ok(latency.latency_ms > 0, JSON.stringify(latency));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

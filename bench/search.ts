@@ -69,7 +69,7 @@ if (prov.dirty) console.error('note: the working tree has uncommitted changes; t
 
 /** Settings for one strategy: the ablation flags apply only where they mean something. */
 function settingsFor(dataset: string, strategy: string): SearchSettings {
-  const given = GIVEN.filter((d) => (d.appliesTo as readonly string[]).includes(strategy));
+  const given = GIVEN.filter((d) => d.appliesTo === 'all' || (d.appliesTo as readonly string[]).includes(strategy));
   return searchSettingsFrom(
     {
       ...(nb101 ? { space: 'nb101', reveal: dataset, ...(values.pool ? { pool: values.pool } : {}) } : { dataset }),

@@ -175,7 +175,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     if (e.kind === 'resume') {
       eta = new Eta(budget, e.done);
       io.err(`brp-nas search: resuming ${stateDir}: ${plural(e.done, 'candidate')} finished, ${e.running} still training (adopted), from ${plural(e.records, 'journal record')}${e.repairedTail ? ' (a torn last record from a crash was dropped)' : ''}`);
-    } else if (e.kind === 'result') io.err(`[${e.trained}/${e.budget}] #${e.index} accuracy ${roundForDisplay(e.accuracy)}  ${e.arch}  ${eta.text(e.trained)}`.trimEnd());
+    } else if (e.kind === 'result') io.err(`[${e.trained}/${e.budget}] #${e.index}${e.retrainOf ? ` (#${e.retrainOf} again, seed + 1)` : ''} accuracy ${roundForDisplay(e.accuracy)}  ${e.arch}  ${eta.text(e.trained)}`.trimEnd());
     else if (e.kind === 'error') io.err(`#${e.index} attempt ${e.attempt} failed (${e.reason}): ${e.detail}${e.willRetry ? '; retrying' : '; giving up on it'}`);
   };
   let outcome;
@@ -212,7 +212,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
   const selected = retrainedPool.length ? retrainedPool.reduce((a, c) => (score(c) > score(a) ? c : a)) : pick(outcome.trained.filter(feasible));
   const best = pick(outcome.trained);
   const testOf = (c: CandidateReport) => (typeof c.metrics.test_accuracy === 'number' ? c.metrics.test_accuracy : c.accuracy!);
-  const values = (c: CandidateReport | null) => (c ? { arch: c.arch, validation: c.accuracy!, test: testOf(c), percentile: null, latency_ms: c.latency_ms } : null);
+  const values = (c: CandidateReport | null) => (c ? { arch: c.arch, validation: score(c), test: testOf(c), percentile: null, latency_ms: c.latency_ms } : null);
   // the best accuracy after each trained model, as the simulation's curves
   const curve: number[] = [];
   for (const c of outcome.trained) curve.push(Math.max(curve.length ? curve[curve.length - 1] : -Infinity, c.accuracy!));
@@ -243,7 +243,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     reached_global_best: null,
     per_run: [{ selected: values(selected), best_found: values(best) }],
     // the model to deploy: the best validation accuracy (within --lat-limit), with what its trainer wrote
-    selected: selected ? { arch: selected.arch, accuracy: selected.accuracy, ...(again.has(selected.index) ? { validation_mean: score(selected), validation_runs: [selected.accuracy, ...again.get(selected.index)!] } : {}), latency_ms: selected.latency_ms, latency_source: selected.latency_source, metrics: selected.metrics, onnx: resultOnnxPath(selected.metrics, join(selected.dir, 'out')) ?? null, dir: selected.dir } : null,
+    selected: selected ? { arch: selected.arch, accuracy: selected.accuracy, ...(again.has(selected.index) ? { validation_mean: score(selected), validation_runs: [selected.accuracy!, ...again.get(selected.index)!] } : {}), latency_ms: selected.latency_ms, latency_source: selected.latency_source, metrics: selected.metrics, onnx: resultOnnxPath(selected.metrics, join(selected.dir, 'out')) ?? null, dir: selected.dir } : null,
     trained: outcome.trained.length,
     ...(settings.finalRetrain ? { final_retrain: { asked: settings.finalRetrain, trained: outcome.retrained.filter((r) => r.status === 'trained').length, of: outcome.retrained.map((r) => r.retrain_of) } } : {}),
     failed: outcome.failed.length,
@@ -286,7 +286,8 @@ interface RealSummary {
   seconds: number;
   interrupted?: boolean;
   per_run: { selected: { arch: string; validation: number; latency_ms: number | null } | null }[];
-  selected?: { onnx: string | null; latency_source?: string | null } | null;
+  selected?: { onnx: string | null; latency_source?: string | null; validation_runs?: number[] } | null;
+  final_retrain?: { asked: number; trained: number };
   result: string;
   pareto?: string;
   pareto_plot?: string;
@@ -298,9 +299,10 @@ function printSummary(summary: RealSummary, io: CliIo, json: boolean): void {
     return;
   }
   const sel = summary.per_run[0]?.selected;
-  io.out(`${summary.strategy} on ${summary.space}${summary.dataset ? ` (${summary.dataset})` : ''} with ${summary.trainer}: ${plural(summary.trained, 'candidate')} trained, ${summary.failed} failed${summary.interrupted ? ' (interrupted)' : ''}, ${summary.seconds.toFixed(1)} s`);
+  io.out(`${summary.strategy} on ${summary.space}${summary.dataset ? ` (${summary.dataset})` : ''} with ${summary.trainer}: ${plural(summary.trained, 'candidate')} trained, ${summary.failed} failed${summary.final_retrain ? `, the ${summary.final_retrain.asked} best trained again (${summary.final_retrain.trained} finished)` : ''}${summary.interrupted ? ' (interrupted)' : ''}, ${summary.seconds.toFixed(1)} s`);
   const source = summary.selected?.latency_source;
-  if (sel) io.out(`  selected: ${sel.arch}  accuracy ${roundForDisplay(sel.validation)}${sel.latency_ms !== null ? `  latency ${sel.latency_ms.toFixed(3)} ms${source ? ` (${source})` : ''}` : ''}`);
+  const runs = summary.selected?.validation_runs;
+  if (sel) io.out(`  selected: ${sel.arch}  accuracy ${roundForDisplay(sel.validation)}${runs ? ` (mean of ${runs.map(roundForDisplay).join(' and ')})` : ''}${sel.latency_ms !== null ? `  latency ${sel.latency_ms.toFixed(3)} ms${source ? ` (${source})` : ''}` : ''}`);
   if (summary.selected?.onnx) io.out(`  model: ${summary.selected.onnx}`);
   io.out(`  result: ${summary.result}${summary.pareto ? `\n  Pareto front: ${summary.pareto}, ${summary.pareto_plot}` : ''}`);
 }

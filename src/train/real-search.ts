@@ -67,7 +67,7 @@ export class TrainerFailingError extends Error {}
 export type SearchEvent =
   | { kind: 'resume'; records: number; done: number; running: number; adopted: number; repairedTail: boolean }
   | { kind: 'start'; index: number; attempt: number; arch: string }
-  | { kind: 'result'; index: number; attempt: number; arch: string; accuracy: number; trained: number; budget: number }
+  | { kind: 'result'; index: number; attempt: number; arch: string; accuracy: number; trained: number; budget: number; retrainOf?: number }
   | { kind: 'error'; index: number; attempt: number; arch: string; reason: AttemptFailure; detail: string; willRetry: boolean };
 
 export interface CandidateReport {
@@ -344,7 +344,7 @@ class Coordinator {
     this.journal.append(rec);
     this.applyResult(c, rec);
     this.commit();
-    this.o.onEvent?.({ kind: 'result', index: c.index, attempt, arch: c.arch, accuracy: result.accuracy, trained: this.cands.filter((x) => x.status === 'done').length, budget: this.o.search.budget + (this.o.finalRetrain ?? 0) });
+    this.o.onEvent?.({ kind: 'result', index: c.index, attempt, arch: c.arch, accuracy: result.accuracy, ...(c.retrainOf !== undefined ? { retrainOf: c.retrainOf } : {}), trained: this.cands.filter((x) => x.status === 'done').length, budget: this.o.search.budget + (this.o.finalRetrain ?? 0) });
   }
 
   /** A failed attempt: retried, or the candidate fails for good; returns why the search must stop, if it must. */

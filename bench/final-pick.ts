@@ -34,8 +34,9 @@ for (const file of positionals) {
   const cols = bench.datasets[res.dataset as Nb201Dataset];
   const idx = bench.index.indexOfCode;
   const test = (code: number) => cols.test[idx[code]];
-  const rng = new Rng(Number(values.seed));
-  // another seed's validation accuracy: one the search did not see (the first seed with its value)
+  // another seed's validation accuracy: one the search did not see (the first seed with its value);
+  // drawn from a stream of its own per run and K, so a figure does not depend on which others are asked for
+  let rng = new Rng(0);
   const retrain = (code: number, seen: number) => {
     const i = idx[code];
     const n = cols.valSeedCount[i];
@@ -47,13 +48,14 @@ for (const file of positionals) {
   const base: number[] = [];
   const byRule = new Map<string, number[]>();
   const oracle = new Map<string, number[]>();
-  for (const run of res.per_run) {
-    const codes: number[] = run.trained.map((a: string | number) => (typeof a === 'number' ? a : nb201Domain.lookup(a)));
+  for (const [r, run] of (res.per_run as { trained: (string | number)[]; revealed: number[] }[]).entries()) {
+    const codes: number[] = run.trained.map((a) => (typeof a === 'number' ? a : nb201Domain.lookup(a)));
     const rev: number[] = run.revealed;
     const B = codes.length;
     const argmax = (n: number) => rev.slice(0, n).reduce((b, v, i) => (v > rev[b] ? i : b), 0);
     base.push(test(codes[argmax(B)]));
     for (const k of ks) {
+      rng = new Rng(Number(values.seed) * 1_000_003 + r * 1009 + k);
       const n = B - k;
       const top = Array.from({ length: n }, (_, i) => i).sort((a, b) => rev[b] - rev[a]).slice(0, k);
       const mean = top.map((i) => (rev[i] + retrain(codes[i], rev[i])) / 2);

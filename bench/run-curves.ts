@@ -54,7 +54,7 @@ export function loadRunCurves(file: string, dataDir: string, pool?: string): Run
   }
   if (!Array.isArray(r.per_run)) throw new Error(`${file}: not a search bench result (no per_run)`);
   const b = benchmarkOf(r, dataDir, pool);
-  const runs = (r.per_run as { trained: string[]; revealed: number[]; reached_global_best_at: number | null }[]).map((x) => {
+  const runs = (r.per_run as { trained: string[]; revealed: number[]; reached_global_best_at: number | null; retrained?: unknown[]; selected: { test: number } }[]).map((x) => {
     const oracle: number[] = [];
     const selected: number[] = [];
     let best = -Infinity;
@@ -70,6 +70,12 @@ export function loadRunCurves(file: string, dataDir: string, pool?: string): Run
       oracle.push(best);
       selected.push(sel);
     });
+    // --final-retrain: the last steps train the best again; the pick changes once they are all in
+    const again = x.retrained?.length ?? 0;
+    for (let j = 0; j < again; j++) {
+      oracle.push(best);
+      selected.push(j === again - 1 ? x.selected.test : sel);
+    }
     return { oracle, selected, reachedAt: x.reached_global_best_at };
   });
   return { name: basename(file, '.json'), unfinished: false, budget: r.budget, runs };

@@ -168,3 +168,20 @@ test('measure --model FILE.onnx times one network file (an exported one here): a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('measure --channels --cells --input sizes NB201\'s network (a search\'s Fashion-MNIST networks): the dataset says so, its device name too; a bad --input is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-measure-shape-'));
+  try {
+    const out = join(dir, 'fm.jsonl');
+    const r = cli(['measure', '--space', 'nb201', '--channels', '8', '--cells', '1', '--input', '1x28x28', '--count', '2', '--warmup', '1', '--rounds', '2', '--runs-per-round', '2', '--out', out, '--json', '--quiet']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).device, 'ort-node-cpu-t1-c8-n1-i1x28x28');
+    const header = JSON.parse(readFileSync(out, 'utf8').split('\n')[0]);
+    assert.deepEqual(header.setup.network, { batch: 1, channels: 8, cell: 'full', cellsPerStage: 1, inputChannels: 1, inputSize: 28 });
+    const bad = cli(['measure', '--space', 'nb201', '--input', '1x28x27', '--count', '1', '--out', join(dir, 'x.jsonl')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--input must be CxHxW/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -21,7 +21,7 @@ import { Eta } from '../util/eta.js';
 const HELP = `Usage: brp-nas measure [--space nb201|nb101|darts] --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
                        [--runtime node|browser] [--device NAME] [--warmup 10] [--rounds 20]
                        [--runs-per-round 10] [--interleave 8] [--batch 1] [--channels 16]
-                       [--cell full|pruned] [--select spread|random]
+                       [--cells 5] [--input 3x32x32] [--cell full|pruned] [--select spread|random]
                        [--export-pickle FILE.pickle] [--quiet] [--json]
        brp-nas measure --model FILE.onnx [--runtime node|browser] [--threads 1] [--json]
 
@@ -37,6 +37,10 @@ of --interleave; each round is reduced to its inter-quartile mean and the rounds
 LatBench statistic); median and p10/p90 are kept too. --runtime browser runs the same ONNX models
 with onnxruntime-web (WebAssembly) in headless Chromium (Debian's chromium, or $BRPNAS_CHROMIUM),
 served from a local cross-origin-isolated page: a browser is a device like any other.
+
+--channels C, --cells N (per stage) and --input CxHxW size NB201's network (default: the CIFAR
+network, 16 channels, 5 cells, 3x32x32), e.g. a search's networks for Fashion-MNIST: --channels 8
+--cells 1 --input 1x28x28.
 
 --cell full (default) builds every edge, as the benchmark's PyTorch network (its parameter count
 equals the space's); --cell pruned keeps only edges on an input-output path, as LatBench's models
@@ -76,6 +80,8 @@ const OPTIONS = {
   interleave: { type: 'string' },
   batch: { type: 'string' },
   channels: { type: 'string' },
+  cells: { type: 'string' },
+  input: { type: 'string' },
   cell: { type: 'string' },
   select: { type: 'string' },
   'export-pickle': { type: 'string' },
@@ -83,9 +89,23 @@ const OPTIONS = {
   model: { type: 'string' },
 } as const;
 
+/** The network in a dataset's setup: the options that differ from the CIFAR network only (older files stay comparable). */
+function setupNetwork(n: { batch: number; channels: number; cellsPerStage: number; inputChannels: number; inputSize: number; cell: string }): Record<string, unknown> {
+  const { cellsPerStage, inputChannels, inputSize, ...rest } = n;
+  return { ...rest, ...(cellsPerStage !== 5 ? { cellsPerStage } : {}), ...(inputChannels !== 3 || inputSize !== 32 ? { inputChannels, inputSize } : {}) };
+}
+
+/** --input CxHxW (NB201's network input): channels and the square size, a multiple of 4. */
+function inputFlag(x: unknown): [number, number] {
+  if (x === undefined) return [3, 32];
+  const m = typeof x === 'string' ? /^(\d+)x(\d+)x(\d+)$/.exec(x) : null;
+  if (!m || m[2] !== m[3] || Number(m[1]) < 1 || Number(m[2]) < 4 || Number(m[2]) % 4 !== 0) throw new UsageError(`measure: --input must be CxHxW with H = W a multiple of 4 (e.g. 1x28x28), got ${JSON.stringify(x)}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
 /** --model FILE.onnx: one network file, timed with the protocol, printed (nothing written). */
 async function measureModelFile(v: Record<string, string | boolean | undefined>, io: Parameters<CliCommand['run']>[1]): Promise<number> {
-  for (const f of ['out', 'count', 'select', 'space', 'cell', 'channels', 'batch', 'export-pickle'] as const) if (v[f] !== undefined) throw new UsageError(`measure: --${f} does not apply to --model (the file is the network)`);
+  for (const f of ['out', 'count', 'select', 'space', 'cell', 'channels', 'cells', 'input', 'batch', 'export-pickle'] as const) if (v[f] !== undefined) throw new UsageError(`measure: --${f} does not apply to --model (the file is the network)`);
   const file = resolve(v.model as string);
   let net;
   try {
@@ -129,7 +149,7 @@ export const measureCommand: CliCommand = {
     }
     if (typeof v.model === 'string') return measureModelFile(v, io);
     const space = choiceFlag(v.space, 'space', MEASURE_SPACES, 'nb201', 'measure');
-    if (space !== 'nb201') for (const f of ['cell', 'channels', 'export-pickle'] as const) if (v[f] !== undefined) throw new UsageError(`measure: --${f} does not apply to --space ${space} (only to nb201)`);
+    if (space !== 'nb201') for (const f of ['cell', 'channels', 'cells', 'input', 'export-pickle'] as const) if (v[f] !== undefined) throw new UsageError(`measure: --${f} does not apply to --space ${space} (only to nb201)`);
     if (typeof v.out !== 'string') throw new UsageError('measure: --out FILE.jsonl is required');
     const runtime = choiceFlag(v.runtime, 'runtime', ['node', 'browser'] as const, 'node');
     const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
@@ -140,7 +160,8 @@ export const measureCommand: CliCommand = {
       runsPerRound: intFlag(v['runs-per-round'], 'runs-per-round', DEFAULT_PROTOCOL.runsPerRound, 1, 100000),
       interleave: intFlag(v.interleave, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 1000),
     };
-    const network = { batch: intFlag(v.batch, 'batch', 1, 1, 4096), channels: intFlag(v.channels, 'channels', 16, 1, 1024), cell: choiceFlag(v.cell, 'cell', ['full', 'pruned'] as const, 'full') };
+    const input = inputFlag(v.input);
+    const network = { batch: intFlag(v.batch, 'batch', 1, 1, 4096), channels: intFlag(v.channels, 'channels', 16, 1, 1024), cellsPerStage: intFlag(v.cells, 'cells', 5, 1, 100), inputChannels: input[0], inputSize: input[1], cell: choiceFlag(v.cell, 'cell', ['full', 'pruned'] as const, 'full') };
     if (v.select !== undefined && space !== 'nb201') throw new UsageError(`measure: --select applies to --space nb201 (latency adapt), not ${space}`);
     if (v.select !== undefined && (v.count === undefined || v.count === 'all')) throw new UsageError('measure: --select needs --count K (how many cells to choose)');
     const select = v.select === undefined ? undefined : { how: choiceFlag(v.select, 'select', FEWSHOT_CHOICES, 'spread'), count: intFlag(v.count, 'count', 10, 1, 15284) };
@@ -148,7 +169,7 @@ export const measureCommand: CliCommand = {
     if (space === 'darts' && (v.count === undefined || v.count === 'all')) throw new UsageError('measure: --space darts needs --count N (the space has no end)');
     const count = v.count === undefined || v.count === 'all' ? order.count : intFlag(v.count, 'count', order.count, 1, order.count);
     const wanted = Array.from({ length: count }, (_, i) => order.at(i));
-    const device = typeof v.device === 'string' ? v.device : `${runtime === 'node' ? 'ort-node-cpu' : 'ort-web-chromium'}-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}${network.cell === 'pruned' ? '-pruned' : ''}`;
+    const device = typeof v.device === 'string' ? v.device : `${runtime === 'node' ? 'ort-node-cpu' : 'ort-web-chromium'}-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}${network.cellsPerStage !== 5 ? `-n${network.cellsPerStage}` : ''}${v.input !== undefined ? `-i${input[0]}x${input[1]}x${input[1]}` : ''}${network.cell === 'pruned' ? '-pruned' : ''}`;
     const out = resolve(v.out);
     prepareOutput(out, '--out');
     if (typeof v['export-pickle'] === 'string') prepareOutput(resolve(v['export-pickle']), '--export-pickle');
@@ -163,7 +184,7 @@ export const measureCommand: CliCommand = {
         version: 1,
         device,
         space,
-        setup: { runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', threads, protocol, network: space === 'nb201' ? network : { batch: network.batch }, order_seed: seed, ...(select ? { select: select.how } : {}) },
+        setup: { runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', threads, protocol, network: space === 'nb201' ? setupNetwork(network) : { batch: network.batch }, order_seed: seed, ...(select ? { select: select.how } : {}) },
         machine: runner.info,
       });
     } catch (e) {

@@ -14,6 +14,8 @@ export interface OnnxNetworkOptions {
   batch?: number;
   /** Input height = width (default 32). */
   inputSize?: number;
+  /** Channels of the input image (default 3; Fashion-MNIST: 1). */
+  inputChannels?: number;
   /** Channels of the first stage (default 16); stages use C, 2C, 4C. */
   channels?: number;
   cellsPerStage?: number;
@@ -63,12 +65,13 @@ export function buildNb201Onnx(v: Nb201Vector, opts: OnnxNetworkOptions = {}): O
   const C0 = opts.channels ?? 16;
   const N = opts.cellsPerStage ?? 5;
   const classes = opts.numClasses ?? 10;
-  for (const [k, x] of Object.entries({ batch, size, C0, N, classes })) if (!Number.isInteger(x) || x < 1) throw new Error(`ONNX network option ${k} must be a positive integer, got ${x}`);
+  const inC = opts.inputChannels ?? 3;
+  for (const [k, x] of Object.entries({ batch, size, C0, N, classes, inC })) if (!Number.isInteger(x) || x < 1) throw new Error(`ONNX network option ${k} must be a positive integer, got ${x}`);
   if (size % 4 !== 0) throw new Error(`input size must be a multiple of 4, got ${size}`);
   const g = new GraphBuilder(new Rng(opts.seed ?? 0));
   if (opts.cell !== undefined && opts.cell !== 'full' && opts.cell !== 'pruned') throw new Error(`ONNX network option cell must be full or pruned, got ${String(opts.cell)}`);
   const live = opts.cell === 'pruned' ? liveEdges(v) : null;
-  let x = g.bn(g.conv('input', 3, C0, 3, 1, 1), C0);
+  let x = g.bn(g.conv('input', inC, C0, 3, 1, 1), C0);
   let C = C0;
   for (let stage = 0; stage < 3; stage++) {
     if (stage > 0) {
@@ -79,5 +82,5 @@ export function buildNb201Onnx(v: Nb201Vector, opts: OnnxNetworkOptions = {}): O
   }
   x = g.node('Relu', [g.bn(x, C)]);
   const logits = classifierHead(g, x, C, classes);
-  return finishModel(g, vectorToArchString(v), logits, [batch, 3, size, size], [batch, classes]);
+  return finishModel(g, vectorToArchString(v), logits, [batch, inC, size, size], [batch, classes]);
 }

@@ -25,14 +25,18 @@ function interruptWhen(args: string[], ready: RegExp | number): Promise<{ code: 
     let out = '';
     let err = '';
     let sentAt = 0;
-    const limit = setTimeout(() => {
+    // a hang bound: 10 minutes to reach the point of the signal (a loaded machine trains slowly), then 120 s to stop
+    const hang = (what: string) => () => {
       child.kill('SIGKILL');
-      reject(new Error(`no exit within 120 s; stderr:\n${err}`));
-    }, 120_000);
+      reject(new Error(`${what}; stderr:\n${err}`));
+    };
+    let limit = setTimeout(hang('the signal\'s moment never came within 600 s'), 600_000);
     const send = () => {
       if (sentAt) return;
       sentAt = performance.now();
       child.kill('SIGINT');
+      clearTimeout(limit);
+      limit = setTimeout(hang('no exit within 120 s of SIGINT'), 120_000);
     };
     if (typeof ready === 'number') setTimeout(send, ready);
     child.stdout.on('data', (d) => (out += d));

@@ -129,6 +129,9 @@ test('a search trains real networks through brp-nas train (--trainer), and its r
     assert.equal(j.selected.arch, sel.arch);
     assert.equal(j.selected.onnx, cand.metrics.onnx);
     assert.equal(j.selected.accuracy, cand.accuracy);
+    // a command trainer's test accuracy is its own report (a table trainer's is the benchmark's mean)
+    assert.match(j.oracle.note, /as the trainer reported it/);
+    assert.doesNotMatch(j.oracle.note, /table/);
     // --measure-latency timed the trained networks themselves (their ONNX files), here
     for (const c of saved.candidates) {
       assert.ok(c.latency_ms > 0, `${c.arch}: latency ${c.latency_ms}`);

@@ -118,6 +118,7 @@ test('contract: search --trainer table:nb201 (brp, budget 40, seed 1, 2 workers)
     assert.equal(real.per_run[0].selected.arch, sim.per_run[0].selected.arch);
     assert.equal(real.final_selected_test_mean, sim.final_selected_test_mean);
     assert.equal(real.oracle.final_test_mean, sim.final_test_mean);
+    assert.match(real.oracle.note, /table trainer/);
     // no latency known: the front is over the cost model's FLOPs
     const pareto = JSON.parse(readFileSync(join(dir, 'state/pareto.json'), 'utf8'));
     assert.match(pareto.cost, /^mflops/);

@@ -196,7 +196,7 @@ const curveSpec = (x: 'models' | 'hours') => ({
   width: 480, height: 320,
   layer: [
     { data: { values: rows.filter((r) => Number.isFinite(r[x])) }, mark: { type: 'line', interpolate: 'step-after', opacity: 0.35 }, encoding: { x: { field: x, type: 'quantitative', title: x === 'models' ? 'models trained' : 'hours since the search started' }, y: { field: 'y', type: 'quantitative', title: 'test accuracy %', scale: { zero: false } }, color: { field: 'strategy', type: 'nominal' }, detail: { field: 'run' } } },
-    ...(x === 'models' ? [{ data: { values: rows }, mark: { type: 'line', strokeWidth: 3 }, encoding: { x: { field: 'models', type: 'quantitative' }, y: { aggregate: 'mean', field: 'y', type: 'quantitative' }, color: { field: 'strategy', type: 'nominal' } } }] : []),
+    ...(x === 'models' ? [{ data: { values: rows }, mark: { type: 'line', strokeWidth: 3, interpolate: 'step-after' }, encoding: { x: { field: 'models', type: 'quantitative' }, y: { aggregate: 'mean', field: 'y', type: 'quantitative' }, color: { field: 'strategy', type: 'nominal' } } }] : []),
   ],
 });
 for (const x of ['models', 'hours'] as const) {

@@ -201,3 +201,24 @@ test('Ctrl-C in brp-nas train stops the trainer: exit 130, the way to continue s
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a checkpoint continues only the same training: another training\'s or a torn one is said and trained over, never a traceback', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-train-ckpt-'));
+  try {
+    const base = ['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', ARCH, '--out', dir, '--seed', '3', '--epochs', '1', '--val-images', '300', '--channels', '4', '--cells', '1', '--no-test', '--json'];
+    const first = cli([...base, '--train-images', '400']);
+    assert.equal(first.code, 0, first.err);
+    // other options: the checkpoint is not resumed
+    const other = cli([...base, '--train-images', '500']);
+    assert.equal(other.code, 0, other.err);
+    assert.match(other.err, /not resumed \(it is of another training/);
+    assert.equal(JSON.parse(other.out.trim().split('\n').pop()!).train_images, 500);
+    writeFileSync(join(dir, 'checkpoint.pt'), 'torn');
+    const torn = cli([...base, '--train-images', '500']);
+    assert.equal(torn.code, 0, torn.err);
+    assert.match(torn.err, /checkpoint\.pt not resumed/);
+    assert.doesNotMatch(torn.err, /Traceback/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -461,14 +461,21 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     ckpt = os.path.join(a.out, 'checkpoint.pt')
     start = 0
+    # a checkpoint continues only the same training: every option that shapes it must match
+    config = {k: getattr(a, k) for k in ('space', 'arch', 'baseline', 'dataset', 'seed', 'epochs', 'train_images', 'val_images', 'channels', 'cells', 'batch', 'lr')}
     if os.path.exists(ckpt):
-        state = torch.load(ckpt, map_location=device)
-        if state.get('arch') == a.arch and state.get('epochs') == a.epochs:
+        try:
+            state = torch.load(ckpt, map_location=device)
+            if state.get('config') != config or set(state['model']) != set(model.state_dict()):
+                raise ValueError('it is of another training (other options or an older trainer)')
             model.load_state_dict(state['model'])
             opt.load_state_dict(state['opt'])
             sched.load_state_dict(state['sched'])
             start = state['epoch']
             torch.set_rng_state(state['rng'])
+        except Exception as e:  # a torn, foreign or older checkpoint: train from the start
+            print(f'brp-nas trainer: {ckpt} not resumed ({str(e).splitlines()[0][:200]}); training from the start', file=sys.stderr, flush=True)
+            start = 0
     epoch_times = []
     for epoch in range(start, a.epochs):
         te = time.time()
@@ -489,7 +496,7 @@ def main():
         epoch_times.append(time.time() - te)
         print(f'epoch {epoch + 1}/{a.epochs}: train loss {total / len(x):.4f} ({time.time() - t0:.1f} s)', file=sys.stderr, flush=True)
         tmp = ckpt + '.tmp'
-        torch.save({'arch': a.arch, 'epochs': a.epochs, 'epoch': epoch + 1, 'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(), 'rng': torch.get_rng_state()}, tmp)
+        torch.save({'config': config, 'arch': a.arch, 'epochs': a.epochs, 'epoch': epoch + 1, 'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(), 'rng': torch.get_rng_state()}, tmp)
         os.replace(tmp, ckpt)
     val = accuracy(model, vx, vy, device)
     test = None if a.no_test else accuracy(model, as_x(te_x), as_y(te_y), device)

@@ -208,6 +208,10 @@ test('a checkpoint continues only the same training: another training\'s or a to
     const base = ['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', ARCH, '--out', dir, '--seed', '3', '--epochs', '1', '--val-images', '300', '--channels', '4', '--cells', '1', '--no-test', '--json'];
     const first = cli([...base, '--train-images', '400']);
     assert.equal(first.code, 0, first.err);
+    // the same command after the last epoch's checkpoint (a run killed before it printed): the result again, no epoch trained
+    const again = cli([...base, '--train-images', '400']);
+    assert.equal(again.code, 0, again.err);
+    assert.equal(JSON.parse(again.out.trim().split('\n').pop()!).accuracy, JSON.parse(first.out.trim().split('\n').pop()!).accuracy);
     // other options: the checkpoint is not resumed
     const other = cli([...base, '--train-images', '500']);
     assert.equal(other.code, 0, other.err);

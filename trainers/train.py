@@ -507,7 +507,7 @@ def main():
     warnings.filterwarnings('ignore', category=DeprecationWarning)  # the exporter's notice about its successor
     torch.onnx.export(model, torch.zeros(1, *d['shape']), tmp, input_names=['input'], output_names=['logits'], dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}}, opset_version=13, **kw)
     os.replace(tmp, onnx_path)
-    print(json.dumps({'accuracy': round(val, 4), **({} if test is None else {'test_accuracy': round(test, 4)}), 'params': params, 'seconds': round(time.time() - t0, 2), 'epoch_seconds': round(sum(epoch_times) / len(epoch_times), 2) if epoch_times else None, 'epochs': a.epochs, 'train_images': len(x), 'onnx': os.path.abspath(onnx_path), 'torch': torch.__version__, 'device': str(device)}))
+    print(json.dumps({'accuracy': round(val, 4), **({} if test is None else {'test_accuracy': round(test, 4)}), 'params': params, 'seconds': round(time.time() - t0, 2), **({'epoch_seconds': round(sum(epoch_times) / len(epoch_times), 2)} if epoch_times else {}), 'epochs': a.epochs, 'train_images': len(x), 'onnx': os.path.abspath(onnx_path), 'torch': torch.__version__, 'device': str(device)}))
 
 
 if __name__ == '__main__':

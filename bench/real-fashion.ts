@@ -171,13 +171,13 @@ const hoursOf = (s: SearchRun, t: Trained) => (t.finished_at ? (Date.parse(t.fin
 
 const lines: string[] = [];
 lines.push(`Budget ${values.budget} models, ${values.workers} workers, seeds ${seeds.join(', ')}; recipe \`${recipe}\`; commit ${provenance().commit.slice(0, 7)}${provenance().dirty ? ' (dirty)' : ''}.`, '');
-lines.push(`| strategy | searches | validation-selected test % (mean +- s.e.) | its validation % | pick after retraining the ${K} best: test % | paired vs the validation pick | best validation % at 25 models | mean validation % of the first 10 (their mean parameters) | hours per search (mean) | failed |`);
-lines.push('|---|---|---|---|---|---|---|---|---|---|');
+lines.push(`| strategy | searches | validation-selected test % (mean +- s.e.) | its validation % | pick after retraining the ${K} best: test % | paired vs the validation pick | best validation % at 25 models | mean validation % of the first 10 (their mean parameters) | hours per search (mean) | workers busy training (trainer seconds / wall x workers) | failed |`);
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const strategy of strategies) {
   const ss = searches.filter((s) => s.strategy === strategy);
   const re = ss.filter((s) => s.retrainPick);
   const first10 = ss.flatMap((s) => s.trained.slice(0, 10));
-  lines.push(`| ${strategy} | ${ss.length} | ${pm(meanSe(ss.map((s) => s.selected.test_accuracy!)))} | ${pm(meanSe(ss.map((s) => s.selected.accuracy)))} | ${re.length ? pm(meanSe(re.map((s) => s.retrainPick!.test_accuracy!))) : '-'} | ${re.length ? pm(meanSe(re.map((s) => s.retrainPick!.test_accuracy! - s.selected.test_accuracy!))) : '-'} | ${pm(meanSe(ss.map((s) => Math.max(...s.trained.slice(0, 25).map((t) => t.accuracy)))))} | ${meanSe(first10.map((t) => t.accuracy)).mean.toFixed(2)} (${Math.round(meanSe(first10.map((t) => t.params)).mean)}) | ${(meanSe(ss.map((s) => s.seconds)).mean / 3600).toFixed(2)} | ${ss.reduce((a, s) => a + s.failed, 0)} |`);
+  lines.push(`| ${strategy} | ${ss.length} | ${pm(meanSe(ss.map((s) => s.selected.test_accuracy!)))} | ${pm(meanSe(ss.map((s) => s.selected.accuracy)))} | ${re.length ? pm(meanSe(re.map((s) => s.retrainPick!.test_accuracy!))) : '-'} | ${re.length ? pm(meanSe(re.map((s) => s.retrainPick!.test_accuracy! - s.selected.test_accuracy!))) : '-'} | ${pm(meanSe(ss.map((s) => Math.max(...s.trained.slice(0, 25).map((t) => t.accuracy)))))} | ${meanSe(first10.map((t) => t.accuracy)).mean.toFixed(2)} (${Math.round(meanSe(first10.map((t) => t.params)).mean)}) | ${(meanSe(ss.map((s) => s.seconds)).mean / 3600).toFixed(2)} | ${(100 * ss.reduce((a, s) => a + s.trained.reduce((b, t) => b + t.seconds, 0), 0) / ss.reduce((a, s) => a + s.seconds * Number(values.workers), 0)).toFixed(0)}% | ${ss.reduce((a, s) => a + s.failed, 0)} |`);
 }
 lines.push('', '| hand-picked cell | validation % | test % (mean +- s.e. over seeds) | parameters | latency ms |', '|---|---|---|---|---|');
 for (const name of Object.keys(HAND_PICKED)) {

@@ -192,7 +192,7 @@ console.log(lines.join('\n'));
 const rows = searches.flatMap((s) => selectedCurve(s).map((y, i) => ({ strategy: s.strategy, run: `${s.strategy} ${s.seed}`, models: i + 1, hours: hoursOf(s, s.trained[i]), y })));
 const curveSpec = (x: 'models' | 'hours') => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-  title: { text: `NB201 on Fashion-MNIST, real training: the validation-selected model's test accuracy`, subtitle: `one line per search (seeds ${seeds.join(', ')}); thick: the mean over seeds at each model count` },
+  title: { text: `NB201 on Fashion-MNIST, real training: the validation-selected model's test accuracy`, subtitle: `one line per search (seeds ${seeds.join(', ')})${x === 'models' ? '; thick: the mean over seeds at each model count' : ''}` },
   width: 480, height: 320,
   layer: [
     { data: { values: rows.filter((r) => Number.isFinite(r[x])) }, mark: { type: 'line', interpolate: 'step-after', opacity: 0.35 }, encoding: { x: { field: x, type: 'quantitative', title: x === 'models' ? 'models trained' : 'hours since the search started' }, y: { field: 'y', type: 'quantitative', title: 'test accuracy %', scale: { zero: false } }, color: { field: 'strategy', type: 'nominal' }, detail: { field: 'run' } } },

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { benchArgs } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
-import { MAX_SEEDS, loadNb201Benchmark } from '../src/data/nb201-bench.js';
+import { loadNb201Benchmark } from '../src/data/nb201-bench.js';
+import { meanSe } from '../src/eval/metrics.js';
+import { nb201SimBenchmark } from '../src/search/benchmark.js';
 import { nb201Domain } from '../src/search/domain.js';
 import type { Nb201Dataset } from '../src/spaces/nb201/cost.js';
 import { Rng } from '../src/util/rng.js';
@@ -18,11 +20,6 @@ if (positionals.length === 0) throw new Error('name one or more NB201 search res
 const ks = values.k!.split(',').map(Number);
 const bench = loadNb201Benchmark(resolveDataDir(values.data), { devices: 'none' });
 
-const meanSe = (xs: number[]) => {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const v = xs.length > 1 ? xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1) : 0;
-  return [m, Math.sqrt(v / xs.length)];
-};
 const fmt = ([m, se]: number[]) => `${m.toFixed(2)} +- ${se.toFixed(2)}`;
 
 console.log('| result | runs | rule | selected test % | paired vs validation pick | oracle best of the searched % |');
@@ -31,20 +28,12 @@ for (const file of positionals) {
   const raw = JSON.parse(readFileSync(file, 'utf8'));
   // a finished result, or a run checkpoint (.runs.json: its key names the dataset and budget, runs hold codes)
   const res = raw.per_run ? raw : { ...JSON.parse(raw.key), budget: raw.runs[0].trained.length, per_run: raw.runs };
-  const cols = bench.datasets[res.dataset as Nb201Dataset];
-  const idx = bench.index.indexOfCode;
-  const test = (code: number) => cols.test[idx[code]];
-  // another seed's validation accuracy: one the search did not see (the first seed with its value);
-  // drawn from a stream of its own per run and K, so a figure does not depend on which others are asked for
+  const table = nb201SimBenchmark(bench, res.dataset as Nb201Dataset);
+  const test = (code: number) => table.oracle(code);
+  // another seed's validation accuracy (the simulator's own draw: a seed the search did not see),
+  // from a stream of its own per run and K, so a figure does not depend on which others are asked for
   let rng = new Rng(0);
-  const retrain = (code: number, seen: number) => {
-    const i = idx[code];
-    const n = cols.valSeedCount[i];
-    const others = Array.from({ length: n }, (_, s) => cols.valSeeds[i * MAX_SEEDS + s]);
-    const at = others.indexOf(seen);
-    if (at >= 0) others.splice(at, 1);
-    return others.length ? others[rng.int(others.length)] : seen;
-  };
+  const retrain = (code: number, seen: number) => table.revealAgain(code, seen, rng);
   const base: number[] = [];
   const byRule = new Map<string, number[]>();
   const oracle = new Map<string, number[]>();

@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benchArgs } from './bench-args.js';
 import { loadImageSet } from '../src/data/image-datasets.js';
+import { meanSe as meanSeOf } from '../src/eval/metrics.js';
 import { evaluateOnnx } from '../src/measure/evaluate-onnx.js';
 import { ortLatencyProbe } from '../src/train/latency-probe.js';
 import { paretoFront } from '../src/train/pareto.js';
@@ -153,9 +154,8 @@ if (!values['skip-latency']) {
 }
 
 const meanSe = (xs: number[]) => {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const v = xs.length > 1 ? xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1) : 0;
-  return { mean: m, se: Math.sqrt(v / xs.length) };
+  const [mean, se] = meanSeOf(xs);
+  return { mean, se };
 };
 const pm = (x: { mean: number; se: number }, d = 2) => `${x.mean.toFixed(d)} +- ${x.se.toFixed(d)}`;
 // the validation-selected model's test accuracy after each model trained (in the order results came)

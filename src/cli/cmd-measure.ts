@@ -103,6 +103,16 @@ function inputFlag(x: unknown): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
+/** The measuring protocol from --warmup, --rounds and --runs-per-round (one definition for both modes). */
+function protocolFlags(v: Record<string, string | boolean | undefined>, interleave: number): MeasureProtocol {
+  return {
+    warmup: intFlag(v.warmup, 'warmup', DEFAULT_PROTOCOL.warmup, 0, 100000),
+    rounds: intFlag(v.rounds, 'rounds', DEFAULT_PROTOCOL.rounds, 1, 100000),
+    runsPerRound: intFlag(v['runs-per-round'], 'runs-per-round', DEFAULT_PROTOCOL.runsPerRound, 1, 100000),
+    interleave,
+  };
+}
+
 /** --model FILE.onnx: one network file, timed with the protocol, printed (nothing written). */
 async function measureModelFile(v: Record<string, string | boolean | undefined>, io: Parameters<CliCommand['run']>[1]): Promise<number> {
   for (const f of ['out', 'count', 'select', 'space', 'cell', 'channels', 'cells', 'input', 'batch', 'export-pickle'] as const) if (v[f] !== undefined) throw new UsageError(`measure: --${f} does not apply to --model (the file is the network)`);
@@ -115,12 +125,7 @@ async function measureModelFile(v: Record<string, string | boolean | undefined>,
   }
   const runtime = choiceFlag(v.runtime, 'runtime', ['node', 'browser'] as const, 'node');
   const threads = intFlag(v.threads, 'threads', 1, 1, 64);
-  const protocol: MeasureProtocol = {
-    warmup: intFlag(v.warmup, 'warmup', DEFAULT_PROTOCOL.warmup, 0, 100000),
-    rounds: intFlag(v.rounds, 'rounds', DEFAULT_PROTOCOL.rounds, 1, 100000),
-    runsPerRound: intFlag(v['runs-per-round'], 'runs-per-round', DEFAULT_PROTOCOL.runsPerRound, 1, 100000),
-    interleave: 1,
-  };
+  const protocol = protocolFlags(v, 1);
   const nets = [{ arch: file, net }];
   let stats;
   if (runtime === 'node') [{ stats }] = await measureGroupNode(nets, threads, protocol, new Rng(0), interruptSignal);
@@ -154,12 +159,7 @@ export const measureCommand: CliCommand = {
     const runtime = choiceFlag(v.runtime, 'runtime', ['node', 'browser'] as const, 'node');
     const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
     const threads = intFlag(v.threads, 'threads', 1, 1, 64);
-    const protocol: MeasureProtocol = {
-      warmup: intFlag(v.warmup, 'warmup', DEFAULT_PROTOCOL.warmup, 0, 100000),
-      rounds: intFlag(v.rounds, 'rounds', DEFAULT_PROTOCOL.rounds, 1, 100000),
-      runsPerRound: intFlag(v['runs-per-round'], 'runs-per-round', DEFAULT_PROTOCOL.runsPerRound, 1, 100000),
-      interleave: intFlag(v.interleave, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 1000),
-    };
+    const protocol = protocolFlags(v, intFlag(v.interleave, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 1000));
     const input = inputFlag(v.input);
     const network = { batch: intFlag(v.batch, 'batch', 1, 1, 4096), channels: intFlag(v.channels, 'channels', 16, 1, 1024), cellsPerStage: intFlag(v.cells, 'cells', 5, 1, 100), inputChannels: input[0], inputSize: input[1], cell: choiceFlag(v.cell, 'cell', ['full', 'pruned'] as const, 'full') };
     if (v.select !== undefined && space !== 'nb201') throw new UsageError(`measure: --select applies to --space nb201 (latency adapt), not ${space}`);

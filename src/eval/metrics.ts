@@ -193,3 +193,11 @@ export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>): Pa
   const sd = n > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : NaN;
   return { n, mean, se: sd / Math.sqrt(n), higher: d.filter((x) => x > 0).length, lower: d.filter((x) => x < 0).length, equal: d.filter((x) => x === 0).length };
 }
+
+/** Mean and standard error of the mean (sample standard deviation / sqrt(n); 0 for a single value). */
+export function meanSe(xs: readonly number[]): [number, number] {
+  const n = xs.length;
+  const m = xs.reduce((a, b) => a + b, 0) / n;
+  const v = n > 1 ? xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1) : 0;
+  return [m, Math.sqrt(v / n)];
+}

@@ -4,7 +4,7 @@
 // (the paper's oracle view: NB201's mean test accuracy) and the oracle value of the model a user
 // would pick, the one with the best revealed value. Strategies only ever see revealed values.
 
-import { percentileOf } from '../eval/metrics.js';
+import { meanSe, percentileOf } from '../eval/metrics.js';
 import type { DisposableKernels } from '../nn/backend.js';
 import { InterruptedError, type StopSignal } from '../util/stop.js';
 import { Rng } from '../util/rng.js';
@@ -134,13 +134,6 @@ function runDetail(r: RunResult, test: (code: number) => number, format: (id: nu
   for (let i = 1; i < r.trained.length; i++) if (test(r.trained[i]) > test(r.trained[best])) best = i;
   const sel = r.trained.indexOf(r.selectedCode);
   return { selected: at(sel), best_found: at(best), reached_global_best_at: r.reachedGlobalBestAt, seconds: r.seconds, trained: r.trained.map(format), revealed: r.revealed, ...(r.retrained ? { retrained: r.retrained } : {}) };
-}
-
-function meanSe(xs: number[]): [number, number] {
-  const n = xs.length;
-  const m = xs.reduce((a, b) => a + b, 0) / n;
-  const v = n > 1 ? xs.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1) : 0;
-  return [m, Math.sqrt(v / n)];
 }
 
 

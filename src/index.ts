@@ -71,7 +71,7 @@ export { regressionMetrics, withinShare, rmse, spearman, kendallTau, type Regres
 
 // Search spaces behind one interface (NB201 above; NB101 and DARTS).
 export { SPACES, SPACE_NAMES, getSpace, type SpaceName } from './spaces/registry.js';
-export type { SearchSpace, SpaceSize, SpaceCost, SpaceEnumeration } from './spaces/space.js';
+export type { SearchSpace, SpaceSize, SpaceCost, SpaceEnumeration, CellDrawing } from './spaces/space.js';
 export { nb201Space } from './spaces/nb201/space.js';
 export { nb101Space } from './spaces/nb101/space.js';
 export { parseNb101, formatNb101, compactNb101, makeCell as makeNb101Cell, NB101_OPS, NB101_TOTAL, Nb101SpecError, type Nb101Cell } from './spaces/nb101/cell.js';
@@ -114,6 +114,7 @@ export { startBrowserRunner, findChromium } from './measure/browser.js';
 
 // Reports.
 export { scatterSvg, curvesSvg, groupedBarsSvg, type Bar } from './report/plots.js';
+export { cellSvg } from './report/cell-svg.js';
 export { runRealSearch, realSearchStreams, TrainerFailingError, JOURNAL_FILE, type RealSearchOptions, type RealSearchOutcome, type CandidateReport, type SearchEvent } from './train/real-search.js';
 export type { TrainerRunner, AttemptSpec, AttemptOutcome, AttemptHandle } from './train/runner.js';
 export { ProcessRunner } from './train/process-runner.js';

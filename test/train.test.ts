@@ -159,6 +159,9 @@ test('--final-retrain: a real search trains the K best again with seed + 1 (the 
     assert.equal(real.final_retrain.trained, 3);
     assert.equal(real.selected.arch, sim.per_run[0].selected.arch);
     assert.equal(real.selected.validation_mean, sim.per_run[0].selected.validation);
+    // the pick drawn beside the result
+    assert.equal(real.selected.drawing, join(dir, 's1/selected.svg'));
+    assert.match(readFileSync(real.selected.drawing, 'utf8'), /^<svg.*the selected model \(NAS-Bench-201\)/s);
     const simRuns = JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8')).per_run[0];
     assert.deepEqual(real.final_retrain.of.map((i: number) => i - 1), simRuns.retrained.map((x: { index: number }) => x.index));
     // a journal cut after the retrainings were asked for: the resumed search trains them, once each

@@ -16,6 +16,10 @@ import { nb101Cost } from '../spaces/nb101/cost.js';
 import { enumerateNb101, indexOfNb101 } from '../spaces/nb101/enumerate.js';
 import { NB101_POOL_FILE, loadNb101Pool } from '../data/nb101-pool.js';
 import { join } from 'node:path';
+import { cellSvg } from '../report/cell-svg.js';
+import { plotBytes } from '../report/plots.js';
+import { SPACE_NAMES, getSpace } from '../spaces/registry.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 
 function dartsSpaceCommand(values: Record<string, unknown>, io: CliIo): number {
   if (typeof values.arch === 'string') {
@@ -71,7 +75,7 @@ function nb101Space(values: Record<string, unknown>, io: CliIo): number {
   return 0;
 }
 
-const HELP = `Usage: brp-nas space nb201|nb101|darts [--arch ARCH] [--json] [--data DIR]
+const HELP = `Usage: brp-nas space nb201|nb101|darts [--arch ARCH [--draw FILE.svg|FILE.png]] [--json] [--data DIR]
 
 Summarise the NAS-Bench-201 search space: cells, valid cells, isomorphism classes, distinct
 predictor encodings, parameter and FLOP ranges. With --arch, describe one cell instead
@@ -85,22 +89,40 @@ enumeration id, parameters and FLOPs, and its row of the data's nb101/nb101-cell
 
 darts: the DARTS space (about 1e18 genotypes: how they are counted); --arch takes a DARTS
 Genotype(normal=[...], ...) string or the NASLib compact [[(node, op) x 8], [(node, op) x 8]] and
-shows its canonical key and its parameters and FLOPs on the evaluation and NB301 networks.`;
+shows its canonical key and its parameters and FLOPs on the evaluation and NB301 networks.
+
+--draw FILE.svg (or .png) draws the --arch cell(s): nodes, and each op in its colour (DARTS: the
+normal and the reduction cell; NB201: edges that reach no output dashed, none edges left out).`;
+
+/** Write the drawing of --arch (SVG, or PNG by the extension), atomically. */
+function drawArch(spaceName: string, arch: string, file: string, io: CliIo): void {
+  if (!/\.(svg|png)$/i.test(file)) throw new UsageError(`space: --draw takes a .svg or .png file name, got ${JSON.stringify(file)}`);
+  const space = getSpace(spaceName);
+  const a = space.parse(arch);
+  const shown = space.format(a);
+  const svg = cellSvg(space.draw(a), { title: shown.length <= 100 ? `${space.title}: ${shown}` : space.title });
+  writeFileAtomic(file, plotBytes(file, svg));
+  io.err(`space: drew ${file}`);
+}
 
 export const spaceCommand: CliCommand = {
   name: 'space',
   summary: 'summarise a search space (nb201, nb101, darts) or describe one architecture',
   async run(argv, io) {
-    const { values, positionals } = parse('space', argv, { ...COMMON_OPTIONS, arch: { type: 'string' } }, 1);
+    const { values, positionals } = parse('space', argv, { ...COMMON_OPTIONS, arch: { type: 'string' }, draw: { type: 'string' } }, 1);
     if (values.help) {
       io.out(HELP);
       return 0;
     }
     const space = positionals[0];
     if (space === undefined) throw new UsageError('space: missing the search space name (nb201, nb101, darts)');
+    if (!(SPACE_NAMES as string[]).includes(space)) throw new UsageError(`space: unknown search space ${JSON.stringify(space)}; known: ${SPACE_NAMES.join(', ')}`);
+    if (typeof values.draw === 'string') {
+      if (typeof values.arch !== 'string') throw new UsageError('space: --draw needs --arch ARCH (the architecture to draw)');
+      drawArch(space, values.arch, values.draw, io);
+    }
     if (space === 'nb101') return nb101Space(values, io);
     if (space === 'darts') return dartsSpaceCommand(values, io);
-    if (space !== 'nb201') throw new UsageError(`space: unknown search space ${JSON.stringify(space)}; known: nb201, nb101, darts`);
     if (typeof values.arch === 'string') {
       const v = parseArch(values.arch);
       let index: number | null = null;

@@ -24,6 +24,7 @@ import { ortLatencyProbe, probingRunner } from '../train/latency-probe.js';
 import { parseQueueUrl, QueueUrlError } from '../train/queue-url.js';
 import { parseTrainerCommand, TrainerCommandError } from '../train/trainer-command.js';
 import { resultOnnxPath } from '../train/trainer-output.js';
+import { cellSvg } from '../report/cell-svg.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { dataFiles, provenance } from '../util/provenance.js';
@@ -226,6 +227,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
   const resultPath = join(stateDir, 'result.json');
   const paretoPath = join(stateDir, 'pareto.json');
   const paretoPlot = join(stateDir, 'pareto.svg');
+  const drawingPath = join(stateDir, 'selected.svg');
   const summary = {
     space,
     strategy,
@@ -243,7 +245,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     reached_global_best: null,
     per_run: [{ selected: values(selected), best_found: values(best) }],
     // the model to deploy: the best validation accuracy (within --lat-limit), with what its trainer wrote
-    selected: selected ? { arch: selected.arch, accuracy: selected.accuracy, ...(again.has(selected.index) ? { validation_mean: score(selected), validation_runs: [selected.accuracy!, ...again.get(selected.index)!] } : {}), latency_ms: selected.latency_ms, latency_source: selected.latency_source, metrics: selected.metrics, onnx: resultOnnxPath(selected.metrics, join(selected.dir, 'out')) ?? null, dir: selected.dir } : null,
+    selected: selected ? { arch: selected.arch, accuracy: selected.accuracy, ...(again.has(selected.index) ? { validation_mean: score(selected), validation_runs: [selected.accuracy!, ...again.get(selected.index)!] } : {}), latency_ms: selected.latency_ms, latency_source: selected.latency_source, metrics: selected.metrics, onnx: resultOnnxPath(selected.metrics, join(selected.dir, 'out')) ?? null, dir: selected.dir, drawing: drawingPath } : null,
     trained: outcome.trained.length,
     ...(settings.finalRetrain ? { final_retrain: { asked: settings.finalRetrain, trained: outcome.retrained.filter((r) => r.status === 'trained').length, of: outcome.retrained.map((r) => r.retrain_of) } } : {}),
     failed: outcome.failed.length,
@@ -259,6 +261,7 @@ export async function runRealSearchCli(settings: SearchSettings, v: RealFlags, i
     ...(outcome.interrupted ? { interrupted: true } : {}),
   };
   writeFileAtomic(resultPath, JSON.stringify({ ...summary, options: identity, curve, candidates: [...outcome.trained, ...outcome.failed, ...outcome.pending, ...outcome.retrained].sort((a, b) => a.index - b.index), provenance: provenance(), ...(dataFileList.length ? { data: { dir: dataDir, files: dataFiles(dataFileList) } } : {}) }, null, 1));
+  if (selected) writeFileAtomic(drawingPath, cellSvg(spaceDef.draw(spaceDef.parse(selected.arch)), { title: `the selected model (${spaceDef.title})` }));
   if (points.length) {
     const cost = byLatency ? 'latency_ms' : 'mflops';
     const rename = (p: (typeof points)[number]) => ({ index: p.index, arch: p.arch, accuracy: p.accuracy, [cost]: p.latency_ms, ...(byLatency ? { latency_source: p.latency_source } : {}) });

@@ -27,6 +27,19 @@ export interface GraphEncodingShape {
   features: number;
 }
 
+/**
+ * A cell as a picture, one per cell type (DARTS: normal and reduction): nodes in topological order
+ * and the edges between them. An op lives on an edge (NB201, DARTS) or on a node (NB101); `ops` is
+ * the space's op vocabulary, so an op has the same colour in every drawing.
+ */
+export interface CellDrawing {
+  title: string;
+  ops: readonly string[];
+  nodes: readonly { id: string; label: string; role: 'input' | 'output' | 'node'; op?: string }[];
+  /** `dead`: in the network but reaching no output (drawn faded). */
+  edges: readonly { from: string; to: string; op?: string; dead?: boolean }[];
+}
+
 export interface SpaceEnumeration<A> {
   count: number;
   at(i: number): A;
@@ -65,6 +78,8 @@ export interface SearchSpace<A = unknown> {
    */
   layerFeatures?(a: A): number[];
   readonly layerFeatureNames?: readonly string[];
+  /** The cells of an architecture as drawings (report/cell-svg.ts renders them). */
+  draw(a: A): CellDrawing[];
 }
 
 export class UnknownSpaceError extends Error {}

@@ -1,6 +1,7 @@
 // DARTS behind the search-space seam. The space cannot be enumerated (about 1e18 genotypes): searches
 // rank a seeded sample or a given list.
 
+import { drawDarts } from './draw.js';
 import type { SearchSpace } from '../space.js';
 import { DARTS_LAYER_FEATURES, dartsCost, dartsLayerFeatures } from './cost.js';
 import { DARTS_ENC_FEATURES, DARTS_ENC_NODES, encodeDartsInto } from './encoding.js';
@@ -32,4 +33,5 @@ export const dartsSpace: SearchSpace<Genotype> = {
   cost: (g) => dartsCost(g),
   layerFeatures: dartsLayerFeatures,
   layerFeatureNames: DARTS_LAYER_FEATURES,
+  draw: drawDarts,
 };

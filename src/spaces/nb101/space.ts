@@ -1,5 +1,6 @@
 // NAS-Bench-101 behind the search-space seam.
 
+import { drawNb101 } from './draw.js';
 import type { SearchSpace } from '../space.js';
 import { NB101_TOTAL, formatNb101, parseNb101, type Nb101Cell } from './cell.js';
 import { NB101_LAYER_FEATURES, nb101Cost, nb101LayerFeatures } from './cost.js';
@@ -26,4 +27,5 @@ export const nb101Space: SearchSpace<Nb101Cell> = {
   cost: (c) => nb101Cost(c),
   layerFeatures: (c) => nb101LayerFeatures(c),
   layerFeatureNames: NB101_LAYER_FEATURES,
+  draw: drawNb101,
 };

@@ -1,5 +1,6 @@
 // NAS-Bench-201 behind the search-space seam (architectures as 6-op vectors).
 
+import { drawNb201 } from './draw.js';
 import { nb201Cost, macroConfigFor } from './cost.js';
 import { nb201Synflow } from './synflow.js';
 import type { SearchSpace } from '../space.js';
@@ -41,4 +42,5 @@ export const nb201Space: SearchSpace<number[]> = {
   },
   // the CIFAR network, as cost() (a search over all cells uses the cached table, nb201SynflowByCode)
   synflow: (v) => Math.log10(nb201Synflow(v)),
+  draw: drawNb201,
 };

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,8 +16,8 @@ async function startLab(dir: string, extra: string[] = [], port = 0) {
   let err = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
-  for (let i = 0; i < 200 && !/http:\/\/\S+token=\S+/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
-  const url = /(http:\/\/\S+\?token=[0-9a-f]+)/.exec(out)?.[1];
+  for (let i = 0; i < 400 && !/https?:\/\/\S+token=\S+/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+  const url = /(https?:\/\/\S+\?token=[0-9a-f]+)/.exec(out)?.[1];
   assert.ok(url, `no URL printed: ${out} ${err}`);
   const base = url.slice(0, url.indexOf('/?'));
   const token = url.slice(url.indexOf('token=') + 6);
@@ -160,12 +162,16 @@ test('lab: binds to 127.0.0.1 unless --host says otherwise, and refuses bad flag
   try {
     const lab = await startLab(dir, ['--no-qr']);
     assert.match(lab.url, /^http:\/\/127\.0\.0\.1:/);
+    assert.doesNotMatch(lab.out(), /\u001b\[/, 'no QR code escapes when stdout is not a terminal');
     await lab.stop();
     for (const [args, msg] of [
       [['lab'], /--dir DIR is required/],
       [['lab', '--dir', dir, '--space', 'x'], /--space/],
       [['lab', '--dir', dir, '--train-at', '2'], /--train-at/],
       [['lab', '--dir', dir, '--port', '70000'], /--port/],
+      [['lab', '--dir', dir, '--cert', 'c.pem', '--key', 'k.pem'], /--cert\/--key need --https/],
+      [['lab', '--dir', dir, '--https', '--cert', 'c.pem'], /--cert and --key go together/],
+      [['lab', '--dir', dir, '--https', '--cert', join(dir, 'none.pem'), '--key', join(dir, 'none.pem')], /no such file/],
     ] as const) {
       const r = cli([...args]);
       assert.equal(r.code, 2, r.err);
@@ -215,6 +221,67 @@ test('lab: the lab restarted while a device measures (a dropped connection): the
   } finally {
     await browser.close();
     await lab.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lab --https: reached by a network name, plain HTTP is no secure context and one thread; HTTPS is a secure, cross-origin isolated context that measures with threads; the certificate is kept, a foreign key refused', async () => {
+  if (skipBrowser()) return;
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
+  const { chromium } = await import('playwright-core');
+  // a name that is not loopback (as a phone sees the lab), resolved to this machine
+  const browser = await chromium.launch({ executablePath: findChromium()!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP lab.example 127.0.0.1'] });
+  const visit = async (url: string, name: string) => {
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await ctx.newPage();
+    await page.goto(url.replace('127.0.0.1', 'lab.example'));
+    await page.waitForFunction(() => !(document.getElementById('start') as HTMLButtonElement).disabled, undefined, { timeout: 30000 });
+    const seen = await page.evaluate(() => ({ secure: self.isSecureContext, isolated: self.crossOriginIsolated, info: document.getElementById('info')!.textContent, warned: !document.getElementById('insecure')!.hidden, space: document.getElementById('space')!.textContent }));
+    await page.fill('#name', name);
+    await page.click('#start');
+    await page.waitForFunction(() => /^[1-9] of 6/.test(document.getElementById('status')!.textContent ?? '') || /; [1-9] of 6 measured/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 60000 });
+    await ctx.close();
+    return seen;
+  };
+  const registry = () => JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')).devices as { name: string; info: { threads: number; crossOriginIsolated: boolean } }[];
+  try {
+    const plain = await startLab(dir, ['--no-qr']);
+    const http = await visit(plain.url, 'over http');
+    await plain.stop();
+    assert.equal(http.secure, false);
+    assert.equal(http.isolated, false);
+    assert.match(http.info!, /^wasm, 1 thread\(s\), not a secure context/);
+    assert.ok(http.warned, 'the page says why it has no threads');
+    assert.equal(http.space, 'NAS-Bench-201', 'the space is named before Start');
+
+    const tls = await startLab(dir, ['--no-qr', '--https']);
+    assert.match(tls.url, /^https:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    assert.match(tls.err(), /HTTPS with .*tls\/cert\.pem \(self-signed, made now for .*localhost.*127\.0\.0\.1/);
+    const https = await visit(tls.url, 'over https');
+    await tls.stop();
+    assert.equal(https.secure, true);
+    assert.equal(https.isolated, true);
+    assert.ok(!https.warned);
+    const devs = registry();
+    assert.equal(devs.find((d) => d.name === 'over http')!.info.threads, 1);
+    const secureDev = devs.find((d) => d.name === 'over https')!;
+    assert.equal(secureDev.info.crossOriginIsolated, true);
+    assert.ok(secureDev.info.threads > 1 || os.availableParallelism() < 2, `measured with ${secureDev.info.threads} thread(s)`);
+
+    // restarted: the same certificate (a browser's exception stays valid)
+    const cert = readFileSync(join(dir, 'tls/cert.pem'), 'utf8');
+    const again = await startLab(dir, ['--no-qr', '--https']);
+    assert.match(again.err(), /self-signed, kept/);
+    await again.stop();
+    assert.equal(readFileSync(join(dir, 'tls/cert.pem'), 'utf8'), cert);
+    // a key that is not the certificate's: refused before serving
+    const other = join(dir, 'other-key.pem');
+    writeFileSync(other, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const r = cli(['lab', '--dir', dir, '--https', '--cert', join(dir, 'tls/cert.pem'), '--key', other]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /is not the key of --cert/);
+  } finally {
+    await browser.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -7,6 +7,7 @@ import { DEFAULT_PROTOCOL } from '../measure/protocol.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
+import { TLS_OPTIONS, tlsFromFlags } from './tls-flags.js';
 
 const HELP = `Usage: brp-nas lab --dir DIR [--host 127.0.0.1] [--port 8642] [--space nb201|nb101|darts] [options]
 
@@ -22,6 +23,9 @@ counts and predictor quality.
 
 The lab binds to 127.0.0.1 unless --host says otherwise (--host 0.0.0.0 for phones on your network);
 every request needs the lab's token (in the URL; kept in DIR/lab.json, so a restarted lab keeps it).
+A phone reaching the lab by its network address over plain HTTP gets no secure context: no WebGPU and
+one WebAssembly thread. --https serves TLS with a self-signed certificate made for this machine's
+names and addresses and kept in DIR/tls/ (the browser asks once to accept it), or with --cert/--key.
 
 Options:
   --dir DIR                     where datasets, models and the device registry go (required)
@@ -32,7 +36,9 @@ Options:
   --warmup/--rounds/--runs-per-round/--interleave   the measure protocol (defaults ${DEFAULT_PROTOCOL.warmup}/${DEFAULT_PROTOCOL.rounds}/${DEFAULT_PROTOCOL.runsPerRound}/${DEFAULT_PROTOCOL.interleave})
   --train-at N,N,...            train a device's predictor when it reaches these counts (default 100,200)
   --predictor gcn|layerwise|flops   the predictor trained (default gcn)
-  --no-qr                       no QR code in the terminal
+  --https                       serve HTTPS (a secure context on phones: WebGPU, threads)
+  --cert FILE --key FILE        your certificate and key (PEM) for --https instead of the self-signed one
+  --no-qr                       no QR code (printed only when stdout is a terminal)
 
 Runs until Ctrl-C (exit 130); every result is already on disk.`;
 
@@ -40,7 +46,7 @@ export const labCommand: CliCommand = {
   name: 'lab',
   summary: 'serve a latency lab that any phone or browser joins by opening a URL',
   async run(argv, io) {
-    const { values: v } = parse('lab', argv, { ...COMMON_OPTIONS, dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, space: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, 'runs-per-round': { type: 'string' }, interleave: { type: 'string' }, 'train-at': { type: 'string' }, predictor: { type: 'string' }, 'no-qr': { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values: v } = parse('lab', argv, { ...COMMON_OPTIONS, dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, space: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, 'runs-per-round': { type: 'string' }, interleave: { type: 'string' }, 'train-at': { type: 'string' }, predictor: { type: 'string' }, 'no-qr': { type: 'boolean' }, quiet: { type: 'boolean' }, ...TLS_OPTIONS });
     if (v.help) {
       io.out(HELP);
       return 0;
@@ -54,7 +60,10 @@ export const labCommand: CliCommand = {
       return n;
     });
     const host = typeof v.host === 'string' ? v.host : '127.0.0.1';
+    const tls = await tlsFromFlags(v, resolve(v.dir), host, 'lab');
+    if (tls) io.err(`brp-nas lab: HTTPS with ${tls.source}`);
     const lab = await startLab({
+      tls,
       dir: resolve(v.dir),
       host,
       port: intFlag(v.port as string | undefined, 'port', 8642, 0, 65535, 'lab'),
@@ -73,7 +82,7 @@ export const labCommand: CliCommand = {
     });
     io.out(`brp-nas lab: open ${lab.url} on any device (dashboard: ${lab.url.replace('/?', '/dashboard?')})`);
     if (host === '0.0.0.0' || host === '::') io.out('  (HOST: this machine\'s address on your network)');
-    if (!v['no-qr']) io.out(await QRCode.toString(lab.url, { type: 'terminal', small: true }));
+    if (!v['no-qr'] && process.stdout.isTTY) io.out(await QRCode.toString(lab.url, { type: 'terminal', small: true }));
     await new Promise<void>((r) => {
       const t = setInterval(() => {
         if (!interruptSignal.stopped) return;

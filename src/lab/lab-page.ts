@@ -8,17 +8,21 @@
 
 import { PAGE_TIMING_JS } from '../measure/page-timing.js';
 
-export const DEVICE_PAGE = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+const escHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The device page, naming the space its networks come from (`title`) before anything loads. */
+export const devicePage = (title: string) => `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>brp-nas lab</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:1.2em;max-width:46em;color:#222}
 h1{font-size:1.3em}input,button{font-size:1em;padding:.3em .6em}
 #bar{height:.8em;background:#eee;border-radius:.4em;overflow:hidden;margin:.6em 0}#fill{height:100%;width:0;background:#2b7bb9}
-#status{color:#555;min-height:1.3em}canvas{border:1px solid #ddd;width:100%;max-width:640px}
+#status{color:#555;min-height:1.3em}.warn{background:#fff4e0;border-left:3px solid #e8a33d;padding:.4em .6em;font-size:.9em}canvas{border:1px solid #ddd;width:100%;max-width:640px}
 .info{font-size:.85em;color:#666}a.dl{display:inline-block;margin-top:.6em}
 </style></head><body>
 <h1>brp-nas latency lab</h1>
-<p>This device measures neural networks for <b id="space"></b> and sends the timings to the lab. Keep the page open and in front.</p>
+<p>This device measures neural networks of <b id="space">${escHtml(title)}</b> and sends the timings to the lab. Keep the page open and in front.</p>
+<p class="warn" id="insecure" hidden>This page is not a secure context (plain HTTP at a network address), so the browser offers no WebGPU and one thread. Start the lab with <code>--https</code> and open its https:// URL.</p>
 <p><label>Device name <input id="name" maxlength="60" placeholder="e.g. pixel-7 chrome"></label> <button id="start" disabled>Start</button></p>
 <div id="bar"><div id="fill"></div></div>
 <div id="status">not started</div>
@@ -37,7 +41,8 @@ ort.env.wasm.wasmPaths = '/ort/';
 const threads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
 ort.env.wasm.numThreads = threads;
 const info = { userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency || 0, crossOriginIsolated: !!self.crossOriginIsolated, ep, threads };
-$('info').textContent = ep + ', ' + threads + ' thread(s), ' + navigator.userAgent;
+$('info').textContent = ep + ', ' + threads + ' thread(s), ' + (self.isSecureContext ? 'secure context' : 'not a secure context') + ', ' + navigator.userAgent;
+if (!self.isSecureContext) $('insecure').hidden = false;
 
 async function api(path, body) {
   const r = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -81,7 +86,6 @@ async function run() {
     const joined = await api('/api/join', { name: $('name').value.trim(), ...info, ...(me ? { device: me.device, key: me.key } : {}) });
     me = { device: joined.device, key: joined.key, name: joined.name };
     localStorage.setItem(STORE, JSON.stringify(me));
-    $('space').textContent = joined.space;
     show(joined.status);
     for (;;) {
       const a = await api('/api/next?device=' + encodeURIComponent(me.device) + '&key=' + encodeURIComponent(me.key));
@@ -125,6 +129,7 @@ export const DASHBOARD_PAGE = `<!doctype html><html><head><meta charset="utf-8">
 <style>body{font-family:system-ui,sans-serif;margin:1.2em;color:#222}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.35em .7em;text-align:left;font-size:.92em}th{background:#f4f4f4}.ua{color:#777;font-size:.8em;max-width:28em}</style></head><body>
 <h1>brp-nas latency lab: devices</h1>
 <p id="meta"></p>
+<p id="empty" hidden>No device has joined yet. Open the lab's URL (the one <code>brp-nas lab</code> printed, with its token) on a phone, a laptop or a browser on this machine: each device becomes a row here, with its progress and its latency predictor.</p>
 <table><thead><tr><th>device</th><th>runtime</th><th>measured</th><th>median latency</th><th>predictor (test Spearman, within +-10%)</th><th>last result</th></tr></thead><tbody id="rows"></tbody></table>
 <script type="module">
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -133,6 +138,7 @@ async function tick() {
   if (!r.ok) return;
   const j = await r.json();
   document.getElementById('meta').textContent = j.space + ' networks, ' + j.count + ' per device; datasets in ' + j.dir;
+  document.getElementById('empty').hidden = j.devices.length > 0;
   document.getElementById('rows').innerHTML = j.devices.map((d) => '<tr><td><b>' + esc(d.name) + '</b><br><span class="ua">' + esc(d.id) + '</span></td><td>' + esc(d.ep) + ', ' + d.threads + ' thread(s)<br><span class="ua">' + esc(d.userAgent) + '</span></td><td>' + d.measured + ' / ' + d.count + '</td><td>' + (d.median_ms === null ? '-' : d.median_ms.toFixed(3) + ' ms') + '</td><td>' + (d.predictor ? esc(d.predictor.predictor) + ' on ' + d.predictor.measured + ': ' + (d.predictor.spearman === null ? 'n/a' : d.predictor.spearman.toFixed(3) + ', ' + (100 * d.predictor.within10).toFixed(0) + '%') : (d.training ? 'training...' : '-')) + '</td><td>' + (d.last ? esc(new Date(d.last).toLocaleTimeString()) : '-') + '</td></tr>').join('');
 }
 tick();

@@ -36,7 +36,7 @@ export function prepareOutput(path: string, flag: string): void {
 }
 
 /** Write `data` to `path` atomically (creating its folder), fsyncing the file and the folder. */
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+export function writeFileAtomic(path: string, data: Uint8Array | string, opts: { mode?: number } = {}): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (e) {
@@ -46,7 +46,7 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
   let fd: number;
   try {
-    fd = openSync(tmp, 'w');
+    fd = openSync(tmp, 'w', opts.mode ?? 0o666);
   } catch (e) {
     throw explain(path, e);
   }

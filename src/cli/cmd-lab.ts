@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import QRCode from 'qrcode';
-import { startLab } from '../lab/lab-server.js';
+import { startLab, type LabOptions } from '../lab/lab-server.js';
 import { MEASURE_SPACES, type MeasureSpaceName } from '../measure/measure-space.js';
 import { DEFAULT_PROTOCOL } from '../measure/protocol.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
@@ -42,23 +42,52 @@ Options:
 
 Runs until Ctrl-C (exit 130); every result is already on disk.`;
 
+/** The lab's own flags (what devices measure and when their predictors train), shared with `ui`. */
+export const LAB_OPTIONS = { space: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, 'runs-per-round': { type: 'string' }, interleave: { type: 'string' }, 'train-at': { type: 'string' }, predictor: { type: 'string' } } as const;
+
+export function labSettings(v: Record<string, unknown>, cmd: string): Pick<LabOptions, 'space' | 'seed' | 'count' | 'protocol' | 'trainAt' | 'predictor'> {
+  const trainAt = String(v['train-at'] ?? '100,200').split(',').map((x) => {
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < 5) throw new UsageError(`${cmd}: --train-at takes counts of at least 5, got ${JSON.stringify(x)}`);
+    return n;
+  });
+  return {
+    space: choiceFlag(v.space as string | undefined, 'space', MEASURE_SPACES, 'nb201', cmd) as MeasureSpaceName,
+    seed: intFlag(v.seed as string | undefined, 'seed', 0, 0, 2 ** 32 - 1, cmd),
+    count: intFlag(v.count as string | undefined, 'count', 200, 1, 1000000, cmd),
+    protocol: {
+      warmup: intFlag(v.warmup as string | undefined, 'warmup', DEFAULT_PROTOCOL.warmup, 0, 100000, cmd),
+      rounds: intFlag(v.rounds as string | undefined, 'rounds', DEFAULT_PROTOCOL.rounds, 1, 1000, cmd),
+      runsPerRound: intFlag(v['runs-per-round'] as string | undefined, 'runs-per-round', DEFAULT_PROTOCOL.runsPerRound, 1, 1000, cmd),
+      interleave: intFlag(v.interleave as string | undefined, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 64, cmd),
+    },
+    trainAt,
+    predictor: choiceFlag(v.predictor as string | undefined, 'predictor', ['gcn', 'layerwise', 'flops'] as const, 'gcn', cmd),
+  };
+}
+
+/** Resolve when Ctrl-C (or SIGTERM) asks a server to stop. */
+export function untilInterrupted(): Promise<void> {
+  return new Promise<void>((r) => {
+    const t = setInterval(() => {
+      if (!interruptSignal.stopped) return;
+      clearInterval(t);
+      r();
+    }, 200);
+  });
+}
+
 export const labCommand: CliCommand = {
   name: 'lab',
   summary: 'serve a latency lab that any phone or browser joins by opening a URL',
   async run(argv, io) {
-    const { values: v } = parse('lab', argv, { ...COMMON_OPTIONS, dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, space: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, 'runs-per-round': { type: 'string' }, interleave: { type: 'string' }, 'train-at': { type: 'string' }, predictor: { type: 'string' }, 'no-qr': { type: 'boolean' }, quiet: { type: 'boolean' }, ...TLS_OPTIONS });
+    const { values: v } = parse('lab', argv, { ...COMMON_OPTIONS, dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, ...LAB_OPTIONS, 'no-qr': { type: 'boolean' }, quiet: { type: 'boolean' }, ...TLS_OPTIONS });
     if (v.help) {
       io.out(HELP);
       return 0;
     }
     if (typeof v.dir !== 'string') throw new UsageError('lab: --dir DIR is required (datasets, models and the device registry go there)');
     if (existsSync(v.dir) && !statSync(v.dir).isDirectory()) throw new UsageError(`lab: --dir ${resolve(v.dir)} is a file; give a directory (it is made if missing)`);
-    const space = choiceFlag(v.space as string | undefined, 'space', MEASURE_SPACES, 'nb201', 'lab') as MeasureSpaceName;
-    const trainAt = String(v['train-at'] ?? '100,200').split(',').map((x) => {
-      const n = Number(x);
-      if (!Number.isInteger(n) || n < 5) throw new UsageError(`lab: --train-at takes counts of at least 5, got ${JSON.stringify(x)}`);
-      return n;
-    });
     const host = typeof v.host === 'string' ? v.host : '127.0.0.1';
     const tls = await tlsFromFlags(v, resolve(v.dir), host, 'lab');
     if (tls) io.err(`brp-nas lab: HTTPS with ${tls.source}`);
@@ -67,29 +96,13 @@ export const labCommand: CliCommand = {
       dir: resolve(v.dir),
       host,
       port: intFlag(v.port as string | undefined, 'port', 8642, 0, 65535, 'lab'),
-      space,
-      seed: intFlag(v.seed as string | undefined, 'seed', 0, 0, 2 ** 32 - 1, 'lab'),
-      count: intFlag(v.count as string | undefined, 'count', 200, 1, 1000000, 'lab'),
-      protocol: {
-        warmup: intFlag(v.warmup as string | undefined, 'warmup', DEFAULT_PROTOCOL.warmup, 0, 100000, 'lab'),
-        rounds: intFlag(v.rounds as string | undefined, 'rounds', DEFAULT_PROTOCOL.rounds, 1, 1000, 'lab'),
-        runsPerRound: intFlag(v['runs-per-round'] as string | undefined, 'runs-per-round', DEFAULT_PROTOCOL.runsPerRound, 1, 1000, 'lab'),
-        interleave: intFlag(v.interleave as string | undefined, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 64, 'lab'),
-      },
-      trainAt,
-      predictor: choiceFlag(v.predictor as string | undefined, 'predictor', ['gcn', 'layerwise', 'flops'] as const, 'gcn', 'lab'),
+      ...labSettings(v, 'lab'),
       onEvent: v.quiet ? undefined : (l) => io.err(`brp-nas lab: ${l}`),
     });
     io.out(`brp-nas lab: open ${lab.url} on any device (dashboard: ${lab.url.replace('/?', '/dashboard?')})`);
     if (host === '0.0.0.0' || host === '::') io.out('  (HOST: this machine\'s address on your network)');
     if (!v['no-qr'] && process.stdout.isTTY) io.out(await QRCode.toString(lab.url, { type: 'terminal', small: true }));
-    await new Promise<void>((r) => {
-      const t = setInterval(() => {
-        if (!interruptSignal.stopped) return;
-        clearInterval(t);
-        r();
-      }, 200);
-    });
+    await untilInterrupted();
     await lab.close();
     return EXIT_INTERRUPTED;
   },

@@ -13,6 +13,7 @@ import { searchCommand } from './cmd-search.js';
 import { spaceCommand } from './cmd-space.js';
 import { workerCommand } from './cmd-worker.js';
 import { labCommand } from './cmd-lab.js';
+import { uiCommand } from './cmd-ui.js';
 import { evaluateCommand } from './cmd-evaluate.js';
 import { exportCommand } from './cmd-export.js';
 import { trainCommand } from './cmd-train.js';
@@ -26,7 +27,7 @@ const defaultIo: CliIo = {
   err: (s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n'),
 };
 
-export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, latencyCommand, searchCommand, workerCommand, measureCommand, trainCommand, exportCommand, evaluateCommand, labCommand, demoCommand];
+export const COMMANDS: CliCommand[] = [spaceCommand, dataCommand, latencyCommand, searchCommand, workerCommand, measureCommand, trainCommand, exportCommand, evaluateCommand, labCommand, uiCommand, demoCommand];
 
 export function mainHelp(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -47,6 +47,8 @@ export interface LabOptions {
   predictor: 'gcn' | 'layerwise' | 'flops';
   /** Largest request body accepted (bytes). */
   maxBody?: number;
+  /** Where the device page and the dashboard are served (default / and /dashboard). */
+  paths?: { device: string; dashboard: string };
   /** Serve HTTPS with this certificate (a phone on the network then gets a secure context). */
   tls?: TlsFiles | null;
   onEvent?: (line: string) => void;
@@ -175,8 +177,9 @@ export function addLabRoutes(router: Router, o: LabOptions, token: string): void
   const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
 
   const page = devicePage(space.title);
-  router.get('/', ({ res, secure }) => sendHtml(res, page, { 'Set-Cookie': tokenCookie(token, secure) }));
-  router.get('/dashboard', ({ res, secure }) => sendHtml(res, DASHBOARD_PAGE, { 'Set-Cookie': tokenCookie(token, secure) }));
+  const paths = o.paths ?? { device: '/', dashboard: '/dashboard' };
+  router.get(paths.device, ({ res, secure }) => sendHtml(res, page, { 'Set-Cookie': tokenCookie(token, secure) }));
+  router.get(paths.dashboard, ({ res, secure }) => sendHtml(res, DASHBOARD_PAGE, { 'Set-Cookie': tokenCookie(token, secure) }));
   router.get(/^\/ort\/(.+)$/, ({ res, params }) => {
     const file = normalize(join(ortDir, params[0]));
     if (!file.startsWith(ortDir + '/') || !existsSync(file) || !(file.slice(file.lastIndexOf('.')) in ORT_TYPES)) throw new HttpError(404, 'no such file');

@@ -124,13 +124,15 @@ if (me) { $('name').value = me.name; run(); }
 window.labState = () => ({ me, running });
 </script></body></html>`;
 
-export const DASHBOARD_PAGE = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+/** The dashboard; `devicePath` is where a device opens the lab (in the web app, beside the searches). */
+export const dashboardPage = (devicePath: string) => `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>brp-nas lab dashboard</title>
 <style>body{font-family:system-ui,sans-serif;margin:1.2em;color:#222}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.35em .7em;text-align:left;font-size:.92em}th{background:#f4f4f4}.ua{color:#777;font-size:.8em;max-width:28em}</style></head><body>
+${devicePath === '/' ? '' : '<nav style="font-size:.9em;margin-bottom:.6em"><a href="/">searches</a> &nbsp; <a href="/devices">devices</a> &nbsp; <a href="' + devicePath + '">measure this device</a></nav>'}
 <h1>brp-nas latency lab: devices</h1>
 <p id="meta"></p>
-<p id="empty" hidden>No device has joined yet. Open the lab's URL (the one <code>brp-nas lab</code> printed, with its token) on a phone, a laptop or a browser on this machine: each device becomes a row here, with its progress and its latency predictor.</p>
-<table><thead><tr><th>device</th><th>runtime</th><th>measured</th><th>median latency</th><th>predictor (test Spearman, within +-10%)</th><th>last result</th></tr></thead><tbody id="rows"></tbody></table>
+<p id="empty" hidden>No device has joined yet. Open <code>${devicePath}</code> of this server (the URL printed at its start, with its token) on a phone, a laptop or a browser on this machine: each device becomes a row here, with its progress and its latency predictor.</p>
+<table id="devices" hidden><thead><tr><th>device</th><th>runtime</th><th>measured</th><th>median latency</th><th>predictor (test Spearman, within +-10%)</th><th>last result</th></tr></thead><tbody id="rows"></tbody></table>
 <script type="module">
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 async function tick() {
@@ -139,6 +141,7 @@ async function tick() {
   const j = await r.json();
   document.getElementById('meta').textContent = j.space + ' networks, ' + j.count + ' per device; datasets in ' + j.dir;
   document.getElementById('empty').hidden = j.devices.length > 0;
+  document.getElementById('devices').hidden = j.devices.length === 0;
   document.getElementById('rows').innerHTML = j.devices.map((d) => '<tr><td><b>' + esc(d.name) + '</b><br><span class="ua">' + esc(d.id) + '</span></td><td>' + esc(d.ep) + ', ' + d.threads + ' thread(s)<br><span class="ua">' + esc(d.userAgent) + '</span></td><td>' + d.measured + ' / ' + d.count + '</td><td>' + (d.median_ms === null ? '-' : d.median_ms.toFixed(3) + ' ms') + '</td><td>' + (d.predictor ? esc(d.predictor.predictor) + ' on ' + d.predictor.measured + ': ' + (d.predictor.spearman === null ? 'n/a' : d.predictor.spearman.toFixed(3) + ', ' + (100 * d.predictor.within10).toFixed(0) + '%') : (d.training ? 'training...' : '-')) + '</td><td>' + (d.last ? esc(new Date(d.last).toLocaleTimeString()) : '-') + '</td></tr>').join('');
 }
 tick();

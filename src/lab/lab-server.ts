@@ -29,7 +29,7 @@ import { HttpError, SECURITY_HEADERS, fields, loadToken, readBody, sameSecret, s
 import { Router } from '../web/router.js';
 import { serve } from '../web/serve.js';
 import type { TlsFiles } from '../web/tls.js';
-import { DASHBOARD_PAGE, devicePage } from './lab-page.js';
+import { dashboardPage, devicePage } from './lab-page.js';
 
 export interface LabOptions {
   dir: string;
@@ -176,10 +176,11 @@ export function addLabRoutes(router: Router, o: LabOptions, token: string): void
 
   const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
 
-  const page = devicePage(space.title);
   const paths = o.paths ?? { device: '/', dashboard: '/dashboard' };
+  const page = devicePage(space.title);
+  const dashboard = dashboardPage(paths.device);
   router.get(paths.device, ({ res, secure }) => sendHtml(res, page, { 'Set-Cookie': tokenCookie(token, secure) }));
-  router.get(paths.dashboard, ({ res, secure }) => sendHtml(res, DASHBOARD_PAGE, { 'Set-Cookie': tokenCookie(token, secure) }));
+  router.get(paths.dashboard, ({ res, secure }) => sendHtml(res, dashboard, { 'Set-Cookie': tokenCookie(token, secure) }));
   router.get(/^\/ort\/(.+)$/, ({ res, params }) => {
     const file = normalize(join(ortDir, params[0]));
     if (!file.startsWith(ortDir + '/') || !existsSync(file) || !(file.slice(file.lastIndexOf('.')) in ORT_TYPES)) throw new HttpError(404, 'no such file');

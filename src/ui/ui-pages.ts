@@ -133,9 +133,12 @@ function render() {
   let top = -Infinity;
   const byModels = [], byHours = [];
   const t0 = state.started_at ? Date.parse(state.started_at) : null;
-  done.forEach((c, k) => { top = Math.max(top, c.accuracy); byModels.push([k + 1, top]); if (t0 && c.finished_at) byHours.push([(Date.parse(c.finished_at) - t0) / 3600000, top]); });
-  $('c1').innerHTML = chart({ title: 'best accuracy so far', xLabel: 'models trained', yLabel: 'validation accuracy %', lines: [{ points: byModels, color: '#2b7bb9' }] });
-  $('c2').innerHTML = chart({ title: 'best accuracy against time', xLabel: 'hours since the start', yLabel: 'validation accuracy %', lines: [{ points: byHours, color: '#2b7bb9' }] });
+  // under a latency limit, the best so far among the models within it (what the search can pick)
+  const lim = state.lat_limit_ms;
+  const feasible = (c) => lim === null || (c.latency_ms !== null && c.latency_ms <= lim);
+  done.forEach((c, k) => { if (feasible(c)) top = Math.max(top, c.accuracy); if (top > -Infinity) { byModels.push([k + 1, top]); if (t0 && c.finished_at) byHours.push([(Date.parse(c.finished_at) - t0) / 3600000, top]); } });
+  $('c1').innerHTML = chart({ title: 'best accuracy so far' + (lim === null ? '' : ' (within the limit)'), xLabel: 'models trained', yLabel: 'validation accuracy %', lines: [{ points: byModels, color: '#2b7bb9' }] });
+  $('c2').innerHTML = chart({ title: 'best accuracy against time' + (lim === null ? '' : ' (within the limit)'), xLabel: 'hours since the start', yLabel: 'validation accuracy %', lines: [{ points: byHours, color: '#2b7bb9' }] });
   const byLat = done.some((c) => c.latency_ms !== null);
   const pts = done.filter((c) => (byLat ? c.latency_ms !== null : c.mflops !== null)).map((c) => ({ x: byLat ? c.latency_ms : c.mflops, y: c.accuracy, label: '#' + c.index + ' ' + c.arch }));
   const sorted = pts.slice().sort((a, c) => a.x - c.x || c.y - a.y);

@@ -285,3 +285,39 @@ test('lab --https: reached by a network name, plain HTTP is no secure context an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('lab with WebGPU (Chromium\'s SwiftShader adapter): the device measures on webgpu, records it, posts finite positive timings, and its dataset trains a predictor', async () => {
+  if (skipBrowser()) return;
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
+  const lab = await startLab(dir, ['--no-qr']);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: findChromium()!, headless: true, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'] });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(lab.url);
+    await page.waitForFunction(() => !(document.getElementById('start') as HTMLButtonElement).disabled, undefined, { timeout: 30000 });
+    assert.match((await page.textContent('#info'))!, /^webgpu, /, 'the page chose WebGPU');
+    await page.fill('#name', 'swiftshader');
+    await page.click('#start');
+    try {
+      await page.waitForSelector('#model a', { timeout: 240000 });
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; status ${JSON.stringify(await page.textContent('#status'))}; page errors ${JSON.stringify(errors)}; lab stderr ${lab.err().slice(-500)}`);
+    }
+    const devices = JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')).devices as { id: string; info: { ep: string } }[];
+    assert.equal(devices.length, 1);
+    assert.equal(devices[0].info.ep, 'webgpu');
+    const lines = readFileSync(join(dir, 'devices', `${devices[0].id}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines[0].setup.ep, 'webgpu', 'the dataset header names the execution provider');
+    const rows = lines.filter((r) => typeof r.latency_s === 'number');
+    assert.equal(rows.length, 6);
+    for (const r of rows) assert.ok(Number.isFinite(r.latency_s) && r.latency_s > 0 && r.p10_s > 0, JSON.stringify(r));
+    assert.ok(existsSync(join(dir, 'models', `${devices[0].id}.model`)), 'a predictor trained on the webgpu dataset');
+  } finally {
+    await browser.close();
+    await lab.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

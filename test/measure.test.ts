@@ -140,6 +140,21 @@ test('a browser is a device: the same ONNX models measured in headless Chromium 
     assert.match(header.machine.runtime, /onnxruntime-web .* \(wasm\)/);
     const ds = parseLatencyJsonl(readFileSync(out, 'utf8'), out);
     assert.ok(Array.from(ds.seconds).every((s) => s > 0 && s < 1));
+    assert.equal(header.setup.ep, 'wasm');
+    // --ep webgpu: the GPU path (here Chromium's software adapter), recorded as such
+    const gpu = join(dir, 'webgpu.jsonl');
+    const g = cli(['measure', '--runtime', 'browser', '--ep', 'webgpu', '--out', gpu, '--count', '1', '--seed', '2', '--rounds', '1', '--runs-per-round', '2', '--warmup', '1', '--json']);
+    assert.equal(g.code, 0, g.err);
+    assert.equal(JSON.parse(g.out).device, 'ort-web-chromium-webgpu-t1');
+    const gh = JSON.parse(readFileSync(gpu, 'utf8').split('\n')[0]);
+    assert.equal(gh.setup.ep, 'webgpu');
+    assert.match(gh.machine.runtime, /onnxruntime-web .* \(webgpu\)/);
+    assert.ok(gh.machine.adapter && typeof gh.machine.adapter.vendor === 'string', JSON.stringify(gh.machine.adapter));
+    const gs = parseLatencyJsonl(readFileSync(gpu, 'utf8'), gpu);
+    assert.ok(Array.from(gs.seconds).every((s) => Number.isFinite(s) && s > 0));
+    const bad = cli(['measure', '--ep', 'webgpu', '--out', join(dir, 'x.jsonl'), '--count', '1']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--ep applies to --runtime browser/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

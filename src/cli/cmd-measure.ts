@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { median } from '../data/summary.js';
 import { DatasetWriter, NOISY_CV, describeDataset, latBenchPickle, parseLatencyJsonl } from '../data/measured-dataset.js';
-import { startBrowserRunner } from '../measure/browser.js';
+import { BROWSER_EPS, startBrowserRunner, type BrowserEp } from '../measure/browser.js';
 import { machineInfo, measureGroupNode } from '../measure/ort-node.js';
 import { DEFAULT_PROTOCOL, type MeasureProtocol } from '../measure/protocol.js';
 import { MEASURE_SPACES, itemId, measureOrder, type MeasureItem } from '../measure/measure-space.js';
@@ -19,11 +19,11 @@ import { FEWSHOT_CHOICES } from '../predictors/fewshot-select.js';
 import { Eta } from '../util/eta.js';
 
 const HELP = `Usage: brp-nas measure [--space nb201|nb101|darts] --out FILE.jsonl [--count N|all] [--seed S] [--threads 1]
-                       [--runtime node|browser] [--device NAME] [--warmup 10] [--rounds 20]
+                       [--runtime node|browser [--ep wasm|webgpu]] [--device NAME] [--warmup 10] [--rounds 20]
                        [--runs-per-round 10] [--interleave 8] [--batch 1] [--channels 16]
                        [--cells 5] [--input 3x32x32] [--cell full|pruned] [--select spread|random]
                        [--export-pickle FILE.pickle] [--quiet] [--json]
-       brp-nas measure --model FILE.onnx [--runtime node|browser] [--threads 1] [--json]
+       brp-nas measure --model FILE.onnx [--runtime node|browser [--ep wasm|webgpu]] [--threads 1] [--json]
 
 --model FILE.onnx times one network file (a trained model to deploy, or 'brp-nas export''s) with the
 same protocol and prints its latency (the LatBench statistic, ms) with the median and p10/p90; its
@@ -35,8 +35,11 @@ in memory and run with onnxruntime-node at a fixed thread count. Protocol: warm-
 --rounds rounds of --runs-per-round timed runs on a fresh random input, models interleaved in groups
 of --interleave; each round is reduced to its inter-quartile mean and the rounds likewise (the
 LatBench statistic); median and p10/p90 are kept too. --runtime browser runs the same ONNX models
-with onnxruntime-web (WebAssembly) in headless Chromium (Debian's chromium, or $BRPNAS_CHROMIUM),
-served from a local cross-origin-isolated page: a browser is a device like any other.
+with onnxruntime-web in headless Chromium (Debian's chromium, or $BRPNAS_CHROMIUM), served from a
+local cross-origin-isolated page: a browser is a device like any other. --ep picks onnxruntime-web's
+execution provider: wasm (default; WebAssembly SIMD, --threads) or webgpu (the machine's GPU when
+Chromium finds one, else Chromium's software adapter, SwiftShader, which emulates a GPU on the CPU:
+it tests the path, not a GPU's speed; the adapter is recorded in the dataset's machine info).
 
 --channels C, --cells N (per stage) and --input CxHxW size NB201's network (default: the CIFAR
 network, 16 channels, 5 cells, 3x32x32), e.g. a search's networks for Fashion-MNIST: --channels 8
@@ -73,6 +76,7 @@ const OPTIONS = {
   out: { type: 'string' },
   threads: { type: 'string' },
   runtime: { type: 'string' },
+  ep: { type: 'string' },
   device: { type: 'string' },
   warmup: { type: 'string' },
   rounds: { type: 'string' },
@@ -113,6 +117,12 @@ function protocolFlags(v: Record<string, string | boolean | undefined>, interlea
   };
 }
 
+/** --ep: onnxruntime-web's execution provider, for the browser runtime only. */
+function epFlag(v: Record<string, string | boolean | undefined>, runtime: 'node' | 'browser'): BrowserEp {
+  if (v.ep !== undefined && runtime !== 'browser') throw new UsageError('measure: --ep applies to --runtime browser (onnxruntime-web)');
+  return choiceFlag(v.ep, 'ep', BROWSER_EPS, 'wasm');
+}
+
 /** --model FILE.onnx: one network file, timed with the protocol, printed (nothing written). */
 async function measureModelFile(v: Record<string, string | boolean | undefined>, io: Parameters<CliCommand['run']>[1]): Promise<number> {
   for (const f of ['out', 'count', 'select', 'space', 'cell', 'channels', 'cells', 'input', 'batch', 'export-pickle'] as const) if (v[f] !== undefined) throw new UsageError(`measure: --${f} does not apply to --model (the file is the network)`);
@@ -124,13 +134,14 @@ async function measureModelFile(v: Record<string, string | boolean | undefined>,
     throw new DataError(`--model ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not an ONNX model (${(e as Error).message})`}`);
   }
   const runtime = choiceFlag(v.runtime, 'runtime', ['node', 'browser'] as const, 'node');
+  const ep = epFlag(v, runtime);
   const threads = intFlag(v.threads, 'threads', 1, 1, 64);
   const protocol = protocolFlags(v, 1);
   const nets = [{ arch: file, net }];
   let stats;
   if (runtime === 'node') [{ stats }] = await measureGroupNode(nets, threads, protocol, new Rng(0), interruptSignal);
   else {
-    const b = await startBrowserRunner(threads);
+    const b = await startBrowserRunner(threads, ep);
     try {
       [{ stats }] = await untilStopped(b.measureGroup(nets, protocol, new Rng(0)), interruptSignal);
     } finally {
@@ -138,7 +149,7 @@ async function measureModelFile(v: Record<string, string | boolean | undefined>,
     }
   }
   const ms = (x: number) => Number((x * 1e3).toFixed(4));
-  const out = { model: file, runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', threads, latency_ms: ms(stats.latency), median_ms: ms(stats.median), p10_ms: ms(stats.p10), p90_ms: ms(stats.p90), runs: stats.runs };
+  const out = { model: file, runtime: runtime === 'node' ? 'onnxruntime-node' : `onnxruntime-web-chromium${ep === 'webgpu' ? '-webgpu' : ''}`, threads, latency_ms: ms(stats.latency), median_ms: ms(stats.median), p10_ms: ms(stats.p10), p90_ms: ms(stats.p90), runs: stats.runs };
   io.out(v.json ? JSON.stringify(out) : `${file}: ${out.latency_ms} ms (median ${out.median_ms}, p10-p90 ${out.p10_ms}-${out.p90_ms}; ${out.runtime}, ${plural(threads, 'thread')})`);
   return 0;
 }
@@ -157,6 +168,7 @@ export const measureCommand: CliCommand = {
     if (space !== 'nb201') for (const f of ['cell', 'channels', 'cells', 'input', 'export-pickle'] as const) if (v[f] !== undefined) throw new UsageError(`measure: --${f} does not apply to --space ${space} (only to nb201)`);
     if (typeof v.out !== 'string') throw new UsageError('measure: --out FILE.jsonl is required');
     const runtime = choiceFlag(v.runtime, 'runtime', ['node', 'browser'] as const, 'node');
+    const ep = epFlag(v, runtime);
     const seed = intFlag(v.seed, 'seed', 0, 0, 2 ** 32 - 1);
     const threads = intFlag(v.threads, 'threads', 1, 1, 64);
     const protocol = protocolFlags(v, intFlag(v.interleave, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 1000));
@@ -169,14 +181,14 @@ export const measureCommand: CliCommand = {
     if (space === 'darts' && (v.count === undefined || v.count === 'all')) throw new UsageError('measure: --space darts needs --count N (the space has no end)');
     const count = v.count === undefined || v.count === 'all' ? order.count : intFlag(v.count, 'count', order.count, 1, order.count);
     const wanted = Array.from({ length: count }, (_, i) => order.at(i));
-    const device = typeof v.device === 'string' ? v.device : `${runtime === 'node' ? 'ort-node-cpu' : 'ort-web-chromium'}-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}${network.cellsPerStage !== 5 ? `-n${network.cellsPerStage}` : ''}${v.input !== undefined ? `-i${input[0]}x${input[1]}x${input[1]}` : ''}${network.cell === 'pruned' ? '-pruned' : ''}`;
+    const device = typeof v.device === 'string' ? v.device : `${runtime === 'node' ? 'ort-node-cpu' : `ort-web-chromium${ep === 'webgpu' ? '-webgpu' : ''}`}-t${threads}${network.batch > 1 ? `-b${network.batch}` : ''}${network.channels !== 16 ? `-c${network.channels}` : ''}${network.cellsPerStage !== 5 ? `-n${network.cellsPerStage}` : ''}${v.input !== undefined ? `-i${input[0]}x${input[1]}x${input[1]}` : ''}${network.cell === 'pruned' ? '-pruned' : ''}`;
     const out = resolve(v.out);
     prepareOutput(out, '--out');
     if (typeof v['export-pickle'] === 'string') prepareOutput(resolve(v['export-pickle']), '--export-pickle');
     const runner =
       runtime === 'node'
         ? { info: machineInfo(threads), measureGroup: (nets: NetworkToMeasure[], p: MeasureProtocol, r: Rng) => measureGroupNode(nets, threads, p, r, interruptSignal), close: async () => {} }
-        : await startBrowserRunner(threads).then((b) => ({ ...b, measureGroup: (nets: NetworkToMeasure[], p: MeasureProtocol, r: Rng) => untilStopped(b.measureGroup(nets, p, r), interruptSignal), info: { ...machineInfo(threads), ...b.info } }));
+        : await startBrowserRunner(threads, ep).then((b) => ({ ...b, measureGroup: (nets: NetworkToMeasure[], p: MeasureProtocol, r: Rng) => untilStopped(b.measureGroup(nets, p, r), interruptSignal), info: { ...machineInfo(threads), ...b.info } }));
     let writer: DatasetWriter;
     try {
       writer = DatasetWriter.open(out, {
@@ -184,7 +196,7 @@ export const measureCommand: CliCommand = {
         version: 1,
         device,
         space,
-        setup: { runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', threads, protocol, network: space === 'nb201' ? setupNetwork(network) : { batch: network.batch }, order_seed: seed, ...(select ? { select: select.how } : {}) },
+        setup: { runtime: runtime === 'node' ? 'onnxruntime-node' : 'onnxruntime-web-chromium', ...(runtime === 'browser' ? { ep } : {}), threads, protocol, network: space === 'nb201' ? setupNetwork(network) : { batch: network.batch }, order_seed: seed, ...(select ? { select: select.how } : {}) },
         machine: runner.info,
       });
     } catch (e) {

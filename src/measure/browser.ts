@@ -1,5 +1,8 @@
-// A browser as a device: the same ONNX networks run with onnxruntime-web (WebAssembly execution
-// provider) inside headless Chromium, driven by playwright-core. A local HTTP server (loopback only)
+// A browser as a device: the same ONNX networks run with onnxruntime-web (the WebAssembly or the
+// WebGPU execution provider) inside headless Chromium, driven by playwright-core. WebGPU takes the
+// machine's GPU when Chromium finds one, and otherwise Chromium's software adapter (SwiftShader: a
+// CPU emulating a GPU, which tests the path but says nothing of a GPU's speed); the adapter is
+// recorded. A local HTTP server (loopback only)
 // serves the page, the runtime files and the models; it sends COOP/COEP headers so the page is
 // cross-origin isolated (threads, and a 5 us timer instead of 100 us). Timing happens in the page
 // with performance.now(); the statistics are computed in Node with the same protocol as
@@ -25,15 +28,22 @@ export function findChromium(): string | null {
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>brp-nas latency</title></head><body>
 <script type="module">
-import * as ort from '/ort/ort.wasm.min.mjs';
-ort.env.wasm.wasmPaths = '/ort/';
 const params = new URLSearchParams(location.search);
+const ep = params.get('ep') || 'wasm';
+// WebGPU needs an adapter: say there is none rather than fail inside a session
+const adapter = ep === 'webgpu' && navigator.gpu ? await navigator.gpu.requestAdapter() : null;
+const ort = await import(ep === 'webgpu' ? '/ort/ort.webgpu.min.mjs' : '/ort/ort.wasm.min.mjs');
+ort.env.wasm.wasmPaths = '/ort/';
 ort.env.wasm.numThreads = Number(params.get('threads') || 1);
 ${PAGE_TIMING_JS}
-window.measure = (models, protocol, seed) => timeGroup(models, protocol, seed, 'wasm');
-window.info = () => ({ userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated: self.crossOriginIsolated, threads: ort.env.wasm.numThreads });
+window.measure = (models, protocol, seed) => timeGroup(models, protocol, seed, ep);
+window.info = () => ({ userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated: self.crossOriginIsolated, threads: ort.env.wasm.numThreads, ep, ...(ep === 'webgpu' ? { adapter: adapter ? { vendor: adapter.info.vendor, architecture: adapter.info.architecture, description: adapter.info.description } : null } : {}) });
 window.ready = true;
 </script></body></html>`;
+
+/** The execution providers of onnxruntime-web a browser runner can time with. */
+export const BROWSER_EPS = ['wasm', 'webgpu'] as const;
+export type BrowserEp = (typeof BROWSER_EPS)[number];
 
 const TYPES: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
@@ -43,7 +53,7 @@ export interface BrowserRunner {
   close(): Promise<void>;
 }
 
-export async function startBrowserRunner(threads: number): Promise<BrowserRunner> {
+export async function startBrowserRunner(threads: number, ep: BrowserEp = 'wasm'): Promise<BrowserRunner> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(`no Chromium found (looked for ${CHROMIUM_CANDIDATES.join(', ')}; set $BRPNAS_CHROMIUM); on Debian: apt-get install chromium`);
   const require = createRequire(import.meta.url);
@@ -88,30 +98,40 @@ export async function startBrowserRunner(threads: number): Promise<BrowserRunner
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const port = (server.address() as AddressInfo).port;
   const { chromium } = await import('playwright-core');
-  let browser;
-  try {
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (e) {
-    server.close();
-    throw new Error(`could not start Chromium (${executablePath}): ${(e as Error).message.split('\n')[0]}`);
-  }
-  const page = await browser.newPage();
+  const common = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  // WebGPU: the machine's GPU if Chromium finds one, else its software adapter
+  const tries = ep === 'webgpu' ? [[...common, '--enable-unsafe-webgpu'], [...common, '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader']] : [[...common, '--disable-gpu']];
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
+  let page!: Awaited<ReturnType<Awaited<ReturnType<typeof chromium.launch>>['newPage']>>;
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${port}/?threads=${threads}`);
-  try {
-    await page.waitForFunction('window.ready === true', undefined, { timeout: 30000 });
-  } catch {
+  for (const args of tries) {
+    try {
+      browser = await chromium.launch({ executablePath, headless: true, args });
+    } catch (e) {
+      server.close();
+      throw new Error(`could not start Chromium (${executablePath}): ${(e as Error).message.split('\n')[0]}`);
+    }
+    page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${port}/?threads=${threads}&ep=${ep}`);
+    try {
+      await page.waitForFunction('window.ready === true', undefined, { timeout: 30000 });
+    } catch {
+      await browser.close();
+      server.close();
+      throw new Error(`the measurement page did not load in Chromium${errors.length ? `: ${errors[0]}` : ''}`);
+    }
+    if (ep !== 'webgpu' || (await page.evaluate('window.info().adapter !== null'))) break;
     await browser.close();
+    browser = null;
+  }
+  if (!browser) {
     server.close();
-    throw new Error(`the measurement page did not load in Chromium${errors.length ? `: ${errors[0]}` : ''}`);
+    throw new Error('Chromium offers no WebGPU adapter here, not even its software one (SwiftShader); measure with --ep wasm');
   }
   const pageInfo = (await page.evaluate('window.info()')) as Record<string, unknown>;
-  const info = { runtime: `onnxruntime-web ${ortVersion} (wasm) in ${await browser.version()}`, ...pageInfo, threads };
+  const info = { runtime: `onnxruntime-web ${ortVersion} (${ep}) in ${await browser.version()}`, ...pageInfo, threads };
+  const open = browser;
   let counter = 0;
   return {
     info,
@@ -132,7 +152,7 @@ export async function startBrowserRunner(threads: number): Promise<BrowserRunner
       }
     },
     async close() {
-      await browser.close();
+      await open.close();
       await new Promise<void>((ok) => server.close(() => ok()));
     },
   };

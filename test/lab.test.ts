@@ -321,3 +321,67 @@ test('lab with WebGPU (Chromium\'s SwiftShader adapter): the device measures on 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('lab few-shot stage: the K cells latency adapt chooses come first; at K the device gets an adapted predictor; at --train-at the trained one replaces it only where it scores better on the same held-out cells', async () => {
+  const { measureOrder } = await import('../src/measure/measure-space.js');
+  const { getSpace } = await import('../src/spaces/registry.js');
+  const { loadLatencyPredictor } = await import('../src/predictors/latency.js');
+  const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
+  // later flags win over the helper's defaults
+  const lab = await startLab(dir, ['--no-qr', '--count', '40', '--fewshot', '10', '--train-at', '30']);
+  try {
+    const auth = { Authorization: `Bearer ${lab.token}`, 'Content-Type': 'application/json' };
+    const post = async (path: string, body: unknown) => (await fetch(lab.base + path, { method: 'POST', headers: auth, body: JSON.stringify(body) })).json();
+    const dev = (await post('/api/join', { name: 'synthetic', userAgent: 'test', hardwareConcurrency: 2, crossOriginIsolated: true, ep: 'wasm', threads: 1 })) as { device: string; key: string };
+    const nb201 = getSpace('nb201');
+    // a device whose latency follows FLOPs with a cell-dependent wobble (deterministic)
+    const seconds = (arch: string) => (0.05 + 0.002 * (nb201.cost(nb201.parse(arch)).flops / 1e6) * (1 + 0.3 * Math.sin(arch.length * 7.1 + arch.charCodeAt(9)))) / 1000;
+    type Status = { measured: number; training: boolean; predictor: { predictor: string; measured: number; spearman: number | null } | null };
+    const posted: string[] = [];
+    const measureUpTo = async (n: number) => {
+      while (posted.length < n) {
+        const a = (await (await fetch(`${lab.base}/api/next?device=${dev.device}&key=${dev.key}`, { headers: auth })).json()) as { assignment: string; items: { item: number; arch: string }[]; protocol: { rounds: number; runsPerRound: number } };
+        for (const it of a.items) {
+          if (posted.length >= n) break;
+          const t = seconds(it.arch);
+          await post('/api/result', { device: dev.device, key: dev.key, assignment: a.assignment, item: it.item, arch: it.arch, times: Array.from({ length: a.protocol.rounds }, () => Array.from({ length: a.protocol.runsPerRound }, () => t)) });
+          posted.push(it.arch);
+        }
+      }
+    };
+    const statusOf = async () => ((await (await fetch(`${lab.base}/api/next?device=${dev.device}&key=${dev.key}`, { headers: auth })).json()) as { status: Status }).status;
+    const waitFor = async (ok: (s: Status) => boolean, what: string) => {
+      for (let i = 0; i < 600; i++) {
+        const s = await statusOf();
+        if (ok(s)) return s;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`${what}: not within a minute; lab stderr ${lab.err().slice(-600)}`);
+    };
+    await measureUpTo(10);
+    const spread = measureOrder('nb201', 0, {}, { how: 'spread', count: 10 });
+    assert.deepEqual(posted, Array.from({ length: 10 }, (_, i) => spread.at(i).arch), 'the 10 cells measure --select spread --count 10 --seed 0 chooses, first');
+    const adapted = await waitFor((s) => s.predictor !== null, 'the adapted predictor');
+    assert.equal(adapted.predictor!.predictor, 'adapt');
+    assert.equal(adapted.predictor!.measured, 10);
+    const model = async () => loadLatencyPredictor(new Uint8Array(await (await fetch(`${lab.base}/api/predictor?device=${dev.device}&key=${dev.key}`, { headers: auth })).arrayBuffer()));
+    assert.equal((await model()).kind, 'fewshot');
+
+    await measureUpTo(30);
+    const trained = await waitFor((s) => s.predictor !== null && s.predictor.measured === 30 && !s.training, 'the trained stage');
+    const meta = JSON.parse(readFileSync(join(dir, 'models', `${dev.device}.json`), 'utf8')) as { predictor: string; spearman: number; test_count: number; candidates: Record<string, { spearman: number; test_count: number }> };
+    const { adapt, layerwise } = meta.candidates;
+    assert.ok(adapt && layerwise, JSON.stringify(meta.candidates));
+    assert.equal(adapt.test_count, layerwise.test_count, 'paired: the same held-out cells');
+    assert.ok(adapt.test_count > 0 && adapt.test_count <= 30 - Math.floor(30 * 0.6) - Math.floor(30 * 0.1));
+    const winner = layerwise.spearman > adapt.spearman ? 'layerwise' : 'adapt';
+    assert.equal(meta.predictor, winner);
+    assert.equal(trained.predictor!.predictor, winner);
+    assert.equal(meta.spearman, meta.candidates[winner].spearman);
+    assert.equal((await model()).kind, winner === 'adapt' ? 'fewshot' : 'layerwise');
+    assert.match(lab.err(), /adapt latency predictor at 10 networks/);
+  } finally {
+    await lab.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -35,7 +35,12 @@ Options:
   --seed S                      seed of the measurement order, the same for every device (default 0)
   --warmup/--rounds/--runs-per-round/--interleave   the measure protocol (defaults ${DEFAULT_PROTOCOL.warmup}/${DEFAULT_PROTOCOL.rounds}/${DEFAULT_PROTOCOL.runsPerRound}/${DEFAULT_PROTOCOL.interleave})
   --train-at N,N,...            train a device's predictor when it reaches these counts (default 100,200)
-  --predictor gcn|layerwise|flops   the predictor trained (default gcn)
+  --predictor gcn|layerwise|flops   the predictor trained at --train-at (default gcn)
+  --fewshot K                   nb201: measure first the K cells 'measure --select spread' chooses and
+                                at K adapt the LatBench base to them ('latency adapt'): a predictor within
+                                a minute or two; at --train-at the trained predictor replaces it only
+                                where it scores better on the device's own held-out cells (default 20;
+                                0: none; needs the LatBench data)
   --https                       serve HTTPS (a secure context on phones: WebGPU, threads)
   --cert FILE --key FILE        your certificate and key (PEM) for --https instead of the self-signed one
   --no-qr                       no QR code (printed only when stdout is a terminal)
@@ -43,16 +48,21 @@ Options:
 Runs until Ctrl-C (exit 130); every result is already on disk.`;
 
 /** The lab's own flags (what devices measure and when their predictors train), shared with `ui`. */
-export const LAB_OPTIONS = { space: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, 'runs-per-round': { type: 'string' }, interleave: { type: 'string' }, 'train-at': { type: 'string' }, predictor: { type: 'string' } } as const;
+export const LAB_OPTIONS = { space: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' }, 'runs-per-round': { type: 'string' }, interleave: { type: 'string' }, 'train-at': { type: 'string' }, predictor: { type: 'string' }, fewshot: { type: 'string' } } as const;
 
-export function labSettings(v: Record<string, unknown>, cmd: string): Pick<LabOptions, 'space' | 'seed' | 'count' | 'protocol' | 'trainAt' | 'predictor'> {
+export function labSettings(v: Record<string, unknown>, cmd: string): Pick<LabOptions, 'space' | 'seed' | 'count' | 'protocol' | 'trainAt' | 'predictor' | 'fewshot'> {
   const trainAt = String(v['train-at'] ?? '100,200').split(',').map((x) => {
     const n = Number(x);
     if (!Number.isInteger(n) || n < 5) throw new UsageError(`${cmd}: --train-at takes counts of at least 5, got ${JSON.stringify(x)}`);
     return n;
   });
+  const space = choiceFlag(v.space as string | undefined, 'space', MEASURE_SPACES, 'nb201', cmd) as MeasureSpaceName;
+  if (space !== 'nb201' && v.fewshot !== undefined && v.fewshot !== '0') throw new UsageError(`${cmd}: --fewshot applies to --space nb201 (latency adapt needs the LatBench devices' tables)`);
+  const fewshot = space === 'nb201' ? intFlag(v.fewshot as string | undefined, 'fewshot', 20, 0, 200, cmd) : 0;
+  if (fewshot === 1) throw new UsageError(`${cmd}: --fewshot takes 0 (none) or at least 2 cells`);
   return {
-    space: choiceFlag(v.space as string | undefined, 'space', MEASURE_SPACES, 'nb201', cmd) as MeasureSpaceName,
+    space,
+    fewshot,
     seed: intFlag(v.seed as string | undefined, 'seed', 0, 0, 2 ** 32 - 1, cmd),
     count: intFlag(v.count as string | undefined, 'count', 200, 1, 1000000, cmd),
     protocol: {

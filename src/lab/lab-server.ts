@@ -30,6 +30,7 @@ import { Router } from '../web/router.js';
 import { serve } from '../web/serve.js';
 import type { TlsFiles } from '../web/tls.js';
 import { dashboardPage, devicePage } from './lab-page.js';
+import { dueStage, runStage, saveDevicePredictor, type DevicePredictor } from './device-predictor.js';
 
 export interface LabOptions {
   dir: string;
@@ -45,6 +46,11 @@ export interface LabOptions {
   trainAt: number[];
   /** `latency train --predictor` for the devices' predictors. */
   predictor: 'gcn' | 'layerwise' | 'flops';
+  /**
+   * NB201: measure first the K cells `measure --select spread` chooses, and at K adapt the LatBench
+   * base to them (a predictor within a minute or two); 0: no such stage.
+   */
+  fewshot: number;
   /** Largest request body accepted (bytes). */
   maxBody?: number;
   /** Where the device page and the dashboard are served (default / and /dashboard). */
@@ -76,7 +82,9 @@ interface Live {
   assignment: { id: string; items: MeasureItem[]; posted: boolean[]; nets: Map<number, OnnxNetwork>; seed: number } | null;
   last: string | null;
   training: boolean;
-  predictor: { predictor: string; measured: number; spearman: number | null; within10: number | null; kendall: number | null; test_count: number; path: string } | null;
+  predictor: DevicePredictor | null;
+  /** The few-shot stage ran (or failed): it is not tried again. */
+  adaptTried: boolean;
 }
 
 const ORT_TYPES: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm' };
@@ -87,11 +95,23 @@ export function addLabRoutes(router: Router, o: LabOptions, token: string): void
   const maxBody = o.maxBody ?? 256 * 1024;
   mkdirSync(join(o.dir, 'devices'), { recursive: true });
   mkdirSync(join(o.dir, 'models'), { recursive: true });
+  if (o.fewshot > 0 && o.space !== 'nb201') throw new Error(`few-shot adaptation (fewshot ${o.fewshot}) covers nb201, not ${o.space}`);
   const order = measureOrder(o.space, o.seed);
   const count = Math.min(o.count, order.count);
+  // with a few-shot stage, the cells latency adapt should see come first, then the seeded order without them
+  const first = o.fewshot > 0 ? measureOrder('nb201', o.seed, {}, { how: 'spread', count: o.fewshot }) : null;
+  const firstIds = new Set(first ? Array.from({ length: first.count }, (_, i) => itemId(first.at(i))) : []);
   const items: MeasureItem[] = [];
+  let next = 0;
   const itemAt = (i: number) => {
-    while (items.length <= i) items.push(order.at(items.length));
+    while (items.length <= i) {
+      if (first && items.length < first.count) items.push(first.at(items.length));
+      else {
+        let it = order.at(next++);
+        while (firstIds.has(itemId(it))) it = order.at(next++);
+        items.push(it);
+      }
+    }
     return items[i];
   };
   const space = getSpace(o.space);
@@ -128,7 +148,7 @@ export function addLabRoutes(router: Router, o: LabOptions, token: string): void
       const r = JSON.parse(line);
       if (typeof r.arch === 'string' && typeof r.latency_s === 'number') points.push({ arch: r.arch, ms: r.latency_s * 1e3, mflops: mflopsOf(r.arch) });
     }
-    l = { writer, points, assignment: null, last: null, training: false, predictor: null };
+    l = { writer, points, assignment: null, last: null, training: false, predictor: null, adaptTried: false };
     const modelMeta = join(o.dir, 'models', `${d.id}.json`);
     if (existsSync(modelMeta)) l.predictor = JSON.parse(readFileSync(modelMeta, 'utf8'));
     live.set(d.id, l);
@@ -142,36 +162,29 @@ export function addLabRoutes(router: Router, o: LabOptions, token: string): void
     return d;
   };
 
-  // a device's predictor: trained in a child process, so the server keeps answering
+  // a device's predictor, in stages (lab/device-predictor.ts), off the server's thread
   const maybeTrain = (d: Device, l: Live) => {
     const n = l.writer.measured.size;
-    const due = o.trainAt.filter((t) => n >= t).pop();
-    if (due === undefined || l.training || (l.predictor && l.predictor.measured >= due)) return;
+    const stage = l.training ? null : dueStage(n, o.fewshot, o.trainAt, l.predictor, l.adaptTried || existsSync(join(o.dir, 'models', `${d.id}.adapt.model`)));
+    if (!stage) return;
     l.training = true;
-    const model = join(o.dir, 'models', `${d.id}.model`);
-    // 60% to train, 10% to stop early, the rest (at least 30%) to report the quality on
-    const train = Math.max(2, Math.floor(n * 0.6));
-    const valid = Math.max(1, Math.floor(n * 0.1));
-    const args = [BIN, 'latency', 'train', '--device', datasetPath(d.id), '--predictor', o.predictor, '--train', String(train), '--valid', String(valid), '--seed', '0', '--save', `${model}.tmp`, '--no-plot', '--quiet', '--json'];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('close', (code) => {
-      l.training = false;
-      try {
-        if (code !== 0) throw new Error(err.trim().split('\n').pop() || `exit ${code}`);
-        const r = JSON.parse(out.trim().split('\n').pop()!);
-        renameSync(`${model}.tmp`, model);
-        l.predictor = { predictor: o.predictor, measured: n, spearman: r.spearman, within10: r.within10, kendall: r.kendall, test_count: r.test_count, path: model };
-        writeFileAtomic(join(o.dir, 'models', `${d.id}.json`), JSON.stringify(l.predictor, null, 1));
-        o.onEvent?.(`${d.id}: ${o.predictor} latency predictor on ${n} networks, test Spearman ${typeof r.spearman === 'number' ? r.spearman.toFixed(3) : 'n/a'} (${r.test_count} test networks)`);
-      } catch (e) {
-        o.onEvent?.(`${d.id}: training its predictor failed: ${(e as Error).message}`);
-      }
-      maybeTrain(d, l);
-    });
+    if (stage === 'adapt') l.adaptTried = true;
+    runStage(stage, { dir: o.dir, id: d.id, dataset: datasetPath(d.id), n, predictor: o.predictor, fewshot: o.fewshot, seed: o.seed })
+      .then((p) => {
+        l.predictor = p;
+        saveDevicePredictor(o.dir, d.id, p);
+        const fmt = (x: number | null | undefined) => (typeof x === 'number' ? x.toFixed(3) : 'n/a');
+        const others = Object.entries(p.candidates ?? {}).filter(([k, f]) => k !== p.predictor && f).map(([k, f]) => `${k} ${fmt(f!.spearman)}`);
+        o.onEvent?.(`${d.id}: ${p.predictor} latency predictor at ${n} networks, Spearman ${fmt(p.spearman)} on ${p.test_count} held-out networks${others.length ? ` (against ${others.join(', ')})` : ''}`);
+      })
+      .catch((e) => {
+        // a failed adaptation (no LatBench data here, say) must not stop the trained stages
+        o.onEvent?.(`${d.id}: ${stage === 'adapt' ? 'adapting the LatBench base' : 'training its predictor'} failed: ${(e as Error).message}`);
+      })
+      .finally(() => {
+        l.training = false;
+        maybeTrain(d, l);
+      });
   };
 
   const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));

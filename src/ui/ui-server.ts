@@ -15,7 +15,7 @@ export interface UiOptions {
   port: number;
   tls?: TlsFiles | null;
   /** The lab's settings (its datasets go to DIR/lab). */
-  lab: Pick<LabOptions, 'space' | 'seed' | 'count' | 'protocol' | 'trainAt' | 'predictor'>;
+  lab: Pick<LabOptions, 'space' | 'seed' | 'count' | 'protocol' | 'trainAt' | 'predictor' | 'fewshot'>;
   onEvent?: (line: string) => void;
 }
 

@@ -210,7 +210,7 @@ test('system errors read as words: a file given as --dir, a port in use, a path 
     assert.match(asDir.err, /--dir .*a-file is a file; give a directory/);
     const through = cli(['lab', '--dir', join(file, 'sub')]);
     assert.equal(through.code, 1);
-    assert.match(through.err, /a-file\/sub\/devices: a part of this path is a file, not a directory/);
+    assert.match(through.err, /a-file\/sub\/lab\.json: a part of the path above it is a file, not a directory/);
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     const port = (server.address() as { port: number }).port;
     const busy = cli(['lab', '--dir', join(dir, 'lab'), '--port', String(port)]);

@@ -141,3 +141,38 @@ test('latency CLI: train (baseline) with JSON contract and plot, predict from th
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('latency train --predictor auto (the default): every candidate fitted on one split, the best by validation kept and reported with each one\'s validation figures', async () => {
+  const { chooseCandidate } = await import('../src/predictors/latency-auto.js');
+  const f = (s: number | null, w: number | null) => ({ valid_spearman: s, valid_within10: w, train_seconds: 1 });
+  assert.equal(chooseCandidate([{ name: 'a', figures: f(0.9, 0.5) }, { name: 'b', figures: f(0.95, 0.1) }, { name: 'c', figures: f(0.95, 0.2) }]), 'c');
+  assert.equal(chooseCandidate([{ name: 'a', figures: f(0.9, 0.5) }, { name: 'b', figures: f(0.9, 0.5) }]), 'a', 'ties to the earlier');
+  assert.equal(chooseCandidate([{ name: 'a', figures: f(null, null) }, { name: 'b', figures: f(0.1, 0) }]), 'b');
+  const dir = mkdtempSync(join(tmpdir(), 'brp-lat-'));
+  try {
+    const model = join(dir, 'auto.model');
+    // the contract: no --predictor; a short schedule keeps the test quick
+    const r = cli(['latency', 'train', '--device', 'desktop-cpu-core-i7-7820x-fp32', '--seed', '3', '--train', '300', '--valid', '100', '--epochs', '3', '--threads', '1', '--save', model, '--no-plot', '--quiet', '--json', '--data', dataDir()]);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.deepEqual(Object.keys(j.candidates), ['gcn', 'gcn+layerwise', 'layerwise', 'flops']);
+    for (const c of Object.values(j.candidates) as { valid_spearman: number; valid_within10: number }[]) {
+      assert.ok(c.valid_spearman > -1 && c.valid_spearman <= 1);
+      assert.ok(c.valid_within10 >= 0 && c.valid_within10 <= 1);
+    }
+    const best = chooseCandidate(Object.entries(j.candidates).map(([name, figures]) => ({ name, figures: figures as ReturnType<typeof f> })));
+    assert.equal(j.predictor, best);
+    assert.equal(j.test_count > 0 && typeof j.spearman, 'number');
+    // the saved model is the chosen one and says what was compared
+    const saved = loadLatencyPredictor(readFileSync(model));
+    assert.equal(saved.kind, best.startsWith('gcn') ? 'gcn' : best);
+    assert.deepEqual(Object.keys((saved.meta.metrics as { candidates: object }).candidates), Object.keys(j.candidates));
+    const p = cli(['latency', 'predict', '--model', model, '--arch', '334131', '--json']);
+    assert.ok(JSON.parse(p.out).latency_ms > 0);
+    const both = cli(['latency', 'train', '--device', 'desktop-cpu', '--predictor', 'auto', '--prior', 'layerwise']);
+    assert.equal(both.code, 2);
+    assert.match(both.err, /--prior does not apply to --predictor auto/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -35,7 +35,9 @@ Options:
   --seed S                      seed of the measurement order, the same for every device (default 0)
   --warmup/--rounds/--runs-per-round/--interleave   the measure protocol (defaults ${DEFAULT_PROTOCOL.warmup}/${DEFAULT_PROTOCOL.rounds}/${DEFAULT_PROTOCOL.runsPerRound}/${DEFAULT_PROTOCOL.interleave})
   --train-at N,N,...            train a device's predictor when it reaches these counts (default 100,200)
-  --predictor gcn|layerwise|flops   the predictor trained at --train-at (default gcn)
+  --predictor auto|gcn|layerwise|flops   the predictor trained at --train-at (default auto: the best of
+                                the GCN, with and without the layer-wise prior, and the two fits, by
+                                validation, as 'latency train --predictor auto')
   --fewshot K                   nb201: measure first the K cells 'measure --select spread' chooses and
                                 at K adapt the LatBench base to them ('latency adapt'): a predictor within
                                 a minute or two; at --train-at the trained predictor replaces it only
@@ -72,7 +74,7 @@ export function labSettings(v: Record<string, unknown>, cmd: string): Pick<LabOp
       interleave: intFlag(v.interleave as string | undefined, 'interleave', DEFAULT_PROTOCOL.interleave, 1, 64, cmd),
     },
     trainAt,
-    predictor: choiceFlag(v.predictor as string | undefined, 'predictor', ['gcn', 'layerwise', 'flops'] as const, 'gcn', cmd),
+    predictor: choiceFlag(v.predictor as string | undefined, 'predictor', ['auto', 'gcn', 'layerwise', 'flops'] as const, 'auto', cmd),
   };
 }
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { readInputFile, resolveDataDir } from '../data/files.js';
 import { loadDeviceLatency } from '../data/device-latency.js';
 import { SPACE_LATENCY_PREDICTORS, loadSpaceLatencyPredictor, trainSpaceLatencyPredictor } from '../predictors/space-latency.js';
+import { trainAutoLatencyPredictor, trainAutoSpaceLatencyPredictor, type CandidateFigures } from '../predictors/latency-auto.js';
 import { decodeArtifact } from '../predictors/artifact.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
 import { LATENCY_PREDICTORS, LATENCY_PRIORS, loadLatencyPredictor, trainLatencyPredictor, defaultLatencyPrior, type LatencyPredictorKind, type LatencyPrior } from '../predictors/latency.js';
@@ -17,7 +18,7 @@ import { FEWSHOT_HELP, adapt, pretrain } from './latency-fewshot.js';
 import { Eta, formatDuration } from '../util/eta.js';
 
 const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
-                        [--predictor gcn|mlp|flops|layerwise] [--epochs 250] [--split grouped|reference]
+                        [--predictor auto|gcn|mlp|flops|layerwise] [--epochs 250] [--split grouped|reference]
                         [--cell pruned|full] [--prior none|layerwise] [--save MODEL] [--plot FILE.svg|FILE.png | --no-plot]
                         [--threads 1|2] [--quiet] [--json]
       Train a latency predictor on one LatBench device (a device name, an official LatBench name,
@@ -39,9 +40,15 @@ const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--val
       the network on what it leaves; the prediction is their sum. The network then learns only what
       per-op costs miss (on a device whose latency is nearly a sum of op costs, that is little).
       Default: layerwise for the GCN on whole cells, none otherwise.
+      --predictor auto (the default) fits the candidates on the same split (NB201: the GCN alone and
+      on the layer-wise residual, the layer-wise and the FLOPs fits; NB101/DARTS: the GCN and the two
+      fits), keeps the one with the best Spearman on the validation models (then within +-10%), and
+      reports it as predictor, with every candidate's validation figures (candidates). For a fair
+      choice the fits see only the training models while choosing; the chosen fit is refitted on
+      training + validation. The test models play no part in the choice.
 
       A dataset measured on NB101 or DARTS networks (brp-nas measure --space nb101|darts) trains the
-      same way with --predictor gcn|flops|layerwise (default --train 400 --valid 50): a seeded random
+      same way with --predictor auto|gcn|flops|layerwise (default --train 400 --valid 50): a seeded random
       split (its architectures are distinct networks, so twins cannot straddle it); the layer-wise
       model is a linear fit over the space's per-layer features (NB101: MFLOPs per stack and layer
       type; DARTS: op counts per cell type and stride).`;
@@ -54,7 +61,7 @@ const PREDICT_HELP = `  brp-nas latency predict --model MODEL --arch ARCH [--arc
 /** `latency --help`: the subcommands on one screen. */
 const HELP = `Usage: brp-nas latency <train|predict|pretrain|adapt> [options]
 
-  brp-nas latency train --device DEVICE [--predictor gcn|mlp|flops|layerwise] [--save MODEL] [--json]
+  brp-nas latency train --device DEVICE [--predictor auto|gcn|mlp|flops|layerwise] [--save MODEL] [--json]
       Train a latency predictor on a device's measured latencies (a LatBench device, or a file
       measured by brp-nas measure) and score it on the device's other cells.
   brp-nas latency predict --model MODEL --arch ARCH [--arch ARCH ...] [--json]
@@ -110,7 +117,12 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   // NB101 / DARTS datasets (measured by brp-nas) train the space's predictors on a random split
   const other = 'other' in loaded ? loaded.other : null;
   const nb201 = 'nb201' in loaded ? loaded.nb201 : null;
-  const kind = choiceFlag(v.predictor, 'predictor', other ? SPACE_LATENCY_PREDICTORS : LATENCY_PREDICTORS, 'gcn') as LatencyPredictorKind;
+  const picked = choiceFlag(v.predictor, 'predictor', [...(other ? SPACE_LATENCY_PREDICTORS : LATENCY_PREDICTORS), 'auto'] as const, 'auto');
+  const auto = picked === 'auto';
+  if (auto && v.prior !== undefined) choiceFlag(v.prior, 'prior', LATENCY_PRIORS, 'none'); // a wrong value is said as such first
+  if (auto && v.prior !== undefined) throw new UsageError('latency train: --prior does not apply to --predictor auto (it tries the GCN with and without the layer-wise prior)');
+  // auto trains a GCN among its candidates: the GCN's flags apply
+  const kind = (auto ? 'gcn' : picked) as LatencyPredictorKind;
   if (other && v.split !== undefined) throw new UsageError(`latency train: --split applies to nb201 datasets; a ${other.space.name} dataset is split at random (its architectures are distinct networks)`);
   const split = other ? 'random' : choiceFlag(v.split, 'split', SPLITS, 'grouped');
   if (other && v.cell !== undefined) throw new UsageError(`latency train: --cell applies to nb201 datasets, not ${other.space.name}`);
@@ -123,7 +135,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     for (const flag of ['epochs', 'threads'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to ${other ? 'gcn' : 'gcn, mlp'})`);
   }
   // a prior belongs to the NB201 networks (the GCN, the MLP); anything else refuses --prior
-  const neural = nb201 !== null && (kind === 'gcn' || kind === 'mlp');
+  const neural = nb201 !== null && !auto && (kind === 'gcn' || kind === 'mlp');
   if (v.prior !== undefined && !neural) throw new UsageError(`latency train: --prior applies to --predictor gcn or mlp on nb201 datasets`);
   const prior = neural ? (choiceFlag(v.prior, 'prior', LATENCY_PRIORS, defaultLatencyPrior(kind, cell!)) as LatencyPrior) : null;
   const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
@@ -138,8 +150,9 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   if (nTrain + nValid >= ds.count) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.count} of ${ds.device}`);
 
   let exp;
+  let chosen: { name: string; prior: LatencyPrior | null; candidates: Record<string, CandidateFigures>; interrupted: boolean } | null = null;
   const kernels = createKernels({ threads });
-  const eta = new Eta(epochs);
+  let eta = new Eta(epochs);
   try {
     const common = {
       kernels,
@@ -153,21 +166,31 @@ async function train(argv: string[], io: CliIo): Promise<number> {
         if (!v.quiet) io.err(`epoch ${e.epoch + 1}/${epochs}  train L1 ${e.trainLoss.toFixed(5)}  valid L1 sum ${e.validLoss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(2)} s${left !== null && left >= 1 ? `  at most ${formatDuration(left)} left (early stopping may end it sooner)` : ''}`);
       },
     };
-    exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell, prior: prior ?? undefined });
+    const onCandidate = (name: string) => {
+      eta = new Eta(epochs);
+      if (!v.quiet) io.err(`brp-nas latency train: --predictor auto: fitting ${name}`);
+    };
+    if (auto) {
+      const a = other ? trainAutoSpaceLatencyPredictor(other, common, onCandidate) : trainAutoLatencyPredictor(nb201!, { ...common, split: split as 'grouped' | 'reference', cell }, onCandidate);
+      exp = a.experiment;
+      chosen = { name: a.chosen.name, prior: a.chosen.prior ?? null, candidates: a.candidates, interrupted: a.interrupted };
+    } else exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell, prior: prior ?? undefined });
   } finally {
     kernels.dispose();
   }
-  const interrupted = !!exp.report?.interrupted;
+  const interrupted = !!exp.report?.interrupted || !!chosen?.interrupted;
   if (interrupted) io.err('brp-nas latency train: interrupted; evaluating and saving the best weights so far');
   const m = exp.metrics;
   const result: Record<string, unknown> = {
     device: ds.device,
     ...(other ? { space: other.space.name } : {}),
-    predictor: kind,
+    predictor: chosen ? chosen.name : kind,
     seed,
     split,
     ...(cell ? { cell } : {}),
     ...(prior ? { prior } : {}),
+    ...(chosen?.prior ? { prior: chosen.prior } : {}),
+    ...(chosen ? { candidates: chosen.candidates, chosen_by: 'validation Spearman, then within +-10% (the test cells play no part)' } : {}),
     train_count: nTrain,
     valid_count: nValid,
     test_count: m.count,
@@ -196,10 +219,10 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     result.model = path;
   }
   if (!v['no-plot']) {
-    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}${other ? `-${other.space.name}` : ''}-${kind}${prior === 'layerwise' ? '-prior-layerwise' : ''}-seed${seed}.svg`);
+    const path = resolve(typeof v.plot === 'string' ? v.plot : `results/latency/${ds.device}${other ? `-${other.space.name}` : ''}-${chosen ? `auto-${chosen.name.replace('+', '-')}` : kind}${prior === 'layerwise' ? '-prior-layerwise' : ''}-seed${seed}.svg`);
     const ms = (a: Float64Array) => Float64Array.from(a, (x) => x * 1e3);
     const svg = await scatterSvg(ms(exp.testTrue), ms(exp.testPred), {
-      title: `${title}: ${kind}, ${nTrain} training models, seed ${seed} (Spearman ${m.spearman.toFixed(3)})`,
+      title: `${title}: ${chosen ? `${chosen.name} (chosen by --predictor auto)` : kind}, ${nTrain} training models, seed ${seed} (Spearman ${m.spearman.toFixed(3)})`,
       xLabel: 'measured latency (ms)',
       yLabel: 'predicted latency (ms)',
       identity: true,
@@ -209,7 +232,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   }
   if (v.json) io.out(JSON.stringify(result));
   else {
-    io.out(`${title} ${kind} (seed ${seed}, ${split} split: ${exp.split.train.length} train / ${exp.split.valid.length} valid / ${m.count} test), trained in ${exp.trainSeconds.toFixed(1)} s${interrupted ? ' (interrupted)' : ''}`);
+    if (chosen) io.out(`--predictor auto chose ${chosen.name}; validation Spearman / within +-10%: ${Object.entries(chosen.candidates).map(([n, f]) => `${n} ${f.valid_spearman?.toFixed(4) ?? '-'} / ${f.valid_within10 !== null ? (f.valid_within10 * 100).toFixed(1) + '%' : '-'}`).join(', ')}`);
+    io.out(`${title} ${chosen ? chosen.name : kind} (seed ${seed}, ${split} split: ${exp.split.train.length} train / ${exp.split.valid.length} valid / ${m.count} test), trained in ${exp.trainSeconds.toFixed(1)} s${interrupted ? ' (interrupted)' : ''}`);
     io.out(`  within +-1% ${(m.within1 * 100).toFixed(1)}%  +-5% ${(m.within5 * 100).toFixed(1)}%  +-10% ${(m.within10 * 100).toFixed(1)}%  RMSE ${(m.rmse * 1e3).toFixed(4)} ms  Spearman ${m.spearman.toFixed(4)}  Kendall ${m.kendall.toFixed(4)}`);
     if (result.model) io.out(`  model: ${result.model}`);
     if (result.plot) io.out(`  plot: ${result.plot}`);

@@ -48,7 +48,7 @@ export interface StageOptions {
   /** Networks measured now. */
   n: number;
   /** The predictor trained at --train-at counts. */
-  predictor: 'gcn' | 'layerwise' | 'flops';
+  predictor: 'auto' | 'gcn' | 'layerwise' | 'flops';
   /** Cells adapted from (0: no adaptation stage). */
   fewshot: number;
   seed: number;
@@ -120,17 +120,19 @@ export async function runStage(stage: 'adapt' | 'train', o: StageOptions): Promi
   const r = await runCli(['latency', 'train', '--device', o.dataset, '--predictor', o.predictor, '--train', String(nTrain), '--valid', String(nValid), '--seed', '0', '--save', `${trainedPath}.tmp`, '--no-plot', '--quiet', '--json']);
   renameSync(`${trainedPath}.tmp`, trainedPath);
   const trained = figures(r);
-  if (!existsSync(adaptPath)) return { predictor: o.predictor, measured: o.n, ...trained, path: offer(models, o.id, trainedPath), candidates: { [o.predictor]: trained, adapt: null } };
+  // with --predictor auto, the kind latency train chose
+  const kind = typeof r.predictor === 'string' ? r.predictor : o.predictor;
+  if (!existsSync(adaptPath)) return { predictor: kind, measured: o.n, ...trained, path: offer(models, o.id, trainedPath), candidates: { [kind]: trained, adapt: null } };
   const paired = compareOnHeldOut(o, adaptPath, trainedPath, nTrain, nValid, trained.test_count);
-  const winner = paired.trained.spearman !== null && paired.adapt.spearman !== null && paired.trained.spearman > paired.adapt.spearman ? o.predictor : 'adapt';
+  const winner = paired.trained.spearman !== null && paired.adapt.spearman !== null && paired.trained.spearman > paired.adapt.spearman ? kind : 'adapt';
   const chosen = winner === 'adapt' ? paired.adapt : paired.trained;
   return {
     predictor: winner,
     measured: o.n,
     ...chosen,
     path: offer(models, o.id, winner === 'adapt' ? adaptPath : trainedPath),
-    candidates: { adapt: paired.adapt, [o.predictor]: paired.trained },
-    note: `both scored on the same ${chosen.test_count} held-out cells: ${o.predictor}'s test cells less the ${o.fewshot} adapted from`,
+    candidates: { adapt: paired.adapt, [kind]: paired.trained },
+    note: `both scored on the same ${chosen.test_count} held-out cells: ${kind}'s test cells less the ${o.fewshot} adapted from`,
   };
 }
 

@@ -45,7 +45,7 @@ export interface LabOptions {
   /** Train a device's predictor when its count reaches each of these. */
   trainAt: number[];
   /** `latency train --predictor` for the devices' predictors. */
-  predictor: 'gcn' | 'layerwise' | 'flops';
+  predictor: 'auto' | 'gcn' | 'layerwise' | 'flops';
   /**
    * NB201: measure first the K cells `measure --select spread` chooses, and at K adapt the LatBench
    * base to them (a predictor within a minute or two); 0: no such stage.

@@ -154,6 +154,12 @@ export interface LatencyTrainOptions {
    * 'none'.
    */
   prior?: LatencyPrior;
+  /**
+   * What the FLOPs and layer-wise fits see: 'labelled' (default), the training and validation cells
+   * (all the labelled cells the GCN sees); 'train', the training cells only, so the validation cells
+   * can judge them beside the GCN (`--predictor auto`).
+   */
+  fitOn?: 'labelled' | 'train';
 }
 
 export const LATENCY_PRIORS = ['none', 'layerwise'] as const;
@@ -175,6 +181,8 @@ export interface LatencyExperiment {
   testTrue: Float64Array;
   testPred: Float64Array;
   metrics: RegressionMetrics;
+  /** The same metrics on the validation cells (null with fewer than 2). */
+  validMetrics: RegressionMetrics | null;
   trainSeconds: number;
   report?: TrainReport;
 }
@@ -207,7 +215,7 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
   let report: TrainReport | undefined;
   if (kind === 'flops' || kind === 'layerwise') {
     // the baselines see every labelled cell the GCN sees: its training and its early-stopping cells
-    const labelled = Int32Array.from([...split.train, ...split.valid]);
+    const labelled = opts.fitOn === 'train' ? split.train : Int32Array.from([...split.train, ...split.valid]);
     const trCodes = codesOf(labelled);
     const model = kind === 'flops' ? fitFlops(trCodes, secondsOf(labelled), cell) : fitLayerwise(trCodes, secondsOf(labelled), cell);
     predictor = new LinearLatencyPredictor(kind, model);
@@ -230,7 +238,8 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
   const testCodes = codesOf(split.test);
   const testTrue = secondsOf(split.test);
   const testPred = predictor.predictSecondsOfCodes(testCodes);
-  return { predictor, device: ds.device, seed, splitKind: opts.split ?? 'grouped', split, testCodes, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), trainSeconds, report };
+  const validMetrics = split.valid.length >= 2 ? regressionMetrics(predictor.predictSecondsOfCodes(codesOf(split.valid)), secondsOf(split.valid)) : null;
+  return { predictor, device: ds.device, seed, splitKind: opts.split ?? 'grouped', split, testCodes, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), validMetrics, trainSeconds, report };
 }
 
 /**

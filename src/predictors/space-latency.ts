@@ -96,6 +96,8 @@ export interface SpaceLatencyExperiment {
   testTrue: Float64Array;
   testPred: Float64Array;
   metrics: RegressionMetrics;
+  /** The same metrics on the validation architectures (null with fewer than 2). */
+  validMetrics: RegressionMetrics | null;
   trainSeconds: number;
   report?: TrainReport;
 }
@@ -113,7 +115,7 @@ export function trainSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: SpaceL
   let predictor: SpaceLatencyPredictor;
   let report: TrainReport | undefined;
   if (kind === 'flops' || kind === 'layerwise') {
-    const labelled = [...split.train, ...split.valid];
+    const labelled = opts.fitOn === 'train' ? [...split.train] : [...split.train, ...split.valid];
     const rows = labelled.map((i) => features(ds.space, kind, ds.archs[i]));
     const cols = rows[0].length;
     const w = leastSquares(Float64Array.from(rows.flat()), labelled.map((i) => ds.seconds[i]), rows.length, cols);
@@ -126,5 +128,6 @@ export function trainSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: SpaceL
   const trainSeconds = (performance.now() - t0) / 1000;
   const testTrue = secondsOf(split.test);
   const testPred = predictor.predictSeconds(Array.from(split.test, (i) => ds.archs[i]));
-  return { predictor, device: ds.device, seed, split, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), trainSeconds, report };
+  const validMetrics = split.valid.length >= 2 ? regressionMetrics(predictor.predictSeconds(Array.from(split.valid, (i) => ds.archs[i])), secondsOf(split.valid)) : null;
+  return { predictor, device: ds.device, seed, split, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), validMetrics, trainSeconds, report };
 }

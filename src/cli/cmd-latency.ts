@@ -5,7 +5,8 @@ import { SPACE_LATENCY_PREDICTORS, loadSpaceLatencyPredictor, trainSpaceLatencyP
 import { trainAutoLatencyPredictor, trainAutoSpaceLatencyPredictor, type CandidateFigures } from '../predictors/latency-auto.js';
 import { decodeArtifact } from '../predictors/artifact.js';
 import { createKernels, defaultThreads } from '../nn/backend.js';
-import { LATENCY_PREDICTORS, LATENCY_PRIORS, loadLatencyPredictor, trainLatencyPredictor, defaultLatencyPrior, type LatencyPredictorKind, type LatencyPrior } from '../predictors/latency.js';
+import { LATENCY_PREDICTORS, LATENCY_PRIORS, LATENCY_SCHEDULES, LATENCY_SCHEDULE_NAMES, loadLatencyPredictor, trainLatencyPredictor, defaultLatencyPrior, type LatencyPredictorKind, type LatencyPrior } from '../predictors/latency.js';
+import { LATENCY_TRAIN_CONFIG } from '../predictors/regressor.js';
 import { plotBytes, PLOT_EXTENSIONS, scatterSvg } from '../report/plots.js';
 import { NB201_CELL_MODES, parseArch, vectorToArchString } from '../spaces/nb201/cell.js';
 import { prepareOutput, writeFileAtomic } from '../util/atomic-write.js';
@@ -18,7 +19,7 @@ import { FEWSHOT_HELP, adapt, pretrain } from './latency-fewshot.js';
 import { Eta, formatDuration } from '../util/eta.js';
 
 const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--valid 100] [--seed 0]
-                        [--predictor auto|gcn|mlp|flops|layerwise] [--epochs 250] [--split grouped|reference]
+                        [--predictor auto|gcn|mlp|flops|layerwise] [--schedule fast|paper] [--epochs N] [--split grouped|reference]
                         [--cell pruned|full] [--prior none|layerwise] [--save MODEL] [--plot FILE.svg|FILE.png | --no-plot]
                         [--threads 1|2] [--quiet] [--json]
       Train a latency predictor on one LatBench device (a device name, an official LatBench name,
@@ -40,6 +41,10 @@ const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--val
       the network on what it leaves; the prediction is their sum. The network then learns only what
       per-op costs miss (on a device whose latency is nearly a sum of op costs, that is little).
       Default: layerwise for the GCN on whole cells, none otherwise.
+      --schedule fast (the default) trains a 4 x 256 GCN for 100 epochs on a cosine schedule (under a
+      minute a LatBench device on one core here); paper is the reference's configuration (4 x 600,
+      batch 1, up to 250 epochs, plateau schedule, early stopping; a few minutes), which a GCN that
+      starts a BRP-NAS search (search --transfer) needs. --epochs overrides either's epoch count.
       --predictor auto (the default) fits the candidates on the same split (NB201: the GCN alone and
       on the layer-wise residual, the layer-wise and the FLOPs fits; NB101/DARTS: the GCN and the two
       fits), keeps the one with the best Spearman on the validation models (then within +-10%), and
@@ -98,6 +103,7 @@ const TRAIN_OPTIONS = {
   threads: { type: 'string' },
   cell: { type: 'string' },
   prior: { type: 'string' },
+  schedule: { type: 'string' },
 } as const;
 
 const PREDICT_OPTIONS = {
@@ -132,13 +138,14 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const nValid = intFlag(v.valid, 'valid', other ? 50 : 100, 0);
   if (kind === 'flops' || kind === 'layerwise') {
     // a least-squares fit has no epochs and runs on one thread: such flags would be silently ignored
-    for (const flag of ['epochs', 'threads'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to ${other ? 'gcn' : 'gcn, mlp'})`);
+    for (const flag of ['epochs', 'threads', 'schedule'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to ${other ? 'gcn' : 'gcn, mlp'})`);
   }
   // a prior belongs to the NB201 networks (the GCN, the MLP); anything else refuses --prior
   const neural = nb201 !== null && !auto && (kind === 'gcn' || kind === 'mlp');
   if (v.prior !== undefined && !neural) throw new UsageError(`latency train: --prior applies to --predictor gcn or mlp on nb201 datasets`);
   const prior = neural ? (choiceFlag(v.prior, 'prior', LATENCY_PRIORS, defaultLatencyPrior(kind, cell!)) as LatencyPrior) : null;
-  const epochs = intFlag(v.epochs, 'epochs', 250, 1, 100000);
+  const schedule = choiceFlag(v.schedule, 'schedule', LATENCY_SCHEDULE_NAMES, 'fast');
+  const epochs = intFlag(v.epochs, 'epochs', { ...LATENCY_TRAIN_CONFIG, ...LATENCY_SCHEDULES[schedule].config }.epochs, 1, 100000);
   const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
   const ds = other ? { device: other.device, source: other.source, count: other.archs.length, notes: other.notes } : { device: nb201!.device, source: nb201!.source, count: nb201!.codes.length, notes: nb201!.notes };
   const title = other ? `${ds.device} (${other.space.title})` : ds.device;
@@ -159,6 +166,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       seed,
       train: nTrain,
       valid: nValid,
+      schedule,
       config: { epochs },
       signal: interruptSignal,
       onEpoch: (e: { epoch: number; trainLoss: number; validLoss: number; lr: number; seconds: number }) => {
@@ -190,6 +198,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     ...(cell ? { cell } : {}),
     ...(prior ? { prior } : {}),
     ...(chosen?.prior ? { prior: chosen.prior } : {}),
+    ...(kind === 'gcn' || kind === 'mlp' || auto ? { schedule } : {}),
     ...(chosen ? { candidates: chosen.candidates, chosen_by: 'validation Spearman, then within +-10% (the test cells play no part)' } : {}),
     train_count: nTrain,
     valid_count: nValid,

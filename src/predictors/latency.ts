@@ -160,7 +160,24 @@ export interface LatencyTrainOptions {
    * can judge them beside the GCN (`--predictor auto`).
    */
   fitOn?: 'labelled' | 'train';
+  /** The GCN's width and training schedule (LATENCY_SCHEDULES; default 'paper'); hidden and config override it. */
+  schedule?: LatencySchedule;
 }
+
+/**
+ * How a latency GCN trains. 'paper': the reference's configuration (4 x 600, batch 1, up to 250
+ * epochs, plateau schedule, early stopping; about 200 s a LatBench device on one core here). 'fast':
+ * 4 x 256, batch 1, 100 epochs on a cosine schedule, no early stopping, the best validation epoch
+ * kept: under a minute, chosen on design devices and seeds against the paper's (BENCHMARKS.md,
+ * "Fast latency training"). The library's default is 'paper' (results stay comparable); the CLI's
+ * is 'fast'. A latency GCN that starts a BRP-NAS search (--transfer) must be 4 x 600: 'paper'.
+ */
+export const LATENCY_SCHEDULES = {
+  paper: { hidden: 600, config: {} as Partial<RegressorTrainConfig> },
+  fast: { hidden: 256, config: { epochs: 100, scheduler: 'cosine', esPatience: 0 } as Partial<RegressorTrainConfig> },
+} as const;
+export type LatencySchedule = keyof typeof LATENCY_SCHEDULES;
+export const LATENCY_SCHEDULE_NAMES = Object.keys(LATENCY_SCHEDULES) as LatencySchedule[];
 
 export const LATENCY_PRIORS = ['none', 'layerwise'] as const;
 export type LatencyPrior = (typeof LATENCY_PRIORS)[number];
@@ -192,11 +209,12 @@ export interface LatencyExperiment {
  * latency training schedule; every space's latency predictor trains through here.
  */
 export function fitLatencyRegressor(set: GraphSet, split: Split, secondsOf: (idx: Int32Array) => Float64Array, rng: Rng, opts: Omit<LatencyTrainOptions, 'kind' | 'split' | 'seed' | 'train' | 'valid'>, init: 'thomas' | 'torch-linear'): { regressor: GcnRegressor; report: TrainReport } {
-  const cfg: GcnConfig = { nodes: set.nodes, features: set.features, hidden: opts.hidden ?? 600, layers: opts.layers ?? 4, dropout: opts.dropout ?? 0.002, head: 'regression' };
+  const schedule = LATENCY_SCHEDULES[opts.schedule ?? 'paper'];
+  const cfg: GcnConfig = { nodes: set.nodes, features: set.features, hidden: opts.hidden ?? schedule.hidden, layers: opts.layers ?? 4, dropout: opts.dropout ?? 0.002, head: 'regression' };
   const regressor = new GcnRegressor(opts.kernels ?? createWasmKernels(), cfg);
   const trainRng = rng.fork();
   regressor.init(trainRng, init);
-  const report = regressor.train(set, split.train, secondsOf(split.train), split.valid, secondsOf(split.valid), { ...LATENCY_TRAIN_CONFIG, ...opts.config }, trainRng, opts.onEpoch, opts.signal);
+  const report = regressor.train(set, split.train, secondsOf(split.train), split.valid, secondsOf(split.valid), { ...LATENCY_TRAIN_CONFIG, ...schedule.config, ...opts.config }, trainRng, opts.onEpoch, opts.signal);
   return { regressor, report };
 }
 

@@ -41,7 +41,7 @@ const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--val
       the network on what it leaves; the prediction is their sum. The network then learns only what
       per-op costs miss (on a device whose latency is nearly a sum of op costs, that is little).
       Default: layerwise for the GCN on whole cells, none otherwise.
-      --schedule fast (the default) trains a 4 x 256 GCN for 100 epochs on a cosine schedule (under a
+      --schedule fast (the default) trains a 4 x 256 GCN for 150 epochs on a cosine schedule (under a
       minute a LatBench device on one core here); paper is the reference's configuration (4 x 600,
       batch 1, up to 250 epochs, plateau schedule, early stopping; a few minutes), which a GCN that
       starts a BRP-NAS search (search --transfer) needs. --epochs overrides either's epoch count.

@@ -226,3 +226,23 @@ test('a checkpoint continues only the same training: another training\'s or a to
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('brp-nas train --device cuda: trains on the GPU where torch sees one; elsewhere one line, exit 1, nothing written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'brp-train-'));
+  try {
+    const py = findTorchPython();
+    const hasGpu = execFileSync(py!.python, ['-c', 'import torch; print(torch.cuda.is_available())'], { encoding: 'utf8' }).trim() === 'True';
+    const out = join(dir, 'run');
+    const r = cli(['train', '--space', 'nb201', '--dataset', 'fashion-mnist', '--arch', ARCH, '--out', out, '--seed', '1', ...TINY, '--device', 'cuda', '--json']);
+    if (hasGpu) {
+      assert.equal(r.code, 0, r.err);
+      assert.match(JSON.parse(r.out.trim().split('\n').pop()!).device, /^cuda/);
+    } else {
+      assert.equal(r.code, 1);
+      assert.match(r.err, /--device cuda: this torch \(.*\) sees no GPU/);
+      assert.ok(!existsSync(join(out, 'model.onnx')), 'nothing trained');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

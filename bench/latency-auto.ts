@@ -6,17 +6,22 @@
 // test Spearman and within +-10% and auto's (the candidate its validation figures choose, with the
 // rule of src/predictors/latency-auto.ts); then the fast GCN against the paper-configuration rows of
 // results/bench/latency-quality.jsonl, paired by device and seed (the same split).
-//   node dist/bench/latency-auto.js [--devices standard|a,b] [--seeds 0,1] [--schedule fast|paper] [--threads 1]
-//                                   [--shard i/n] [--out results/bench/latency-auto.jsonl] [--summary-only]
+// A device may also be a measured .jsonl (NB201, NB101 or DARTS networks timed here): give --train and
+// --valid to fit its size; NB101 and DARTS datasets use a seeded random split and their candidates
+// (the GCN and the two fits).
+//   node dist/bench/latency-auto.js [--devices standard|a,b|FILE.jsonl,...] [--seeds 0,1] [--schedule fast|paper] [--threads 1]
+//                                   [--train 900] [--valid 100] [--shard i/n] [--out results/bench/latency-auto.jsonl] [--summary-only]
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { benchArgs } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
-import { loadLatBench } from '../src/data/device-latency.js';
+import { loadDeviceLatency } from '../src/data/device-latency.js';
+import type { LatencyDataset } from '../src/data/latbench.js';
 import { listLatBenchDevices } from '../src/data/latbench.js';
 import { median } from '../src/data/summary.js';
 import { createKernels } from '../src/nn/backend.js';
-import { NB201_AUTO_CANDIDATES, chooseCandidate } from '../src/predictors/latency-auto.js';
+import { NB201_AUTO_CANDIDATES, SPACE_AUTO_CANDIDATES, chooseCandidate } from '../src/predictors/latency-auto.js';
+import { trainSpaceLatencyPredictor, type SpaceLatencyKind } from '../src/predictors/space-latency.js';
 import { LATENCY_SCHEDULE_NAMES, trainLatencyPredictor, type LatencySchedule } from '../src/predictors/latency.js';
 import { provenance } from '../src/util/provenance.js';
 
@@ -27,6 +32,8 @@ const { values } = benchArgs(import.meta.url, {
     schedule: { type: 'string', default: 'fast' },
     threads: { type: 'string', default: '1' },
     shard: { type: 'string', default: '0/1' },
+    train: { type: 'string', default: '900' },
+    valid: { type: 'string', default: '100' },
     out: { type: 'string', default: 'results/bench/latency-auto.jsonl' },
     paper: { type: 'string', default: 'results/bench/latency-quality.jsonl' },
     'summary-only': { type: 'boolean', default: false },
@@ -63,18 +70,23 @@ if (!values['summary-only']) {
   for (const seed of seeds)
     for (const device of devices) {
       if (job++ % shards !== shard) continue;
-      const ds = loadLatBench(device, dataDir);
-      for (const c of NB201_AUTO_CANDIDATES) {
+      const loaded = loadDeviceLatency(device, dataDir);
+      const other = 'other' in loaded ? loaded.other : null;
+      const ds = other ?? (loaded as { nb201: LatencyDataset }).nb201;
+      // measured files of one machine share a device name: rows name the file
+      const name = device.endsWith('.jsonl') ? basename(device, '.jsonl') : ds.device;
+      for (const c of other ? SPACE_AUTO_CANDIDATES : NB201_AUTO_CANDIDATES) {
         const linear = c.kind === 'flops' || c.kind === 'layerwise';
         for (const fit of linear ? (['train', 'labelled'] as const) : (['train'] as const)) {
           const sched = linear ? 'none' : schedule;
-          if (done.has(`${ds.device}|${seed}|${c.name}|${sched}|${fit}`)) continue;
+          if (done.has(`${name}|${seed}|${c.name}|${sched}|${fit}`)) continue;
           const kernels = createKernels({ threads: Number(values.threads) });
           try {
-            const e = trainLatencyPredictor(ds, { kind: c.kind, prior: c.prior, seed, split: 'grouped', train: 900, valid: 100, kernels, schedule, fitOn: fit === 'train' ? 'train' : 'labelled' });
-            const row = { device: ds.device, seed, candidate: c.name, schedule: sched, fit, valid_spearman: e.validMetrics?.spearman ?? null, valid_within10: e.validMetrics?.within10 ?? null, spearman: e.metrics.spearman, within10: e.metrics.within10, within5: e.metrics.within5, rmse_ms: e.metrics.rmse * 1e3, test_count: e.metrics.count, train_seconds: e.trainSeconds, epochs: e.report?.epochs, best_epoch: e.report?.bestEpoch, threads: Number(values.threads), split: 'grouped', commit: prov.commit, dirty: prov.dirty, date: new Date().toISOString() };
+            const common = { seed, train: Number(values.train), valid: Number(values.valid), kernels, schedule, fitOn: fit === 'train' ? ('train' as const) : ('labelled' as const) };
+            const e = other ? trainSpaceLatencyPredictor(other, { ...common, kind: c.kind as SpaceLatencyKind }) : trainLatencyPredictor(ds as LatencyDataset, { ...common, kind: c.kind, prior: c.prior, split: 'grouped' });
+            const row = { device: name, seed, candidate: c.name, schedule: sched, fit, valid_spearman: e.validMetrics?.spearman ?? null, valid_within10: e.validMetrics?.within10 ?? null, spearman: e.metrics.spearman, within10: e.metrics.within10, within5: e.metrics.within5, rmse_ms: e.metrics.rmse * 1e3, test_count: e.metrics.count, train_seconds: e.trainSeconds, epochs: e.report?.epochs, best_epoch: e.report?.bestEpoch, threads: Number(values.threads), split: other ? 'random' : 'grouped', ...(other ? { space: other.space.name } : {}), commit: prov.commit, dirty: prov.dirty, date: new Date().toISOString() };
             appendFileSync(out, JSON.stringify(row) + '\n');
-            console.error(`${ds.device} seed ${seed} ${c.name} (${fit}): valid ${row.valid_spearman?.toFixed(4)} test Spearman ${row.spearman.toFixed(4)} within10 ${(row.within10 * 100).toFixed(1)}% ${row.train_seconds.toFixed(1)} s`);
+            console.error(`${name} seed ${seed} ${c.name} (${fit}): valid ${row.valid_spearman?.toFixed(4)} test Spearman ${row.spearman.toFixed(4)} within10 ${(row.within10 * 100).toFixed(1)}% ${row.train_seconds.toFixed(1)} s`);
           } finally {
             kernels.dispose();
           }
@@ -87,27 +99,30 @@ if (!values['summary-only']) {
 const rows = (read(out) as Row[]).filter((r) => seeds.includes(r.seed) && (r.schedule === 'none' || r.schedule === schedule));
 const get = (d: string, s: number, name: string, fit: 'train' | 'labelled') => rows.find((r) => r.device === d && r.seed === s && r.candidate === name && r.fit === fit);
 const names = NB201_AUTO_CANDIDATES.map((c) => c.name);
+const namesOf = (device: string) => (rows.some((r) => r.device === device && r.candidate === 'gcn+layerwise') ? names : SPACE_AUTO_CANDIDATES.map((c) => c.name));
 const fmt = (x: number) => x.toFixed(4);
 console.log(`| device | seeds | ${names.map((n) => `${n} rho / w10%`).join(' | ')} | auto chose | auto rho / w10% | auto vs best candidate (rho) |`);
 console.log(`|---|---|${names.map(() => '---|').join('')}---|---|---|`);
 const autoDelta: number[] = [];
 for (const full of [...new Set(rows.map((r) => r.device))].sort()) {
-  const have = seeds.filter((s) => names.every((n) => get(full, s, n, 'train')));
+  const cands = namesOf(full);
+  const have = seeds.filter((s) => cands.every((n) => get(full, s, n, 'train')));
   if (!have.length) continue;
   const per = names.map((n) => {
+    if (!cands.includes(n)) return { n, rho: NaN, w: NaN };
     // what auto would deliver for this candidate: a fit refitted on train + valid, a GCN as trained
     const delivered = have.map((s) => get(full, s, n, 'labelled') ?? get(full, s, n, 'train')!);
     return { n, rho: median(delivered.map((r) => r.spearman)), w: median(delivered.map((r) => r.within10 * 100)) };
   });
   const picks = have.map((s) => {
-    const name = chooseCandidate(names.map((n) => ({ name: n, figures: { valid_spearman: get(full, s, n, 'train')!.valid_spearman, valid_within10: get(full, s, n, 'train')!.valid_within10, train_seconds: 0 } })));
+    const name = chooseCandidate(cands.map((n) => ({ name: n, figures: { valid_spearman: get(full, s, n, 'train')!.valid_spearman, valid_within10: get(full, s, n, 'train')!.valid_within10, train_seconds: 0 } })));
     const r = get(full, s, name, 'labelled') ?? get(full, s, name, 'train')!;
-    const best = Math.max(...names.map((n) => (get(full, s, n, 'labelled') ?? get(full, s, n, 'train')!).spearman));
+    const best = Math.max(...cands.map((n) => (get(full, s, n, 'labelled') ?? get(full, s, n, 'train')!).spearman));
     autoDelta.push(r.spearman - best);
     return { name, r };
   });
-  const bestRho = Math.max(...per.map((p) => p.rho));
-  console.log(`| ${full} | ${have.length} | ${per.map((p) => `${p.rho === bestRho ? '**' : ''}${fmt(p.rho)}${p.rho === bestRho ? '**' : ''} / ${p.w.toFixed(1)}`).join(' | ')} | ${picks.map((p) => p.name).join(', ')} | ${fmt(median(picks.map((p) => p.r.spearman)))} / ${median(picks.map((p) => p.r.within10 * 100)).toFixed(1)} | ${median(picks.map((p, i) => autoDelta[autoDelta.length - picks.length + i])).toFixed(4)} |`);
+  const bestRho = Math.max(...per.filter((p) => !Number.isNaN(p.rho)).map((p) => p.rho));
+  console.log(`| ${full} | ${have.length} | ${per.map((p) => (Number.isNaN(p.rho) ? '-' : `${p.rho === bestRho ? '**' : ''}${fmt(p.rho)}${p.rho === bestRho ? '**' : ''} / ${p.w.toFixed(1)}`)).join(' | ')} | ${picks.map((p) => p.name).join(', ')} | ${fmt(median(picks.map((p) => p.r.spearman)))} / ${median(picks.map((p) => p.r.within10 * 100)).toFixed(1)} | ${median(picks.map((p, i) => autoDelta[autoDelta.length - picks.length + i])).toFixed(4)} |`);
 }
 if (autoDelta.length) console.log(`\nauto against the best candidate of each (device, seed) on test Spearman: median ${median(autoDelta).toFixed(4)}, worst ${Math.min(...autoDelta).toFixed(4)}, ${autoDelta.filter((x) => x === 0).length} of ${autoDelta.length} picked the best`);
 

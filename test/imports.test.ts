@@ -34,7 +34,7 @@ function importGraph(files: string[]): Map<string, string[]> {
  * files, loaders know no predictors, predictors know no search, and the edges (CLI, servers) sit on
  * top. src/index.ts (the public API) is above them all.
  */
-export const FLOORS = ['util', 'eval', 'onnx', 'nn', 'spaces', 'data', 'predictors', 'measure', 'search', 'train', 'report', 'lab', 'cli'];
+export const FLOORS = ['util', 'eval', 'onnx', 'nn', 'spaces', 'data', 'predictors', 'measure', 'search', 'train', 'report', 'web', 'lab', 'ui', 'cli'];
 
 /** The imports that go up a floor (or to a folder no floor names), as "from -> to" lines. */
 export function upwardImports(edges: Map<string, string[]>, root: string): string[] {

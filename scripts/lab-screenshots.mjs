@@ -1,8 +1,8 @@
 // The README's screenshots of the lab: starts `brp-nas lab` (NB201, 60 networks per device, a short
-// protocol, a layer-wise predictor at 50), lets two headless Chromium devices measure, and saves the
+// protocol, the adapted predictor at 20, a layer-wise one compared with it at 50), lets two headless Chromium devices measure, and saves the
 // device page and the dashboard to docs/. Run after `npm run build`: node scripts/lab-screenshots.mjs
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -26,7 +26,8 @@ try {
     await page.click('#start');
     pages.push(page);
   }
-  for (const p of pages) await p.waitForSelector('#model a', { timeout: 180000 }).catch(async (e) => {
+  // the adapted predictor comes at 20 networks; wait for the one compared at 50
+  for (const p of pages) await p.waitForFunction(() => /on 50 networks/.test(document.getElementById('model').textContent), undefined, { timeout: 300000 }).catch(async (e) => {
     console.error('page status:', await p.textContent('#status'));
     throw e;
   });
@@ -36,6 +37,12 @@ try {
   await dash.waitForFunction(() => document.querySelectorAll('#rows tr').length === 2);
   await dash.screenshot({ path: join(root, 'docs/lab-dashboard.png'), fullPage: true });
   console.log('wrote docs/lab-page.png and docs/lab-dashboard.png');
+  // what the caption says of the timings' noise
+  for (const f of readdirSync(join(dir, 'devices'))) {
+    const rows = readFileSync(join(dir, 'devices', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => typeof r.cv === 'number');
+    const meta = JSON.parse(readFileSync(join(dir, 'models', f.replace('.jsonl', '.json')), 'utf8'));
+    console.log(`${f}: ${rows.filter((r) => r.cv > 0.1).length} of ${rows.length} networks varied more than 10% between rounds; predictor ${meta.predictor} at ${meta.measured}: ${JSON.stringify(meta.candidates)}`);
+  }
 } finally {
   await browser.close();
   lab.kill('SIGINT');

@@ -45,6 +45,8 @@ const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--val
       minute a LatBench device on one core here); paper is the reference's configuration (4 x 600,
       batch 1, up to 250 epochs, plateau schedule, early stopping; a few minutes), which a GCN that
       starts a BRP-NAS search (search --transfer) needs. --epochs overrides either's epoch count.
+      --threads: 1 by default with the fast schedule (its steps are too small for a second thread
+      to pay), 2 with paper where the machine has two cores.
       --predictor auto (the default) fits the candidates on the same split (NB201: the GCN alone and
       on the layer-wise residual, the layer-wise and the FLOPs fits; NB101/DARTS: the GCN and the two
       fits), keeps the one with the best Spearman on the validation models (then within +-10%), and
@@ -146,7 +148,9 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const prior = neural ? (choiceFlag(v.prior, 'prior', LATENCY_PRIORS, defaultLatencyPrior(kind, cell!)) as LatencyPrior) : null;
   const schedule = choiceFlag(v.schedule, 'schedule', LATENCY_SCHEDULE_NAMES, 'fast');
   const epochs = intFlag(v.epochs, 'epochs', { ...LATENCY_TRAIN_CONFIG, ...LATENCY_SCHEDULES[schedule].config }.epochs, 1, 100000);
-  const threads = intFlag(v.threads, 'threads', defaultThreads(), 1, 2);
+  // the fast schedule's 256-wide steps are too small to gain from a second thread (measured: 45 s on
+  // one, 54 s on two, the same model; BENCHMARKS.md)
+  const threads = intFlag(v.threads, 'threads', v.schedule === 'paper' ? defaultThreads() : 1, 1, 2);
   const ds = other ? { device: other.device, source: other.source, count: other.archs.length, notes: other.notes } : { device: nb201!.device, source: nb201!.source, count: nb201!.codes.length, notes: nb201!.notes };
   const title = other ? `${ds.device} (${other.space.title})` : ds.device;
   for (const n of ds.notes ?? []) io.err(`brp-nas latency train: note: ${n}`);

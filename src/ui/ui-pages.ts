@@ -100,8 +100,8 @@ ${initial(data)}
 <div class="charts"><div class="chart" id="c1"></div><div class="chart" id="c2"></div><div class="chart" id="c3"></div></div>
 <h2>Selected model</h2><div id="selected" class="muted">-</div>
 <div id="cell"></div>
-<h2>Candidates</h2>
-<p class="muted">Click a column to sort, an architecture to draw its cell.</p>
+<h2 id="candidatesTitle">Candidates</h2>
+<p class="muted" id="hint">Click a column to sort, an architecture to draw its cell.</p>
 <table><thead><tr id="cols"></tr></thead><tbody id="rows"></tbody></table>
 <script type="module">
 ${COMMON_JS}
@@ -162,11 +162,15 @@ function render() {
 }
 function simulated(j) {
   const s = j.summary, r = j.simulated;
+  // a finished table simulation: its curves and each run's pick, nothing live
+  for (const el of ['bar', 'c2', 'c3', 'hint']) $(el).style.display = 'none';
+  $('candidatesTitle').textContent = 'Runs';
   $('head').innerHTML = '<span class="badge finished">simulated</span> ' + esc(s.strategy || '') + ' on ' + esc(s.dataset || '') + ', ' + (r.per_run || []).length + ' run(s) of budget ' + esc(s.budget);
   const line = (ys) => (ys || []).map((y, k) => [k + 1, y]);
   $('c1').innerHTML = chart({ title: 'mean best test accuracy so far', xLabel: 'models trained', yLabel: 'test accuracy %', lines: [{ points: line(r.curve_mean), color: '#2b7bb9' }, { points: line(r.selected_curve_mean), color: '#f28e2b' }] });
   $('selected').textContent = 'mean test accuracy of the validation pick: ' + num(s.best_accuracy, 2) + '% (orange line; blue: the best trained)';
   $('cols').innerHTML = '<th>run</th><th>selected</th><th class="num">validation %</th><th>best found</th>';
+  $('cols').onclick = null;
   $('rows').innerHTML = (r.per_run || []).map((p, k) => '<tr><td class="num">' + (k + 1) + '</td><td class="arch">' + esc(p.selected && p.selected.arch) + '</td><td class="num">' + num(p.selected && p.selected.validation, 2) + '</td><td class="arch">' + esc(p.best_found && p.best_found.arch) + '</td></tr>').join('');
   window.searchState = { candidates: 0, trained: s.trained, status: s.status };
 }

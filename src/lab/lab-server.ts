@@ -13,12 +13,10 @@
 // finite positive timings of the protocol's shape; devices prove who they are with a key the server
 // gave them, and nothing in a request names a file: device files are named by server-made ids.
 
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DatasetWriter } from '../data/measured-dataset.js';
 import { itemId, measureOrder, type MeasureItem, type MeasureSpaceName } from '../measure/measure-space.js';
 import { latencyStats, type MeasureProtocol } from '../measure/protocol.js';
@@ -88,7 +86,6 @@ interface Live {
 }
 
 const ORT_TYPES: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-const BIN = fileURLToPath(new URL('../../../bin/brp-nas.js', import.meta.url));
 
 /** Register the lab's pages and API (devices, their assignments and results, predictors) on `router`. */
 export function addLabRoutes(router: Router, o: LabOptions, token: string): void {

@@ -7,8 +7,7 @@
 // reload resumes where it stopped.
 
 import { PAGE_TIMING_JS } from '../measure/page-timing.js';
-
-const escHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeMarkup } from '../util/escape.js';
 
 /** The device page, naming the space its networks come from (`title`) before anything loads. */
 export const devicePage = (title: string) => `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -21,7 +20,7 @@ h1{font-size:1.3em}input,button{font-size:1em;padding:.3em .6em}
 .info{font-size:.85em;color:#666}a.dl{display:inline-block;margin-top:.6em}
 </style></head><body>
 <h1>brp-nas latency lab</h1>
-<p>This device measures neural networks of <b id="space">${escHtml(title)}</b> and sends the timings to the lab. Keep the page open and in front.</p>
+<p>This device measures neural networks of <b id="space">${escapeMarkup(title)}</b> and sends the timings to the lab. Keep the page open and in front.</p>
 <p class="warn" id="insecure" hidden>This page is not a secure context (plain HTTP at a network address), so the browser offers no WebGPU and one thread. Start the lab with <code>--https</code> and open its https:// URL.</p>
 <p><label>Device name <input id="name" maxlength="60" placeholder="e.g. pixel-7 chrome"></label> <button id="start" disabled>Start</button></p>
 <div id="bar"><div id="fill"></div></div>

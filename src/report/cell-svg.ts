@@ -4,6 +4,7 @@
 // place in the space's op list), named in a legend, so two drawings compare at a glance.
 
 import type { CellDrawing } from '../spaces/space.js';
+import { escapeMarkup } from '../util/escape.js';
 
 const FONT = 12;
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#b07aa1', '#9c755f', '#ff9da7', '#edc948', '#bab0ac'];
@@ -11,13 +12,12 @@ const COL_GAP = 120;
 const ROW = 72;
 const NODE_H = 28;
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Width of a label in the default sans-serif at `size` px (an estimate: resvg measures no text for us). */
 const textWidth = (s: string, size = FONT) => s.length * size * 0.62;
 /** `c_{k-1}` as c with a subscript, anything else as plain text. */
 function labelText(s: string): string {
   const m = /^(.*)_\{(.+)\}$/.exec(s);
-  return m ? `${esc(m[1])}<tspan dy="4" font-size="${FONT - 3}">${esc(m[2])}</tspan>` : esc(s);
+  return m ? `${escapeMarkup(m[1])}<tspan dy="4" font-size="${FONT - 3}">${escapeMarkup(m[2])}</tspan>` : escapeMarkup(s);
 }
 const shownLabel = (s: string) => s.replace(/_\{(.+)\}$/, '$1');
 
@@ -138,7 +138,7 @@ function layOut(d: CellDrawing, top: number): Laid {
       minX = Math.min(minX, mx - w / 2);
       maxX = Math.max(maxX, mx + w / 2);
       labels.push(`<rect x="${(mx - w / 2 - 3).toFixed(1)}" y="${(my - 8).toFixed(1)}" width="${(w + 6).toFixed(1)}" height="15" rx="3" fill="white" fill-opacity="0.9"/>`);
-      labels.push(`<text x="${mx.toFixed(1)}" y="${(my + 4).toFixed(1)}" text-anchor="middle" font-size="${FONT - 1}" fill="${colour}"${e.dead ? ' opacity="0.5"' : ''}>${esc(e.op)}${e.dead ? ' (dead)' : ''}</text>`);
+      labels.push(`<text x="${mx.toFixed(1)}" y="${(my + 4).toFixed(1)}" text-anchor="middle" font-size="${FONT - 1}" fill="${colour}"${e.dead ? ' opacity="0.5"' : ''}>${escapeMarkup(e.op)}${e.dead ? ' (dead)' : ''}</text>`);
     }
   }
   svg.push(...labels);
@@ -168,7 +168,7 @@ export function cellSvg(drawings: readonly CellDrawing[], opts: { title?: string
     const l = layOut(d, 0);
     const titleY = y + FONT;
     const dy = titleY + 10 - l.minY;
-    body.push(`<text x="${pad}" y="${titleY}" font-size="${FONT}" font-weight="bold" fill="#333">${esc(d.title)}</text>`);
+    body.push(`<text x="${pad}" y="${titleY}" font-size="${FONT}" font-weight="bold" fill="#333">${escapeMarkup(d.title)}</text>`);
     body.push(`<g transform="translate(${(pad - l.minX).toFixed(1)},${dy.toFixed(1)})">`, ...l.svg, '</g>');
     width = Math.max(width, l.maxX - l.minX + 2 * pad);
     y = dy + l.maxY + pad;
@@ -184,7 +184,7 @@ export function cellSvg(drawings: readonly CellDrawing[], opts: { title?: string
       lx = pad;
       ly += 18;
     }
-    body.push(`<rect x="${lx}" y="${ly}" width="12" height="12" rx="2" fill="${colour}"/><text x="${lx + 16}" y="${ly + 10}" font-size="${FONT - 1}" fill="#333">${esc(op)}</text>`);
+    body.push(`<rect x="${lx}" y="${ly}" width="12" height="12" rx="2" fill="${colour}"/><text x="${lx + 16}" y="${ly + 10}" font-size="${FONT - 1}" fill="#333">${escapeMarkup(op)}</text>`);
     lx += w;
   }
   const height = Math.ceil(ly + (used.size ? 18 : 0) + pad / 2);
@@ -193,6 +193,6 @@ export function cellSvg(drawings: readonly CellDrawing[], opts: { title?: string
   const markers = [...new Set([...drawings.flatMap((d) => d.edges.map((e) => opColour(d.ops, e.op)))])].map(
     (c) => `<marker id="arrow-${c.slice(1)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="4.5" markerHeight="4.5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${c}"/></marker>`,
   );
-  const title = opts.title ? `<text x="${pad}" y="${pad + 12}" font-size="${FONT + 1}" fill="#111">${esc(opts.title)}</text>` : '';
+  const title = opts.title ? `<text x="${pad}" y="${pad + 12}" font-size="${FONT + 1}" fill="#111">${escapeMarkup(opts.title)}</text>` : '';
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif"><defs>${markers.join('')}</defs><rect width="100%" height="100%" fill="white"/>${title}${body.join('')}</svg>\n`;
 }

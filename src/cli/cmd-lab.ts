@@ -1,13 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import QRCode from 'qrcode';
 import { startLab, type LabOptions } from '../lab/lab-server.js';
 import { MEASURE_SPACES, type MeasureSpaceName } from '../measure/measure-space.js';
 import { DEFAULT_PROTOCOL } from '../measure/protocol.js';
-import { EXIT_INTERRUPTED, interruptSignal } from '../util/interrupt.js';
 import { COMMON_OPTIONS, UsageError, choiceFlag, intFlag, parse } from './args.js';
 import type { CliCommand } from './command.js';
-import { TLS_OPTIONS, tlsFromFlags } from './tls-flags.js';
+import { SERVER_OPTIONS, serveUntilInterrupted, serverSettings } from './serve-flags.js';
 
 const HELP = `Usage: brp-nas lab --dir DIR [--host 127.0.0.1] [--port 8642] [--space nb201|nb101|darts] [options]
 
@@ -78,44 +74,19 @@ export function labSettings(v: Record<string, unknown>, cmd: string): Pick<LabOp
   };
 }
 
-/** Resolve when Ctrl-C (or SIGTERM) asks a server to stop. */
-export function untilInterrupted(): Promise<void> {
-  return new Promise<void>((r) => {
-    const t = setInterval(() => {
-      if (!interruptSignal.stopped) return;
-      clearInterval(t);
-      r();
-    }, 200);
-  });
-}
-
 export const labCommand: CliCommand = {
   name: 'lab',
   summary: 'serve a latency lab that any phone or browser joins by opening a URL',
   async run(argv, io) {
-    const { values: v } = parse('lab', argv, { ...COMMON_OPTIONS, dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, ...LAB_OPTIONS, 'no-qr': { type: 'boolean' }, quiet: { type: 'boolean' }, ...TLS_OPTIONS });
+    const { values: v } = parse('lab', argv, { ...COMMON_OPTIONS, ...SERVER_OPTIONS, ...LAB_OPTIONS });
     if (v.help) {
       io.out(HELP);
       return 0;
     }
-    if (typeof v.dir !== 'string') throw new UsageError('lab: --dir DIR is required (datasets, models and the device registry go there)');
-    if (existsSync(v.dir) && !statSync(v.dir).isDirectory()) throw new UsageError(`lab: --dir ${resolve(v.dir)} is a file; give a directory (it is made if missing)`);
-    const host = typeof v.host === 'string' ? v.host : '127.0.0.1';
-    const tls = await tlsFromFlags(v, resolve(v.dir), host, 'lab');
-    if (tls) io.err(`brp-nas lab: HTTPS with ${tls.source}`);
-    const lab = await startLab({
-      tls,
-      dir: resolve(v.dir),
-      host,
-      port: intFlag(v.port as string | undefined, 'port', 8642, 0, 65535, 'lab'),
-      ...labSettings(v, 'lab'),
-      onEvent: v.quiet ? undefined : (l) => io.err(`brp-nas lab: ${l}`),
-    });
-    io.out(`brp-nas lab: open ${lab.url} on any device (dashboard: ${lab.url.replace('/?', '/dashboard?')})`);
-    if (host === '0.0.0.0' || host === '::') io.out('  (HOST: this machine\'s address on your network)');
-    if (!v['no-qr'] && process.stdout.isTTY) io.out(await QRCode.toString(lab.url, { type: 'terminal', small: true }));
-    await untilInterrupted();
-    await lab.close();
-    return EXIT_INTERRUPTED;
+    // every flag is checked before a certificate is made
+    const settings = labSettings(v, 'lab');
+    const { dir, host, port, tls } = await serverSettings(v, 'lab', 'datasets, models and the device registry go there', 8642, io);
+    const lab = await startLab({ tls, dir, host, port, ...settings, onEvent: v.quiet ? undefined : (l) => io.err(`brp-nas lab: ${l}`) });
+    return serveUntilInterrupted(io, v, { line: `brp-nas lab: open ${lab.url} on any device (dashboard: ${lab.url.replace('/?', '/dashboard?')})`, host, qrUrl: lab.url, close: lab.close });
   },
 };

@@ -1,12 +1,8 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import QRCode from 'qrcode';
 import { startUi } from '../ui/ui-server.js';
-import { EXIT_INTERRUPTED } from '../util/interrupt.js';
-import { COMMON_OPTIONS, UsageError, intFlag, parse } from './args.js';
-import { LAB_OPTIONS, labSettings, untilInterrupted } from './cmd-lab.js';
+import { COMMON_OPTIONS, parse } from './args.js';
+import { LAB_OPTIONS, labSettings } from './cmd-lab.js';
 import type { CliCommand } from './command.js';
-import { TLS_OPTIONS, tlsFromFlags } from './tls-flags.js';
+import { SERVER_OPTIONS, serveUntilInterrupted, serverSettings } from './serve-flags.js';
 
 const HELP = `Usage: brp-nas ui --dir DIR [--host 127.0.0.1] [--port 8643] [--https] [lab options]
 
@@ -42,26 +38,15 @@ export const uiCommand: CliCommand = {
   name: 'ui',
   summary: 'serve a web app: searches (live), cell drawings, and the latency lab',
   async run(argv, io) {
-    const { values: v } = parse('ui', argv, { ...COMMON_OPTIONS, dir: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, ...LAB_OPTIONS, 'no-qr': { type: 'boolean' }, quiet: { type: 'boolean' }, ...TLS_OPTIONS });
+    const { values: v } = parse('ui', argv, { ...COMMON_OPTIONS, ...SERVER_OPTIONS, ...LAB_OPTIONS });
     if (v.help) {
       io.out(HELP);
       return 0;
     }
-    if (typeof v.dir !== 'string') throw new UsageError('ui: --dir DIR is required (the searches under it are shown)');
-    const dir = resolve(v.dir);
-    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`ui: --dir ${dir} is a file; give a directory`);
-    const host = typeof v.host === 'string' ? v.host : '127.0.0.1';
-    const port = intFlag(v.port as string | undefined, 'port', 8643, 0, 65535, 'ui');
     const lab = labSettings(v, 'ui');
-    mkdirSync(dir, { recursive: true });
-    const tls = await tlsFromFlags(v, dir, host, 'ui');
-    if (tls) io.err(`brp-nas ui: HTTPS with ${tls.source}`);
+    const { dir, host, port, tls } = await serverSettings(v, 'ui', 'the searches under it are shown', 8643, io);
     const ui = await startUi({ dir, host, port, tls, lab, onEvent: v.quiet ? undefined : (l) => io.err(`brp-nas ui: ${l}`) });
-    io.out(`brp-nas ui: open ${ui.url} (devices measure at ${ui.url.replace('/?', '/device?')})`);
-    if (host === '0.0.0.0' || host === '::') io.out("  (HOST: this machine's address on your network)");
-    if (!v['no-qr'] && process.stdout.isTTY) io.out(await QRCode.toString(ui.url.replace('/?', '/device?'), { type: 'terminal', small: true }));
-    await untilInterrupted();
-    await ui.close();
-    return EXIT_INTERRUPTED;
+    const device = ui.url.replace('/?', '/device?');
+    return serveUntilInterrupted(io, v, { line: `brp-nas ui: open ${ui.url} (devices measure at ${device})`, host, qrUrl: device, close: ui.close });
   },
 };

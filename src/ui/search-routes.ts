@@ -10,7 +10,7 @@ import { cellSvg } from '../report/cell-svg.js';
 import { HttpError, SECURITY_HEADERS, sendHtml, sendJson, sendText, tokenCookie } from '../web/http-kit.js';
 import type { Router } from '../web/router.js';
 import type { CandidateView } from './journal-view.js';
-import { RealSearch, findSearches, simulatedSummary, spaceOfArch, type SearchSummary } from './searches.js';
+import { RealSearch, findSearches, simulatedSummary, type SearchSummary } from './searches.js';
 import { searchPage, searchesPage } from './ui-pages.js';
 
 /** How often a search with open pages is looked at (its journal's new bytes, its lock). */
@@ -49,9 +49,9 @@ export function addSearchRoutes(router: Router, root: string, token: string): { 
     return e;
   };
 
-  const withCost = (c: CandidateView) => {
-    const space = spaceOfArch(c.arch);
-    return { ...c, mflops: space ? space.cost(space.parse(c.arch)).flops / 1e6 : null };
+  const withCost = (s: RealSearch, c: CandidateView) => {
+    const p = s.parse(c.arch);
+    return { ...c, mflops: p ? p.space.cost(p.a).flops / 1e6 : null };
   };
   const snapshot = (s: RealSearch) => {
     const r = s.resultJson();
@@ -61,7 +61,7 @@ export function addSearchRoutes(router: Router, root: string, token: string): { 
       started_at: s.view.head?.at ?? null,
       trainer: typeof id.trainer === 'string' ? id.trainer : null,
       lat_limit_ms: typeof id.latLimitMs === 'number' ? id.latLimitMs : null,
-      candidates: s.view.candidates.map(withCost),
+      candidates: s.view.candidates.map((c) => withCost(s, c)),
       selected: r && s.view.head && r.selected ? r.selected : null,
     };
   };
@@ -87,7 +87,7 @@ export function addSearchRoutes(router: Router, root: string, token: string): { 
           const now = JSON.stringify({ ...summary, updated: '' });
           const result = s.resultJson();
           if (reset) events = [['snapshot', snapshot(s)]];
-          else if (changed.length || now !== last || result !== resultSeen) events = [['update', { summary, candidates: changed.map((i) => withCost(s.view.candidates[i - 1])), selected: result?.selected ?? null }]];
+          else if (changed.length || now !== last || result !== resultSeen) events = [['update', { summary, candidates: changed.map((i) => withCost(s, s.view.candidates[i - 1])), selected: result?.selected ?? null }]];
           else events = [];
           last = now;
           resultSeen = result;
@@ -172,9 +172,9 @@ export function addSearchRoutes(router: Router, root: string, token: string): { 
     const s = realSearch(url.searchParams.get('id')!);
     const c = s.view.candidates[Number(url.searchParams.get('i')) - 1];
     if (!c) throw new HttpError(404, 'no such candidate');
-    const space = spaceOfArch(c.arch);
-    if (!space) throw new HttpError(404, 'an architecture of no known space');
-    svg(res, cellSvg(space.draw(space.parse(c.arch)), { title: `#${c.index} (${space.title})` }));
+    const p = s.parse(c.arch);
+    if (!p) throw new HttpError(404, 'an architecture of no known space');
+    svg(res, cellSvg(p.space.draw(p.a), { title: `#${c.index} (${p.space.title})` }));
   });
 
   return {

@@ -95,6 +95,7 @@ export function findSearches(root: string): Map<string, { kind: 'real' | 'simula
 export class RealSearch {
   readonly view: JournalView;
   private result: { mtime: number; json: Record<string, unknown> | null } = { mtime: -1, json: null };
+  private spaceOf: { id: string; space: SearchSpace | null } | null = null;
 
   constructor(
     readonly id: string,
@@ -133,6 +134,29 @@ export class RealSearch {
     return this.result.json;
   }
 
+  /** The space of this search's architectures (one per search: the first candidate any space parses), kept per journal. */
+  space(): SearchSpace | null {
+    const id = this.view.head?.id;
+    if (!id) return null;
+    if (this.spaceOf?.id !== id || this.spaceOf.space === null) {
+      let space: SearchSpace | null = null;
+      for (const c of this.view.candidates) if ((space = spaceOfArch(c.arch))) break;
+      this.spaceOf = { id, space };
+    }
+    return this.spaceOf.space;
+  }
+
+  /** An architecture of this search, parsed by its space (null when it parses in none). */
+  parse(arch: string): { space: SearchSpace; a: unknown } | null {
+    const space = this.space();
+    if (!space) return null;
+    try {
+      return { space, a: space.parse(arch) };
+    } catch {
+      return null;
+    }
+  }
+
   budget(): number | null {
     const b = this.view.head?.identity.budget;
     return typeof b === 'number' ? b : null;
@@ -154,7 +178,7 @@ export class RealSearch {
       kind: 'real',
       status,
       strategy: typeof id.strategy === 'string' ? id.strategy : null,
-      space: cands.length ? (spaceOfArch(cands[0].arch)?.name ?? null) : null,
+      space: this.space()?.name ?? null,
       dataset: typeof id.dataset === 'string' ? id.dataset : null,
       budget,
       runs: null,

@@ -127,8 +127,10 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const nb201 = 'nb201' in loaded ? loaded.nb201 : null;
   const picked = choiceFlag(v.predictor, 'predictor', [...(other ? SPACE_LATENCY_PREDICTORS : LATENCY_PREDICTORS), 'auto'] as const, 'auto');
   const auto = picked === 'auto';
-  if (auto && v.prior !== undefined) choiceFlag(v.prior, 'prior', LATENCY_PRIORS, 'none'); // a wrong value is said as such first
-  if (auto && v.prior !== undefined) throw new UsageError('latency train: --prior does not apply to --predictor auto (it tries the GCN with and without the layer-wise prior)');
+  if (auto && v.prior !== undefined) {
+    choiceFlag(v.prior, 'prior', LATENCY_PRIORS, 'none'); // a wrong value is said as such first
+    throw new UsageError('latency train: --prior does not apply to --predictor auto (it tries the GCN with and without the layer-wise prior)');
+  }
   // auto trains a GCN among its candidates: the GCN's flags apply
   const kind = (auto ? 'gcn' : picked) as LatencyPredictorKind;
   if (other && v.split !== undefined) throw new UsageError(`latency train: --split applies to nb201 datasets; a ${other.space.name} dataset is split at random (its architectures are distinct networks)`);
@@ -150,7 +152,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const epochs = intFlag(v.epochs, 'epochs', { ...LATENCY_TRAIN_CONFIG, ...LATENCY_SCHEDULES[schedule].config }.epochs, 1, 100000);
   // the fast schedule's 256-wide steps are too small to gain from a second thread (measured: 45 s on
   // one, 54 s on two, the same model; BENCHMARKS.md)
-  const threads = intFlag(v.threads, 'threads', v.schedule === 'paper' ? defaultThreads() : 1, 1, 2);
+  const threads = intFlag(v.threads, 'threads', schedule === 'paper' ? defaultThreads() : 1, 1, 2);
   const ds = other ? { device: other.device, source: other.source, count: other.archs.length, notes: other.notes } : { device: nb201!.device, source: nb201!.source, count: nb201!.codes.length, notes: nb201!.notes };
   const title = other ? `${ds.device} (${other.space.title})` : ds.device;
   for (const n of ds.notes ?? []) io.err(`brp-nas latency train: note: ${n}`);

@@ -11,8 +11,9 @@
 // (the GCN and the two fits).
 //   node dist/bench/latency-auto.js [--devices standard|a,b|FILE.jsonl,...] [--seeds 0,1] [--schedule fast|paper] [--threads 1]
 //                                   [--train 900] [--valid 100] [--shard i/n] [--out results/bench/latency-auto.jsonl] [--summary-only]
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { paperGcnRows, readRows } from './latency-rows.js';
 import { benchArgs } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { loadDeviceLatency } from '../src/data/device-latency.js';
@@ -60,8 +61,7 @@ interface Row {
   within10: number;
   train_seconds: number;
 }
-const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
-const done = new Set((read(out) as Row[]).map((r) => `${r.device}|${r.seed}|${r.candidate}|${r.schedule}|${r.fit}`));
+const done = new Set(readRows<Row>(out).map((r) => `${r.device}|${r.seed}|${r.candidate}|${r.schedule}|${r.fit}`));
 
 if (!values['summary-only']) {
   mkdirSync(dirname(out), { recursive: true });
@@ -96,8 +96,10 @@ if (!values['summary-only']) {
 }
 
 // the table: per device, medians over seeds of each candidate's test figures and auto's
-const rows = (read(out) as Row[]).filter((r) => seeds.includes(r.seed) && (r.schedule === 'none' || r.schedule === schedule));
+const rows = readRows<Row>(out).filter((r) => seeds.includes(r.seed) && (r.schedule === 'none' || r.schedule === schedule));
 const get = (d: string, s: number, name: string, fit: 'train' | 'labelled') => rows.find((r) => r.device === d && r.seed === s && r.candidate === name && r.fit === fit);
+// what auto delivers of a candidate: a fit refitted on train + valid, a GCN as trained
+const delivered = (d: string, s: number, name: string) => get(d, s, name, 'labelled') ?? get(d, s, name, 'train')!;
 const names = NB201_AUTO_CANDIDATES.map((c) => c.name);
 const namesOf = (device: string) => (rows.some((r) => r.device === device && r.candidate === 'gcn+layerwise') ? names : SPACE_AUTO_CANDIDATES.map((c) => c.name));
 const fmt = (x: number) => x.toFixed(4);
@@ -110,24 +112,22 @@ for (const full of [...new Set(rows.map((r) => r.device))].sort()) {
   if (!have.length) continue;
   const per = names.map((n) => {
     if (!cands.includes(n)) return { n, rho: NaN, w: NaN };
-    // what auto would deliver for this candidate: a fit refitted on train + valid, a GCN as trained
-    const delivered = have.map((s) => get(full, s, n, 'labelled') ?? get(full, s, n, 'train')!);
-    return { n, rho: median(delivered.map((r) => r.spearman)), w: median(delivered.map((r) => r.within10 * 100)) };
+    const rs = have.map((s) => delivered(full, s, n));
+    return { n, rho: median(rs.map((r) => r.spearman)), w: median(rs.map((r) => r.within10 * 100)) };
   });
   const picks = have.map((s) => {
     const name = chooseCandidate(cands.map((n) => ({ name: n, figures: { valid_spearman: get(full, s, n, 'train')!.valid_spearman, valid_within10: get(full, s, n, 'train')!.valid_within10, train_seconds: 0 } })));
-    const r = get(full, s, name, 'labelled') ?? get(full, s, name, 'train')!;
-    const best = Math.max(...cands.map((n) => (get(full, s, n, 'labelled') ?? get(full, s, n, 'train')!).spearman));
-    autoDelta.push(r.spearman - best);
-    return { name, r };
+    const r = delivered(full, s, name);
+    return { name, r, delta: r.spearman - Math.max(...cands.map((n) => delivered(full, s, n).spearman)) };
   });
+  autoDelta.push(...picks.map((p) => p.delta));
   const bestRho = Math.max(...per.filter((p) => !Number.isNaN(p.rho)).map((p) => p.rho));
-  console.log(`| ${full} | ${have.length} | ${per.map((p) => (Number.isNaN(p.rho) ? '-' : `${p.rho === bestRho ? '**' : ''}${fmt(p.rho)}${p.rho === bestRho ? '**' : ''} / ${p.w.toFixed(1)}`)).join(' | ')} | ${picks.map((p) => p.name).join(', ')} | ${fmt(median(picks.map((p) => p.r.spearman)))} / ${median(picks.map((p) => p.r.within10 * 100)).toFixed(1)} | ${median(picks.map((p, i) => autoDelta[autoDelta.length - picks.length + i])).toFixed(4)} |`);
+  console.log(`| ${full} | ${have.length} | ${per.map((p) => (Number.isNaN(p.rho) ? '-' : `${p.rho === bestRho ? '**' : ''}${fmt(p.rho)}${p.rho === bestRho ? '**' : ''} / ${p.w.toFixed(1)}`)).join(' | ')} | ${picks.map((p) => p.name).join(', ')} | ${fmt(median(picks.map((p) => p.r.spearman)))} / ${median(picks.map((p) => p.r.within10 * 100)).toFixed(1)} | ${median(picks.map((p) => p.delta)).toFixed(4)} |`);
 }
 if (autoDelta.length) console.log(`\nauto against the best candidate of each (device, seed) on test Spearman: median ${median(autoDelta).toFixed(4)}, worst ${Math.min(...autoDelta).toFixed(4)}, ${autoDelta.filter((x) => x === 0).length} of ${autoDelta.length} picked the best`);
 
 // the fast GCN against the paper configuration's GCN, paired by (device, seed)
-const paper = new Map((read(values.paper!) as { device: string; seed: number; predictor: string; split?: string; protocol?: number; spearman: number; within10: number; train_seconds: number }[]).filter((r) => r.predictor === 'gcn' && r.split === 'grouped' && (r.protocol ?? 1) >= 3).map((r) => [`${r.device}|${r.seed}`, r]));
+const paper = paperGcnRows(values.paper!);
 const pairs = rows.filter((r) => r.candidate === 'gcn' && paper.has(`${r.device}|${r.seed}`));
 if (pairs.length) {
   const p = pairs.map((r) => paper.get(`${r.device}|${r.seed}`)!);

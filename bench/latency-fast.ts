@@ -8,8 +8,9 @@
 //                                   [--seeds 0,1] [--threads 1] [--out results/bench/latency-fast.jsonl] [--summary-only]
 // Configuration keys: batch, lr, epochs, scheduler (plateau|cosine), es (early-stopping patience, 0 = none),
 // wd (weight decay), prior (none|layerwise), hidden (GCN width, paper 600), layers (paper 4).
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { paperGcnRows, readRows } from './latency-rows.js';
 import { benchArgs, benchUsageError } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { loadLatBench } from '../src/data/device-latency.js';
@@ -75,9 +76,8 @@ interface Row {
   train_seconds: number;
   epochs?: number;
 }
-const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
 const out = values.out!;
-const have = read(out) as (Row & { settings: string })[];
+const have = readRows(out) as (Row & { settings: string })[];
 const settings = (c: Named) => JSON.stringify({ ...c.config, prior: c.prior, ...(c.hidden ? { hidden: c.hidden } : {}), ...(c.layers ? { layers: c.layers } : {}) });
 const key = (d: string, s: number, c: Named) => `${d}|${s}|${c.name}|${settings(c)}`;
 const done = new Set(have.map((r) => `${r.device}|${r.seed}|${r.config}|${r.settings}`));
@@ -103,8 +103,8 @@ if (!values['summary-only']) {
 }
 
 // paired with the paper configuration's rows (grouped split, GCN, same device and seed)
-const paper = new Map((read(values.paper!) as (Row & { predictor: string; split?: string; protocol?: number; prior?: string })[]).filter((r) => r.predictor === 'gcn' && r.split === 'grouped' && (r.protocol ?? 1) >= 3).map((r) => [`${r.device}|${r.seed}`, r]));
-const rows = read(out) as Row[];
+const paper = paperGcnRows(values.paper!);
+const rows = readRows(out) as Row[];
 console.log(`| configuration | pairs | median train s | paper median train s | median d Spearman | worst d Spearman | median d within10 (points) | worst d within10 | pairs behind on Spearman |`);
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const c of configs) {

@@ -10,8 +10,9 @@
 // share one output file on an n-core machine (measured on 2 cores, 2026-11-29: each of two 1-thread
 // processes trains at 1.35-1.63 s per epoch, one 2-thread process at 0.87-1.05 s, so sharding gets about
 // 1.3x more epochs per hour; the batch-1 step parallelises poorly).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readRows } from './latency-rows.js';
 import { benchArgs } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { loadLatBench } from '../src/data/device-latency.js';
@@ -84,7 +85,7 @@ interface Row {
   source?: string;
   source_bytes?: number;
 }
-const allRows: Row[] = existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+const allRows = readRows<Row>(out);
 // rows without a split field predate the grouped split: they used the reference split
 const rows = allRows.filter((r) => (r.split ?? 'reference') === split && current(r));
 const stale = allRows.filter((r) => (r.split ?? 'reference') === split && !current(r)).length;

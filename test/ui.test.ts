@@ -50,7 +50,12 @@ test('journal view: reads only what was appended, ignores a torn last line until
     writeFileSync(p, readFileSync(p, 'utf8') + res.slice(0, 20));
     assert.deepEqual(v.refresh(), { reset: false, changed: [] }, 'half a line is not read yet');
     writeFileSync(p, readFileSync(p, 'utf8') + res.slice(20) + line({ t: 'error', i: 2, attempt: 1, reason: 'crashed', detail: 'exit 3' }) + line({ t: 'failed', i: 2 }));
+    const seen = v.sequence;
     assert.deepEqual(v.refresh(), { reset: false, changed: [1, 2] });
+    // another reader's refresh in between does not hide the changes from one that kept its count
+    assert.deepEqual(v.refresh(), { reset: false, changed: [] });
+    assert.deepEqual(v.changedSince(seen), [1, 2]);
+    assert.deepEqual(v.changedSince(v.sequence), []);
     assert.deepEqual(
       v.candidates.map((c) => [c.status, c.accuracy, c.params, c.error]),
       [
@@ -59,7 +64,9 @@ test('journal view: reads only what was appended, ignores a torn last line until
       ],
     );
     writeFileSync(p, line({ t: 'start', id: 'b', identity: {} }) + line({ t: 'ask', first: 1, max: 1, archs: ['z'] }));
+    const generation = v.generation;
     assert.equal(v.refresh().reset, true);
+    assert.equal(v.generation, generation + 1);
     assert.deepEqual([v.head!.id, v.candidates.map((c) => c.arch)], ['b', ['z']]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -154,7 +161,11 @@ test('ui: a page open while a search runs grows with it, shows the search killed
   const browser = await chromium.launch({ executablePath: findChromium()!, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   type S = { searchState?: { trained: number; status: string; candidates: number }; marker?: number };
   try {
-    const page = await (await browser.newContext()).newPage();
+    const ctx = await browser.newContext();
+    // a list page left open polls every search (its requests read the same journals the live page follows)
+    const list = await ctx.newPage();
+    await list.goto(ui.url);
+    const page = await ctx.newPage();
     await page.goto(ui.url);
     for (let i = 0; i < 100; i++) {
       if (existsSync(join(dir, 'live/journal.jsonl')) && readFileSync(join(dir, 'live/journal.jsonl'), 'utf8').includes('"t":"result"')) break;
@@ -182,9 +193,11 @@ test('ui: a page open while a search runs grows with it, shows the search killed
     assert.equal(end.trained, 14);
     assert.equal(await page.evaluate(() => (window as unknown as S).marker), 1, 'the page was never reloaded');
     assert.equal(await page.locator('#rows tr').count(), end.candidates);
+    // every result reached the open page, though the list page's polling read the journal too
+    assert.equal(await page.locator('#rows td.trained').count(), end.trained);
     assert.match((await page.textContent('#selected'))!, /selected: .*accuracy/);
     // a page opened now shows the same truth
-    const fresh = await page.context().newPage();
+    const fresh = await ctx.newPage();
     await fresh.goto(`${ui.base}/search?id=live`);
     assert.deepEqual(await fresh.evaluate(() => (window as unknown as S).searchState), end);
   } finally {

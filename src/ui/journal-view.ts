@@ -36,6 +36,11 @@ const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFi
 export class JournalView {
   head: JournalHead | null = null;
   candidates: CandidateView[] = [];
+  /** Counts the times the journal was found to be another search's (the view started over). */
+  generation = 0;
+  /** Counts changes to candidates; `changedSince` answers by it, for every reader alike. */
+  sequence = 0;
+  private changedAt: number[] = [];
   private offset = 0;
   private pending = '';
 
@@ -79,14 +84,27 @@ export class JournalView {
         this.head = { id: String(rec.id), at: typeof rec.at === 'string' ? rec.at : null, identity: (rec.identity as Record<string, unknown>) ?? {} };
         continue;
       }
-      for (const i of this.apply(rec)) changed.add(i);
+      for (const i of this.apply(rec)) {
+        changed.add(i);
+        this.changedAt[i - 1] = ++this.sequence;
+      }
     }
     return { reset: false, changed: [...changed].sort((a, b) => a - b) };
   }
 
+  /**
+   * Candidates changed after `sequence` had the value `since` (indices, ascending): what a reader
+   * has not seen, whoever called refresh() in between.
+   */
+  changedSince(since: number): number[] {
+    return this.changedAt.flatMap((at, k) => (at > since ? [k + 1] : []));
+  }
+
   private restart(): { reset: boolean; changed: number[] } {
+    this.generation++;
     this.head = null;
     this.candidates = [];
+    this.changedAt = [];
     this.offset = 0;
     this.pending = '';
     this.refresh();

@@ -66,11 +66,14 @@ export function addSearchRoutes(router: Router, root: string, token: string): { 
     };
   };
 
-  // one look a second at each search that has pages open, sent to all of them
+  // one look a second at each search that has pages open, sent to all of them: the changes since the
+  // last look, by the view's own change count (other requests refresh the same view in between)
   const watch = (s: RealSearch) => {
     if (timers.has(s.id)) return;
     let last = JSON.stringify({ ...s.summary(), updated: '' });
     let resultSeen = s.resultJson();
+    let generation = s.view.generation;
+    let sent = s.view.sequence;
     timers.set(
       s.id,
       setInterval(() => {
@@ -82,13 +85,16 @@ export function addSearchRoutes(router: Router, root: string, token: string): { 
         }
         let events: [string, unknown][];
         try {
-          const { reset, changed } = s.view.refresh();
+          s.view.refresh();
+          const changed = s.view.changedSince(sent);
           const summary = s.summary();
           const now = JSON.stringify({ ...summary, updated: '' });
           const result = s.resultJson();
-          if (reset) events = [['snapshot', snapshot(s)]];
+          if (s.view.generation !== generation) events = [['snapshot', snapshot(s)]];
           else if (changed.length || now !== last || result !== resultSeen) events = [['update', { summary, candidates: changed.map((i) => withCost(s, s.view.candidates[i - 1])), selected: result?.selected ?? null }]];
           else events = [];
+          generation = s.view.generation;
+          sent = s.view.sequence;
           last = now;
           resultSeen = result;
         } catch (e) {

@@ -13,13 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { loadDeviceLatency } from '../data/device-latency.js';
 import { resolveDataDir } from '../data/files.js';
 import { regressionMetrics } from '../eval/metrics.js';
-import { loadLatencyPredictor } from '../predictors/latency.js';
-import { groupedSplitIndices } from '../predictors/split.js';
-import { twinGroups } from '../spaces/nb201/twins.js';
+import { latencySplit, loadLatencyPredictor } from '../predictors/latency.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { Rng } from '../util/rng.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/brp-nas.js', import.meta.url));
+/** The seed of a device's trained predictor, whose split the comparison redoes. */
+const TRAIN_SEED = 0;
 
 export interface Figures {
   spearman: number | null;
@@ -117,7 +117,7 @@ export async function runStage(stage: 'adapt' | 'train', o: StageOptions): Promi
   const trainedPath = join(models, `${o.id}.${o.predictor}.model`);
   const nTrain = Math.max(2, Math.floor(o.n * 0.6));
   const nValid = Math.max(1, Math.floor(o.n * 0.1));
-  const r = await runCli(['latency', 'train', '--device', o.dataset, '--predictor', o.predictor, '--train', String(nTrain), '--valid', String(nValid), '--seed', '0', '--save', `${trainedPath}.tmp`, '--no-plot', '--quiet', '--json']);
+  const r = await runCli(['latency', 'train', '--device', o.dataset, '--predictor', o.predictor, '--train', String(nTrain), '--valid', String(nValid), '--seed', String(TRAIN_SEED), '--save', `${trainedPath}.tmp`, '--no-plot', '--quiet', '--json']);
   renameSync(`${trainedPath}.tmp`, trainedPath);
   const trained = figures(r);
   // with --predictor auto, the kind latency train chose
@@ -141,8 +141,8 @@ function compareOnHeldOut(o: StageOptions, adaptPath: string, trainedPath: strin
   const loaded = loadDeviceLatency(o.dataset, resolveDataDirOrHere());
   if (!('nb201' in loaded)) throw new Error('few-shot adaptation covers nb201 datasets only');
   const ds = loaded.nb201;
-  // latency train's split: its seed's first draw (seed 0, grouped), as predictors/latency.ts makes it
-  const split = groupedSplitIndices(twinGroups(ds.codes), nTrain, nValid, new Rng(0));
+  // latency train's own split of the device's dataset (its default grouped split, the seed it was given)
+  const split = latencySplit(ds, nTrain, nValid, 'grouped', new Rng(TRAIN_SEED));
   if (split.test.length !== testCount) throw new Error(`the trained predictor reports ${testCount} test cells, the split redone here has ${split.test.length}: not the same split, so no paired comparison`);
   const adapt = loadLatencyPredictor(new Uint8Array(readFileSync(adaptPath)), adaptPath);
   const seen = new Set(((adapt.meta.cells as number[] | undefined) ?? []).map(Number));

@@ -218,13 +218,22 @@ export function fitLatencyRegressor(set: GraphSet, split: Split, secondsOf: (idx
   return { regressor, report };
 }
 
+/**
+ * The split a latency training makes of a dataset: the first draw of its seed's stream (training
+ * draws after it), so the same seed gives the same split to every predictor, and to anyone who
+ * scores another model on the same held-out cells.
+ */
+export function latencySplit(ds: LatencyDataset, nTrain: number, nValid: number, kind: SplitKind, rng: Rng): Split {
+  return kind === 'grouped' ? groupedSplitIndices(twinGroups(ds.codes), nTrain, nValid, rng) : splitIndices(ds.codes.length, nTrain, nValid, rng);
+}
+
 export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOptions = {}): LatencyExperiment {
   const kind = opts.kind ?? 'gcn';
   const seed = opts.seed ?? 0;
   const rng = new Rng(seed);
   const nTrain = opts.train ?? 900;
   const nValid = opts.valid ?? 100;
-  const split = (opts.split ?? 'grouped') === 'grouped' ? groupedSplitIndices(twinGroups(ds.codes), nTrain, nValid, rng) : splitIndices(ds.codes.length, nTrain, nValid, rng);
+  const split = latencySplit(ds, nTrain, nValid, opts.split ?? 'grouped', rng);
   const codesOf = (idx: Int32Array) => Int32Array.from(idx, (i) => ds.codes[i]);
   const secondsOf = (idx: Int32Array) => Float64Array.from(idx, (i) => ds.seconds[i]);
   const cell = opts.cell ?? ds.cell ?? 'pruned';

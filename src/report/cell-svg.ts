@@ -40,8 +40,11 @@ interface Laid {
   maxY: number;
 }
 
-/** Columns by longest path from a node without inputs; outputs in the last column. */
-function layers(d: CellDrawing): number[] {
+/**
+ * Columns by longest path from a node without inputs, outputs in the last column; and each edge as
+ * the positions of its two nodes (checked: known nodes, in topological order).
+ */
+function layers(d: CellDrawing): { layer: number[]; edges: [number, number][] } {
   const at = new Map(d.nodes.map((n, i) => [n.id, i]));
   const layer = d.nodes.map(() => 0);
   const edges = d.edges.map((e) => {
@@ -49,29 +52,28 @@ function layers(d: CellDrawing): number[] {
     const t = at.get(e.to);
     if (f === undefined || t === undefined) throw new Error(`cell drawing "${d.title}": an edge names an unknown node (${e.from} -> ${e.to})`);
     if (f >= t) throw new Error(`cell drawing "${d.title}": nodes must be in topological order (${e.from} -> ${e.to})`);
-    return [f, t];
+    return [f, t] as [number, number];
   });
   for (let t = 0; t < d.nodes.length; t++) for (const [f, to] of edges) if (to === t) layer[t] = Math.max(layer[t], layer[f] + 1);
   const last = Math.max(...layer);
   d.nodes.forEach((n, i) => n.role === 'output' && (layer[i] = last));
-  return layer;
+  return { layer, edges };
 }
 
 function layOut(d: CellDrawing, top: number): Laid {
-  const layer = layers(d);
+  const { layer, edges } = layers(d);
   const widths = d.nodes.map((n) => Math.max(48, textWidth(shownLabel(n.label)) + 18));
   const cols = Math.max(...layer) + 1;
   const colW = Array.from({ length: cols }, (_, c) => Math.max(0, ...widths.filter((_, i) => layer[i] === c)));
   const colX: number[] = [];
   for (let c = 0, x = 0; c < cols; x += colW[c] + COL_GAP, c++) colX.push(x + colW[c] / 2);
   // within a column, nodes in the order of their inputs' mean height (fewer crossings), column by column
-  const index = new Map(d.nodes.map((n, i) => [n.id, i]));
   const rowOf: number[] = d.nodes.map(() => 0);
   const boxes: Box[] = d.nodes.map(() => ({ x: 0, y: 0, w: 0 }));
   for (let c = 0; c < cols; c++) {
     const inCol = d.nodes.map((_, i) => i).filter((i) => layer[i] === c);
     const weight = (i: number) => {
-      const ys = d.edges.filter((e) => index.get(e.to) === i).map((e) => rowOf[index.get(e.from)!]);
+      const ys = edges.filter(([, to]) => to === i).map(([from]) => rowOf[from]);
       return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : 0;
     };
     const sorted = c === 0 ? inCol : [...inCol].sort((a, b) => weight(a) - weight(b));
@@ -88,9 +90,8 @@ function layOut(d: CellDrawing, top: number): Laid {
   const labels: string[] = [];
   const placed: { x: number; y: number; w: number }[] = [];
   const trail: [number, number][] = [];
-  for (const e of d.edges) {
-    const ia = index.get(e.from)!;
-    const ib = index.get(e.to)!;
+  for (const [k, e] of d.edges.entries()) {
+    const [ia, ib] = edges[k];
     const a = boxes[ia];
     const b = boxes[ib];
     const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -7,36 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { findChromium } from '../src/measure/browser.js';
-import { ROOT, cli } from './helpers.js';
+import { cli, skipBrowser, startServing } from './helpers.js';
 
 // a lab run as the contract says: `brp-nas lab --port P --dir DIR`, the URL read from its output
-async function startLab(dir: string, extra: string[] = [], port = 0) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/brp-nas.js'), 'lab', '--port', String(port), '--dir', dir, '--count', '6', '--warmup', '1', '--rounds', '2', '--runs-per-round', '3', '--interleave', '2', '--train-at', '5', '--predictor', 'layerwise', ...extra], { cwd: ROOT });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  for (let i = 0; i < 400 && !/https?:\/\/\S+token=\S+/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
-  const url = /(https?:\/\/\S+\?token=[0-9a-f]+)/.exec(out)?.[1];
-  assert.ok(url, `no URL printed: ${out} ${err}`);
-  const base = url.slice(0, url.indexOf('/?'));
-  const token = url.slice(url.indexOf('token=') + 6);
-  return { child, url, base, token, out: () => out, err: () => err, stop: () => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : (child.on('exit', (c) => r(c)), child.kill('SIGINT')))) };
-}
-
-const skipBrowser = () => {
-  if (process.env.BRPNAS_SKIP_BROWSER === '1') {
-    console.log('lab browser test skipped on request (BRPNAS_SKIP_BROWSER=1)');
-    return true;
-  }
-  assert.ok(findChromium(), 'Chromium is not installed: apt-get install chromium (.ci/run does), or set BRPNAS_SKIP_BROWSER=1 to skip this test explicitly');
-  return false;
-};
+const startLab = (dir: string, extra: string[] = [], port = 0) => startServing(['lab', '--port', String(port), '--dir', dir, '--count', '6', '--warmup', '1', '--rounds', '2', '--runs-per-round', '3', '--interleave', '2', '--train-at', '5', '--predictor', 'layerwise', ...extra]);
 
 const rowsOf = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => typeof r.latency_s === 'number');
 
 test('lab: two browsers measure at once into their own datasets; a reload mid-measurement loses and duplicates nothing; each gets its predictor', async () => {
-  if (skipBrowser()) return;
+  if (await skipBrowser('lab browser test')) return;
   const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
   const lab = await startLab(dir);
   const { chromium } = await import('playwright-core');
@@ -183,7 +161,7 @@ test('lab: binds to 127.0.0.1 unless --host says otherwise, and refuses bad flag
 });
 
 test('lab: the lab restarted while a device measures (a dropped connection): the page retries, resumes, and the dataset ends exact', async () => {
-  if (skipBrowser()) return;
+  if (await skipBrowser('lab browser test')) return;
   const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
   let lab = await startLab(dir, ['--no-qr']);
   const port = Number(/:(\d+)\//.exec(lab.url)![1]);
@@ -226,7 +204,7 @@ test('lab: the lab restarted while a device measures (a dropped connection): the
 });
 
 test('lab --https: reached by a network name, plain HTTP is no secure context and one thread; HTTPS is a secure, cross-origin isolated context that measures with threads; the certificate is kept, a foreign key refused', async () => {
-  if (skipBrowser()) return;
+  if (await skipBrowser('lab browser test')) return;
   const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
   const { chromium } = await import('playwright-core');
   // a name that is not loopback (as a phone sees the lab), resolved to this machine
@@ -287,7 +265,7 @@ test('lab --https: reached by a network name, plain HTTP is no secure context an
 });
 
 test('lab with WebGPU (Chromium\'s SwiftShader adapter): the device measures on webgpu, records it, posts finite positive timings, and its dataset trains a predictor', async () => {
-  if (skipBrowser()) return;
+  if (await skipBrowser('lab browser test')) return;
   const dir = mkdtempSync(join(tmpdir(), 'brpnas-lab-'));
   const lab = await startLab(dir, ['--no-qr']);
   const { chromium } = await import('playwright-core');

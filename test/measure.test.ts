@@ -12,7 +12,7 @@ import { iqrMean, latencyStats, percentile } from '../src/measure/protocol.js';
 import { macroConfigFor, nb201Cost } from '../src/spaces/nb201/cost.js';
 import { codeToVector, sampleCodes } from '../src/spaces/nb201/cell.js';
 import { Rng } from '../src/util/rng.js';
-import { cli, dataDir } from './helpers.js';
+import { cli, dataDir, skipBrowser } from './helpers.js';
 
 test('ONNX networks: parameter count equals the space cost model; output shape; batch and width options', async () => {
   const codes = sampleCodes(new Rng(8), 40);
@@ -121,12 +121,7 @@ test('measure CLI: measures, resumes without duplicates, feeds latency train', (
 });
 
 test('a browser is a device: the same ONNX models measured in headless Chromium with onnxruntime-web', async () => {
-  const { findChromium } = await import('../src/measure/browser.js');
-  if (process.env.BRPNAS_SKIP_BROWSER === '1') {
-    console.log('browser measurement test skipped on request (BRPNAS_SKIP_BROWSER=1)');
-    return;
-  }
-  assert.ok(findChromium(), 'Chromium is not installed: apt-get install chromium (.ci/run does), or set BRPNAS_SKIP_BROWSER=1 to skip this test explicitly');
+  if (await skipBrowser('browser measurement test')) return;
   const dir = mkdtempSync(join(tmpdir(), 'brp-browser-'));
   try {
     const out = join(dir, 'web.jsonl');

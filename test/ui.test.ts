@@ -1,39 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { findChromium } from '../src/measure/browser.js';
 import { JournalView } from '../src/ui/journal-view.js';
-import { ROOT, cli, spawnCli } from './helpers.js';
+import { ROOT, cli, skipBrowser, spawnCli, startServing } from './helpers.js';
 
 const TRAINER = join(ROOT, 'test/fixtures/trainer.mjs');
 const trainer = `node ${TRAINER} --arch {arch} --attempt {attempt} --out {out}`;
 
 // the app as the contract says: `brp-nas ui --dir DIR --port P`, its URL read from its output
-async function startUi(dir: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/brp-nas.js'), 'ui', '--dir', dir, '--port', '0', ...extra], { cwd: ROOT });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  for (let i = 0; i < 400 && !/token=[0-9a-f]{32}/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
-  const url = /(https?:\/\/\S+\?token=[0-9a-f]{32})/.exec(out)?.[1];
-  assert.ok(url, `no URL printed: ${out} ${err}`);
-  const base = url.slice(0, url.indexOf('/?'));
-  const token = url.slice(url.indexOf('token=') + 6);
-  return { url, base, token, err: () => err, stop: () => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : (child.on('exit', (c) => r(c)), child.kill('SIGINT')))) };
-}
-
-const skipBrowser = () => {
-  if (process.env.BRPNAS_SKIP_BROWSER === '1') {
-    console.log('ui browser test skipped on request (BRPNAS_SKIP_BROWSER=1)');
-    return true;
-  }
-  assert.ok(findChromium(), 'Chromium is not installed: apt-get install chromium (.ci/run does), or set BRPNAS_SKIP_BROWSER=1 to skip this test explicitly');
-  return false;
-};
+const startUi = (dir: string, extra: string[] = []) => startServing(['ui', '--dir', dir, '--port', '0', ...extra]);
 
 const dumpDom = (url: string) => spawnSync(findChromium()!, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', url], { encoding: 'utf8', timeout: 60000 }).stdout;
 
@@ -120,7 +99,7 @@ test('ui: token required; lists real and simulated searches (in a DOM dump too);
       assert.equal(archs.length, trained.trained);
       for (const a of archs) assert.ok(pageDom.includes(a), `${a} on the search page`);
 
-      if (!skipBrowser()) {
+      if (!(await skipBrowser('ui browser test'))) {
         const { chromium } = await import('playwright-core');
         const browser = await chromium.launch({ executablePath: findChromium()!, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
         try {
@@ -151,7 +130,7 @@ test('ui: token required; lists real and simulated searches (in a DOM dump too);
 });
 
 test('ui: a page open while a search runs grows with it, shows the search killed and resumed, and ends with the finished search, without reloading', async () => {
-  if (skipBrowser()) return;
+  if (await skipBrowser('ui browser test')) return;
   const dir = mkdtempSync(join(tmpdir(), 'brpnas-ui-'));
   const args = ['search', '--space', 'nb201', '--strategy', 'random', '--budget', '14', '--seed', '3', '--trainer', trainer, '--workers', '2', '--state', join(dir, 'live'), '--final-retrain', '0', '--quiet', '--json'];
   const env = { TRAINER_SLEEP_MS: '500', TRAINER_NO_LATENCY: '1' };

@@ -23,7 +23,7 @@ import { latencyStats, type MeasureProtocol } from '../measure/protocol.js';
 import type { OnnxNetwork } from '../onnx/graph-builder.js';
 import { getSpace } from '../spaces/registry.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { HttpError, SECURITY_HEADERS, fields, loadToken, readBody, sameSecret, sendHtml, sendJson, tokenCookie } from '../web/http-kit.js';
+import { HttpError, SECURITY_HEADERS, fields, loadToken, readBody, sameSecret, sendJson } from '../web/http-kit.js';
 import { Router } from '../web/router.js';
 import { serve } from '../web/serve.js';
 import type { TlsFiles } from '../web/tls.js';
@@ -88,7 +88,7 @@ interface Live {
 const ORT_TYPES: Record<string, string> = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
 /** Register the lab's pages and API (devices, their assignments and results, predictors) on `router`. */
-export function addLabRoutes(router: Router, o: LabOptions, token: string): void {
+export function addLabRoutes(router: Router, o: LabOptions): void {
   const maxBody = o.maxBody ?? 256 * 1024;
   mkdirSync(join(o.dir, 'devices'), { recursive: true });
   mkdirSync(join(o.dir, 'models'), { recursive: true });
@@ -189,8 +189,8 @@ export function addLabRoutes(router: Router, o: LabOptions, token: string): void
   const paths = o.paths ?? { device: '/', dashboard: '/dashboard' };
   const page = devicePage(space.title);
   const dashboard = dashboardPage(paths.device);
-  router.get(paths.device, ({ res, secure }) => sendHtml(res, page, { 'Set-Cookie': tokenCookie(token, secure) }));
-  router.get(paths.dashboard, ({ res, secure }) => sendHtml(res, dashboard, { 'Set-Cookie': tokenCookie(token, secure) }));
+  router.get(paths.device, (c) => c.page(page));
+  router.get(paths.dashboard, (c) => c.page(dashboard));
   router.get(/^\/ort\/(.+)$/, ({ res, params }) => {
     const file = normalize(join(ortDir, params[0]));
     if (!file.startsWith(ortDir + '/') || !existsSync(file) || !(file.slice(file.lastIndexOf('.')) in ORT_TYPES)) throw new HttpError(404, 'no such file');
@@ -292,7 +292,7 @@ export function addLabRoutes(router: Router, o: LabOptions, token: string): void
 export async function startLab(o: LabOptions): Promise<Lab> {
   const token = loadToken(join(o.dir, 'lab.json'));
   const router = new Router(token, (m) => o.onEvent?.(m));
-  addLabRoutes(router, o, token);
+  addLabRoutes(router, o);
   const served = await serve(router, { host: o.host, port: o.port, tls: o.tls });
   return { url: `${served.base}/?token=${token}`, token, port: served.port, close: served.close };
 }

@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { cellSvg } from '../report/cell-svg.js';
-import { HttpError, SECURITY_HEADERS, sendHtml, sendJson, sendText, tokenCookie } from '../web/http-kit.js';
+import { HttpError, SECURITY_HEADERS, sendJson, sendText } from '../web/http-kit.js';
 import type { Router } from '../web/router.js';
 import type { CandidateView } from './journal-view.js';
 import { RealSearch, findSearches, simulatedSummary, type SearchSummary } from './searches.js';
@@ -20,7 +20,7 @@ const LOG_TAIL = 256 * 1024;
 
 type Listener = (event: string, data: unknown) => void;
 
-export function addSearchRoutes(router: Router, root: string, token: string): { close(): void } {
+export function addSearchRoutes(router: Router, root: string): { close(): void } {
   let found = findSearches(root);
   const real = new Map<string, RealSearch>();
   const simulated = new Map<string, { mtime: number; summary: SearchSummary; result: Record<string, unknown> }>();
@@ -130,8 +130,8 @@ export function addSearchRoutes(router: Router, root: string, token: string): { 
   };
 
   // pages carry their first data, so the first paint (and a DOM dump) shows it
-  router.get('/', ({ res, secure }) => sendHtml(res, searchesPage(list()), { 'Set-Cookie': tokenCookie(token, secure) }));
-  router.get('/search', ({ res, url, secure }) => {
+  router.get('/', (c) => c.page(searchesPage(list())));
+  router.get('/search', ({ url, page }) => {
     let data: unknown;
     try {
       data = searchData(url.searchParams.get('id'));
@@ -139,7 +139,7 @@ export function addSearchRoutes(router: Router, root: string, token: string): { 
       if (!(e instanceof HttpError)) throw e;
       data = { error: e.message };
     }
-    sendHtml(res, searchPage(data), { 'Set-Cookie': tokenCookie(token, secure) });
+    page(searchPage(data));
   });
   router.get('/api/searches', ({ res }) => sendJson(res, 200, list()));
   router.get('/api/search', ({ res, url }) => sendJson(res, 200, searchData(url.searchParams.get('id'))));

@@ -29,8 +29,8 @@ export interface Ui {
 export async function startUi(o: UiOptions): Promise<Ui> {
   const token = loadToken(join(o.dir, 'ui.json'));
   const router = new Router(token, (m) => o.onEvent?.(m));
-  const searches = addSearchRoutes(router, o.dir, token);
-  addLabRoutes(router, { ...o.lab, dir: join(o.dir, 'lab'), host: o.host, port: o.port, paths: { device: '/device', dashboard: '/devices' }, onEvent: o.onEvent }, token);
+  const searches = addSearchRoutes(router, o.dir);
+  addLabRoutes(router, { ...o.lab, dir: join(o.dir, 'lab'), host: o.host, port: o.port, paths: { device: '/device', dashboard: '/devices' }, onEvent: o.onEvent });
   const served = await serve(router, { host: o.host, port: o.port, tls: o.tls });
   return {
     url: `${served.base}/?token=${token}`,

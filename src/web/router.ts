@@ -4,7 +4,7 @@
 // routes and the searches' routes register on one router, so both live behind one token.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, checkToken, sendJson } from './http-kit.js';
+import { HttpError, checkToken, sendHtml, sendJson, tokenCookie } from './http-kit.js';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -14,6 +14,8 @@ export interface RouteContext {
   params: string[];
   /** True when the server speaks TLS (cookies get Secure). */
   secure: boolean;
+  /** Send a page, with the token cookie its own requests then carry. */
+  page(html: string): void;
 }
 
 export type RouteHandler = (c: RouteContext) => Promise<void> | void;
@@ -72,7 +74,7 @@ export class Router {
           }
         }
       }
-      if (params) return r.handler({ req, res, url, params, secure });
+      if (params) return r.handler({ req, res, url, params, secure, page: (html) => sendHtml(res, html, { 'Set-Cookie': tokenCookie(this.token, secure) }) });
     }
     throw new HttpError(404, 'no such page');
   }

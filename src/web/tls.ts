@@ -10,7 +10,6 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export interface TlsFiles {
@@ -52,6 +51,8 @@ export async function appCertificate(dir: string, extraNames: string[] = []): Pr
     const cert = readFileSync(certPath, 'utf8');
     if (stillGood(cert, names)) return { cert, key: readFileSync(keyPath, 'utf8'), source: `${certPath} (self-signed, kept)` };
   }
+  // loaded here, not at start-up: every brp-nas command would otherwise pay for it (about 80 ms)
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'brp-nas' }], {
     keyType: 'ec',
     curve: 'P-256',

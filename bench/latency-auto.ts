@@ -18,13 +18,13 @@ import { benchArgs } from './bench-args.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { loadDeviceLatency } from '../src/data/device-latency.js';
 import type { LatencyDataset } from '../src/data/latbench.js';
-import { listLatBenchDevices } from '../src/data/latbench.js';
+import { listLatBenchDevices, resolveLatBenchDevice } from '../src/data/latbench.js';
 import { median } from '../src/data/summary.js';
 import { createKernels } from '../src/nn/backend.js';
 import { NB201_AUTO_CANDIDATES, SPACE_AUTO_CANDIDATES, chooseCandidate } from '../src/predictors/latency-auto.js';
 import { trainSpaceLatencyPredictor, type SpaceLatencyKind } from '../src/predictors/space-latency.js';
 import { LATENCY_SCHEDULE_NAMES, trainLatencyPredictor, type LatencySchedule } from '../src/predictors/latency.js';
-import { provenance } from '../src/util/provenance.js';
+import { dataFiles, provenance } from '../src/util/provenance.js';
 
 const { values } = benchArgs(import.meta.url, {
   options: {
@@ -75,6 +75,8 @@ if (!values['summary-only']) {
       const ds = other ?? (loaded as { nb201: LatencyDataset }).nb201;
       // measured files of one machine share a device name: rows name the file
       const name = device.endsWith('.jsonl') ? basename(device, '.jsonl') : ds.device;
+      // which data made a row: a measured file grows as more networks are timed
+      const [source] = dataFiles([resolveLatBenchDevice(device, dataDir)]);
       for (const c of other ? SPACE_AUTO_CANDIDATES : NB201_AUTO_CANDIDATES) {
         const linear = c.kind === 'flops' || c.kind === 'layerwise';
         for (const fit of linear ? (['train', 'labelled'] as const) : (['train'] as const)) {
@@ -83,8 +85,8 @@ if (!values['summary-only']) {
           const kernels = createKernels({ threads: Number(values.threads) });
           try {
             const common = { seed, train: Number(values.train), valid: Number(values.valid), kernels, schedule, fitOn: fit === 'train' ? ('train' as const) : ('labelled' as const) };
-            const e = other ? trainSpaceLatencyPredictor(other, { ...common, kind: c.kind as SpaceLatencyKind }) : trainLatencyPredictor(ds as LatencyDataset, { ...common, kind: c.kind, prior: c.prior, split: 'grouped' });
-            const row = { device: name, seed, candidate: c.name, schedule: sched, fit, valid_spearman: e.validMetrics?.spearman ?? null, valid_within10: e.validMetrics?.within10 ?? null, spearman: e.metrics.spearman, within10: e.metrics.within10, within5: e.metrics.within5, rmse_ms: e.metrics.rmse * 1e3, test_count: e.metrics.count, train_seconds: e.trainSeconds, epochs: e.report?.epochs, best_epoch: e.report?.bestEpoch, threads: Number(values.threads), split: other ? 'random' : 'grouped', ...(other ? { space: other.space.name } : {}), commit: prov.commit, dirty: prov.dirty, date: new Date().toISOString() };
+            const e = other ? trainSpaceLatencyPredictor(other, { ...common, kind: c.kind as SpaceLatencyKind, prior: c.prior }) : trainLatencyPredictor(ds as LatencyDataset, { ...common, kind: c.kind, prior: c.prior, split: 'grouped' });
+            const row = { device: name, seed, candidate: c.name, schedule: sched, fit, valid_spearman: e.validMetrics?.spearman ?? null, valid_within10: e.validMetrics?.within10 ?? null, spearman: e.metrics.spearman, within10: e.metrics.within10, within5: e.metrics.within5, rmse_ms: e.metrics.rmse * 1e3, test_count: e.metrics.count, train_seconds: e.trainSeconds, epochs: e.report?.epochs, best_epoch: e.report?.bestEpoch, threads: Number(values.threads), split: other ? 'random' : 'grouped', ...(other ? { space: other.space.name } : {}), source: source.path, source_bytes: source.bytes, networks: other ? other.archs.length : (ds as LatencyDataset).codes.length, commit: prov.commit, dirty: prov.dirty, date: new Date().toISOString() };
             appendFileSync(out, JSON.stringify(row) + '\n');
             console.error(`${name} seed ${seed} ${c.name} (${fit}): valid ${row.valid_spearman?.toFixed(4)} test Spearman ${row.spearman.toFixed(4)} within10 ${(row.within10 * 100).toFixed(1)}% ${row.train_seconds.toFixed(1)} s`);
           } finally {

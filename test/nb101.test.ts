@@ -255,6 +255,27 @@ test('latency predictors beyond NB201: latency train/predict on a measured-forma
     const c = parseNb101('111:0');
     const truth = 2 + nb101Cost(c).flops / 1e9 + (2 * (nb101LayerFeatures(c)[1] + nb101LayerFeatures(c)[5] + nb101LayerFeatures(c)[9])) / 1e3;
     assert.ok(Math.abs(one.latency_ms - truth) / truth < 0.02, `${one.latency_ms} vs ${truth}`);
+    // the GCN on the layer-wise residual: three epochs teach a GCN little, the sum carries the ranking,
+    // and the saved model adds the two back
+    const gp = cli(['latency', 'train', '--device', path, '--predictor', 'gcn', '--prior', 'layerwise', '--train', '80', '--valid', '10', '--epochs', '3', '--threads', '1', '--save', join(dir, 'gcn-prior.model'), '--no-plot', '--quiet', '--json']);
+    assert.equal(gp.code, 0, gp.err);
+    const withPrior = JSON.parse(gp.out);
+    assert.equal(withPrior.prior, 'layerwise');
+    assert.ok(withPrior.spearman > 0.98 && withPrior.spearman > res.gcn.spearman, `prior ${withPrior.spearman} vs plain ${res.gcn.spearman}`);
+    const gpr = cli(['latency', 'predict', '--model', join(dir, 'gcn-prior.model'), '--arch', '111:0', '--json']);
+    assert.equal(gpr.code, 0, gpr.err);
+    assert.ok(Math.abs(JSON.parse(gpr.out).latency_ms - truth) / truth < 0.05, `${JSON.parse(gpr.out).latency_ms} vs ${truth}`);
+    // a saved prior that does not fit the space's layer features is refused, not added wrongly
+    const { decodeArtifact, encodeArtifact } = await import('../src/predictors/artifact.js');
+    const { loadSpaceLatencyPredictor } = await import('../src/predictors/space-latency.js');
+    const { header, params } = decodeArtifact(readFileSync(join(dir, 'gcn-prior.model')));
+    const { format: _f, version: _v, paramCount: _p, ...rest } = header;
+    const forged = encodeArtifact({ ...rest, prior: { kind: 'layerwise', weights: [1, 2, 3] } } as Parameters<typeof encodeArtifact>[0], params);
+    assert.throws(() => loadSpaceLatencyPredictor(forged, 'forged.model'), /^Error: forged.model: malformed layer-wise prior$/);
+    // auto (the default) fits the GCN with and without the prior beside the two fits
+    const au = cli(['latency', 'train', '--device', path, '--train', '80', '--valid', '10', '--epochs', '3', '--no-plot', '--quiet', '--json']);
+    assert.equal(au.code, 0, au.err);
+    assert.deepEqual(Object.keys(JSON.parse(au.out).candidates), ['gcn', 'gcn+layerwise', 'layerwise', 'flops']);
     const bad = cli(['latency', 'train', '--device', path, '--split', 'grouped']);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--split applies to nb201 datasets/);

@@ -37,10 +37,10 @@ const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--val
       pruned (only ops on input-output paths, as LatBench timed) or full (every op, dead edges
       included, as brp-nas measure's default networks). Default: what the dataset says (LatBench:
       pruned; a measured file: its --cell).
-      --prior layerwise (gcn, mlp): fit the layer-wise sum on the training models first and train
-      the network on what it leaves; the prediction is their sum. The network then learns only what
-      per-op costs miss (on a device whose latency is nearly a sum of op costs, that is little).
-      Default: layerwise for the GCN on whole cells, none otherwise.
+      --prior layerwise (gcn; mlp on NB201): fit the layer-wise sum on the training models first and
+      train the network on what it leaves; the prediction is their sum. The network then learns only
+      what per-op costs miss (on a device whose latency is nearly a sum of op costs, that is little).
+      Default: layerwise for the GCN on whole NB201 cells, none otherwise.
       --schedule fast (the default) trains a 4 x 256 GCN for 150 epochs on a cosine schedule (under a
       minute a LatBench device on one core here); paper is the reference's configuration (4 x 600,
       batch 1, up to 250 epochs, plateau schedule, early stopping; a few minutes), which a GCN that
@@ -144,10 +144,10 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     // a least-squares fit has no epochs and runs on one thread: such flags would be silently ignored
     for (const flag of ['epochs', 'threads', 'schedule'] as const) if (v[flag] !== undefined) throw new UsageError(`latency train: --${flag} does not apply to --predictor ${kind} (a least-squares fit; only to ${other ? 'gcn' : 'gcn, mlp'})`);
   }
-  // a prior belongs to the NB201 networks (the GCN, the MLP); anything else refuses --prior
-  const neural = nb201 !== null && !auto && (kind === 'gcn' || kind === 'mlp');
-  if (v.prior !== undefined && !neural) throw new UsageError(`latency train: --prior applies to --predictor gcn or mlp on nb201 datasets`);
-  const prior = neural ? (choiceFlag(v.prior, 'prior', LATENCY_PRIORS, defaultLatencyPrior(kind, cell!)) as LatencyPrior) : null;
+  // a prior belongs to the networks (the GCN; the MLP on NB201); anything else refuses --prior
+  const neural = !auto && (kind === 'gcn' || (nb201 !== null && kind === 'mlp'));
+  if (v.prior !== undefined && !neural) throw new UsageError(`latency train: --prior applies to --predictor gcn (and mlp on nb201 datasets)`);
+  const prior = neural ? (choiceFlag(v.prior, 'prior', LATENCY_PRIORS, other ? 'none' : defaultLatencyPrior(kind, cell!)) as LatencyPrior) : null;
   const schedule = choiceFlag(v.schedule, 'schedule', LATENCY_SCHEDULE_NAMES, 'fast');
   const epochs = intFlag(v.epochs, 'epochs', { ...LATENCY_TRAIN_CONFIG, ...LATENCY_SCHEDULES[schedule].config }.epochs, 1, 100000);
   // the fast schedule's 256-wide steps are too small to gain from a second thread (measured: 45 s on
@@ -188,7 +188,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       const a = other ? trainAutoSpaceLatencyPredictor(other, common, onCandidate) : trainAutoLatencyPredictor(nb201!, { ...common, split: split as 'grouped' | 'reference', cell }, onCandidate);
       exp = a.experiment;
       chosen = { name: a.chosen.name, prior: a.chosen.prior ?? null, candidates: a.candidates, interrupted: a.interrupted };
-    } else exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise' }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell, prior: prior ?? undefined });
+    } else exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise', prior: prior ?? undefined }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell, prior: prior ?? undefined });
   } finally {
     kernels.dispose();
   }

@@ -26,9 +26,10 @@ export const NB201_AUTO_CANDIDATES: readonly AutoCandidate[] = [
   { name: 'flops', kind: 'flops' },
 ];
 
-/** NB101 and DARTS datasets: the GCN and the two linear fits. */
+/** NB101 and DARTS datasets: the GCN alone and on the layer-wise residual, and the two linear fits. */
 export const SPACE_AUTO_CANDIDATES: readonly AutoCandidate[] = [
-  { name: 'gcn', kind: 'gcn' },
+  { name: 'gcn', kind: 'gcn', prior: 'none' },
+  { name: 'gcn+layerwise', kind: 'gcn', prior: 'layerwise' },
   { name: 'layerwise', kind: 'layerwise' },
   { name: 'flops', kind: 'flops' },
 ];
@@ -90,7 +91,7 @@ export function trainAutoLatencyPredictor(ds: LatencyDataset, opts: Omit<Latency
 export function trainAutoSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: Omit<SpaceLatencyTrainOptions, 'kind' | 'fitOn'>, onCandidate?: (name: string) => void): AutoResult<SpaceLatencyExperiment> {
   return fitAll(
     SPACE_AUTO_CANDIDATES,
-    (c) => trainSpaceLatencyPredictor(ds, { ...opts, kind: c.kind as SpaceLatencyKind, fitOn: 'train' }),
+    (c) => trainSpaceLatencyPredictor(ds, { ...opts, kind: c.kind as SpaceLatencyKind, prior: c.prior, fitOn: 'train' }),
     (c) => trainSpaceLatencyPredictor(ds, { ...opts, kind: c.kind as SpaceLatencyKind }),
     () => !!opts.signal?.stopped,
     onCandidate,

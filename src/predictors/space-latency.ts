@@ -54,20 +54,27 @@ class LinearSpacePredictor implements SpaceLatencyPredictor {
   }
 }
 
+/** A fitted linear model over the space's layer features (weights end with the intercept). */
+const linearSum = (space: SearchSpace, weights: readonly number[], a: unknown) => features(space, 'layerwise', a).reduce((s, x, j) => s + x * weights[j], 0);
+
 class GcnSpacePredictor implements SpaceLatencyPredictor {
   readonly kind = 'gcn';
   constructor(
     readonly space: SearchSpace,
     readonly regressor: GcnRegressor,
+    /** The layer-wise fit the network's output is added to (it learned the residual), if any. */
+    readonly prior: number[] | null = null,
   ) {}
   predictSeconds(archs: readonly unknown[]): Float64Array {
-    return this.regressor.predict(encodeArchs(this.space, archs), Int32Array.from(archs.keys()));
+    const out = this.regressor.predict(encodeArchs(this.space, archs), Int32Array.from(archs.keys()));
+    if (this.prior) for (let i = 0; i < out.length; i++) out[i] += linearSum(this.space, this.prior, archs[i]);
+    return out;
   }
   predictMs(archs: readonly string[]): Float64Array {
     return Float64Array.from(this.predictSeconds(archs.map((a) => this.space.parse(a))), (s) => s * 1e3);
   }
   toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
-    return encodeArtifact({ kind: 'latency-gcn', space: this.space.name, gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
+    return encodeArtifact({ kind: 'latency-gcn', space: this.space.name, ...(this.prior ? { prior: { kind: 'layerwise', weights: this.prior } } : {}), gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
   }
 }
 
@@ -85,7 +92,10 @@ export function loadSpaceLatencyPredictor(bytes: Uint8Array, source = 'model', k
   if (kind !== 'gcn') throw new Error(`${source}: holds a ${header.kind} predictor, not a latency predictor for ${space.name}`);
   const cfg = header.gcn as GcnConfig;
   if (cfg.nodes !== space.encoding.nodes || cfg.features !== space.encoding.features) throw new Error(`${source}: a ${cfg.nodes} x ${cfg.features} GCN does not fit ${space.title}'s ${space.encoding.nodes} x ${space.encoding.features} encoding`);
-  return Object.assign(new GcnSpacePredictor(space, restoreRegressor(header, params, source, kernels)), { meta });
+  const prior = header.prior as { kind?: unknown; weights?: unknown } | undefined;
+  const width = (space.layerFeatureNames?.length ?? -1) + 1;
+  if (prior !== undefined && (!prior || prior.kind !== 'layerwise' || !Array.isArray(prior.weights) || prior.weights.length !== width || !prior.weights.every(Number.isFinite))) throw new Error(`${source}: malformed layer-wise prior`);
+  return Object.assign(new GcnSpacePredictor(space, restoreRegressor(header, params, source, kernels), (prior?.weights as number[] | undefined) ?? null), { meta });
 }
 
 export interface SpaceLatencyExperiment {
@@ -103,7 +113,13 @@ export interface SpaceLatencyExperiment {
 }
 
 /** The NB201 trainer's options, with this module's predictor kinds and required split sizes. */
-export type SpaceLatencyTrainOptions = Omit<LatencyTrainOptions, 'kind' | 'split' | 'train' | 'valid'> & { kind?: SpaceLatencyKind; train: number; valid: number };
+export type SpaceLatencyTrainOptions = Omit<LatencyTrainOptions, 'kind' | 'split' | 'train' | 'valid' | 'cell'> & { kind?: SpaceLatencyKind; train: number; valid: number };
+
+/** Least squares of the space's layer features (or MFLOPs) on the given rows. */
+function fitLinear(ds: SpaceLatencyDataset, kind: 'flops' | 'layerwise', idx: readonly number[]): number[] {
+  const rows = idx.map((i) => features(ds.space, kind, ds.archs[i]));
+  return Array.from(leastSquares(Float64Array.from(rows.flat()), idx.map((i) => ds.seconds[i]), rows.length, rows[0].length));
+}
 
 export function trainSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: SpaceLatencyTrainOptions): SpaceLatencyExperiment {
   const kind = opts.kind ?? 'gcn';
@@ -116,14 +132,14 @@ export function trainSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: SpaceL
   let report: TrainReport | undefined;
   if (kind === 'flops' || kind === 'layerwise') {
     const labelled = opts.fitOn === 'train' ? [...split.train] : [...split.train, ...split.valid];
-    const rows = labelled.map((i) => features(ds.space, kind, ds.archs[i]));
-    const cols = rows[0].length;
-    const w = leastSquares(Float64Array.from(rows.flat()), labelled.map((i) => ds.seconds[i]), rows.length, cols);
-    predictor = new LinearSpacePredictor(kind, ds.space, Array.from(w));
+    predictor = new LinearSpacePredictor(kind, ds.space, fitLinear(ds, kind, labelled));
   } else {
-    const fit = fitLatencyRegressor(encodeArchs(ds.space, ds.archs), split, secondsOf, rng, opts, 'thomas');
+    // the prior sees the training architectures only: the validation ones stay an honest early-stopping signal
+    const prior = opts.prior === 'layerwise' ? fitLinear(ds, 'layerwise', [...split.train]) : null;
+    const targetOf = prior ? (idx: Int32Array) => Float64Array.from(idx, (i) => ds.seconds[i] - linearSum(ds.space, prior, ds.archs[i])) : secondsOf;
+    const fit = fitLatencyRegressor(encodeArchs(ds.space, ds.archs), split, targetOf, rng, opts, 'thomas');
     report = fit.report;
-    predictor = new GcnSpacePredictor(ds.space, fit.regressor);
+    predictor = new GcnSpacePredictor(ds.space, fit.regressor, prior);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const testTrue = secondsOf(split.test);

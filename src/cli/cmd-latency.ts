@@ -47,12 +47,12 @@ const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--val
       starts a BRP-NAS search (search --transfer) needs. --epochs overrides either's epoch count.
       --threads: 1 by default with the fast schedule (its steps are too small for a second thread
       to pay), 2 with paper where the machine has two cores.
-      --predictor auto (the default) fits the candidates on the same split (NB201: the GCN alone and
-      on the layer-wise residual, the layer-wise and the FLOPs fits; NB101/DARTS: the GCN and the two
-      fits), keeps the one with the best Spearman on the validation models (then within +-10%), and
-      reports it as predictor, with every candidate's validation figures (candidates). For a fair
-      choice the fits see only the training models while choosing; the chosen fit is refitted on
-      training + validation. The test models play no part in the choice.
+      --predictor auto (the default) fits the candidates on the same split (the GCN alone and on the
+      layer-wise residual, the layer-wise and the FLOPs fits), keeps the one with the best Spearman
+      on the validation models (then within +-10%), and reports it as predictor, with every
+      candidate's validation figures (candidates). For a fair choice the fits see only the training
+      models while choosing; the chosen fit is refitted on training + validation. The test models
+      play no part in the choice.
 
       A dataset measured on NB101 or DARTS networks (brp-nas measure --space nb101|darts) trains the
       same way with --predictor auto|gcn|flops|layerwise (default --train 400 --valid 50): a seeded random

@@ -21,7 +21,8 @@ import type { LatencyDataset } from '../src/data/latbench.js';
 import { listLatBenchDevices, resolveLatBenchDevice } from '../src/data/latbench.js';
 import { median } from '../src/data/summary.js';
 import { createKernels } from '../src/nn/backend.js';
-import { NB201_AUTO_CANDIDATES, SPACE_AUTO_CANDIDATES, chooseCandidate } from '../src/predictors/latency-auto.js';
+import { NB201_AUTO_CANDIDATES, chooseCandidate, spaceAutoCandidates } from '../src/predictors/latency-auto.js';
+import { getSpace } from '../src/spaces/registry.js';
 import { trainSpaceLatencyPredictor, type SpaceLatencyKind } from '../src/predictors/space-latency.js';
 import { LATENCY_SCHEDULE_NAMES, trainLatencyPredictor, type LatencySchedule } from '../src/predictors/latency.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
@@ -60,6 +61,8 @@ interface Row {
   spearman: number;
   within10: number;
   train_seconds: number;
+  /** Set on the rows of NB101 and DARTS datasets. */
+  space?: string;
 }
 const done = new Set(readRows<Row>(out).map((r) => `${r.device}|${r.seed}|${r.candidate}|${r.schedule}|${r.fit}`));
 
@@ -77,7 +80,7 @@ if (!values['summary-only']) {
       const name = device.endsWith('.jsonl') ? basename(device, '.jsonl') : ds.device;
       // which data made a row: a measured file grows as more networks are timed
       const [source] = dataFiles([resolveLatBenchDevice(device, dataDir)]);
-      for (const c of other ? SPACE_AUTO_CANDIDATES : NB201_AUTO_CANDIDATES) {
+      for (const c of other ? spaceAutoCandidates(other.space) : NB201_AUTO_CANDIDATES) {
         const linear = c.kind === 'flops' || c.kind === 'layerwise';
         for (const fit of linear ? (['train', 'labelled'] as const) : (['train'] as const)) {
           const sched = linear ? 'none' : schedule;
@@ -85,7 +88,7 @@ if (!values['summary-only']) {
           const kernels = createKernels({ threads: Number(values.threads) });
           try {
             const common = { seed, train: Number(values.train), valid: Number(values.valid), kernels, schedule, fitOn: fit === 'train' ? ('train' as const) : ('labelled' as const) };
-            const e = other ? trainSpaceLatencyPredictor(other, { ...common, kind: c.kind as SpaceLatencyKind, prior: c.prior }) : trainLatencyPredictor(ds as LatencyDataset, { ...common, kind: c.kind, prior: c.prior, split: 'grouped' });
+            const e = other ? trainSpaceLatencyPredictor(other, { ...common, kind: c.kind as SpaceLatencyKind, prior: c.prior, nodeCosts: c.nodeCosts }) : trainLatencyPredictor(ds as LatencyDataset, { ...common, kind: c.kind, prior: c.prior, nodeCosts: c.nodeCosts, split: 'grouped' });
             const row = { device: name, seed, candidate: c.name, schedule: sched, fit, valid_spearman: e.validMetrics?.spearman ?? null, valid_within10: e.validMetrics?.within10 ?? null, spearman: e.metrics.spearman, within10: e.metrics.within10, within5: e.metrics.within5, rmse_ms: e.metrics.rmse * 1e3, test_count: e.metrics.count, train_seconds: e.trainSeconds, epochs: e.report?.epochs, best_epoch: e.report?.bestEpoch, threads: Number(values.threads), split: other ? 'random' : 'grouped', ...(other ? { space: other.space.name } : {}), source: source.path, source_bytes: source.bytes, networks: other ? other.archs.length : (ds as LatencyDataset).codes.length, commit: prov.commit, dirty: prov.dirty, date: new Date().toISOString() };
             appendFileSync(out, JSON.stringify(row) + '\n');
             console.error(`${name} seed ${seed} ${c.name} (${fit}): valid ${row.valid_spearman?.toFixed(4)} test Spearman ${row.spearman.toFixed(4)} within10 ${(row.within10 * 100).toFixed(1)}% ${row.train_seconds.toFixed(1)} s`);
@@ -97,13 +100,20 @@ if (!values['summary-only']) {
     }
 }
 
-// the table: per device, medians over seeds of each candidate's test figures and auto's
+// the table: per device, medians over seeds of each candidate's test figures and auto's (bold: the
+// best of auto's candidates)
 const rows = readRows<Row>(out).filter((r) => seeds.includes(r.seed) && (r.schedule === 'none' || r.schedule === schedule));
 const get = (d: string, s: number, name: string, fit: 'train' | 'labelled') => rows.find((r) => r.device === d && r.seed === s && r.candidate === name && r.fit === fit);
 // what auto delivers of a candidate: a fit refitted on train + valid, a GCN as trained
 const delivered = (d: string, s: number, name: string) => get(d, s, name, 'labelled') ?? get(d, s, name, 'train')!;
-const names = NB201_AUTO_CANDIDATES.map((c) => c.name);
-const namesOf = (device: string) => (rows.some((r) => r.device === device && r.candidate === 'gcn+layerwise') ? names : SPACE_AUTO_CANDIDATES.map((c) => c.name));
+// auto chooses among today's candidates; a column of an earlier candidate (the residual GCN without
+// costs) is shown where its rows exist
+const spaceOf = (device: string) => rows.find((r) => r.device === device)?.space;
+const namesOf = (device: string) => {
+  const space = spaceOf(device);
+  return (space ? spaceAutoCandidates(getSpace(space)) : NB201_AUTO_CANDIDATES).map((c) => c.name);
+};
+const names = ['gcn', 'gcn+layerwise', 'gcn+layerwise+costs', 'layerwise', 'flops'].filter((n) => rows.some((r) => r.candidate === n));
 const fmt = (x: number) => x.toFixed(4);
 console.log(`| device | seeds | ${names.map((n) => `${n} rho / w10%`).join(' | ')} | auto chose | auto rho / w10% | auto vs best candidate (rho) |`);
 console.log(`|---|---|${names.map(() => '---|').join('')}---|---|---|`);
@@ -113,9 +123,9 @@ for (const full of [...new Set(rows.map((r) => r.device))].sort()) {
   const have = seeds.filter((s) => cands.every((n) => get(full, s, n, 'train')));
   if (!have.length) continue;
   const per = names.map((n) => {
-    if (!cands.includes(n)) return { n, rho: NaN, w: NaN };
-    const rs = have.map((s) => delivered(full, s, n));
-    return { n, rho: median(rs.map((r) => r.spearman)), w: median(rs.map((r) => r.within10 * 100)) };
+    const rs = have.map((s) => get(full, s, n, 'labelled') ?? get(full, s, n, 'train'));
+    if (rs.some((r) => !r)) return { n, rho: NaN, w: NaN, inAuto: false };
+    return { n, rho: median(rs.map((r) => r!.spearman)), w: median(rs.map((r) => r!.within10 * 100)), inAuto: cands.includes(n) };
   });
   const picks = have.map((s) => {
     const name = chooseCandidate(cands.map((n) => ({ name: n, figures: { valid_spearman: get(full, s, n, 'train')!.valid_spearman, valid_within10: get(full, s, n, 'train')!.valid_within10, train_seconds: 0 } })));
@@ -123,7 +133,7 @@ for (const full of [...new Set(rows.map((r) => r.device))].sort()) {
     return { name, r, delta: r.spearman - Math.max(...cands.map((n) => delivered(full, s, n).spearman)) };
   });
   autoDelta.push(...picks.map((p) => p.delta));
-  const bestRho = Math.max(...per.filter((p) => !Number.isNaN(p.rho)).map((p) => p.rho));
+  const bestRho = Math.max(...per.filter((p) => p.inAuto).map((p) => p.rho));
   console.log(`| ${full} | ${have.length} | ${per.map((p) => (Number.isNaN(p.rho) ? '-' : `${p.rho === bestRho ? '**' : ''}${fmt(p.rho)}${p.rho === bestRho ? '**' : ''} / ${p.w.toFixed(1)}`)).join(' | ')} | ${picks.map((p) => p.name).join(', ')} | ${fmt(median(picks.map((p) => p.r.spearman)))} / ${median(picks.map((p) => p.r.within10 * 100)).toFixed(1)} | ${median(picks.map((p) => p.delta)).toFixed(4)} |`);
 }
 if (autoDelta.length) console.log(`\nauto against the best candidate of each (device, seed) on test Spearman: median ${median(autoDelta).toFixed(4)}, worst ${Math.min(...autoDelta).toFixed(4)}, ${autoDelta.filter((x) => x === 0).length} of ${autoDelta.length} picked the best`);

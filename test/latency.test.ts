@@ -155,7 +155,7 @@ test('latency train --predictor auto (the default): every candidate fitted on on
     const r = cli(['latency', 'train', '--device', 'desktop-cpu-core-i7-7820x-fp32', '--seed', '3', '--train', '300', '--valid', '100', '--epochs', '3', '--threads', '1', '--save', model, '--no-plot', '--quiet', '--json', '--data', dataDir()]);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
-    assert.deepEqual(Object.keys(j.candidates), ['gcn', 'gcn+layerwise', 'layerwise', 'flops']);
+    assert.deepEqual(Object.keys(j.candidates), ['gcn', 'gcn+layerwise+costs', 'layerwise', 'flops']);
     for (const c of Object.values(j.candidates) as { valid_spearman: number; valid_within10: number }[]) {
       assert.ok(c.valid_spearman > -1 && c.valid_spearman <= 1);
       assert.ok(c.valid_within10 >= 0 && c.valid_within10 <= 1);

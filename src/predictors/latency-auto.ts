@@ -9,30 +9,41 @@
 import type { RegressionMetrics } from '../eval/metrics.js';
 import type { LatencyDataset } from '../data/latbench.js';
 import { trainLatencyPredictor, type LatencyExperiment, type LatencyPredictorKind, type LatencyPrior, type LatencyTrainOptions } from './latency.js';
+import type { SearchSpace } from '../spaces/space.js';
 import { trainSpaceLatencyPredictor, type SpaceLatencyDataset, type SpaceLatencyExperiment, type SpaceLatencyKind, type SpaceLatencyTrainOptions } from './space-latency.js';
 
 export interface AutoCandidate {
-  /** How reports name it: the kind, `+layerwise` for a GCN on the layer-wise sum's residual. */
+  /**
+   * How reports name it: the kind, `+layerwise` for a GCN on the layer-wise sum's residual, `+costs`
+   * when that GCN also sees each op's fitted cost as a node feature (node-costs.ts).
+   */
   name: string;
   kind: LatencyPredictorKind;
   prior?: LatencyPrior;
+  nodeCosts?: boolean;
 }
 
-/** NB201: the GCN alone and on the layer-wise residual, the layer-wise and the FLOPs fits. */
-export const NB201_AUTO_CANDIDATES: readonly AutoCandidate[] = [
-  { name: 'gcn', kind: 'gcn', prior: 'none' },
-  { name: 'gcn+layerwise', kind: 'gcn', prior: 'layerwise' },
+const LINEAR_CANDIDATES: readonly AutoCandidate[] = [
   { name: 'layerwise', kind: 'layerwise' },
   { name: 'flops', kind: 'flops' },
 ];
 
-/** NB101 and DARTS datasets: the GCN alone and on the layer-wise residual, and the two linear fits. */
-export const SPACE_AUTO_CANDIDATES: readonly AutoCandidate[] = [
+/**
+ * NB201: the GCN alone and on the layer-wise residual with per-op costs, the layer-wise and the FLOPs
+ * fits. The costs replaced the plain residual GCN: on the design devices they ranked better on all
+ * four (and did not help the GCN alone): BENCHMARKS.md, "Per-op costs as node features".
+ */
+export const NB201_AUTO_CANDIDATES: readonly AutoCandidate[] = [
   { name: 'gcn', kind: 'gcn', prior: 'none' },
-  { name: 'gcn+layerwise', kind: 'gcn', prior: 'layerwise' },
-  { name: 'layerwise', kind: 'layerwise' },
-  { name: 'flops', kind: 'flops' },
+  { name: 'gcn+layerwise+costs', kind: 'gcn', prior: 'layerwise', nodeCosts: true },
+  ...LINEAR_CANDIDATES,
 ];
+
+/** NB101 and DARTS datasets: the same, the residual GCN with costs where the space's nodes are layers (DARTS). */
+export function spaceAutoCandidates(space: SearchSpace): readonly AutoCandidate[] {
+  const residual: AutoCandidate = space.nodeLayerFeature ? { name: 'gcn+layerwise+costs', kind: 'gcn', prior: 'layerwise', nodeCosts: true } : { name: 'gcn+layerwise', kind: 'gcn', prior: 'layerwise', nodeCosts: false };
+  return [{ name: 'gcn', kind: 'gcn', prior: 'none' }, residual, ...LINEAR_CANDIDATES];
+}
 
 export interface CandidateFigures {
   valid_spearman: number | null;
@@ -80,7 +91,7 @@ function fitAll<E extends { validMetrics: RegressionMetrics | null; trainSeconds
 export function trainAutoLatencyPredictor(ds: LatencyDataset, opts: Omit<LatencyTrainOptions, 'kind' | 'prior' | 'fitOn'>, onCandidate?: (name: string) => void): AutoResult<LatencyExperiment> {
   return fitAll(
     NB201_AUTO_CANDIDATES,
-    (c) => trainLatencyPredictor(ds, { ...opts, kind: c.kind, prior: c.prior, fitOn: 'train' }),
+    (c) => trainLatencyPredictor(ds, { ...opts, kind: c.kind, prior: c.prior, nodeCosts: c.nodeCosts, fitOn: 'train' }),
     (c) => trainLatencyPredictor(ds, { ...opts, kind: c.kind }),
     () => !!opts.signal?.stopped,
     onCandidate,
@@ -90,8 +101,8 @@ export function trainAutoLatencyPredictor(ds: LatencyDataset, opts: Omit<Latency
 /** NB101 / DARTS datasets: the same choice among the GCN and the linear fits. */
 export function trainAutoSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: Omit<SpaceLatencyTrainOptions, 'kind' | 'fitOn'>, onCandidate?: (name: string) => void): AutoResult<SpaceLatencyExperiment> {
   return fitAll(
-    SPACE_AUTO_CANDIDATES,
-    (c) => trainSpaceLatencyPredictor(ds, { ...opts, kind: c.kind as SpaceLatencyKind, prior: c.prior, fitOn: 'train' }),
+    spaceAutoCandidates(ds.space),
+    (c) => trainSpaceLatencyPredictor(ds, { ...opts, kind: c.kind as SpaceLatencyKind, prior: c.prior, nodeCosts: c.nodeCosts, fitOn: 'train' }),
     (c) => trainSpaceLatencyPredictor(ds, { ...opts, kind: c.kind as SpaceLatencyKind }),
     () => !!opts.signal?.stopped,
     onCandidate,

@@ -18,6 +18,7 @@ import { FewShotLatencyPredictor } from './fewshot.js';
 import { fitFlops, fitLayerwise, predictLinear, type LinearModel } from './baselines.js';
 import { GcnRegressor, LATENCY_TRAIN_CONFIG, type EpochInfo, type RegressorTrainConfig, type TrainReport } from './regressor.js';
 import { encodeNb201Codes } from '../spaces/nb201/graphs.js';
+import { checkCostScale, costScale, withNb201NodeCosts } from './node-costs.js';
 
 export const LATENCY_PREDICTORS = ['gcn', 'mlp', 'flops', 'layerwise'] as const;
 export type LatencyPredictorKind = (typeof LATENCY_PREDICTORS)[number];
@@ -54,11 +55,14 @@ class NeuralLatencyPredictor implements LatencyPredictor {
     readonly cell: Nb201CellMode = 'pruned',
     /** A linear fit the network's output is added to (it learned the residual), if any. */
     readonly prior: LinearModel | null = null,
+    /** With a prior: the divisor of the per-op costs the GCN sees as node features (node-costs.ts), if it does. */
+    readonly costScale: number | null = null,
   ) {}
 
   graphs(codes: ArrayLike<number>): GraphSet {
     const set = encodeNb201Codes(codes, this.cell);
-    return this.kind === 'mlp' ? flattenGraphs(set) : set;
+    if (this.kind === 'mlp') return flattenGraphs(set);
+    return this.prior && this.costScale ? withNb201NodeCosts(set, codes, this.prior, this.costScale) : set;
   }
 
   predictMs(archs: readonly (string | Nb201Vector)[]): Float64Array {
@@ -75,7 +79,7 @@ class NeuralLatencyPredictor implements LatencyPredictor {
   }
 
   toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
-    return encodeArtifact({ kind: `latency-${this.kind}`, space: 'nb201', ...(this.cell === 'full' ? { cell: 'full' } : {}), ...(this.prior ? { prior: this.prior } : {}), gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
+    return encodeArtifact({ kind: `latency-${this.kind}`, space: 'nb201', ...(this.cell === 'full' ? { cell: 'full' } : {}), ...(this.prior ? { prior: this.prior } : {}), ...(this.costScale ? { node_costs: { scale: this.costScale } } : {}), gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
   }
 }
 
@@ -114,7 +118,9 @@ export function loadLatencyPredictor(bytes: Uint8Array, source = 'model', kernel
   if (header.cell !== undefined && !(NB201_CELL_MODES as readonly unknown[]).includes(header.cell)) throw new Error(`${source}: unknown cell encoding ${JSON.stringify(header.cell)}`);
   const prior = header.prior as LinearModel | undefined;
   if (prior !== undefined && (!prior || prior.kind !== 'layerwise' || !Array.isArray(prior.weights) || !prior.weights.every(Number.isFinite))) throw new Error(`${source}: malformed layer-wise prior`);
-  return Object.assign(new NeuralLatencyPredictor(kind as 'gcn' | 'mlp', restoreRegressor(header, params, source, kernels), (header.cell as Nb201CellMode | undefined) ?? 'pruned', prior ?? null), { meta });
+  if (header.node_costs !== undefined && (kind !== 'gcn' || !prior)) throw new Error(`${source}: node costs belong to a GCN with a layer-wise prior`);
+  const scale = header.node_costs === undefined ? null : checkCostScale(header.node_costs, source);
+  return Object.assign(new NeuralLatencyPredictor(kind as 'gcn' | 'mlp', restoreRegressor(header, params, source, kernels), (header.cell as Nb201CellMode | undefined) ?? 'pruned', prior ?? null, scale), { meta });
 }
 
 /** A GCN regressor from an artifact's header (configuration, target normalisation) and parameters. */
@@ -154,6 +160,12 @@ export interface LatencyTrainOptions {
    * 'none'.
    */
   prior?: LatencyPrior;
+  /**
+   * gcn with prior 'layerwise': the GCN also sees each op's cost in that fit as a node feature
+   * (node-costs.ts). Default true: on every design device it ranked at least as well as without
+   * (BENCHMARKS.md); false is the GCN on the residual as it was before.
+   */
+  nodeCosts?: boolean;
   /**
    * What the FLOPs and layer-wise fits see: 'labelled' (default), the training and validation cells
    * (all the labelled cells the GCN sees); 'train', the training cells only, so the validation cells
@@ -251,6 +263,8 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
     if (kind === 'mlp') set = flattenGraphs(set);
     // the prior sees the training cells only: the validation cells stay an honest early-stopping signal
     const prior = (opts.prior ?? defaultLatencyPrior(kind, cell)) === 'layerwise' ? fitLayerwise(codesOf(split.train), secondsOf(split.train), cell) : null;
+    const scale = prior && kind === 'gcn' && (opts.nodeCosts ?? true) ? costScale(secondsOf(split.train)) : null;
+    if (scale) set = withNb201NodeCosts(set, ds.codes, prior!, scale);
     const targetOf = prior
       ? (idx: Int32Array) => {
           const base = predictLinear(prior, codesOf(idx));
@@ -259,7 +273,7 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
       : secondsOf;
     const fit = fitLatencyRegressor(set, split, targetOf, rng, opts, kind === 'mlp' ? 'torch-linear' : 'thomas');
     report = fit.report;
-    predictor = new NeuralLatencyPredictor(kind, fit.regressor, cell, prior);
+    predictor = new NeuralLatencyPredictor(kind, fit.regressor, cell, prior, scale);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const testCodes = codesOf(split.test);
@@ -277,6 +291,7 @@ export function latencyBody(bytes: Uint8Array, source = 'model'): Float32Array {
   const { header, params } = decodeArtifact(bytes, source);
   if (header.kind !== 'latency-gcn') throw new Error(`${source}: transfer needs a GCN latency predictor, this file holds ${header.kind}`);
   const cfg = header.gcn as GcnConfig;
+  if (header.node_costs !== undefined) throw new Error(`${source}: this GCN reads per-op costs as a 7th node feature, which the accuracy predictor's encoding lacks: train the latency predictor with --predictor gcn --prior none to transfer it`);
   if (cfg.nodes !== 9 || cfg.features !== 6) throw new Error(`${source}: not an NB201 GCN (${cfg.nodes} nodes x ${cfg.features} features)`);
   const body = (header.params as { name: string; offset: number; size: number }[]).filter((p) => !p.name.startsWith('fc.'));
   const n = body.reduce((a, p) => Math.max(a, p.offset + p.size), 0);

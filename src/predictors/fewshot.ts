@@ -171,14 +171,6 @@ function looLogPredictions(cols: readonly Float64Array[], w0: Float64Array, code
   });
 }
 
-/** Sum over the K of the squared ln(ms) error of the map fitted to the other K - 1. */
-function looSquaredError(cols: readonly Float64Array[], w0: Float64Array, codes: ArrayLike<number>, y: Float64Array, lambda: number): number {
-  const loo = looLogPredictions(cols, w0, codes, y, lambda);
-  let err = 0;
-  for (let i = 0; i < loo.length; i++) err += (loo[i] - y[i]) ** 2;
-  return err;
-}
-
 /** ln(ms) of each of the K predicted by the map fitted to the other K - 1 (leave-one-out). */
 export function adaptLooLogMs(basis: LatencyBasis, codes: ArrayLike<number>, seconds: ArrayLike<number>, lambda = DEFAULT_RIDGE): Float64Array {
   const K = codes.length;

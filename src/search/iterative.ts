@@ -6,7 +6,6 @@
 // round the way a trained predictor chooses the later ones, instead of all at random, and the random
 // share of the later rounds (`explore`, the reference's half by default).
 
-import { quantiles } from '../eval/metrics.js';
 import type { Rng } from '../util/rng.js';
 import { ClassSet, type ClassOf, type Observation, type SearchStrategy } from './strategy.js';
 

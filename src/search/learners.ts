@@ -6,7 +6,7 @@
 // a few measured models are near chance (their soft targets approach 0.5); rank scaling keeps them
 // apart, and made the search more robust (see BENCHMARKS.md).
 
-import { quantiles, ranks } from '../eval/metrics.js';
+import { quantiles } from '../eval/metrics.js';
 import type { Kernels } from '../nn/kernels.js';
 import type { GraphSet } from '../nn/graphs.js';
 import { BinaryRelationPredictor, BRP_TRAIN_CONFIG, type BrpTrainConfig } from '../predictors/brp.js';

@@ -36,7 +36,7 @@ export class QueueRunner implements TrainerRunner {
   lastError: string | null = null;
 
   constructor(
-    private readonly address: QueueAddress,
+    address: QueueAddress,
     private readonly space: SpaceName,
     private readonly seed: number,
   ) {

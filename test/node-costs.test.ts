@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { loadLatBench } from '../src/data/device-latency.js';
 import { nodeShown } from '../src/nn/graphs.js';
 import { decodeArtifact, encodeArtifact } from '../src/predictors/artifact.js';
-import { loadLatencyPredictor, trainLatencyPredictor } from '../src/predictors/latency.js';
+import { latencyBody, loadLatencyPredictor, trainLatencyPredictor } from '../src/predictors/latency.js';
 import { withNb201NodeCosts } from '../src/predictors/node-costs.js';
 import { loadSpaceLatencyPredictor, trainSpaceLatencyPredictor } from '../src/predictors/space-latency.js';
 import { dartsLayerFeatures } from '../src/spaces/darts/cost.js';
@@ -69,6 +69,8 @@ test('the GCN on the residual with node costs: saved with its scale, restored to
   const back = loadLatencyPredictor(bytes);
   const codes = e.testCodes.slice(0, 50);
   assert.deepEqual(Array.from(back.predictSecondsOfCodes(codes)), Array.from(e.predictor.predictSecondsOfCodes(codes)));
+  // its body cannot start an accuracy predictor (whose encoding has no cost feature)
+  assert.throws(() => latencyBody(bytes, 'costs.model'), /^Error: costs.model: this GCN reads per-op costs as a 7th node feature/);
   const plain = trainLatencyPredictor(ds, { kind: 'gcn', prior: 'layerwise', nodeCosts: false, seed: 1, train: 120, valid: 20, schedule: 'fast', config: { epochs: 1 } });
   assert.equal(decodeArtifact(plain.predictor.toArtifact()).header.node_costs, undefined);
   assert.throws(() => loadLatencyPredictor(reencode(bytes, (h) => (h.node_costs = { scale: -1 })), 'forged.model'), /^Error: forged.model: malformed node costs/);

@@ -134,7 +134,7 @@ for (const full of [...new Set(rows.map((r) => r.device))].sort()) {
   });
   autoDelta.push(...picks.map((p) => p.delta));
   const bestRho = Math.max(...per.filter((p) => p.inAuto).map((p) => p.rho));
-  console.log(`| ${full} | ${have.length} | ${per.map((p) => (Number.isNaN(p.rho) ? '-' : `${p.rho === bestRho ? '**' : ''}${fmt(p.rho)}${p.rho === bestRho ? '**' : ''} / ${p.w.toFixed(1)}`)).join(' | ')} | ${picks.map((p) => p.name).join(', ')} | ${fmt(median(picks.map((p) => p.r.spearman)))} / ${median(picks.map((p) => p.r.within10 * 100)).toFixed(1)} | ${median(picks.map((p) => p.delta)).toFixed(4)} |`);
+  console.log(`| ${full} | ${have.length} | ${per.map((p) => (Number.isNaN(p.rho) ? '-' : `${p.inAuto && p.rho === bestRho ? '**' : ''}${fmt(p.rho)}${p.inAuto && p.rho === bestRho ? '**' : ''} / ${p.w.toFixed(1)}`)).join(' | ')} | ${picks.map((p) => p.name).join(', ')} | ${fmt(median(picks.map((p) => p.r.spearman)))} / ${median(picks.map((p) => p.r.within10 * 100)).toFixed(1)} | ${median(picks.map((p) => p.delta)).toFixed(4)} |`);
 }
 if (autoDelta.length) console.log(`\nauto against the best candidate of each (device, seed) on test Spearman: median ${median(autoDelta).toFixed(4)}, worst ${Math.min(...autoDelta).toFixed(4)}, ${autoDelta.filter((x) => x === 0).length} of ${autoDelta.length} picked the best`);
 

@@ -84,6 +84,8 @@ test('dataset file: durable appends, resume after a torn line, no duplicates, se
     noisy.append({ ...row(779, 0.004), cv: 0.3 });
     const notes = parseLatencyJsonl(readFileSync(path), path).notes!.join('\n');
     assert.match(notes, /mixes 3 measuring sessions/);
+    // each session's median latency shows a machine that got slower between them
+    assert.match(notes, /#0 \d+ models, median \d[\d.]* ms, median CV/);
     assert.match(notes, /1 of 4 models vary more than 10%/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -163,8 +163,8 @@ export function measurementNotes(p: Pick<Parsed, 'rows' | 'sessions'>, source: s
   if (sessions.length > 1) {
     notes.push(
       `${source} mixes ${sessions.length} measuring sessions: ` +
-        sessions.map((s) => `#${s.session} ${s.models} models, median CV ${(s.median_cv * 100).toFixed(1)}%${s.loadavg !== null ? `, load ${s.loadavg.toFixed(2)}` : ''}`).join('; ') +
-        '. If the machine was busier in one, its latencies are biased; measure again in one session to be sure.',
+        sessions.map((s) => `#${s.session} ${s.models} models, median ${(s.median_latency_s * 1e3).toPrecision(3)} ms, median CV ${(s.median_cv * 100).toFixed(1)}%${s.loadavg !== null ? `, load ${s.loadavg.toFixed(2)}` : ''}`).join('; ') +
+        '. If the machine was busier or slower in one (a median far from the others where the models are drawn alike), its latencies are biased; measure again in one session to be sure.',
     );
   }
   const noisy = p.rows.filter((r) => r.cv > NOISY_CV).length;

@@ -21,8 +21,7 @@ import type { LatencyDataset } from '../src/data/latbench.js';
 import { listLatBenchDevices, resolveLatBenchDevice } from '../src/data/latbench.js';
 import { median } from '../src/data/summary.js';
 import { createKernels } from '../src/nn/backend.js';
-import { NB201_AUTO_CANDIDATES, chooseCandidate, spaceAutoCandidates } from '../src/predictors/latency-auto.js';
-import { getSpace } from '../src/spaces/registry.js';
+import { NB201_AUTO_CANDIDATES, SPACE_AUTO_CANDIDATES, chooseCandidate } from '../src/predictors/latency-auto.js';
 import { trainSpaceLatencyPredictor, type SpaceLatencyKind } from '../src/predictors/space-latency.js';
 import { LATENCY_SCHEDULE_NAMES, trainLatencyPredictor, type LatencySchedule } from '../src/predictors/latency.js';
 import { dataFiles, provenance } from '../src/util/provenance.js';
@@ -80,7 +79,7 @@ if (!values['summary-only']) {
       const name = device.endsWith('.jsonl') ? basename(device, '.jsonl') : ds.device;
       // which data made a row: a measured file grows as more networks are timed
       const [source] = dataFiles([resolveLatBenchDevice(device, dataDir)]);
-      for (const c of other ? spaceAutoCandidates(other.space) : NB201_AUTO_CANDIDATES) {
+      for (const c of other ? SPACE_AUTO_CANDIDATES : NB201_AUTO_CANDIDATES) {
         const linear = c.kind === 'flops' || c.kind === 'layerwise';
         for (const fit of linear ? (['train', 'labelled'] as const) : (['train'] as const)) {
           const sched = linear ? 'none' : schedule;
@@ -108,11 +107,7 @@ const get = (d: string, s: number, name: string, fit: 'train' | 'labelled') => r
 const delivered = (d: string, s: number, name: string) => get(d, s, name, 'labelled') ?? get(d, s, name, 'train')!;
 // auto chooses among today's candidates; a column of an earlier candidate (the residual GCN without
 // costs) is shown where its rows exist
-const spaceOf = (device: string) => rows.find((r) => r.device === device)?.space;
-const namesOf = (device: string) => {
-  const space = spaceOf(device);
-  return (space ? spaceAutoCandidates(getSpace(space)) : NB201_AUTO_CANDIDATES).map((c) => c.name);
-};
+const namesOf = (device: string) => (rows.find((r) => r.device === device)?.space ? SPACE_AUTO_CANDIDATES : NB201_AUTO_CANDIDATES).map((c) => c.name);
 const names = ['gcn', 'gcn+layerwise', 'gcn+layerwise+costs', 'layerwise', 'flops'].filter((n) => rows.some((r) => r.candidate === n));
 const fmt = (x: number) => x.toFixed(4);
 console.log(`| device | seeds | ${names.map((n) => `${n} rho / w10%`).join(' | ')} | auto chose | auto rho / w10% | auto vs best candidate (rho) |`);

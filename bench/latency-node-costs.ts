@@ -3,8 +3,8 @@
 // median latency) as one more node feature? For each device and seed, the same split and training
 // stream for every variant: the GCN alone ('gcn') and on the layer-wise residual ('gcn+layerwise'),
 // each with the one-hot encoding and with the cost feature too ('+costs').
-// NB201 devices (LatBench names or measured NB201 files; grouped split) and DARTS measured files
-// (random split). The fast schedule; rows to --out (resumable), a paired summary at the end.
+// NB201 devices (LatBench names or measured NB201 files; grouped split; DARTS files up to commit
+// e53c480). The fast schedule; rows to --out (resumable), a paired summary at the end.
 //   node dist/bench/latency-node-costs.js --devices a,b|FILE.jsonl [--seeds 2] [--train 900] [--valid 100] [--variants a,b] [--out FILE.jsonl]
 import { appendFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -15,13 +15,9 @@ import { loadDeviceLatency } from '../src/data/device-latency.js';
 import { median } from '../src/data/summary.js';
 import { regressionMetrics } from '../src/eval/metrics.js';
 import { createKernels } from '../src/nn/backend.js';
-import type { GraphSet } from '../src/nn/graphs.js';
 import { fitLayerwise, predictLinear } from '../src/predictors/baselines.js';
-import { costScale, withNb201NodeCosts, withSpaceNodeCosts } from '../src/predictors/node-costs.js';
+import { costScale, withNb201NodeCosts } from '../src/predictors/node-costs.js';
 import { fitLatencyRegressor, latencySplit } from '../src/predictors/latency.js';
-import { splitIndices, type Split } from '../src/predictors/split.js';
-import { leastSquares } from '../src/predictors/baselines.js';
-import { encodeArchs } from '../src/spaces/graphs.js';
 import { encodeNb201Codes } from '../src/spaces/nb201/graphs.js';
 import { Rng } from '../src/util/rng.js';
 import { provenance } from '../src/util/provenance.js';
@@ -59,52 +55,34 @@ for (const device of values.devices!.split(',').filter(Boolean))
     const name = device.endsWith('.jsonl') ? basename(device, '.jsonl') : device;
     const nTrain = Number(values.train);
     const nValid = Number(values.valid);
-    let split: Split;
-    let set: GraphSet;
-    let seconds: Float64Array;
-    let base: Float64Array; // the layer-wise prior's prediction of every network
-    let costed: GraphSet; // the same graphs with each op's fitted cost as one more node feature
-    const rngOf = () => new Rng(seed);
-    let rng: Rng;
-    if ('nb201' in loaded) {
-      const ds = loaded.nb201;
-      const cell = ds.cell ?? 'pruned';
-      rng = rngOf();
-      split = latencySplit(ds, nTrain, nValid, 'grouped', rng);
-      seconds = ds.seconds;
-      const prior = fitLayerwise(Int32Array.from(split.train, (i) => ds.codes[i]), Float64Array.from(split.train, (i) => ds.seconds[i]), cell);
-      base = predictLinear(prior, ds.codes);
-      set = encodeNb201Codes(ds.codes, cell);
-      costed = withNb201NodeCosts(set, ds.codes, prior, costScale(Float64Array.from(split.train, (i) => ds.seconds[i])));
-    } else {
-      const ds = loaded.other;
-      if (!ds.space.nodeLayerFeature) throw new Error(`${device}: ${ds.space.title}'s nodes carry no costs (NB201 and DARTS datasets)`);
-      rng = rngOf();
-      split = splitIndices(ds.archs.length, nTrain, nValid, rng);
-      seconds = ds.seconds;
-      const rows = [...split.train].map((i) => [...ds.space.layerFeatures!(ds.archs[i]), 1]);
-      const w = leastSquares(Float64Array.from(rows.flat()), [...split.train].map((i) => ds.seconds[i]), rows.length, rows[0].length);
-      base = Float64Array.from(ds.archs, (a) => [...ds.space.layerFeatures!(a), 1].reduce((s, x, j) => s + x * w[j], 0));
-      set = encodeArchs(ds.space, ds.archs);
-      costed = withSpaceNodeCosts(ds.space, set, ds.archs, Array.from(w), costScale(Float64Array.from(split.train, (i) => ds.seconds[i])));
-    }
+    // DARTS datasets were measured by this bench up to commit e53c480 (BENCHMARKS.md); the costs gained
+    // nothing there and their code for other spaces is gone
+    if (!('nb201' in loaded)) throw new Error(`${device}: node costs are NB201's (a LatBench device or a measured NB201 file)`);
+    const ds = loaded.nb201;
+    const cell = ds.cell ?? 'pruned';
+    const split = latencySplit(ds, nTrain, nValid, 'grouped', new Rng(seed));
+    const seconds = ds.seconds;
+    const prior = fitLayerwise(Int32Array.from(split.train, (i) => ds.codes[i]), Float64Array.from(split.train, (i) => ds.seconds[i]), cell);
+    const base = predictLinear(prior, ds.codes); // the layer-wise prior's prediction of every network
+    const set = encodeNb201Codes(ds.codes, cell);
+    // the same graphs with each op's fitted cost as one more node feature
+    const costed = withNb201NodeCosts(set, ds.codes, prior, costScale(Float64Array.from(split.train, (i) => ds.seconds[i])));
     for (const variant of VARIANTS) {
-      const prior = variant.includes('+layerwise');
-      const target = (idx: Int32Array) => Float64Array.from(idx, (i) => seconds[i] - (prior ? base[i] : 0));
+      const onResidual = variant.includes('+layerwise');
+      const target = (idx: Int32Array) => Float64Array.from(idx, (i) => seconds[i] - (onResidual ? base[i] : 0));
       if (done.has(`${name}|${seed}|${variant}`)) continue;
       const kernels = createKernels({ threads: 1 });
       try {
         const graphs = variant.endsWith('costs') ? costed : set;
         // the same stream for both variants: the one after the split's draw
-        const r = rngOf();
-        if ('nb201' in loaded) latencySplit(loaded.nb201, nTrain, nValid, 'grouped', r);
-        else splitIndices(loaded.other.archs.length, nTrain, nValid, r);
+        const r = new Rng(seed);
+        latencySplit(ds, nTrain, nValid, 'grouped', r);
         const t0 = performance.now();
         const fit = fitLatencyRegressor(graphs, split, target, r, { kernels, schedule: 'fast' }, 'thomas');
         const secs = (performance.now() - t0) / 1000;
         const predict = (idx: Int32Array) => {
           const p = fit.regressor.predict(graphs, idx);
-          return Float64Array.from(idx, (i, j) => p[j] + (prior ? base[i] : 0));
+          return Float64Array.from(idx, (i, j) => p[j] + (onResidual ? base[i] : 0));
         };
         const truth = (idx: Int32Array) => Float64Array.from(idx, (i) => seconds[i]);
         const m = regressionMetrics(predict(split.test), truth(split.test));

@@ -40,9 +40,9 @@ const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--val
       --prior layerwise (gcn; mlp on NB201): fit the layer-wise sum on the training models first and
       train the network on what it leaves; the prediction is their sum. The network then learns only
       what per-op costs miss (on a device whose latency is nearly a sum of op costs, that is little).
-      The GCN also sees each op's cost in that sum as a node feature (NB201, DARTS; JSON node_costs):
-      it ranked at least as well so on the four NB201 design devices (BENCHMARKS.md). Default:
-      layerwise for the GCN on whole NB201 cells, none otherwise.
+      On NB201 the GCN also sees each op's cost in that sum as a node feature (JSON node_costs): it
+      ranked at least as well so on the four design devices (BENCHMARKS.md). Default: layerwise for
+      the GCN on whole NB201 cells, none otherwise.
       --schedule fast (the default) trains a 4 x 256 GCN for 150 epochs on a cosine schedule (under a
       minute a LatBench device on one core here); paper is the reference's configuration (4 x 600,
       batch 1, up to 250 epochs, plateau schedule, early stopping; a few minutes), which a GCN that
@@ -50,11 +50,11 @@ const TRAIN_HELP = `  brp-nas latency train --device DEVICE [--train 900] [--val
       --threads: 1 by default with the fast schedule (its steps are too small for a second thread
       to pay), 2 with paper where the machine has two cores.
       --predictor auto (the default) fits the candidates on the same split (the GCN alone and on the
-      layer-wise residual with per-op costs, the layer-wise and the FLOPs fits), keeps the one with
-      the best Spearman on the validation models (then within +-10%), and reports it as predictor,
-      with every candidate's validation figures (candidates). For a fair choice the fits see only the
-      training models while choosing; the chosen fit is refitted on training + validation. The test
-      models play no part in the choice.
+      layer-wise residual, with per-op costs on NB201, the layer-wise and the FLOPs fits), keeps the
+      one with the best Spearman on the validation models (then within +-10%), and reports it as
+      predictor, with every candidate's validation figures (candidates). For a fair choice the fits
+      see only the training models while choosing; the chosen fit is refitted on training +
+      validation. The test models play no part in the choice.
 
       A dataset measured on NB101 or DARTS networks (brp-nas measure --space nb101|darts) trains the
       same way with --predictor auto|gcn|flops|layerwise (default --train 400 --valid 50): a seeded random
@@ -206,8 +206,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     ...(cell ? { cell } : {}),
     ...(prior ? { prior } : {}),
     ...(chosen?.prior ? { prior: chosen.prior } : {}),
-    // the GCN on the residual sees each op's fitted cost where the space's nodes are layers (node-costs.ts)
-    ...((chosen ? chosen.nodeCosts : prior === 'layerwise' && kind === 'gcn' && (!other || !!other.space.nodeLayerFeature)) ? { node_costs: true } : {}),
+    // the NB201 GCN on the residual sees each op's fitted cost (node-costs.ts)
+    ...((chosen ? chosen.nodeCosts : prior === 'layerwise' && kind === 'gcn' && !other) ? { node_costs: true } : {}),
     ...(kind === 'gcn' || kind === 'mlp' || auto ? { schedule } : {}),
     ...(chosen ? { candidates: chosen.candidates, chosen_by: 'validation Spearman, then within +-10% (the test cells play no part)' } : {}),
     train_count: nTrain,

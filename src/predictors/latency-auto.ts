@@ -9,7 +9,6 @@
 import type { RegressionMetrics } from '../eval/metrics.js';
 import type { LatencyDataset } from '../data/latbench.js';
 import { trainLatencyPredictor, type LatencyExperiment, type LatencyPredictorKind, type LatencyPrior, type LatencyTrainOptions } from './latency.js';
-import type { SearchSpace } from '../spaces/space.js';
 import { trainSpaceLatencyPredictor, type SpaceLatencyDataset, type SpaceLatencyExperiment, type SpaceLatencyKind, type SpaceLatencyTrainOptions } from './space-latency.js';
 
 export interface AutoCandidate {
@@ -39,11 +38,8 @@ export const NB201_AUTO_CANDIDATES: readonly AutoCandidate[] = [
   ...LINEAR_CANDIDATES,
 ];
 
-/** NB101 and DARTS datasets: the same, the residual GCN with costs where the space's nodes are layers (DARTS). */
-export function spaceAutoCandidates(space: SearchSpace): readonly AutoCandidate[] {
-  const residual: AutoCandidate = space.nodeLayerFeature ? { name: 'gcn+layerwise+costs', kind: 'gcn', prior: 'layerwise', nodeCosts: true } : { name: 'gcn+layerwise', kind: 'gcn', prior: 'layerwise', nodeCosts: false };
-  return [{ name: 'gcn', kind: 'gcn', prior: 'none' }, residual, ...LINEAR_CANDIDATES];
-}
+/** NB101 and DARTS datasets: the GCN alone and on the layer-wise residual (no costs: NB201 only), and the two fits. */
+export const SPACE_AUTO_CANDIDATES: readonly AutoCandidate[] = [{ name: 'gcn', kind: 'gcn', prior: 'none' }, { name: 'gcn+layerwise', kind: 'gcn', prior: 'layerwise' }, ...LINEAR_CANDIDATES];
 
 export interface CandidateFigures {
   valid_spearman: number | null;
@@ -101,8 +97,8 @@ export function trainAutoLatencyPredictor(ds: LatencyDataset, opts: Omit<Latency
 /** NB101 / DARTS datasets: the same choice among the GCN and the linear fits. */
 export function trainAutoSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: Omit<SpaceLatencyTrainOptions, 'kind' | 'fitOn'>, onCandidate?: (name: string) => void): AutoResult<SpaceLatencyExperiment> {
   return fitAll(
-    spaceAutoCandidates(ds.space),
-    (c) => trainSpaceLatencyPredictor(ds, { ...opts, kind: c.kind as SpaceLatencyKind, prior: c.prior, nodeCosts: c.nodeCosts, fitOn: 'train' }),
+    SPACE_AUTO_CANDIDATES,
+    (c) => trainSpaceLatencyPredictor(ds, { ...opts, kind: c.kind as SpaceLatencyKind, prior: c.prior, fitOn: 'train' }),
     (c) => trainSpaceLatencyPredictor(ds, { ...opts, kind: c.kind as SpaceLatencyKind }),
     () => !!opts.signal?.stopped,
     onCandidate,

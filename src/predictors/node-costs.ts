@@ -4,12 +4,12 @@
 // Giving it the layer-wise fit's weight of each node's op (over the median training latency, so the
 // feature is O(0.1) on any device) let it recover most of what the residual alone lost on the desktop
 // CPU and GPU (design devices: BENCHMARKS.md, "Per-op costs as node features"). The same fit is the
-// prior, so a saved model keeps only the scale.
+// prior, so a saved model keeps only the scale. NB201 only: on DARTS the costs measured no gain for
+// the residual GCN (the same section), and their code for other spaces was removed after commit e53c480.
 
 import { median } from '../data/summary.js';
 import { nodeShown, withNodeCosts, type GraphSet } from '../nn/graphs.js';
 import { codeToVector } from '../spaces/nb201/cell.js';
-import type { SearchSpace } from '../spaces/space.js';
 import { layerwiseFeatures, type LinearModel } from './baselines.js';
 
 /** The cost feature's divisor: the median latency of the training cells, in seconds. */
@@ -31,19 +31,6 @@ export function withNb201NodeCosts(set: GraphSet, codes: ArrayLike<number>, mode
       if (v[k] !== 0 && f[j] && nodeShown(set, g, k + 2)) costs[g * set.nodes + k + 2] = model.weights[j] / scale;
     }
   }
-  return withNodeCosts(set, costs);
-}
-
-/** Any space with nodeLayerFeature: each shown node gets the weight of the layer it stands for. */
-export function withSpaceNodeCosts<A>(space: SearchSpace<A>, set: GraphSet, archs: readonly A[], weights: readonly number[], scale: number): GraphSet {
-  if (!space.nodeLayerFeature) throw new Error(`${space.title}: its encoding's nodes are not layers, so they carry no costs`);
-  const costs = new Float32Array(set.count * set.nodes);
-  for (let g = 0; g < set.count; g++)
-    for (let n = 0; n < set.nodes; n++) {
-      if (!nodeShown(set, g, n)) continue;
-      const j = space.nodeLayerFeature(archs[g], n);
-      if (j >= 0) costs[g * set.nodes + n] = weights[j] / scale;
-    }
   return withNodeCosts(set, costs);
 }
 

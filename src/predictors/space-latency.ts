@@ -18,7 +18,6 @@ import { splitIndices, type Split } from './split.js';
 import type { SpaceLatencyDataset } from '../data/latency-dataset.js';
 export type { SpaceLatencyDataset } from '../data/latency-dataset.js';
 import { encodeArchs } from '../spaces/graphs.js';
-import { checkCostScale, costScale, withSpaceNodeCosts } from './node-costs.js';
 
 export const SPACE_LATENCY_PREDICTORS = ['gcn', 'flops', 'layerwise'] as const;
 export type SpaceLatencyKind = (typeof SPACE_LATENCY_PREDICTORS)[number];
@@ -65,12 +64,9 @@ class GcnSpacePredictor implements SpaceLatencyPredictor {
     readonly regressor: GcnRegressor,
     /** The layer-wise fit the network's output is added to (it learned the residual), if any. */
     readonly prior: number[] | null = null,
-    /** With a prior: the divisor of the per-op costs the GCN sees as node features (node-costs.ts), if it does. */
-    readonly costScale: number | null = null,
   ) {}
   predictSeconds(archs: readonly unknown[]): Float64Array {
-    const set = encodeArchs(this.space, archs);
-    const out = this.regressor.predict(this.prior && this.costScale ? withSpaceNodeCosts(this.space, set, archs, this.prior, this.costScale) : set, Int32Array.from(archs.keys()));
+    const out = this.regressor.predict(encodeArchs(this.space, archs), Int32Array.from(archs.keys()));
     if (this.prior) for (let i = 0; i < out.length; i++) out[i] += linearSum(this.space, this.prior, archs[i]);
     return out;
   }
@@ -78,7 +74,7 @@ class GcnSpacePredictor implements SpaceLatencyPredictor {
     return Float64Array.from(this.predictSeconds(archs.map((a) => this.space.parse(a))), (s) => s * 1e3);
   }
   toArtifact(meta: Record<string, unknown> = {}): Uint8Array {
-    return encodeArtifact({ kind: 'latency-gcn', space: this.space.name, ...(this.prior ? { prior: { kind: 'layerwise', weights: this.prior } } : {}), ...(this.costScale ? { node_costs: { scale: this.costScale } } : {}), gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
+    return encodeArtifact({ kind: 'latency-gcn', space: this.space.name, ...(this.prior ? { prior: { kind: 'layerwise', weights: this.prior } } : {}), gcn: this.regressor.config, norm: this.regressor.norm, params: this.regressor.model.params, meta }, Float32Array.from(this.regressor.model.paramView()));
   }
 }
 
@@ -97,12 +93,10 @@ export function loadSpaceLatencyPredictor(bytes: Uint8Array, source = 'model', k
   const prior = header.prior as { kind?: unknown; weights?: unknown } | undefined;
   const width = (space.layerFeatureNames?.length ?? -1) + 1;
   if (prior !== undefined && (!prior || prior.kind !== 'layerwise' || !Array.isArray(prior.weights) || prior.weights.length !== width || !prior.weights.every(Number.isFinite))) throw new Error(`${source}: malformed layer-wise prior`);
-  if (header.node_costs !== undefined && (!prior || !space.nodeLayerFeature)) throw new Error(`${source}: node costs belong to a GCN with a layer-wise prior, on a space whose nodes are layers`);
-  const scale = header.node_costs === undefined ? null : checkCostScale(header.node_costs, source);
+  if (header.node_costs !== undefined) throw new Error(`${source}: node costs belong to NB201 latency GCNs, not ${space.title}'s`);
   const cfg = header.gcn as GcnConfig;
-  const features = space.encoding.features + (scale ? 1 : 0);
-  if (cfg.nodes !== space.encoding.nodes || cfg.features !== features) throw new Error(`${source}: a ${cfg.nodes} x ${cfg.features} GCN does not fit ${space.title}'s ${space.encoding.nodes} x ${features} encoding`);
-  return Object.assign(new GcnSpacePredictor(space, restoreRegressor(header, params, source, kernels), (prior?.weights as number[] | undefined) ?? null, scale), { meta });
+  if (cfg.nodes !== space.encoding.nodes || cfg.features !== space.encoding.features) throw new Error(`${source}: a ${cfg.nodes} x ${cfg.features} GCN does not fit ${space.title}'s ${space.encoding.nodes} x ${space.encoding.features} encoding`);
+  return Object.assign(new GcnSpacePredictor(space, restoreRegressor(header, params, source, kernels), (prior?.weights as number[] | undefined) ?? null), { meta });
 }
 
 export interface SpaceLatencyExperiment {
@@ -144,11 +138,9 @@ export function trainSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: SpaceL
     // the prior sees the training architectures only: the validation ones stay an honest early-stopping signal
     const prior = opts.prior === 'layerwise' ? fitLinear(ds, 'layerwise', [...split.train]) : null;
     const targetOf = prior ? (idx: Int32Array) => Float64Array.from(idx, (i) => ds.seconds[i] - linearSum(ds.space, prior, ds.archs[i])) : secondsOf;
-    const scale = prior && ds.space.nodeLayerFeature && (opts.nodeCosts ?? true) ? costScale(secondsOf(split.train)) : null;
-    const set = encodeArchs(ds.space, ds.archs);
-    const fit = fitLatencyRegressor(scale ? withSpaceNodeCosts(ds.space, set, ds.archs, prior!, scale) : set, split, targetOf, rng, opts, 'thomas');
+    const fit = fitLatencyRegressor(encodeArchs(ds.space, ds.archs), split, targetOf, rng, opts, 'thomas');
     report = fit.report;
-    predictor = new GcnSpacePredictor(ds.space, fit.regressor, prior, scale);
+    predictor = new GcnSpacePredictor(ds.space, fit.regressor, prior);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const testTrue = secondsOf(split.test);

@@ -78,12 +78,6 @@ export interface SearchSpace<A = unknown> {
    */
   layerFeatures?(a: A): number[];
   readonly layerFeatureNames?: readonly string[];
-  /**
-   * The layer feature (index in layerFeatures) that node `node` of the graph encoding stands for, or
-   * -1: a latency GCN then sees each op's fitted cost beside its one-hot label. Only where one node
-   * is one layer (DARTS; NB101's features are sizes summed over the network, so it has none).
-   */
-  nodeLayerFeature?(a: A, node: number): number;
   /** The cells of an architecture as drawings (report/cell-svg.ts renders them). */
   draw(a: A): CellDrawing[];
 }

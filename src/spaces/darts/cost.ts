@@ -159,21 +159,3 @@ export function dartsLayerFeatures(g: Genotype): number[] {
   g.reduce.ops.forEach((op, e) => op < K && f[(g.reduce.inputs[e] < 2 ? K : 2 * K) + op]++);
   return f;
 }
-
-/**
- * The layer feature (index in dartsLayerFeatures) that node `node` of the graph encoding stands for,
- * or -1: op node +2+3j+k of a cell (offset 0 normal, 15 reduce; node 0 of the encoding is the global
- * node) is edge 2j+k of that cell (encoding.ts).
- */
-export function dartsNodeLayerFeature(g: Genotype, node: number): number {
-  const K = DARTS_OPS.length;
-  const l = node - 1;
-  const reduce = l >= 15;
-  const local = l - (reduce ? 15 : 0);
-  if (l < 0 || local < 2 || local === 14 || (local - 4) % 3 === 0) return -1;
-  const e = 2 * Math.floor((local - 2) / 3) + ((local - 2) % 3);
-  const c = reduce ? g.reduce : g.normal;
-  const op = c.ops[e];
-  if (op >= K) return -1;
-  return reduce ? (c.inputs[e] < 2 ? K : 2 * K) + op : op;
-}

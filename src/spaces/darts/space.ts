@@ -3,7 +3,7 @@
 
 import { drawDarts } from './draw.js';
 import type { SearchSpace } from '../space.js';
-import { DARTS_LAYER_FEATURES, dartsCost, dartsLayerFeatures, dartsNodeLayerFeature } from './cost.js';
+import { DARTS_LAYER_FEATURES, dartsCost, dartsLayerFeatures } from './cost.js';
 import { DARTS_ENC_FEATURES, DARTS_ENC_NODES, encodeDartsInto } from './encoding.js';
 import { formatDarts, parseDarts, type Genotype } from './genotype.js';
 import { dartsKey, dartsNeighbours } from './mutate.js';
@@ -33,6 +33,5 @@ export const dartsSpace: SearchSpace<Genotype> = {
   cost: (g) => dartsCost(g),
   layerFeatures: dartsLayerFeatures,
   layerFeatureNames: DARTS_LAYER_FEATURES,
-  nodeLayerFeature: dartsNodeLayerFeature,
   draw: drawDarts,
 };

@@ -7,7 +7,7 @@
 // reload resumes where it stopped.
 
 import { PAGE_TIMING_JS } from '../measure/page-timing.js';
-import { escapeMarkup } from '../util/escape.js';
+import { PAGE_ESC_JS, escapeMarkup } from '../util/escape.js';
 
 /** The device page, naming the space its networks come from (`title`) before anything loads. */
 export const devicePage = (title: string) => `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -133,7 +133,7 @@ ${devicePath === '/' ? '' : '<nav style="font-size:.9em;margin-bottom:.6em"><a h
 <p id="empty" hidden>No device has joined yet. Open <code>${devicePath}</code> of this server (the URL printed at its start, with its token) on a phone, a laptop or a browser on this machine: each device becomes a row here, with its progress and its latency predictor.</p>
 <table id="devices" hidden><thead><tr><th>device</th><th>runtime</th><th>measured</th><th>median latency</th><th>predictor (test Spearman, within +-10%)</th><th>last result</th></tr></thead><tbody id="rows"></tbody></table>
 <script type="module">
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+${PAGE_ESC_JS}
 async function tick() {
   const r = await fetch('/api/devices');
   if (!r.ok) return;

@@ -3,6 +3,8 @@
 // holding <script> stays inert. The charts are small hand-drawn SVG: a page of its own code, no
 // plotting library to ship to a phone.
 
+import { PAGE_ESC_JS } from '../util/escape.js';
+
 const STYLE = `<style>
 body{font-family:system-ui,sans-serif;margin:1.2em;color:#222;max-width:80em}
 h1{font-size:1.3em;margin:.2em 0}h2{font-size:1.05em;margin:1.2em 0 .4em}
@@ -21,7 +23,7 @@ tr.sel{background:#fff7d6}#cell img{max-width:100%;border:1px solid #e3e3e3}
 /** Shared page code: escaping, formatting, and the charts. */
 const COMMON_JS = `
 const $ = (id) => document.getElementById(id);
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+${PAGE_ESC_JS}
 const num = (x, d) => (typeof x === 'number' && isFinite(x) ? x.toFixed(d) : '-');
 const dur = (s) => s === null || s === undefined ? '-' : s < 90 ? Math.round(s) + ' s' : s < 5400 ? Math.round(s / 60) + ' min' : (s / 3600).toFixed(1) + ' h';
 function ticks(lo, hi, n) {

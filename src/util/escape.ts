@@ -6,3 +6,6 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 export function escapeMarkup(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
+
+/** The same escape as page code (`esc`), for the scripts the web pages ship: one table of entities. */
+export const PAGE_ESC_JS = `const esc = (s) => String(s).replace(/[&<>"']/g, (c) => (${JSON.stringify(ENTITIES)})[c]);`;

@@ -29,8 +29,9 @@ const LINEAR_CANDIDATES: readonly AutoCandidate[] = [
 
 /**
  * NB201: the GCN alone and on the layer-wise residual with per-op costs, the layer-wise and the FLOPs
- * fits. The costs replaced the plain residual GCN: on the design devices they ranked better on all
- * four (and did not help the GCN alone): BENCHMARKS.md, "Per-op costs as node features".
+ * fits. The costs replaced the plain residual GCN: on the design devices it ranked better with them on
+ * three of four, level on the fourth (they did not help the GCN alone): BENCHMARKS.md, "Per-op costs
+ * as node features".
  */
 export const NB201_AUTO_CANDIDATES: readonly AutoCandidate[] = [
   { name: 'gcn', kind: 'gcn', prior: 'none' },

@@ -162,7 +162,7 @@ export interface LatencyTrainOptions {
   prior?: LatencyPrior;
   /**
    * gcn with prior 'layerwise': the GCN also sees each op's cost in that fit as a node feature
-   * (node-costs.ts). Default true: on every design device it ranked at least as well as without
+   * (node-costs.ts). Default true: on the NB201 design devices it ranked at least as well as without
    * (BENCHMARKS.md); false is the GCN on the residual as it was before.
    */
   nodeCosts?: boolean;

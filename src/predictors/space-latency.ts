@@ -114,7 +114,7 @@ export interface SpaceLatencyExperiment {
 }
 
 /** The NB201 trainer's options, with this module's predictor kinds and required split sizes. */
-export type SpaceLatencyTrainOptions = Omit<LatencyTrainOptions, 'kind' | 'split' | 'train' | 'valid' | 'cell'> & { kind?: SpaceLatencyKind; train: number; valid: number };
+export type SpaceLatencyTrainOptions = Omit<LatencyTrainOptions, 'kind' | 'split' | 'train' | 'valid' | 'cell' | 'nodeCosts'> & { kind?: SpaceLatencyKind; train: number; valid: number };
 
 /** Least squares of the space's layer features (or MFLOPs) on the given rows. */
 function fitLinear(ds: SpaceLatencyDataset, kind: 'flops' | 'layerwise', idx: readonly number[]): number[] {

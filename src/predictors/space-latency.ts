@@ -37,6 +37,9 @@ function features<A>(space: SearchSpace<A>, kind: 'flops' | 'layerwise', a: A): 
   return [...space.layerFeatures(a), 1];
 }
 
+/** A fitted linear model's seconds for one architecture (weights end with the intercept). */
+const linearSum = (space: SearchSpace, kind: 'flops' | 'layerwise', weights: readonly number[], a: unknown) => features(space, kind, a).reduce((s, x, j) => s + x * weights[j], 0);
+
 class LinearSpacePredictor implements SpaceLatencyPredictor {
   constructor(
     readonly kind: 'flops' | 'layerwise',
@@ -44,7 +47,7 @@ class LinearSpacePredictor implements SpaceLatencyPredictor {
     readonly weights: number[],
   ) {}
   predictSeconds(archs: readonly unknown[]): Float64Array {
-    return Float64Array.from(archs, (a) => features(this.space, this.kind, a).reduce((s, x, j) => s + x * this.weights[j], 0));
+    return Float64Array.from(archs, (a) => linearSum(this.space, this.kind, this.weights, a));
   }
   predictMs(archs: readonly string[]): Float64Array {
     return Float64Array.from(this.predictSeconds(archs.map((a) => this.space.parse(a))), (s) => s * 1e3);
@@ -53,9 +56,6 @@ class LinearSpacePredictor implements SpaceLatencyPredictor {
     return encodeArtifact({ kind: `latency-${this.kind}`, space: this.space.name, linear: { kind: this.kind, weights: this.weights, features: this.kind === 'flops' ? ['mflops', 'intercept'] : [...(this.space.layerFeatureNames ?? []), 'intercept'] }, meta });
   }
 }
-
-/** A fitted linear model over the space's layer features (weights end with the intercept). */
-const linearSum = (space: SearchSpace, weights: readonly number[], a: unknown) => features(space, 'layerwise', a).reduce((s, x, j) => s + x * weights[j], 0);
 
 class GcnSpacePredictor implements SpaceLatencyPredictor {
   readonly kind = 'gcn';
@@ -67,7 +67,7 @@ class GcnSpacePredictor implements SpaceLatencyPredictor {
   ) {}
   predictSeconds(archs: readonly unknown[]): Float64Array {
     const out = this.regressor.predict(encodeArchs(this.space, archs), Int32Array.from(archs.keys()));
-    if (this.prior) for (let i = 0; i < out.length; i++) out[i] += linearSum(this.space, this.prior, archs[i]);
+    if (this.prior) for (let i = 0; i < out.length; i++) out[i] += linearSum(this.space, 'layerwise', this.prior, archs[i]);
     return out;
   }
   predictMs(archs: readonly string[]): Float64Array {
@@ -137,7 +137,7 @@ export function trainSpaceLatencyPredictor(ds: SpaceLatencyDataset, opts: SpaceL
   } else {
     // the prior sees the training architectures only: the validation ones stay an honest early-stopping signal
     const prior = opts.prior === 'layerwise' ? fitLinear(ds, 'layerwise', [...split.train]) : null;
-    const targetOf = prior ? (idx: Int32Array) => Float64Array.from(idx, (i) => ds.seconds[i] - linearSum(ds.space, prior, ds.archs[i])) : secondsOf;
+    const targetOf = prior ? (idx: Int32Array) => Float64Array.from(idx, (i) => ds.seconds[i] - linearSum(ds.space, 'layerwise', prior, ds.archs[i])) : secondsOf;
     const fit = fitLatencyRegressor(encodeArchs(ds.space, ds.archs), split, targetOf, rng, opts, 'thomas');
     report = fit.report;
     predictor = new GcnSpacePredictor(ds.space, fit.regressor, prior);

@@ -281,6 +281,7 @@ test('latency train --prior layerwise: the GCN learns what the layer-wise sum le
     assert.equal(r.code, 0, r.err);
     const withPrior = JSON.parse(r.out);
     assert.equal(withPrior.prior, 'layerwise');
+    assert.equal(withPrior.node_costs, true, 'the NB201 GCN on the residual reads per-op costs');
     // the default for the GCN of a whole-cell device, not for pruned cells (LatBench) or the MLP
     r = cli(['latency', 'train', '--device', file, '--predictor', 'gcn', ...split.map((x) => (x === '2' ? '1' : x))]);
     assert.equal(JSON.parse(r.out).prior, 'layerwise');
@@ -290,6 +291,7 @@ test('latency train --prior layerwise: the GCN learns what the layer-wise sum le
     assert.equal(r.code, 0, r.err);
     const plain = JSON.parse(r.out);
     assert.equal(plain.prior, 'none');
+    assert.equal(plain.node_costs, undefined);
     // two epochs teach a GCN little; on a device whose latency is nearly a sum of op costs the prior carries the ranking
     assert.ok(withPrior.spearman > 0.9 && withPrior.spearman > plain.spearman, `prior ${withPrior.spearman} vs plain ${plain.spearman}`);
     // the saved model is the sum: far from what the GCN part alone would say (the residual is near zero)

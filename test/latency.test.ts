@@ -162,6 +162,7 @@ test('latency train --predictor auto (the default): every candidate fitted on on
     }
     const best = chooseCandidate(Object.entries(j.candidates).map(([name, figures]) => ({ name, figures: figures as ReturnType<typeof f> })));
     assert.equal(j.predictor, best);
+    assert.equal(j.node_costs, best === 'gcn+layerwise+costs' ? true : undefined, 'node_costs says whether the chosen model reads per-op costs');
     assert.equal(j.test_count > 0 && typeof j.spearman, 'number');
     // the saved model is the chosen one and says what was compared
     const saved = loadLatencyPredictor(readFileSync(model));

@@ -165,7 +165,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   if (nTrain + nValid >= ds.count) throw new UsageError(`latency train: --train ${nTrain} + --valid ${nValid} leave no test models among the ${ds.count} of ${ds.device}`);
 
   let exp;
-  let chosen: { name: string; prior: LatencyPrior | null; nodeCosts: boolean; candidates: Record<string, CandidateFigures>; interrupted: boolean } | null = null;
+  let chosen: { name: string; prior: LatencyPrior | null; candidates: Record<string, CandidateFigures>; interrupted: boolean } | null = null;
   const kernels = createKernels({ threads });
   let eta = new Eta(epochs);
   try {
@@ -189,7 +189,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     if (auto) {
       const a = other ? trainAutoSpaceLatencyPredictor(other, common, onCandidate) : trainAutoLatencyPredictor(nb201!, { ...common, split: split as 'grouped' | 'reference', cell }, onCandidate);
       exp = a.experiment;
-      chosen = { name: a.chosen.name, prior: a.chosen.prior ?? null, nodeCosts: !!a.chosen.nodeCosts, candidates: a.candidates, interrupted: a.interrupted };
+      chosen = { name: a.chosen.name, prior: a.chosen.prior ?? null, candidates: a.candidates, interrupted: a.interrupted };
     } else exp = other ? trainSpaceLatencyPredictor(other, { ...common, kind: kind as 'gcn' | 'flops' | 'layerwise', prior: prior ?? undefined }) : trainLatencyPredictor(nb201!, { ...common, kind, split: split as 'grouped' | 'reference', cell, prior: prior ?? undefined });
   } finally {
     kernels.dispose();
@@ -207,7 +207,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     ...(prior ? { prior } : {}),
     ...(chosen?.prior ? { prior: chosen.prior } : {}),
     // the NB201 GCN on the residual sees each op's fitted cost (node-costs.ts)
-    ...((chosen ? chosen.nodeCosts : prior === 'layerwise' && kind === 'gcn' && !other) ? { node_costs: true } : {}),
+    ...('nodeCosts' in exp && exp.nodeCosts ? { node_costs: true } : {}),
     ...(kind === 'gcn' || kind === 'mlp' || auto ? { schedule } : {}),
     ...(chosen ? { candidates: chosen.candidates, chosen_by: 'validation Spearman, then within +-10% (the test cells play no part)' } : {}),
     train_count: nTrain,

@@ -214,6 +214,8 @@ export interface LatencyExperiment {
   validMetrics: RegressionMetrics | null;
   trainSeconds: number;
   report?: TrainReport;
+  /** The GCN reads each op's fitted cost as a node feature (nodeCosts with a layer-wise prior). */
+  nodeCosts: boolean;
 }
 
 /**
@@ -252,6 +254,7 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
   const t0 = performance.now();
   let predictor: LatencyPredictor;
   let report: TrainReport | undefined;
+  let nodeCosts = false;
   if (kind === 'flops' || kind === 'layerwise') {
     // the baselines see every labelled cell the GCN sees: its training and its early-stopping cells
     const labelled = opts.fitOn === 'train' ? split.train : Int32Array.from([...split.train, ...split.valid]);
@@ -265,6 +268,7 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
     const prior = (opts.prior ?? defaultLatencyPrior(kind, cell)) === 'layerwise' ? fitLayerwise(codesOf(split.train), secondsOf(split.train), cell) : null;
     const scale = prior && kind === 'gcn' && (opts.nodeCosts ?? true) ? costScale(secondsOf(split.train)) : null;
     if (scale) set = withNb201NodeCosts(set, ds.codes, prior!, scale);
+    nodeCosts = scale !== null;
     const targetOf = prior
       ? (idx: Int32Array) => {
           const base = predictLinear(prior, codesOf(idx));
@@ -280,7 +284,7 @@ export function trainLatencyPredictor(ds: LatencyDataset, opts: LatencyTrainOpti
   const testTrue = secondsOf(split.test);
   const testPred = predictor.predictSecondsOfCodes(testCodes);
   const validMetrics = split.valid.length >= 2 ? regressionMetrics(predictor.predictSecondsOfCodes(codesOf(split.valid)), secondsOf(split.valid)) : null;
-  return { predictor, device: ds.device, seed, splitKind: opts.split ?? 'grouped', split, testCodes, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), validMetrics, trainSeconds, report };
+  return { predictor, device: ds.device, seed, splitKind: opts.split ?? 'grouped', split, testCodes, testTrue, testPred, metrics: regressionMetrics(testPred, testTrue), validMetrics, trainSeconds, report, nodeCosts };
 }
 
 /**

@@ -14,10 +14,11 @@ import { benchArgs, benchUsageError } from './bench-args.js';
 import { readRows } from './latency-rows.js';
 import { resolveDataDir } from '../src/data/files.js';
 import { loadDeviceLatency } from '../src/data/device-latency.js';
+import { resolveLatBenchDevice } from '../src/data/latbench.js';
 import { median } from '../src/data/summary.js';
 import { createKernels } from '../src/nn/backend.js';
 import { trainLatencyPredictor, type LatencyTrainOptions } from '../src/predictors/latency.js';
-import { provenance } from '../src/util/provenance.js';
+import { dataFiles, provenance } from '../src/util/provenance.js';
 
 const { values } = benchArgs(import.meta.url, {
   options: {
@@ -62,13 +63,14 @@ for (const device of values.devices!.split(',').filter(Boolean))
     // nothing there and their code for other spaces is gone
     if (!('nb201' in loaded)) throw new Error(`${device}: node costs are NB201's (a LatBench device or a measured NB201 file)`);
     const ds = loaded.nb201;
+    const [source] = dataFiles([resolveLatBenchDevice(device, dataDir)]);
     for (const variant of VARIANTS) {
       if (done.has(`${name}|${seed}|${variant}`)) continue;
       const kernels = createKernels({ threads: 1 });
       try {
         const e = trainLatencyPredictor(ds, { ...VARIANT_OPTIONS[variant], seed, train: nTrain, valid: nValid, split: 'grouped', schedule: 'fast', kernels });
         const m = e.metrics;
-        const row = { device: name, seed, variant, spearman: m.spearman, within10: m.within10, valid_spearman: e.validMetrics?.spearman ?? null, valid_within10: e.validMetrics?.within10 ?? null, test_count: m.count, train_seconds: e.trainSeconds, schedule: 'fast', commit: prov.commit, dirty: prov.dirty, date: new Date().toISOString() };
+        const row = { device: name, seed, variant, train: nTrain, valid: nValid, split: 'grouped', source: source.path, source_bytes: source.bytes, spearman: m.spearman, within10: m.within10, valid_spearman: e.validMetrics?.spearman ?? null, valid_within10: e.validMetrics?.within10 ?? null, test_count: m.count, train_seconds: e.trainSeconds, schedule: 'fast', commit: prov.commit, dirty: prov.dirty, date: new Date().toISOString() };
         appendFileSync(out, JSON.stringify(row) + '\n');
         console.error(`${name} seed ${seed} ${variant}: test Spearman ${m.spearman.toFixed(4)} within10 ${(m.within10 * 100).toFixed(1)}% (${e.trainSeconds.toFixed(0)} s)`);
       } finally {
